@@ -1,0 +1,14 @@
+"""cellviz: see inside recurrent cells — every gate, state and gradient of torch RNN / LSTM / GRU modules."""
+from .cells import Intervention
+from .checkpoint import CheckpointError, load_checkpoint
+from .trace import LayerRecord, Trace, trace
+
+__all__ = ["trace", "Trace", "LayerRecord", "Intervention", "load_checkpoint", "CheckpointError", "zoo"]
+__version__ = "0.1.0"
+
+
+def __getattr__(name: str):
+    if name == "zoo":  # imported on first use: the engine works without the zoo's tasks loaded
+        import importlib
+        return importlib.import_module(".zoo", __name__)
+    raise AttributeError(f"module 'cellviz' has no attribute {name!r}")

@@ -1,0 +1,179 @@
+"""Instrumented recurrent-cell math in NumPy, PyTorch-exact (no torch, no UI).
+
+One parameterised implementation serves the vanilla RNN, the LSTM and the GRU: what differs between
+them (gate names and order, number of stacked chunks) is the table `GATES`. `forward` runs one layer in
+one direction over a whole sequence and keeps everything the views and the backward pass need.
+
+Conventions follow `torch.nn`: stacked weights `w_ih` (G*H, I) and `w_hh` (G*H, H) with gate chunks in
+PyTorch's order — LSTM (i, f, g, o), GRU (r, z, n) — and the GRU's `b_hn` inside the reset product:
+`n = tanh(W_in x + b_in + r * (W_hn h + b_hn))`.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+
+GATES: dict[str, tuple[str, ...]] = {"rnn": (), "lstm": ("i", "f", "g", "o"), "gru": ("r", "z", "n")}
+SIGMOID_GATES = frozenset({"i", "f", "o", "r", "z"})
+
+
+def num_chunks(kind: str) -> int:
+    """How many H-sized blocks the stacked weights of a `kind` cell have (RNN 1, LSTM 4, GRU 3)."""
+    return max(1, len(GATES[kind]))
+
+
+def sigmoid(x: np.ndarray) -> np.ndarray:
+    """Logistic function without overflow warnings (via tanh)."""
+    return 0.5 + 0.5 * np.tanh(0.5 * x)
+
+
+@dataclass(frozen=True)
+class Intervention:
+    """Force a quantity inside a cell during the forward pass.
+
+    target: a gate name of the cell ("i","f","g","o" / "r","z","n") or "c" / "h".
+    value: what the quantity is set to (scalar, or one value per selected unit).
+    step: input position t at which to apply it; None applies it at every step (an ablation).
+    units: which hidden units; None means all of them.
+    layer, direction: where in a stacked / bidirectional module.
+    A forced quantity is a constant: no gradient flows through it to what produced it.
+    """
+
+    target: str
+    value: float | tuple[float, ...] = 0.0
+    step: int | None = None
+    units: tuple[int, ...] | None = None
+    layer: int = 0
+    direction: int = 0
+
+
+@dataclass
+class LayerWeights:
+    """One layer and direction's parameters as NumPy arrays (biases are zeros when bias=False)."""
+
+    w_ih: np.ndarray
+    w_hh: np.ndarray
+    b_ih: np.ndarray
+    b_hh: np.ndarray
+
+    @property
+    def hidden_size(self) -> int:
+        return self.w_hh.shape[1]
+
+
+@dataclass
+class Forward:
+    """One layer, one direction, in processing order: arrays are (T, B, ...) with row t = step t.
+
+    `pre` and `act` are (T, B, G, H): gate pre-activations and post-activation values (for the RNN, G = 1
+    and `act` is h itself). `hn` is the GRU's W_hn h_{t-1} + b_hn (None otherwise).
+    """
+
+    kind: str
+    nonlinearity: str
+    x: np.ndarray
+    h0: np.ndarray
+    c0: np.ndarray | None
+    h: np.ndarray
+    c: np.ndarray | None
+    pre: np.ndarray
+    act: np.ndarray
+    hn: np.ndarray | None = None
+    edits: list[Intervention] = field(default_factory=list)
+
+    @property
+    def h_prev(self) -> np.ndarray:
+        return np.concatenate([self.h0[None], self.h[:-1]])
+
+    @property
+    def c_prev(self) -> np.ndarray:
+        return np.concatenate([self.c0[None], self.c[:-1]])
+
+
+def _edits_by_step(edits: list[Intervention], T: int) -> dict[int, list[Intervention]]:
+    by_step: dict[int, list[Intervention]] = {}
+    for e in edits:
+        for t in range(T) if e.step is None else [e.step]:
+            by_step.setdefault(t, []).append(e)
+    return by_step
+
+
+def _units(e: Intervention) -> slice | list[int]:
+    return slice(None) if e.units is None else list(e.units)
+
+
+def forward(kind: str, w: LayerWeights, x: np.ndarray, h0: np.ndarray, c0: np.ndarray | None = None,
+            nonlinearity: str = "tanh", edits: list[Intervention] | None = None) -> Forward:
+    """Run one layer over x (T, B, I) from h0 (B, H) [and c0], in order t = 0..T-1.
+
+    `edits` hold interventions whose `step` is already in processing order.
+    The input projection for all steps is one matrix product; only the recurrent part loops.
+    """
+    T, B, _ = x.shape
+    H = w.hidden_size
+    G = num_chunks(kind)
+    gi = x @ w.w_ih.T + w.b_ih                       # (T, B, G*H)
+    if kind != "gru":                                # GRU keeps b_hn inside the reset product
+        gi = gi + w.b_hh
+    w_hh_t = np.ascontiguousarray(w.w_hh.T)
+    pre = np.empty((T, B, G * H), dtype=x.dtype)
+    act = np.empty_like(pre)
+    h = np.empty((T, B, H), dtype=x.dtype)
+    c = np.empty_like(h) if kind == "lstm" else None
+    hn = np.empty_like(h) if kind == "gru" else None
+    edits = list(edits or [])
+    by_step = _edits_by_step(edits, T)
+    gate_index = {g: k for k, g in enumerate(GATES[kind])}
+    h_t, c_t = h0, c0
+
+    for t in range(T):
+        gh = h_t @ w_hh_t
+        p, a = pre[t], act[t]
+        step_edits = by_step.get(t, ())
+        if kind == "lstm":
+            np.add(gi[t], gh, out=p)
+            np.multiply(np.tanh(0.5 * p), 0.5, out=a)
+            a += 0.5
+            a[:, 2 * H:3 * H] = np.tanh(p[:, 2 * H:3 * H])
+            _apply_gate_edits(a, step_edits, gate_index, H)
+            c_t = a[:, H:2 * H] * c_t + a[:, :H] * a[:, 2 * H:3 * H]
+            c_t = _apply_state_edits(c_t, step_edits, "c")
+            h_t = a[:, 3 * H:] * np.tanh(c_t)
+            c[t] = c_t
+        elif kind == "gru":
+            gh += w.b_hh
+            hn[t] = gh[:, 2 * H:]
+            np.add(gi[t, :, :2 * H], gh[:, :2 * H], out=p[:, :2 * H])
+            a[:, :2 * H] = sigmoid(p[:, :2 * H])
+            _apply_gate_edits(a, [e for e in step_edits if e.target == "r"], gate_index, H)
+            np.add(gi[t, :, 2 * H:], a[:, :H] * hn[t], out=p[:, 2 * H:])
+            a[:, 2 * H:] = np.tanh(p[:, 2 * H:])
+            _apply_gate_edits(a, [e for e in step_edits if e.target != "r"], gate_index, H)
+            z = a[:, H:2 * H]
+            h_t = a[:, 2 * H:] + z * (h_t - a[:, 2 * H:])
+        else:
+            np.add(gi[t], gh, out=p)
+            h_t = np.tanh(p) if nonlinearity == "tanh" else np.maximum(p, 0)
+            a[:] = h_t
+        h_t = _apply_state_edits(h_t, step_edits, "h")
+        h[t] = h_t
+    shape4 = (T, B, G, H)
+    return Forward(kind, nonlinearity, x, h0, c0, h, c, pre.reshape(shape4), act.reshape(shape4), hn, edits)
+
+
+def _apply_gate_edits(a: np.ndarray, edits, gate_index: dict[str, int], H: int) -> None:
+    for e in edits:
+        if e.target in gate_index:
+            k = gate_index[e.target]
+            a[:, k * H:(k + 1) * H][:, _units(e)] = e.value
+
+
+def _apply_state_edits(state: np.ndarray, edits, target: str) -> np.ndarray:
+    mine = [e for e in edits if e.target == target]
+    if not mine:
+        return state
+    state = state.copy()
+    for e in mine:
+        state[:, _units(e)] = e.value
+    return state

@@ -1,0 +1,302 @@
+"""`trace(module, x, ...)`: run a torch recurrent module through the instrumented NumPy cells.
+
+torch is used only at the edges: to read the module's weights and the user's input, and to evaluate the
+user's loss on the traced output (so any torch loss works). The forward pass, every gate, state and the
+backward pass through time are NumPy (`cells`, `grads`).
+"""
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+
+import numpy as np
+import torch
+from torch import nn
+
+from . import cells, grads
+from .cells import GATES, Intervention, LayerWeights
+
+LossFn = Callable[[torch.Tensor, object], torch.Tensor]
+
+
+@dataclass
+class LayerRecord:
+    """Everything one layer and direction did, NumPy arrays shaped (T, B, H), row t = input position t."""
+
+    h: np.ndarray
+    c: np.ndarray | None
+    gates: dict[str, np.ndarray]          # post-activation values
+    preacts: dict[str, np.ndarray]        # pre-activation values (for saturation)
+    grad_h: np.ndarray                    # dL/dh_t, total: through time and the layers above
+    grad_c: np.ndarray | None             # dL/dc_t (LSTM)
+    grad_gates: dict[str, np.ndarray]     # dL/d(pre-activation) of each gate
+    h0: np.ndarray                        # (B, H) initial state this direction started from
+    c0: np.ndarray | None
+
+    def gate_grad_norms(self) -> dict[str, np.ndarray]:
+        """||dL/d pre-activation|| over units for each gate: (T, B) arrays."""
+        return {g: np.linalg.norm(v, axis=-1) for g, v in self.grad_gates.items()}
+
+
+@dataclass
+class Trace:
+    """The result of `trace`: per layer/direction records plus the module's output and the loss."""
+
+    kind: str
+    num_layers: int
+    num_directions: int
+    hidden_size: int
+    input_size: int
+    nonlinearity: str
+    x: np.ndarray                         # (T, B, I) the input, time-major
+    output: np.ndarray                    # what the module returns as output, in its own layout
+    h_n: np.ndarray
+    c_n: np.ndarray | None
+    loss: np.ndarray                      # scalar
+    grad_x: np.ndarray                    # (T, B, I) dL/dx_t
+    layers: list[list[LayerRecord]] = field(repr=False)
+    at_step: int | None = None
+    interventions: tuple[Intervention, ...] = ()
+
+    def layer(self, l: int, direction: int = 0) -> LayerRecord:
+        if not 0 <= l < self.num_layers:
+            raise IndexError(f"layer {l} out of range: this module has {self.num_layers} layer(s)")
+        if direction not in range(self.num_directions):
+            raise IndexError(f"direction {direction} out of range: this module has {self.num_directions}")
+        return self.layers[l][direction]
+
+    @property
+    def seq_len(self) -> int:
+        return self.x.shape[0]
+
+    @property
+    def batch_size(self) -> int:
+        return self.x.shape[1]
+
+    @property
+    def input_sensitivity(self) -> np.ndarray:
+        """||dL/dx_k|| for every input position k: (T, B)."""
+        return np.linalg.norm(self.grad_x, axis=-1)
+
+
+def module_kind(module: nn.Module) -> str:
+    """"rnn" | "lstm" | "gru" for a torch recurrent module; TypeError/ValueError otherwise."""
+    if isinstance(module, nn.LSTM):
+        if module.proj_size:
+            raise ValueError("LSTM with proj_size > 0 is not supported by cellviz.trace")
+        return "lstm"
+    if isinstance(module, nn.GRU):
+        return "gru"
+    if isinstance(module, nn.RNN):
+        return "rnn"
+    raise TypeError(f"cellviz.trace needs a torch.nn.RNN, LSTM or GRU, not {type(module).__name__}")
+
+
+def layer_weights(module: nn.Module, layer: int, direction: int) -> LayerWeights:
+    """One layer/direction's weights as NumPy arrays, by PyTorch's parameter names."""
+    suffix = f"_l{layer}" + ("_reverse" if direction else "")
+
+    def get(name: str) -> np.ndarray | None:
+        p = getattr(module, name + suffix, None)
+        return None if p is None else p.detach().cpu().numpy()
+
+    w_ih, w_hh = get("weight_ih"), get("weight_hh")
+    zeros = np.zeros(w_ih.shape[0], dtype=w_ih.dtype)
+    b_ih, b_hh = get("bias_ih"), get("bias_hh")
+    return LayerWeights(w_ih, w_hh, zeros if b_ih is None else b_ih, zeros if b_hh is None else b_hh)
+
+
+def _as_tensor(value, dtype: torch.dtype, what: str) -> torch.Tensor:
+    try:
+        t = value if isinstance(value, torch.Tensor) else torch.as_tensor(np.asarray(value))
+    except (TypeError, ValueError) as exc:
+        raise ValueError(f"{what} must be a tensor or array of numbers: {exc}") from None
+    if not (t.is_floating_point() or t.dtype in (torch.int32, torch.int64, torch.bool)):
+        raise ValueError(f"{what} must hold real numbers, got {t.dtype}")
+    return t.detach().to(dtype=dtype, device="cpu")
+
+
+def _default_loss(batch_first: bool, unbatched: bool) -> LossFn:
+    def loss(output: torch.Tensor, h_n) -> torch.Tensor:
+        if unbatched:
+            return output[-1].sum()
+        return output[:, -1].sum() if batch_first else output[-1].sum()
+    return loss
+
+
+def trace(module: nn.Module, x, h0=None, loss: LossFn | None = None, *, at_step: int | None = None,
+          interventions: Sequence[Intervention] = ()) -> Trace:
+    """Trace a torch.nn.RNN / LSTM / GRU on input x: every gate, state and gradient at every step.
+
+    x and h0 are what `module(x, h0)` accepts (batched or unbatched, `batch_first` honoured).
+    loss(output, h_n) -> scalar tensor gets exactly what the module returns; default: the sum of the
+    output at the last time step. at_step=t keeps only the loss's gradient on output position t (the loss
+    "at step t" for losses that add up over steps) and ignores h_n, to show how far back step t reaches.
+    interventions force gates or states during the forward pass (see `cells.Intervention`).
+    The module is evaluated in eval semantics (no dropout between layers).
+    """
+    kind = module_kind(module)
+    dtype = next(module.parameters()).dtype
+    np_dtype = np.float64 if dtype == torch.float64 else np.float32
+    L, D, H, I = module.num_layers, 2 if module.bidirectional else 1, module.hidden_size, module.input_size
+    nonlinearity = getattr(module, "nonlinearity", "tanh")
+
+    xt = _as_tensor(x, dtype, "x")
+    if xt.dim() not in (2, 3):
+        raise ValueError(f"x must be 2-D (seq, features) or 3-D batched, got shape {tuple(xt.shape)}")
+    unbatched = xt.dim() == 2
+    x_tm = xt.unsqueeze(1) if unbatched else (xt.transpose(0, 1) if module.batch_first else xt)
+    T, B, I_in = x_tm.shape
+    if I_in != I:
+        raise ValueError(f"x has {I_in} features per step but the module expects input_size={I}")
+    if T == 0:
+        raise ValueError("x has no time steps")
+    x_np = np.ascontiguousarray(x_tm.numpy(), dtype=np_dtype)
+    h0_np, c0_np = _initial_states(kind, h0, dtype, np_dtype, L * D, B, H, unbatched)
+    if at_step is not None and not -T <= at_step < T:
+        raise ValueError(f"at_step={at_step} is outside the sequence (length {T})")
+    at_step = None if at_step is None else at_step % T
+    edits = _edits_by_place(interventions, kind, L, D, T, H)
+
+    # forward, layer by layer
+    fws: list[list[cells.Forward]] = []
+    weights: list[list[LayerWeights]] = []
+    layer_in = x_np
+    for l in range(L):
+        fws.append([]), weights.append([])
+        for d in range(D):
+            w = layer_weights(module, l, d)
+            seq = layer_in if d == 0 else layer_in[::-1]
+            c0 = None if c0_np is None else c0_np[l * D + d]
+            fw = cells.forward(kind, w, np.ascontiguousarray(seq), h0_np[l * D + d], c0, nonlinearity, edits[l][d])
+            fws[l].append(fw), weights[l].append(w)
+        layer_in = np.concatenate([_in_position_order(fws[l][d].h, d) for d in range(D)], axis=-1)
+    output_tm = layer_in
+    h_n = np.stack([fws[l][d].h[-1] for l in range(L) for d in range(D)])
+    c_n = np.stack([fws[l][d].c[-1] for l in range(L) for d in range(D)]) if kind == "lstm" else None
+
+    # the loss and its gradient on what the module returns
+    loss_val, g_out, g_hn, g_cn = _loss_gradients(loss or _default_loss(module.batch_first, unbatched),
+                                                  output_tm, h_n, c_n, module.batch_first, unbatched, dtype)
+    if at_step is not None:
+        keep = np.zeros_like(g_out)
+        keep[at_step] = g_out[at_step]
+        g_out, g_hn = keep, np.zeros_like(g_hn)
+        g_cn = None if g_cn is None else np.zeros_like(g_cn)
+
+    # backward, top layer first: each layer's input gradient is the ext gradient of the layer below
+    bws: list[list[grads.Backward]] = [[None] * D for _ in range(L)]
+    ext_out = g_out
+    for l in reversed(range(L)):
+        grad_in = None
+        for d in range(D):
+            ext = np.ascontiguousarray(_in_position_order(ext_out[..., d * H:(d + 1) * H], d))
+            ext[-1] += g_hn[l * D + d]
+            gc = None if g_cn is None else g_cn[l * D + d]
+            bw = grads.backward(fws[l][d], weights[l][d], ext, gc)
+            bws[l][d] = bw
+            gx = _in_position_order(bw.grad_x, d)
+            grad_in = gx if grad_in is None else grad_in + gx
+        ext_out = grad_in
+
+    records = [[_record(kind, fws[l][d], bws[l][d], d) for d in range(D)] for l in range(L)]
+    output = _to_module_layout(output_tm, module.batch_first, unbatched)
+    return Trace(kind, L, D, H, I, nonlinearity, x_np, output,
+                 h_n[:, 0] if unbatched else h_n, None if c_n is None else (c_n[:, 0] if unbatched else c_n),
+                 np.asarray(loss_val), ext_out, records, at_step, tuple(interventions))
+
+
+def _in_position_order(a: np.ndarray, direction: int) -> np.ndarray:
+    """Processing order <-> input-position order (a reversed view for the reverse direction)."""
+    return a if direction == 0 else a[::-1]
+
+
+def _to_module_layout(a_tm: np.ndarray, batch_first: bool, unbatched: bool) -> np.ndarray:
+    if unbatched:
+        return a_tm[:, 0]
+    return a_tm.transpose(1, 0, 2) if batch_first else a_tm
+
+
+def _initial_states(kind, h0, dtype, np_dtype, n_states, B, H, unbatched):
+    want = (n_states, H) if unbatched else (n_states, B, H)
+
+    def one(v, what):
+        if v is None:
+            return np.zeros((n_states, B, H), dtype=np_dtype)
+        t = _as_tensor(v, dtype, what)
+        if tuple(t.shape) != want:
+            raise ValueError(f"{what} must have shape {want}, got {tuple(t.shape)}")
+        a = t.numpy().astype(np_dtype)
+        return a[:, None] if unbatched else a
+
+    if kind == "lstm":
+        if h0 is None:
+            return one(None, "h0"), one(None, "c0")
+        if not (isinstance(h0, (tuple, list)) and len(h0) == 2):
+            raise ValueError("an LSTM's h0 must be a tuple (h_0, c_0)")
+        return one(h0[0], "h_0"), one(h0[1], "c_0")
+    return one(h0, "h0"), None
+
+
+def _edits_by_place(interventions, kind, L, D, T, H) -> list[list[list[Intervention]]]:
+    """Validate interventions and convert their steps to each direction's processing order."""
+    edits = [[[] for _ in range(D)] for _ in range(L)]
+    allowed = set(GATES[kind]) | {"h"} | ({"c"} if kind == "lstm" else set())
+    for e in interventions:
+        if e.target not in allowed:
+            raise ValueError(f"cannot intervene on {e.target!r} in a {kind}: choose from {sorted(allowed)}")
+        if not (0 <= e.layer < L and 0 <= e.direction < D):
+            raise ValueError(f"intervention at layer {e.layer}, direction {e.direction}: module has {L}x{D}")
+        if e.step is not None and not 0 <= e.step < T:
+            raise ValueError(f"intervention step {e.step} is outside the sequence (length {T})")
+        if e.units is not None and not all(0 <= u < H for u in e.units):
+            raise ValueError(f"intervention units {e.units} out of range 0..{H - 1}")
+        step = e.step if e.step is None or e.direction == 0 else T - 1 - e.step
+        value = e.value if np.isscalar(e.value) else np.asarray(e.value)
+        edits[e.layer][e.direction].append(Intervention(e.target, value, step, e.units, e.layer, e.direction))
+    return edits
+
+
+def _loss_gradients(loss: LossFn, output_tm, h_n, c_n, batch_first, unbatched, dtype):
+    """Evaluate the user's loss on torch copies of the traced outputs; return value and gradients."""
+    out_t = torch.from_numpy(np.ascontiguousarray(_to_module_layout(output_tm, batch_first, unbatched)))
+    out_t = out_t.to(dtype).requires_grad_(True)
+    hn_t = torch.from_numpy(h_n[:, 0] if unbatched else h_n).to(dtype).requires_grad_(True)
+    cn_t = None
+    if c_n is not None:
+        cn_t = torch.from_numpy(c_n[:, 0] if unbatched else c_n).to(dtype).requires_grad_(True)
+    value = loss(out_t, hn_t if cn_t is None else (hn_t, cn_t))
+    if not isinstance(value, torch.Tensor) or value.numel() != 1:
+        raise ValueError("loss(output, h_n) must return a scalar tensor")
+    inputs = [out_t, hn_t] + ([cn_t] if cn_t is not None else [])
+    if value.requires_grad:
+        g = torch.autograd.grad(value.reshape(()), inputs, allow_unused=True)
+    else:
+        g = [None] * len(inputs)
+    g = [torch.zeros_like(t) if gi is None else gi for t, gi in zip(inputs, g)]
+    np_dtype = output_tm.dtype
+    g_out = g[0].detach().numpy().astype(np_dtype)
+    g_out = g_out[:, None] if unbatched else (g_out.transpose(1, 0, 2) if batch_first else g_out)
+    g_hn = g[1].detach().numpy().astype(np_dtype)
+    g_hn = g_hn[:, None] if unbatched else g_hn
+    g_cn = None
+    if cn_t is not None:
+        g_cn = g[2].detach().numpy().astype(np_dtype)
+        g_cn = g_cn[:, None] if unbatched else g_cn
+    return value.detach().reshape(()).numpy(), np.ascontiguousarray(g_out), g_hn, g_cn
+
+
+def _record(kind: str, fw: cells.Forward, bw: grads.Backward, d: int) -> LayerRecord:
+    names = GATES[kind]
+
+    def pos(a):
+        return None if a is None else _in_position_order(a, d)
+
+    return LayerRecord(
+        h=pos(fw.h), c=pos(fw.c),
+        gates={g: pos(fw.act[:, :, k]) for k, g in enumerate(names)},
+        preacts={g: pos(fw.pre[:, :, k]) for k, g in enumerate(names)} if names else {"h": pos(fw.pre[:, :, 0])},
+        grad_h=pos(bw.grad_h), grad_c=pos(bw.grad_c),
+        grad_gates={g: pos(bw.grad_pre[:, :, k]) for k, g in enumerate(names)},
+        h0=fw.h0, c0=fw.c0,
+    )
