@@ -108,56 +108,101 @@ def forward(kind: str, w: LayerWeights, x: np.ndarray, h0: np.ndarray, c0: np.nd
     """Run one layer over x (T, B, I) from h0 (B, H) [and c0], in order t = 0..T-1.
 
     `edits` hold interventions whose `step` is already in processing order.
-    The input projection for all steps is one matrix product; only the recurrent part loops.
+    The input projection for all steps is one matrix product; only the recurrent part loops, with a few
+    in-place NumPy operations per step (sigmoid(p) = (1 + tanh(p / 2)) / 2 with the halving folded into
+    the weights, so all gates of a step go through one tanh).
     """
     T, B, _ = x.shape
     H = w.hidden_size
     G = num_chunks(kind)
-    gi = x @ w.w_ih.T + w.b_ih                       # (T, B, G*H)
-    if kind != "gru":                                # GRU keeps b_hn inside the reset product
-        gi = gi + w.b_hh
-    w_hh_t = np.ascontiguousarray(w.w_hh.T)
-    pre = np.empty((T, B, G * H), dtype=x.dtype)
+    edits = list(edits or [])
+    by_step = _edits_by_step(edits, T)
+    gate_index = {g: k for k, g in enumerate(GATES[kind])}
+    scale = np.ones(G * H, dtype=x.dtype)              # 1/2 on sigmoid chunks
+    for g, k in gate_index.items():
+        if g in SIGMOID_GATES:
+            scale[k * H:(k + 1) * H] = 0.5
+    gi = x @ w.w_ih.T + w.b_ih                        # (T, B, G*H)
+    if kind != "gru":                                 # GRU keeps b_hn inside the reset product
+        gi += w.b_hh
+    gi *= scale
+    w_hh_t = np.ascontiguousarray(w.w_hh.T * scale)
+    pre = np.empty((T, B, G * H), dtype=x.dtype)      # scaled pre-activations, unscaled after the loop
     act = np.empty_like(pre)
     h = np.empty((T, B, H), dtype=x.dtype)
     c = np.empty_like(h) if kind == "lstm" else None
     hn = np.empty_like(h) if kind == "gru" else None
-    edits = list(edits or [])
-    by_step = _edits_by_step(edits, T)
-    gate_index = {g: k for k, g in enumerate(GATES[kind])}
-    h_t, c_t = h0, c0
+    tmp = np.empty((B, H), dtype=x.dtype)
+    h_t, c_t = h0.astype(x.dtype), None if c0 is None else c0.astype(x.dtype)
 
-    for t in range(T):
-        gh = h_t @ w_hh_t
-        p, a = pre[t], act[t]
-        step_edits = by_step.get(t, ())
-        if kind == "lstm":
-            np.add(gi[t], gh, out=p)
-            np.multiply(np.tanh(0.5 * p), 0.5, out=a)
-            a += 0.5
-            a[:, 2 * H:3 * H] = np.tanh(p[:, 2 * H:3 * H])
-            _apply_gate_edits(a, step_edits, gate_index, H)
-            c_t = a[:, H:2 * H] * c_t + a[:, :H] * a[:, 2 * H:3 * H]
-            c_t = _apply_state_edits(c_t, step_edits, "c")
-            h_t = a[:, 3 * H:] * np.tanh(c_t)
-            c[t] = c_t
-        elif kind == "gru":
-            gh += w.b_hh
-            hn[t] = gh[:, 2 * H:]
+    if kind == "lstm":
+        # inside the loop the chunks are laid out (i, f, o, g): one slice holds all sigmoid gates
+        ifog = [0, 1, 3, 2]
+        gi = gi.reshape(T, B, 4, H)[:, :, ifog].reshape(T, B, 4 * H)
+        w_hh_t = np.ascontiguousarray(w_hh_t.reshape(H, 4, H)[:, ifog].reshape(H, 4 * H))
+        loop_index = {"i": 0, "f": 1, "o": 2, "g": 3}
+        for t in range(T):
+            p, a = pre[t], act[t]
+            np.matmul(h_t, w_hh_t, out=p)
+            p += gi[t]
+            np.tanh(p, out=a)
+            sig = a[:, :3 * H]
+            sig *= 0.5
+            sig += 0.5
+            if t in by_step:
+                _apply_gate_edits(a, by_step[t], loop_index, H)
+            ct = c[t]
+            np.multiply(a[:, H:2 * H], c_t, out=ct)
+            np.multiply(a[:, :H], a[:, 3 * H:], out=tmp)
+            ct += tmp
+            if t in by_step:
+                ct[:] = _apply_state_edits(ct, by_step[t], "c")
+            np.tanh(ct, out=tmp)
+            h_t = np.multiply(a[:, 2 * H:3 * H], tmp, out=h[t])
+            if t in by_step:
+                h_t[:] = _apply_state_edits(h_t, by_step[t], "h")
+            c_t = ct
+        pre = pre.reshape(T, B, 4, H)[:, :, ifog].reshape(T, B, 4 * H)   # back to PyTorch's (i, f, g, o)
+        act = act.reshape(T, B, 4, H)[:, :, ifog].reshape(T, B, 4 * H)
+    elif kind == "gru":
+        b_hh = w.b_hh * scale
+        gh = np.empty((B, G * H), dtype=x.dtype)
+        for t in range(T):
+            p, a = pre[t], act[t]
+            step_edits = by_step.get(t, ())
+            np.matmul(h_t, w_hh_t, out=gh)
+            gh += b_hh
             np.add(gi[t, :, :2 * H], gh[:, :2 * H], out=p[:, :2 * H])
-            a[:, :2 * H] = sigmoid(p[:, :2 * H])
-            _apply_gate_edits(a, [e for e in step_edits if e.target == "r"], gate_index, H)
-            np.add(gi[t, :, 2 * H:], a[:, :H] * hn[t], out=p[:, 2 * H:])
-            a[:, 2 * H:] = np.tanh(p[:, 2 * H:])
-            _apply_gate_edits(a, [e for e in step_edits if e.target != "r"], gate_index, H)
-            z = a[:, H:2 * H]
-            h_t = a[:, 2 * H:] + z * (h_t - a[:, 2 * H:])
-        else:
-            np.add(gi[t], gh, out=p)
-            h_t = np.tanh(p) if nonlinearity == "tanh" else np.maximum(p, 0)
-            a[:] = h_t
-        h_t = _apply_state_edits(h_t, step_edits, "h")
-        h[t] = h_t
+            rz = a[:, :2 * H]
+            np.tanh(p[:, :2 * H], out=rz)
+            rz *= 0.5
+            rz += 0.5
+            if step_edits:
+                _apply_gate_edits(a, [e for e in step_edits if e.target == "r"], gate_index, H)
+            hn[t] = gh[:, 2 * H:]
+            pn = p[:, 2 * H:]
+            np.multiply(a[:, :H], gh[:, 2 * H:], out=pn)
+            pn += gi[t, :, 2 * H:]
+            n = a[:, 2 * H:]
+            np.tanh(pn, out=n)
+            if step_edits:
+                _apply_gate_edits(a, [e for e in step_edits if e.target != "r"], gate_index, H)
+            np.subtract(h_t, n, out=tmp)
+            tmp *= a[:, H:2 * H]
+            h_t = np.add(n, tmp, out=h[t])
+            if step_edits:
+                h_t[:] = _apply_state_edits(h_t, step_edits, "h")
+    else:
+        relu = nonlinearity == "relu"
+        for t in range(T):
+            p = pre[t]
+            np.matmul(h_t, w_hh_t, out=p)
+            p += gi[t]
+            h_t = np.maximum(p, 0, out=h[t]) if relu else np.tanh(p, out=h[t])
+            if t in by_step:
+                h_t[:] = _apply_state_edits(h_t, by_step[t], "h")
+        act[:] = np.maximum(pre, 0) if relu else np.tanh(pre)   # before any edit of h
+    pre /= scale
     shape4 = (T, B, G, H)
     return Forward(kind, nonlinearity, x, h0, c0, h, c, pre.reshape(shape4), act.reshape(shape4), hn, edits)
 

@@ -91,22 +91,27 @@ def backward(fw: Forward, w: LayerWeights, ext: np.ndarray, grad_c_last: np.ndar
         grad_c = np.empty_like(fw.h)
         dc = np.zeros((B, H), dtype=fw.h.dtype) if grad_c_last is None else grad_c_last.astype(fw.h.dtype)
         dh_dc, ifg, do, carry = d["dh_dc"], d["ifg"], d["o"], d["carry"]
+        tmp = np.empty((B, H), dtype=fw.h.dtype)
+        has_ext = np.abs(ext).reshape(T, -1).max(axis=1) > 0
+        grad_h[-1] = ext[-1]
         for t in range(T - 1, -1, -1):
-            dh = ext[t] + rec
-            dc = dc + dh * dh_dc[t]
-            grad_h[t], grad_c[t] = dh, dc
+            dh = grad_h[t]                          # already holds the recurrent part (+ ext where any)
+            np.multiply(dh, dh_dc[t], out=tmp)
+            dc = np.add(dc, tmp, out=grad_c[t])
             gp = grad_pre[t]
             np.multiply(dc[:, None, :], ifg[t], out=gp[:, :3])
             np.multiply(dh, do[t], out=gp[:, 3])
-            rec = gp.reshape(B, G * H) @ w_hh
+            target = grad_h[t - 1] if t else rec    # dL/dh_{t-1} through the recurrence (rec: dL/dh0)
+            np.matmul(gp.reshape(B, G * H), w_hh, out=target)
+            if t and has_ext[t - 1]:
+                target += ext[t - 1]
             dc = dc * carry[t]
         grad_c0 = dc
     elif kind == "gru":
         dn_, dz_, dr_, r_val, carry = d["n"], d["z"], d["r"], d["r_val"], d["carry"]
         to_hh = np.empty((B, 3, H), dtype=fw.h.dtype)
         for t in range(T - 1, -1, -1):
-            dh = ext[t] + rec
-            grad_h[t] = dh
+            dh = np.add(ext[t], rec, out=grad_h[t])
             gp = grad_pre[t]
             np.multiply(dh, dn_[t], out=gp[:, 2])
             np.multiply(dh, dz_[t], out=gp[:, 1])
@@ -118,8 +123,7 @@ def backward(fw: Forward, w: LayerWeights, ext: np.ndarray, grad_c_last: np.ndar
     else:
         dpre = d["pre"]
         for t in range(T - 1, -1, -1):
-            dh = ext[t] + rec
-            grad_h[t] = dh
+            dh = np.add(ext[t], rec, out=grad_h[t])
             np.multiply(dh, dpre[t], out=grad_pre[t, :, 0])
             rec = grad_pre[t, :, 0] @ w_hh
         grad_c0 = None

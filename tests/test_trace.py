@@ -196,3 +196,17 @@ def test_numpy_input_is_accepted():
     with torch.no_grad():
         out, _ = m(torch.from_numpy(x))
     np.testing.assert_allclose(tr.output, out.numpy(), atol=1e-6)
+
+
+def test_engine_imports_without_streamlit():
+    import subprocess
+    import sys
+    code = "import sys, cellviz, torch; cellviz.trace(torch.nn.GRU(2, 3), torch.zeros(4, 2)); " \
+           "assert 'streamlit' not in sys.modules and 'plotly' not in sys.modules"
+    subprocess.run([sys.executable, "-c", code], check=True)
+
+
+def test_benchmark_script_runs():
+    from cellviz import bench
+    bench.main(["--hidden", "8", "--steps", "20", "--repeat", "1", "--memory-steps", "50",
+                "--memory-hidden", "8", "--skip-naive"])
