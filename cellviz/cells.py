@@ -91,6 +91,11 @@ class Forward:
         return np.concatenate([self.c0[None], self.c[:-1]])
 
 
+def seq_matmul(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """(T, B, K) @ (K, N) -> (T, B, N) as one 2-D product (NumPy's batched 3-D matmul is ~5x slower)."""
+    return (a.reshape(-1, a.shape[-1]) @ b).reshape(*a.shape[:-1], b.shape[-1])
+
+
 def _edits_by_step(edits: list[Intervention], T: int) -> dict[int, list[Intervention]]:
     by_step: dict[int, list[Intervention]] = {}
     for e in edits:
@@ -122,7 +127,7 @@ def forward(kind: str, w: LayerWeights, x: np.ndarray, h0: np.ndarray, c0: np.nd
     for g, k in gate_index.items():
         if g in SIGMOID_GATES:
             scale[k * H:(k + 1) * H] = 0.5
-    gi = x @ w.w_ih.T + w.b_ih                        # (T, B, G*H)
+    gi = seq_matmul(x, w.w_ih.T) + w.b_ih             # (T, B, G*H)
     if kind != "gru":                                 # GRU keeps b_hn inside the reset product
         gi += w.b_hh
     gi *= scale
@@ -205,6 +210,32 @@ def forward(kind: str, w: LayerWeights, x: np.ndarray, h0: np.ndarray, c0: np.nd
     pre /= scale
     shape4 = (T, B, G, H)
     return Forward(kind, nonlinearity, x, h0, c0, h, c, pre.reshape(shape4), act.reshape(shape4), hn, edits)
+
+
+def lstm_from_hidden(w: LayerWeights, x: np.ndarray, h: np.ndarray, h0: np.ndarray, c0: np.ndarray) -> Forward:
+    """An LSTM layer's Forward from its hidden states h (T, B, H), e.g. from torch's fused kernel.
+
+    All gates follow from h_{t-1} and x_t in two batched matrix products; only c_t = f*c_{t-1} + i*g
+    remains a (two-operation) loop. Same values as `forward`, several times faster for long sequences.
+    """
+    T, B, H = h.shape
+    h_prev = np.concatenate([h0[None], h[:-1]])
+    pre = seq_matmul(x, w.w_ih.T) + w.b_ih
+    pre += w.b_hh
+    pre += seq_matmul(h_prev, w.w_hh.T)
+    pre4 = pre.reshape(T, B, 4, H)
+    act4 = pre4 * np.array([0.5, 0.5, 1.0, 0.5], dtype=pre.dtype)[:, None]   # sigmoid(p) = (1 + tanh(p/2)) / 2
+    np.tanh(act4, out=act4)
+    for sig in (act4[:, :, :2], act4[:, :, 3]):
+        sig *= 0.5
+        sig += 0.5
+    f, ig = act4[:, :, 1], act4[:, :, 0] * act4[:, :, 2]
+    c = np.empty_like(h)
+    c_t = c0
+    for t in range(T):
+        c_t = np.multiply(f[t], c_t, out=c[t])
+        c_t += ig[t]
+    return Forward("lstm", "tanh", x, h0, c0, h, c, pre4, act4)
 
 
 def _apply_gate_edits(a: np.ndarray, edits, gate_index: dict[str, int], H: int) -> None:

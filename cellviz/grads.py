@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .cells import GATES, Forward, LayerWeights
+from .cells import GATES, Forward, LayerWeights, seq_matmul
 
 
 @dataclass
@@ -127,7 +127,7 @@ def backward(fw: Forward, w: LayerWeights, ext: np.ndarray, grad_c_last: np.ndar
             np.multiply(dh, dpre[t], out=grad_pre[t, :, 0])
             rec = grad_pre[t, :, 0] @ w_hh
         grad_c0 = None
-    grad_x = grad_pre.reshape(T, B, G * H) @ w.w_ih
+    grad_x = seq_matmul(grad_pre.reshape(T, B, G * H), w.w_ih)
     return Backward(grad_h, grad_c, grad_pre, grad_x, rec, grad_c0)
 
 

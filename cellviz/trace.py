@@ -168,7 +168,12 @@ def trace(module: nn.Module, x, h0=None, loss: LossFn | None = None, *, at_step:
             w = layer_weights(module, l, d)
             seq = layer_in if d == 0 else layer_in[::-1]
             c0 = None if c0_np is None else c0_np[l * D + d]
-            fw = cells.forward(kind, w, np.ascontiguousarray(seq), h0_np[l * D + d], c0, nonlinearity, edits[l][d])
+            seq = np.ascontiguousarray(seq)
+            if kind == "lstm" and not edits[l][d]:   # torch's fused kernel is the fastest way to the h's
+                h_seq = _fused_lstm_hidden(w, seq, h0_np[l * D + d], c0)
+                fw = cells.lstm_from_hidden(w, seq, h_seq, h0_np[l * D + d], c0)
+            else:
+                fw = cells.forward(kind, w, seq, h0_np[l * D + d], c0, nonlinearity, edits[l][d])
             fws[l].append(fw), weights[l].append(w)
         layer_in = np.concatenate([_in_position_order(fws[l][d].h, d) for d in range(D)], axis=-1)
     output_tm = layer_in
@@ -204,6 +209,15 @@ def trace(module: nn.Module, x, h0=None, loss: LossFn | None = None, *, at_step:
     return Trace(kind, L, D, H, I, nonlinearity, x_np, output,
                  h_n[:, 0] if unbatched else h_n, None if c_n is None else (c_n[:, 0] if unbatched else c_n),
                  np.asarray(loss_val), ext_out, records, at_step, tuple(interventions))
+
+
+def _fused_lstm_hidden(w: LayerWeights, x: np.ndarray, h0: np.ndarray, c0: np.ndarray) -> np.ndarray:
+    """Hidden states of one LSTM layer/direction from torch's fused kernel (what nn.LSTM.forward calls)."""
+    weights = [torch.from_numpy(a) for a in (w.w_ih, w.w_hh, w.b_ih, w.b_hh)]
+    with torch.no_grad():
+        out, _, _ = torch._VF.lstm(torch.from_numpy(x), (torch.from_numpy(h0)[None], torch.from_numpy(c0)[None]),
+                                   weights, True, 1, 0.0, False, False, False)
+    return out.numpy()
 
 
 def _in_position_order(a: np.ndarray, direction: int) -> np.ndarray:
