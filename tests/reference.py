@@ -12,7 +12,16 @@ def _kind(m: nn.Module) -> str:
     return "lstm" if isinstance(m, nn.LSTM) else "gru" if isinstance(m, nn.GRU) else "rnn"
 
 
-def reference(m: nn.Module, x: torch.Tensor, h0=None, loss=None, at_step=None):
+def _edit(v: torch.Tensor, edits, target: str, l: int, d: int, t: int) -> torch.Tensor:
+    for e in edits:
+        if e.target == target and e.layer == l and e.direction == d and (e.step is None or e.step == t):
+            v = v.clone()
+            units = slice(None) if e.units is None else list(e.units)
+            v[:, units] = torch.as_tensor(e.value, dtype=v.dtype)
+    return v
+
+
+def reference(m: nn.Module, x: torch.Tensor, h0=None, loss=None, at_step=None, interventions=()):
     """Return dict with output, h_n, loss and per (layer, dir) lists of tensors (position order):
     h, c, gates{name: [T tensors]}, grad_h, grad_c (autograd, total derivatives), and grad_x."""
     kind = _kind(m)
@@ -50,7 +59,8 @@ def reference(m: nn.Module, x: torch.Tensor, h0=None, loss=None, at_step=None):
                 if kind == "lstm":
                     i, f, g, o = (gi + gh).chunk(4, -1)
                     i, f, g, o = torch.sigmoid(i), torch.sigmoid(f), torch.tanh(g), torch.sigmoid(o)
-                    c = f * c + i * g
+                    i, f, g, o = (_edit(v, interventions, k, l, d, t) for v, k in zip((i, f, g, o), "ifgo"))
+                    c = _edit(f * c + i * g, interventions, "c", l, d, t)
                     h = o * torch.tanh(c)
                     c.retain_grad()
                     cs[t] = c
@@ -59,13 +69,15 @@ def reference(m: nn.Module, x: torch.Tensor, h0=None, loss=None, at_step=None):
                     ir, iz, in_ = gi.chunk(3, -1)
                     hr, hz_, hn_ = gh.chunk(3, -1)
                     r, z = torch.sigmoid(ir + hr), torch.sigmoid(iz + hz_)
-                    n = torch.tanh(in_ + r * hn_)
+                    r, z = _edit(r, interventions, "r", l, d, t), _edit(z, interventions, "z", l, d, t)
+                    n = _edit(torch.tanh(in_ + r * hn_), interventions, "n", l, d, t)
                     h = (1 - z) * n + z * h
                     gs[t] = {"r": r, "z": z, "n": n}
                 else:
                     act = torch.tanh if m.nonlinearity == "tanh" else torch.relu
                     h = act(gi + gh)
                     gs[t] = {}
+                h = _edit(h, interventions, "h", l, d, t)
                 h.retain_grad()
                 hs[t] = h
             rec[l, d] = {"h": [hs[t] for t in range(T)], "c": [cs[t] for t in range(T)] if cs else None,

@@ -210,3 +210,20 @@ def test_benchmark_script_runs():
     from cellviz import bench
     bench.main(["--hidden", "8", "--steps", "20", "--repeat", "1", "--memory-steps", "50",
                 "--memory-hidden", "8", "--skip-naive"])
+
+
+from hypothesis import given, settings, strategies as st  # noqa: E402
+
+
+@settings(max_examples=40, deadline=None)
+@given(kind=st.sampled_from(["lstm", "gru", "rnn_tanh", "rnn_relu"]), layers=st.integers(1, 3),
+       bidir=st.booleans(), batch_first=st.booleans(), bias=st.booleans(), unbatched=st.booleans(),
+       T=st.integers(1, 12), B=st.integers(1, 3), I=st.integers(1, 5), H=st.integers(1, 7),
+       seed=st.integers(0, 2**16))
+def test_random_shapes_match_torch(kind, layers, bidir, batch_first, bias, unbatched, T, B, I, H, seed):
+    torch.manual_seed(seed)
+    cls, kw = {"lstm": (nn.LSTM, {}), "gru": (nn.GRU, {}), "rnn_tanh": (nn.RNN, {}),
+               "rnn_relu": (nn.RNN, {"nonlinearity": "relu"})}[kind]
+    m = cls(I, H, num_layers=layers, bidirectional=bidir, batch_first=batch_first, bias=bias, **kw).double()
+    shape = (T, I) if unbatched else ((B, T, I) if batch_first else (T, B, I))
+    _check(m, torch.randn(shape, dtype=torch.float64), loss=lambda o, h: (o.sin() * o).sum())

@@ -1,0 +1,315 @@
+"""cellviz.load_checkpoint: round trips for every module configuration, prefixes, and every kind of bad file."""
+from __future__ import annotations
+
+import io
+import itertools
+import os
+import pickle
+from pathlib import Path
+
+import pytest
+import torch
+from hypothesis import given, settings, strategies as st
+from safetensors.torch import save as st_save
+from torch import nn
+
+import cellviz
+import cellviz.checkpoint as ckpt
+from cellviz import CheckpointError
+
+KINDS = {"rnn": (nn.RNN, {}), "rnn_relu": (nn.RNN, {"nonlinearity": "relu"}), "lstm": (nn.LSTM, {}), "gru": (nn.GRU, {})}
+CONFIGS = list(itertools.product([1, 2], [False, True], [True, False]))   # num_layers, bidirectional, bias
+
+
+@pytest.fixture(autouse=True, scope="module")
+def _one_thread():
+    """Tiny tensors: torch's worker threads only spin against other processes on a shared machine."""
+    threads = torch.get_num_threads()
+    torch.set_num_threads(1)
+    yield
+    torch.set_num_threads(threads)
+
+
+def _encode(state: dict, fmt: str) -> bytes:
+    if fmt == "safetensors":
+        return st_save({k: v.contiguous() for k, v in state.items()})
+    buf = io.BytesIO()
+    torch.save(state, buf)
+    return buf.getvalue()
+
+
+def _load(data: bytes, how: str, tmp_path: Path, name: str = "model.bin", **kwargs):
+    if how == "bytes":
+        return cellviz.load_checkpoint(data, **kwargs)
+    path = tmp_path / name
+    path.write_bytes(data)
+    if how == "path":
+        return cellviz.load_checkpoint(path, **kwargs)
+    with open(path, "rb") as f:
+        return cellviz.load_checkpoint(f, **kwargs)
+
+
+def _same(original: nn.Module, loaded: nn.Module, batch_first: bool = False) -> None:
+    x = torch.randn(3, 7, original.input_size, dtype=next(original.parameters()).dtype)   # batched either way
+    with torch.no_grad():
+        out, h_n = original(x)
+        out2, h_n2 = loaded(x)
+    assert torch.allclose(out, out2) and not loaded.training
+    for a, b in zip(h_n if isinstance(h_n, tuple) else (h_n,), h_n2 if isinstance(h_n2, tuple) else (h_n2,)):
+        assert torch.allclose(a, b)
+    tr = cellviz.trace(loaded, x)
+    assert torch.allclose(torch.from_numpy(tr.output), out2, atol=1e-5)
+
+
+@pytest.mark.parametrize("how", ["path", "file", "bytes"])
+@pytest.mark.parametrize("fmt", ["safetensors", "pt"])
+@pytest.mark.parametrize("num_layers,bidirectional,bias", CONFIGS)
+@pytest.mark.parametrize("kind", list(KINDS))
+def test_round_trip(kind, num_layers, bidirectional, bias, fmt, how, tmp_path):
+    torch.manual_seed(0)
+    cls, extra = KINDS[kind]
+    original = cls(4, 5, num_layers, bias=bias, bidirectional=bidirectional, **extra).eval()
+    loaded = _load(_encode(original.state_dict(), fmt), how, tmp_path, **extra)
+    assert type(loaded) is cls
+    assert (loaded.input_size, loaded.hidden_size, loaded.num_layers, loaded.bidirectional, loaded.bias) == \
+        (4, 5, num_layers, bidirectional, bias)
+    assert getattr(loaded, "nonlinearity", None) == getattr(original, "nonlinearity", None)
+    _same(original, loaded)
+
+
+def test_batch_first_and_path_kinds(tmp_path):
+    original = nn.GRU(3, 4, batch_first=True).eval()
+    (tmp_path / "m.pt").write_bytes(_encode(original.state_dict(), "pt"))
+    loaded = cellviz.load_checkpoint(str(tmp_path / "m.pt"), batch_first=True)
+    assert loaded.batch_first
+    _same(original, loaded)
+
+
+def test_uploaded_file_like():
+    class Uploaded(io.BytesIO):          # what Streamlit's UploadedFile is
+        name = "weights.safetensors"
+
+    original = nn.LSTM(2, 3).eval()
+    _same(original, cellviz.load_checkpoint(Uploaded(_encode(original.state_dict(), "safetensors"))))
+
+
+@pytest.mark.parametrize("fmt,name", [("safetensors", "model.pt"), ("pt", "model.safetensors")])
+def test_format_detected_by_content_not_extension(fmt, name, tmp_path):
+    original = nn.RNN(2, 3).eval()
+    _same(original, _load(_encode(original.state_dict(), fmt), "path", tmp_path, name=name))
+
+
+def test_legacy_torch_format():
+    original = nn.LSTM(2, 3, 2).eval()
+    buf = io.BytesIO()
+    torch.save(original.state_dict(), buf, _use_new_zipfile_serialization=False)
+    _same(original, cellviz.load_checkpoint(buf.getvalue()))
+
+
+@pytest.mark.parametrize("fmt", ["safetensors", "pt"])
+@pytest.mark.parametrize("stored,loaded_dtype", [(torch.float64, torch.float64), (torch.float16, torch.float32),
+                                                  (torch.bfloat16, torch.float32), (torch.float32, torch.float32)])
+def test_dtypes(fmt, stored, loaded_dtype):
+    original = nn.GRU(2, 3).to(stored)
+    loaded = cellviz.load_checkpoint(_encode(original.state_dict(), fmt))
+    assert all(p.dtype == loaded_dtype for p in loaded.parameters())
+    for k, v in original.state_dict().items():
+        assert torch.equal(loaded.state_dict()[k], v.to(loaded_dtype))
+    cellviz.trace(loaded, torch.randn(4, 2, dtype=loaded_dtype))
+
+
+def _inside(module: nn.Module, prefix: str) -> dict:
+    state = {prefix + k: v for k, v in module.state_dict().items()}
+    return {"embed.weight": torch.randn(10, 4), **state, "head.weight": torch.randn(2, 5), "head.bias": torch.zeros(2)}
+
+
+@pytest.mark.parametrize("fmt", ["safetensors", "pt"])
+@pytest.mark.parametrize("prefix", ["rnn.", "encoder.lstm.", "module.", "module.encoder.rnn."])
+def test_nested_prefixes(prefix, fmt):
+    original = nn.LSTM(4, 5, 2, bidirectional=True).eval()
+    _same(original, cellviz.load_checkpoint(_encode(_inside(original, prefix), fmt)))
+
+
+@pytest.mark.parametrize("wrapper", ["state_dict", "model", "model_state_dict"])
+def test_wrapped_state_dict(wrapper):
+    original = nn.GRU(4, 5).eval()
+    saved = {wrapper: _inside(original, "gru."), "epoch": 7, "optimizer_state_dict": {"state": {}, "param_groups": []}}
+    buf = io.BytesIO()
+    torch.save(saved, buf)
+    _same(original, cellviz.load_checkpoint(buf.getvalue()))
+
+
+@pytest.fixture
+def seq2seq() -> tuple[nn.LSTM, nn.GRU, bytes]:
+    encoder, decoder = nn.LSTM(4, 5).eval(), nn.GRU(5, 5).eval()
+    state = {**_inside(encoder, "encoder.lstm."), **{"decoder.gru." + k: v for k, v in decoder.state_dict().items()}}
+    return encoder, decoder, _encode(state, "safetensors")
+
+
+def test_encoder_decoder_needs_prefix(seq2seq):
+    with pytest.raises(CheckpointError, match=r"2 recurrent modules.*\['decoder.gru', 'encoder.lstm'\]"):
+        cellviz.load_checkpoint(seq2seq[2])
+
+
+@pytest.mark.parametrize("prefix,which", [("encoder.lstm", 0), ("encoder.lstm.", 0), ("decoder", 1), ("decoder.gru", 1)])
+def test_encoder_decoder_prefix_picks(seq2seq, prefix, which):
+    _same(seq2seq[which], cellviz.load_checkpoint(seq2seq[2], prefix=prefix))
+
+
+def test_unknown_prefix_lists_candidates(seq2seq):
+    with pytest.raises(CheckpointError, match=r"'attention'.*candidates: \['decoder.gru', 'encoder.lstm'\]"):
+        cellviz.load_checkpoint(seq2seq[2], prefix="attention")
+
+
+# --- bad files ---------------------------------------------------------------------------------------------------
+
+def _pt(obj: object, **kwargs) -> bytes:
+    buf = io.BytesIO()
+    torch.save(obj, buf, **kwargs)
+    return buf.getvalue()
+
+
+def test_empty_file(tmp_path):
+    (tmp_path / "empty.pt").write_bytes(b"")
+    for src in (b"", tmp_path / "empty.pt", io.BytesIO()):
+        with pytest.raises(CheckpointError, match="empty.*Accepted"):
+            cellviz.load_checkpoint(src)
+
+
+def test_random_bytes():
+    with pytest.raises(CheckpointError, match="neither a safetensors nor a PyTorch file"):
+        cellviz.load_checkpoint(b"hello, I am not a checkpoint at all")
+
+
+@settings(max_examples=50, deadline=None)
+@given(head=st.sampled_from([b"", b"PK\x03\x04", b"\x80\x02", b"\x80\x02\x8a\x0al\xfc\x9cF\xf9 j\xa8P\x19",
+                             (40).to_bytes(8, "little") + b"{", (10**12).to_bytes(8, "little") + b"{"]),
+       tail=st.binary(max_size=200))
+def test_fuzzed_bytes_raise_checkpoint_error(head, tail):
+    with pytest.raises(CheckpointError):
+        cellviz.load_checkpoint(head + tail)
+
+
+@pytest.mark.parametrize("fmt", ["safetensors", "pt", "legacy"])
+@pytest.mark.parametrize("fraction", [0.02, 0.5, 0.95])
+def test_truncated(fmt, fraction):
+    state = nn.LSTM(3, 4).state_dict()
+    data = _pt(state, _use_new_zipfile_serialization=False) if fmt == "legacy" else _encode(state, fmt)
+    with pytest.raises(CheckpointError, match="truncated|corrupt"):
+        cellviz.load_checkpoint(data[:max(9, int(len(data) * fraction))])
+
+
+class _Hostile:
+    marker: str = ""
+
+    def __reduce__(self):
+        return os.system, (f"touch {self.marker}",)
+
+
+@pytest.mark.parametrize("pack", ["torch_zip", "torch_legacy", "raw_pickle"])
+def test_hostile_pickle_is_not_executed(pack, tmp_path):
+    marker = tmp_path / "pwned"
+    _Hostile.marker = str(marker)
+    payload = {"weight_ih_l0": _Hostile()}
+    data = {"torch_zip": lambda: _pt(payload), "torch_legacy": lambda: _pt(payload, _use_new_zipfile_serialization=False),
+            "raw_pickle": lambda: pickle.dumps(payload, protocol=2)}[pack]()
+    with pytest.raises(CheckpointError, match="refused to unpickle"):
+        cellviz.load_checkpoint(data)
+    assert not marker.exists()
+
+
+class _Net(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.rnn = nn.GRU(2, 3)
+
+
+@pytest.mark.parametrize("model", [nn.LSTM(2, 3), _Net()], ids=["nn.LSTM", "custom"])
+@pytest.mark.parametrize("zipfile", [True, False])
+def test_whole_pickled_model_says_save_state_dict(model, zipfile):
+    with pytest.raises(CheckpointError, match=r"whole model.*torch\.save\(model\.state_dict\(\)"):
+        cellviz.load_checkpoint(_pt(model, _use_new_zipfile_serialization=zipfile))
+
+
+def test_no_recurrent_weights_lists_keys():
+    state = {"embed.weight": torch.randn(3, 2), "head.weight": torch.randn(2, 2), "head.bias": torch.zeros(2)}
+    with pytest.raises(CheckpointError, match=r"no recurrent weights.*3 keys: 'embed.weight', 'head.bias', 'head.weight'"):
+        cellviz.load_checkpoint(_encode(state, "safetensors"))
+
+
+def test_not_a_dict():
+    with pytest.raises(CheckpointError, match="expected a state_dict.*found a Tensor"):
+        cellviz.load_checkpoint(_pt(torch.zeros(3)))
+
+
+def _edited(module: nn.Module, **changes) -> dict:
+    state = dict(module.state_dict())
+    for key, value in changes.items():
+        if value is None:
+            del state[key]
+        else:
+            state[key] = value
+    return state
+
+
+BAD_STATES = {
+    "hh_not_gate_multiple": (lambda: _edited(nn.GRU(3, 4), weight_hh_l0=torch.randn(10, 4)), r"weight_hh_l0 has shape \(10, 4\)"),
+    "hh_two_blocks": (lambda: _edited(nn.GRU(3, 4), weight_hh_l0=torch.randn(8, 4)), r"G = 1 \(RNN\), 3 \(GRU\) or 4"),
+    "ih_rows_mismatch": (lambda: _edited(nn.LSTM(3, 4), weight_ih_l0=torch.randn(12, 3)), r"weight_ih_l0 has shape \(12, 3\), expected \(16, 3\)"),
+    "missing_bias_hh": (lambda: _edited(nn.LSTM(3, 4), bias_hh_l0=None), r"missing bias_hh_l0"),
+    "missing_weight_hh": (lambda: _edited(nn.RNN(3, 4), weight_hh_l0=None), r"missing weight_hh_l0"),
+    "missing_weight_hh_l1": (lambda: _edited(nn.RNN(3, 4, 2), weight_hh_l1=None), r"missing weight_hh_l1"),
+    "layer_gap": (lambda: {k.replace("_l1", "_l2"): v for k, v in nn.GRU(3, 4, 2).state_dict().items()},
+                  r"missing weight_ih_l1, weight_hh_l1"),
+    "missing_reverse": (lambda: _edited(nn.GRU(3, 4, 2, bidirectional=True), weight_ih_l1_reverse=None),
+                        r"missing weight_ih_l1_reverse"),
+    "upper_layer_input": (lambda: _edited(nn.GRU(3, 4, 2, bidirectional=True), weight_ih_l1=torch.randn(12, 4)),
+                          r"weight_ih_l1 has shape \(12, 4\), expected \(12, 8\).*hidden_size \* directions"),
+    "bias_shape": (lambda: _edited(nn.RNN(3, 4), bias_ih_l0=torch.randn(4, 1)), r"bias_ih_l0 has shape \(4, 1\)"),
+    "non_tensor": (lambda: _edited(nn.RNN(2, 2), weight_ih_l0=[[1.0, 2.0], [3.0, 4.0]]), r"weight_ih_l0 is a list, not a tensor"),
+    "sparse": (lambda: _edited(nn.RNN(2, 2), weight_hh_l0=torch.eye(2).to_sparse()), r"weight_hh_l0 is a torch.sparse_coo tensor"),
+    "int_tensor": (lambda: _edited(nn.RNN(2, 2), bias_hh_l0=torch.ones(2, dtype=torch.int64)), r"bias_hh_l0 has dtype torch.int64"),
+    "nan": (lambda: _edited(nn.LSTM(2, 2), weight_hh_l0=torch.full((8, 2), float("nan"))), r"weight_hh_l0 contains NaN or inf"),
+    "inf": (lambda: _edited(nn.LSTM(2, 2), bias_ih_l0=torch.tensor([float("inf")] * 8)), r"bias_ih_l0 contains NaN or inf"),
+    "projections": (lambda: nn.LSTM(3, 4, proj_size=2).state_dict(), r"projections \(proj_size > 0"),
+    "hidden_too_large": (lambda: {"weight_ih_l0": torch.zeros(1).expand(5000, 3), "weight_hh_l0": torch.zeros(1).expand(5000, 5000)},
+                         r"hidden_size 5000 is too large.*<= 4096"),
+    "too_many_params": (lambda: {"weight_ih_l0": torch.zeros(1).expand(16384, 1000), "weight_hh_l0": torch.zeros(1).expand(16384, 4096)},
+                        r"parameters is too many.*at most 50,000,000"),
+}
+
+
+@pytest.mark.parametrize("case", list(BAD_STATES))
+def test_bad_state_dicts(case):
+    make, message = BAD_STATES[case]
+    with pytest.raises(CheckpointError, match=message):
+        cellviz.load_checkpoint(_pt(make()))
+
+
+def test_int_tensor_in_safetensors():
+    state = {k: v.to(torch.int32) for k, v in nn.GRU(2, 2).state_dict().items()}
+    with pytest.raises(CheckpointError, match="dtype torch.int32"):
+        cellviz.load_checkpoint(_encode(state, "safetensors"))
+
+
+@pytest.mark.parametrize("how", ["path", "file", "bytes"])
+def test_size_cap(how, tmp_path, monkeypatch):
+    monkeypatch.setattr(ckpt, "MAX_BYTES", 2**20)
+    data = _encode({"weight_ih_l0": torch.zeros(600, 600), "weight_hh_l0": torch.zeros(600, 600)}, "safetensors")
+    with pytest.raises(CheckpointError, match="larger than the 1 MB limit"):
+        _load(data, how, tmp_path)
+
+
+def test_text_mode_file_and_missing_path(tmp_path):
+    (tmp_path / "m.pt").write_bytes(_encode(nn.RNN(2, 2).state_dict(), "pt"))
+    with open(tmp_path / "m.pt", encoding="latin-1") as f, pytest.raises(CheckpointError, match="binary mode"):
+        cellviz.load_checkpoint(f)
+    with pytest.raises(CheckpointError, match="cannot read.*nope.pt"):
+        cellviz.load_checkpoint(tmp_path / "nope.pt")
+
+
+def test_caller_errors():
+    with pytest.raises(ValueError, match="nonlinearity"):
+        cellviz.load_checkpoint(_encode(nn.RNN(2, 2).state_dict(), "pt"), nonlinearity="sigmoid")
+    with pytest.raises(TypeError, match="path, a binary file object or bytes"):
+        cellviz.load_checkpoint(42)
