@@ -211,11 +211,18 @@ def trace(module: nn.Module, x, h0=None, loss: LossFn | None = None, *, at_step:
                  np.asarray(loss_val), ext_out, records, at_step, tuple(interventions))
 
 
+def _torch(a: np.ndarray) -> torch.Tensor:
+    """A tensor sharing a's memory when torch allows it (it refuses negative strides, which NumPy keeps
+    even in `ascontiguousarray` for arrays whose reversed axes have length 1)."""
+    a = np.ascontiguousarray(a)
+    return torch.from_numpy(a.copy() if any(s < 0 for s in a.strides) else a)
+
+
 def _fused_lstm_hidden(w: LayerWeights, x: np.ndarray, h0: np.ndarray, c0: np.ndarray) -> np.ndarray:
     """Hidden states of one LSTM layer/direction from torch's fused kernel (what nn.LSTM.forward calls)."""
-    weights = [torch.from_numpy(a) for a in (w.w_ih, w.w_hh, w.b_ih, w.b_hh)]
+    weights = [_torch(a) for a in (w.w_ih, w.w_hh, w.b_ih, w.b_hh)]
     with torch.no_grad():
-        out, _, _ = torch._VF.lstm(torch.from_numpy(x), (torch.from_numpy(h0)[None], torch.from_numpy(c0)[None]),
+        out, _, _ = torch._VF.lstm(_torch(x), (_torch(h0)[None], _torch(c0)[None]),
                                    weights, True, 1, 0.0, False, False, False)
     return out.numpy()
 
@@ -273,12 +280,12 @@ def _edits_by_place(interventions, kind, L, D, T, H) -> list[list[list[Intervent
 
 def _loss_gradients(loss: LossFn, output_tm, h_n, c_n, batch_first, unbatched, dtype):
     """Evaluate the user's loss on torch copies of the traced outputs; return value and gradients."""
-    out_t = torch.from_numpy(np.ascontiguousarray(_to_module_layout(output_tm, batch_first, unbatched)))
+    out_t = _torch(_to_module_layout(output_tm, batch_first, unbatched))
     out_t = out_t.to(dtype).requires_grad_(True)
-    hn_t = torch.from_numpy(h_n[:, 0] if unbatched else h_n).to(dtype).requires_grad_(True)
+    hn_t = _torch(h_n[:, 0] if unbatched else h_n).to(dtype).requires_grad_(True)
     cn_t = None
     if c_n is not None:
-        cn_t = torch.from_numpy(c_n[:, 0] if unbatched else c_n).to(dtype).requires_grad_(True)
+        cn_t = _torch(c_n[:, 0] if unbatched else c_n).to(dtype).requires_grad_(True)
     value = loss(out_t, hn_t if cn_t is None else (hn_t, cn_t))
     if not isinstance(value, torch.Tensor) or value.numel() != 1:
         raise ValueError("loss(output, h_n) must return a scalar tensor")
