@@ -5,6 +5,7 @@ import io
 import itertools
 import os
 import pickle
+import zipfile
 from pathlib import Path
 
 import pytest
@@ -260,7 +261,8 @@ BAD_STATES = {
     "missing_weight_hh": (lambda: _edited(nn.RNN(3, 4), weight_hh_l0=None), r"missing weight_hh_l0"),
     "missing_weight_hh_l1": (lambda: _edited(nn.RNN(3, 4, 2), weight_hh_l1=None), r"missing weight_hh_l1"),
     "layer_gap": (lambda: {k.replace("_l1", "_l2"): v for k, v in nn.GRU(3, 4, 2).state_dict().items()},
-                  r"missing weight_ih_l1, weight_hh_l1"),
+                  r"without gaps; found l0, l2"),
+    "absurd_layer": (lambda: _edited(nn.GRU(3, 4), weight_ih_l999999999=torch.zeros(12, 4)), r"without gaps; found l0, l999999999"),
     "missing_reverse": (lambda: _edited(nn.GRU(3, 4, 2, bidirectional=True), weight_ih_l1_reverse=None),
                         r"missing weight_ih_l1_reverse"),
     "upper_layer_input": (lambda: _edited(nn.GRU(3, 4, 2, bidirectional=True), weight_ih_l1=torch.randn(12, 4)),
@@ -276,6 +278,9 @@ BAD_STATES = {
                          r"hidden_size 5000 is too large.*<= 4096"),
     "too_many_params": (lambda: {"weight_ih_l0": torch.zeros(1).expand(16384, 1000), "weight_hh_l0": torch.zeros(1).expand(16384, 4096)},
                         r"parameters is too many.*at most 50,000,000"),
+    "huge_half_view": (lambda: {"weight_ih_l0": torch.zeros(1, dtype=torch.float16).expand(10**6, 10**6),
+                                "weight_hh_l0": torch.zeros(1, dtype=torch.float16).expand(10**6, 10**6)},
+                       r"parameters is too many"),
 }
 
 
@@ -298,6 +303,17 @@ def test_size_cap(how, tmp_path, monkeypatch):
     data = _encode({"weight_ih_l0": torch.zeros(600, 600), "weight_hh_l0": torch.zeros(600, 600)}, "safetensors")
     with pytest.raises(CheckpointError, match="larger than the 1 MB limit"):
         _load(data, how, tmp_path)
+
+
+def test_zip_bomb_is_not_unpacked(monkeypatch):
+    """A deflated torch archive whose contents exceed the byte cap is refused before torch reads it."""
+    monkeypatch.setattr(ckpt, "MAX_BYTES", 2**20)
+    with zipfile.ZipFile(buf := io.BytesIO(), "w", compression=zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("archive/data.pkl", b"\x80\x02}q\x00.")
+        archive.writestr("archive/data/0", bytes(2**20 + 1))
+    assert len(buf.getvalue()) < 10_000
+    with pytest.raises(CheckpointError, match="unpacks to more than the 1 MB limit"):
+        cellviz.load_checkpoint(buf.getvalue())
 
 
 def test_text_mode_file_and_missing_path(tmp_path):
