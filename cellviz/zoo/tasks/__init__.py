@@ -1,0 +1,16 @@
+"""The zoo's tasks, by name. Each is a `Task`: data generators, held-out set, metrics, parsing."""
+from .base import Batch, Example, Task
+from .brackets import BracketsTask
+from .lag import LagTask
+from .sentiment import SentimentTask
+
+TASKS: dict[str, type[Task]] = {t.name: t for t in (LagTask, BracketsTask, SentimentTask)}
+
+
+def make_task(name: str, **options) -> Task:
+    if name not in TASKS:
+        raise ValueError(f"unknown task {name!r}; known: {', '.join(TASKS)}")
+    return TASKS[name](**options)
+
+
+__all__ = ["TASKS", "make_task", "Task", "Example", "Batch"]

@@ -1,0 +1,203 @@
+"""Train zoo models: `python -m cellviz.zoo.train --task lag --cell lstm` (one model) or `--all`.
+
+Data come from the task's generators (or the shipped corpus); training is plain Adam with gradient
+clipping, a fixed seed, one tqdm bar per model, a loss log per epoch, early stopping on a validation set
+and the best validation state kept. Writes assets/zoo/<name>/ (or --out DIR/<name>/).
+"""
+from __future__ import annotations
+
+import argparse
+import copy
+import math
+import time
+from dataclasses import asdict, dataclass, field, replace
+from pathlib import Path
+
+import numpy as np
+import torch
+from tqdm import tqdm
+
+from . import store
+from .models import ModelConfig, build
+from .tasks import make_task
+
+
+@dataclass
+class Recipe:
+    task: str
+    cell: str = "lstm"
+    hidden: int = 32
+    layers: int = 1
+    bidirectional: bool = False
+    embed: int = 0
+    epochs: int = 20
+    steps: int = 100              # batches per epoch (data are generated, so an epoch is a fixed budget)
+    batch: int = 64
+    lr: float = 3e-3
+    seed: int = 0
+    clip: float = 1.0
+    task_options: dict = field(default_factory=dict)
+    stop_at: dict = field(default_factory=dict)   # {metric: value}: stop once validation reaches it
+    snapshots: int = 0            # how many weight snapshots to keep (evenly spaced, first = untrained)
+
+    @property
+    def name(self) -> str:
+        return (f"{self.task}-{'bi' if self.bidirectional else ''}{self.cell}"
+                + (f"-{self.layers}layer" if self.layers > 1 else ""))
+
+    def command(self) -> str:
+        cmd = f"python -m cellviz.zoo.train --task {self.task} --cell {self.cell}"
+        return cmd + (" --bidirectional" if self.bidirectional else "") + (
+            f" --layers {self.layers}" if self.layers > 1 else "")
+
+
+def _zoo() -> dict[str, Recipe]:
+    """Every shipped model and how it is trained."""
+    out: list[Recipe] = []
+    for cell in ("rnn", "lstm", "gru"):
+        out.append(Recipe("lag", cell, hidden=32, epochs=60, steps=60, lr=3e-3, snapshots=5,
+                          task_options={"min_lag": 5, "max_lag": 50, "curriculum": 0.5},
+                          stop_at={"accuracy": 0.995, "accuracy_at_max_lag": 0.995}))
+        out.append(Recipe("brackets", cell, hidden=24, epochs=25, steps=60, lr=5e-3,
+                          stop_at={"sequence_accuracy": 0.995}))
+        out.append(Recipe("sentiment", cell, hidden=32, embed=16, epochs=20, steps=60, lr=5e-3,
+                          stop_at={"accuracy": 0.998}))
+    for cell in ("lstm", "gru"):
+        out.append(Recipe("sentiment", cell, hidden=24, embed=16, bidirectional=True, epochs=20, steps=60,
+                          lr=5e-3, stop_at={"accuracy": 0.998}))
+    return {r.name: r for r in out}
+
+
+ZOO = _zoo()
+
+
+def recipe_for(task: str, cell: str, bidirectional: bool = False, layers: int = 1) -> Recipe:
+    probe = Recipe(task, cell, bidirectional=bidirectional, layers=layers)
+    if probe.name in ZOO:
+        return ZOO[probe.name]
+    base = next((r for r in ZOO.values() if r.task == task), None)
+    if base is None:
+        raise SystemExit(f"unknown task {task!r}; tasks: {', '.join(sorted({r.task for r in ZOO.values()}))}")
+    return replace(base, cell=cell, bidirectional=bidirectional, layers=layers)
+
+
+def _better(task, metric: str, a: float, b: float) -> bool:
+    return a > b if task.better.get(metric, "higher") == "higher" else a < b
+
+
+def train(r: Recipe, out_root: Path | None = None, quiet: bool = False) -> dict:
+    """Train one model from its recipe, write its directory, return its card."""
+    torch.set_num_threads(1)
+    torch.manual_seed(r.seed)
+    rng = np.random.default_rng(r.seed)
+    task = make_task(r.task, **r.task_options)
+    cfg = ModelConfig(r.cell, r.hidden, r.layers, r.bidirectional, r.embed)
+    model = build(task, cfg)
+    opt = torch.optim.Adam(model.parameters(), lr=r.lr)
+    sched = torch.optim.lr_scheduler.CosineAnnealingLR(opt, r.epochs * r.steps, eta_min=r.lr / 10)
+    val = task.heldout("val")
+    primary = next(iter(task.better))
+    states = {0: copy.deepcopy(model.state_dict())}     # training step -> weights, for snapshots
+    snap_every = max(1, r.steps // 4)
+    step = 0
+    best = (None, copy.deepcopy(model.state_dict()), 0)
+    history, log_lines = [], []
+    t0 = time.time()
+    bar = tqdm(range(1, r.epochs + 1), desc=r.name, disable=quiet, leave=False)
+    for epoch in bar:
+        if hasattr(task, "set_progress"):            # curriculum (e.g. lags growing with training)
+            task.set_progress((epoch - 1) / max(1, r.epochs - 1))
+        model.train()
+        losses = []
+        for _ in range(r.steps):
+            loss = model.loss(task.batch(rng, r.batch))
+            opt.zero_grad()
+            loss.backward()
+            torch.nn.utils.clip_grad_norm_(model.parameters(), r.clip)
+            opt.step()
+            sched.step()
+            losses.append(loss.item())
+            step += 1
+            if r.snapshots and step % snap_every == 0:
+                states[step] = copy.deepcopy(model.state_dict())
+        model.eval()
+        with torch.no_grad():
+            v = task.metrics(model, val)
+        history.append({"epoch": epoch, "loss": round(float(np.mean(losses)), 5),
+                        "val": {k: round(x, 4) for k, x in v.items()}})
+        line = f"epoch {epoch:3d}  loss {np.mean(losses):.4f}  " + "  ".join(f"val_{k} {x:.4f}" for k, x in v.items())
+        log_lines.append(line)
+        bar.set_postfix(loss=f"{np.mean(losses):.3f}", **{primary: f"{v[primary]:.3f}"})
+        if best[0] is None or _better(task, primary, v[primary], best[0]):
+            best = (v[primary], copy.deepcopy(model.state_dict()), epoch)
+        if r.stop_at and all(not _better(task, k, t, v[k]) for k, t in r.stop_at.items()):
+            log_lines.append(f"early stop: validation reached {r.stop_at}")
+            break
+    bar.close()
+    model.load_state_dict(best[1])
+    model.eval()
+    seconds = time.time() - t0
+    metrics = {k: round(x, 5) for k, x in model.evaluate().items()}
+    snaps = _pick_snapshots(states, r.snapshots) if r.snapshots else {}
+    card = {
+        "name": r.name, "cell": r.cell, "io": task.io, "task": r.task, "num_layers": r.layers,
+        "hidden_size": r.hidden, "bidirectional": r.bidirectional, "params": model.count_params(),
+        "metrics": metrics, "baseline": {k: round(x, 5) for k, x in task.baseline().items()},
+        "better": dict(task.better), "train_command": r.command(), "epochs": len(history),
+        "best_epoch": best[2], "seed": r.seed, "snapshots": list(snaps), "description": task.description,
+        "config": cfg.to_dict(), "task_options": dict(task.options), "recipe": asdict(r),
+        "train_seconds": round(seconds, 1), "history": history,
+    }
+    if hasattr(task, "extra_baselines"):
+        card["extra_baselines"] = task.extra_baselines()
+    log_lines.append(f"best epoch {best[2]}; held-out {metrics}; baseline {card['baseline']}; {seconds:.0f}s")
+    store.write_model(store.model_dir(r.name, out_root), card, model.state_dict(), "\n".join(log_lines) + "\n", snaps)
+    if not quiet:
+        tqdm.write(f"{r.name}: {metrics}  (baseline {card['baseline']}, {len(history)} epochs, {seconds:.0f}s)")
+    return card
+
+
+def _pick_snapshots(states: dict[int, dict], n: int) -> dict[str, dict]:
+    """n states evenly spaced (by training step) from the untrained one to the last one recorded."""
+    steps = sorted(states)
+    idx = sorted({int(round(i)) for i in np.linspace(0, len(steps) - 1, n)})
+    return {f"step-{steps[i]:05d}": states[steps[i]] for i in idx}
+
+
+def main(argv: list[str] | None = None) -> None:
+    p = argparse.ArgumentParser(prog="python -m cellviz.zoo.train", description=__doc__.split("\n\n")[0])
+    p.add_argument("--task", help="task name: " + ", ".join(sorted({r.task for r in ZOO.values()})))
+    p.add_argument("--cell", choices=["rnn", "lstm", "gru"], default="lstm")
+    p.add_argument("--bidirectional", action="store_true")
+    p.add_argument("--layers", type=int, default=1)
+    p.add_argument("--all", action="store_true", help="rebuild every shipped model")
+    p.add_argument("--list", action="store_true", help="list the shipped models' recipes")
+    p.add_argument("--hidden", type=int)
+    p.add_argument("--epochs", type=int)
+    p.add_argument("--steps", type=int, help="batches per epoch")
+    p.add_argument("--seed", type=int)
+    p.add_argument("--out", type=Path, help="write models under DIR/<name>/ instead of assets/zoo/")
+    p.add_argument("--quick", action="store_true", help="tiny smoke-test settings (few steps, small held-out set)")
+    a = p.parse_args(argv)
+    if a.list:
+        for r in ZOO.values():
+            print(f"{r.name:28s} {r.command()}")
+        return
+    if not a.all and not a.task:
+        p.error("give --task (with --cell) or --all")
+    recipes = list(ZOO.values()) if a.all else [recipe_for(a.task, a.cell, a.bidirectional, a.layers)]
+    t0 = time.time()
+    for r in recipes:
+        over = {k: v for k, v in {"hidden": a.hidden, "epochs": a.epochs, "steps": a.steps, "seed": a.seed}.items()
+                if v is not None}
+        if a.quick:
+            over = {"epochs": 1, "steps": 3, "batch": 8, "snapshots": min(r.snapshots, 2), **over,
+                    "task_options": {**r.task_options, **_QUICK.get(r.task, {})}}
+        train(replace(r, **over), a.out)
+    print(f"trained {len(recipes)} model(s) in {time.time() - t0:.0f}s")
+
+
+_QUICK = {"lag": {"n_heldout": 8, "max_lag": 10}, "brackets": {"n_heldout": 100}, "sentiment": {"n_heldout": 100}}
+
+if __name__ == "__main__":
+    main()
