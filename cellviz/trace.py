@@ -73,6 +73,18 @@ class Trace:
     def batch_size(self) -> int:
         return self.x.shape[1]
 
+    def grad_norm_by_distance(self, layer: int = 0, direction: int = 0, batch: int = 0) -> np.ndarray:
+        """||dL/dh_t|| against the distance (in steps) from where the loss is taken.
+
+        The loss step is `at_step` if the trace has one, else the last step for the forward direction and
+        the first for the reverse one (where each reads its last input). Index k = k steps back.
+        """
+        g = np.linalg.norm(self.layer(layer, direction).grad_h[:, batch], axis=-1)
+        if direction == 0:
+            end = self.seq_len - 1 if self.at_step is None else self.at_step
+            return g[:end + 1][::-1].copy()
+        return g[(0 if self.at_step is None else self.at_step):].copy()
+
     @property
     def input_sensitivity(self) -> np.ndarray:
         """||dL/dx_k|| for every input position k: (T, B)."""
