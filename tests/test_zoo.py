@@ -117,6 +117,32 @@ def test_parse_builds_examples():
         sent.task.parse("the movie was fantabulous")
 
 
+def test_parse_other_tasks():
+    tr = zoo.load("translate-gru")
+    ex = tr.task.parse("two thousand five")
+    assert ex.meta["number"] == 2005 and tr.task.parse("2005").tokens == ex.tokens
+    assert tr.predict(ex).split()[0] == "2005"
+    assert tr.task.decoder_tokens(ex) == ["^", "2", "0", "0", "5"]
+    with pytest.raises(ValueError, match="form"):
+        tr.task.parse("two three")
+    fc = zoo.load("forecast-lstm").task
+    assert fc.input_kind == "series" and fc.parse("0.1, 0.5;0.9 0.5").tokens == ["0.10", "0.50", "0.90", "0.50"]
+    with pytest.raises(ValueError, match="not numbers: 'x'"):
+        fc.parse("1, x, 3")
+    with pytest.raises(ValueError, match="limit"):
+        fc.parse(",".join(["1"] * (fc.max_len + 1)))
+    wf = zoo.load("waveform-gru").task
+    ex = wf.parse("square", period=12, amplitude=0.5)
+    assert len(ex.tokens) == wf.length and ex.target[0] == pytest.approx(0.5)
+    with pytest.raises(ValueError, match="sine"):
+        wf.parse("zigzag")
+    lm = zoo.load("charlm-lstm")
+    ex = lm.task.parse("Shall I compare thee")
+    assert ex.text == "shall i compare thee" and ex.target[-1] == -100
+    assert lm.predict(ex).startswith("next:")
+    assert set(lm.task.features(ex)) >= {"in word", "position in word"}
+
+
 def test_snapshots_load():
     for name in NAMES:
         labels = zoo.snapshots(name)

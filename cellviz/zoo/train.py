@@ -65,6 +65,14 @@ def _zoo() -> dict[str, Recipe]:
     for cell in ("lstm", "gru"):
         out.append(Recipe("sentiment", cell, hidden=24, embed=16, bidirectional=True, epochs=20, steps=60,
                           lr=5e-3, stop_at={"accuracy": 0.998}))
+    for cell in ("rnn", "lstm", "gru"):
+        out.append(Recipe("charlm", cell, hidden=64, epochs=12, steps=100, batch=32, lr=5e-3))
+        out.append(Recipe("forecast", cell, hidden=32, epochs=20, steps=50, batch=32, lr=5e-3))
+        out.append(Recipe("waveform", cell, hidden=48, epochs=30, steps=50, batch=32, lr=5e-3))
+        out.append(Recipe("translate", cell, hidden=64, embed=16, epochs=20, steps=100, batch=64, lr=5e-3,
+                          stop_at={"exact_match": 0.998}))
+    out.append(Recipe("charlm", "lstm", hidden=48, layers=2, epochs=12, steps=100, batch=32, lr=5e-3))
+    out.append(Recipe("forecast", "gru", hidden=24, layers=2, epochs=20, steps=50, batch=32, lr=5e-3))
     return {r.name: r for r in out}
 
 
@@ -197,7 +205,9 @@ def main(argv: list[str] | None = None) -> None:
     print(f"trained {len(recipes)} model(s) in {time.time() - t0:.0f}s")
 
 
-_QUICK = {"lag": {"n_heldout": 8, "max_lag": 10}, "brackets": {"n_heldout": 100}, "sentiment": {"n_heldout": 100}}
+_QUICK = {"lag": {"n_heldout": 8, "max_lag": 10}, "brackets": {"n_heldout": 100}, "sentiment": {"n_heldout": 100},
+          "charlm": {"n_heldout": 8}, "forecast": {"n_heldout": 20}, "waveform": {"n_heldout": 20},
+          "translate": {"n_heldout": 100}}
 
 if __name__ == "__main__":
     main()

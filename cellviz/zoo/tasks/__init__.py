@@ -1,10 +1,15 @@
 """The zoo's tasks, by name. Each is a `Task`: data generators, held-out set, metrics, parsing."""
 from .base import Batch, Example, Task
 from .brackets import BracketsTask
+from .charlm import CharLMTask
+from .forecast import ForecastTask
 from .lag import LagTask
+from .numbers import NumbersTask
 from .sentiment import SentimentTask
+from .waveform import WaveformTask
 
-TASKS: dict[str, type[Task]] = {t.name: t for t in (LagTask, BracketsTask, SentimentTask)}
+TASKS: dict[str, type[Task]] = {t.name: t for t in (LagTask, BracketsTask, SentimentTask, CharLMTask,
+                                                    ForecastTask, WaveformTask, NumbersTask)}
 
 
 def make_task(name: str, **options) -> Task:
