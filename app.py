@@ -1,6 +1,7 @@
-"""cellviz — Streamlit entry point: page config and navigation only."""
+"""cellviz — Streamlit entry point: page config and navigation only (`streamlit run app.py`)."""
 import streamlit as st
 
-st.set_page_config(page_title="cellviz", layout="wide")
-st.title("cellviz")
-st.write("See inside recurrent cells. The explorer is coming.")
+from cellviz.ui.layout import navigation_pages
+
+st.set_page_config(page_title="cellviz", page_icon="🔬", layout="wide")
+st.navigation(navigation_pages()).run()

@@ -89,3 +89,16 @@ def saturation(a: np.ndarray, low: float, high: float, eps: float = 0.05) -> tup
 def saturation_limits(name: str) -> tuple[float, float]:
     """The two limits of a quantity's activation: 0..1 for sigmoid gates, -1..1 for tanh ones."""
     return (0.0, 1.0) if name in SIGMOID_GATES else (-1.0, 1.0)
+
+
+def layer_input(trace, layer: int) -> np.ndarray:
+    """What a layer reads, (T, B, I): the input for layer 0, else the layer below's outputs (both directions)."""
+    if layer == 0:
+        return trace.x
+    return np.concatenate([trace.layer(layer - 1, d).h for d in range(trace.num_directions)], axis=-1)
+
+
+def grad_norms(rec, batch: int = 0) -> tuple[np.ndarray, np.ndarray | None]:
+    """(||dL/dh_t||, ||dL/dc_t|| or None) over t for one layer record."""
+    gh = np.linalg.norm(rec.grad_h[:, batch], axis=-1)
+    return gh, None if rec.grad_c is None else np.linalg.norm(rec.grad_c[:, batch], axis=-1)

@@ -53,14 +53,17 @@ EN: dict[str, str] = {
     "input.sample": "New sample",
     "input.sample.help": "Replace the input with a fresh held-out-style example.",
     "input.lag": "Lag (steps between cue and ‘?’)",
-    "input.lag.help": "Pads or cuts the distractors so that the cue sits this many steps before the query.",
+    "input.lag.help": "Pads or cuts the distractors so that the cue sits this many steps before the query. "
+                      "Empty: as typed.",
+    "input.period": "Period (steps)",
+    "input.amplitude": "Amplitude",
+    "input.length": "Length (steps)",
     "input.invalid": "This input cannot be used: {reason}",
     "input.empty": "The input is empty. {accepted}",
     "input.source": "Input sequence",
     "input.source.random": "random numbers",
     "input.source.onehot": "random one-hot",
     "input.source.typed": "typed numbers",
-    "input.length": "Length (steps)",
     "input.seed": "Seed",
     "input.numbers": "Numbers (one step per line, {width} per step)",
     "input.numbers.help": "Each line is one time step with {width} numbers separated by commas or spaces.",
@@ -208,6 +211,11 @@ def set_language(lang: str) -> None:
 
 def language() -> str:
     return _lang.get()
+
+
+def has(key: str) -> bool:
+    """Whether the catalogue knows `key` (for optional texts such as a task option's label)."""
+    return key in EN
 
 
 def t(key: str, **fmt) -> str:

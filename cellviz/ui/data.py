@@ -1,0 +1,189 @@
+"""What the explorer looks at: zoo models and uploads, traced once per (model, input) and cached.
+
+Cache keys are names, input strings and option tuples (uploads: a SHA-256 of the file's bytes), never
+tensors. Everything is cached with `st.cache_resource` (no pickling: uploads never meet `cache_data`),
+with bounded sizes for the hosted demo's ~690 MB.
+"""
+from __future__ import annotations
+
+import hashlib
+import inspect
+from dataclasses import dataclass, field
+
+import numpy as np
+import streamlit as st
+import torch
+
+import cellviz
+from cellviz import zoo
+
+MAX_TRACES = 48              # (model, input, part, step) traces kept in memory
+MAX_UPLOAD_STEPS = 1000      # longest input built for an uploaded module
+TTL = 3600
+
+
+@dataclass
+class Subject:
+    """One traced model on one input: everything the views read."""
+
+    label: str                            # zoo name or upload file name
+    trace: cellviz.Trace
+    tokens: list[str]                     # one display label per step
+    features: dict[str, np.ndarray] = field(default_factory=dict)
+    prediction: str | None = None
+    io: str = "module"                    # the zoo card's "N->N" | "N->1" | "1->N" | "N->M"; "module" for uploads
+    task: str | None = None
+    part: str = "recurrent"
+    key: tuple = ()                       # cache key: (source, ...) to re-trace at a step or compare siblings
+
+    @property
+    def kind(self) -> str:
+        return self.trace.kind
+
+    @property
+    def steps(self) -> int:
+        return self.trace.seq_len
+
+
+# --- the zoo -------------------------------------------------------------------------------------------
+@st.cache_resource(max_entries=4, ttl=TTL)
+def zoo_names() -> list[str]:
+    return zoo.names()
+
+
+@st.cache_resource(max_entries=64, ttl=TTL)
+def zoo_card(name: str) -> dict:
+    return zoo.card(name)
+
+
+@st.cache_resource(max_entries=12, ttl=TTL)
+def zoo_model(name: str, snapshot: str | None = None):
+    return zoo.load(name, snapshot=snapshot)
+
+
+def parse_options(name: str) -> dict[str, inspect.Parameter]:
+    """The keyword options a zoo task's `parse` accepts (lag, period, ...), for the input form."""
+    params = list(inspect.signature(zoo_model(name).task.parse).parameters.values())[1:]   # after the text
+    return {p.name: p for p in params if p.kind in (p.POSITIONAL_OR_KEYWORD, p.KEYWORD_ONLY)}
+
+
+def zoo_example(name: str, source: tuple):
+    """An Example from ("sample", seed) or ("typed", text, ((option, value), ...)); ValueError if bad."""
+    task = zoo_model(name).task
+    if source[0] == "sample":
+        return task.sample(int(source[1]))
+    return task.parse(source[1], **dict(source[2]))
+
+
+@st.cache_resource(max_entries=MAX_TRACES, ttl=TTL)
+def zoo_subject(name: str, snapshot: str | None, source: tuple, part: str, at_step: int | None = None) -> Subject:
+    """Trace a zoo model on an input (cached by name, snapshot, input and part). ValueError for bad input."""
+    model = zoo_model(name, snapshot)
+    ex = zoo_example(name, source)
+    module, x, h0, loss = model.trace_args(ex, part=part)
+    tr = cellviz.trace(module, x, h0=h0, loss=loss, at_step=at_step)
+    tokens = list(ex.tokens)
+    decoder_tokens = getattr(model.task, "decoder_tokens", None)
+    if part == "decoder" and decoder_tokens is not None:
+        tokens = list(decoder_tokens(ex))
+    if len(tokens) != tr.seq_len:
+        tokens = [str(k) for k in range(tr.seq_len)]
+    features = {k: np.asarray(v, dtype=float) for k, v in model.task.features(ex).items()
+                if np.shape(v) == (tr.seq_len,)}
+    card = zoo_card(name)
+    return Subject(name, tr, tokens, features, model.predict(ex), card["io"], card["task"], part,
+                   ("zoo", name, snapshot, source, part))
+
+
+def siblings(name: str) -> list[str]:
+    """Zoo models trained on the same task as `name` (itself included), RNN / LSTM / GRU order."""
+    task = zoo_card(name)["task"]
+    order = {"rnn": 0, "lstm": 1, "gru": 2}
+    same = [n for n in zoo_names() if zoo_card(n)["task"] == task]
+    return sorted(same, key=lambda n: (order.get(zoo_card(n)["cell"], 3), n))
+
+
+# --- uploads -------------------------------------------------------------------------------------------
+def digest(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+@st.cache_resource(max_entries=4, ttl=TTL)
+def upload_module(key: str, _data: bytes, prefix: str, nonlinearity: str) -> torch.nn.Module:
+    """The recurrent module in an uploaded file (cached by the file's hash). CheckpointError if unusable."""
+    return cellviz.load_checkpoint(_data, prefix=prefix or None, nonlinearity=nonlinearity)
+
+
+def upload_input(width: int, source: str, length: int, seed: int, numbers: str) -> np.ndarray:
+    """(T, width) float32 input for a bare module: random numbers, random one-hot, or typed numbers."""
+    from .i18n import t
+    if source == "typed":
+        return parse_numbers(numbers, width)
+    if not 1 <= length <= MAX_UPLOAD_STEPS:
+        raise ValueError(t("input.too_long", got=length, limit=MAX_UPLOAD_STEPS))
+    rng = np.random.default_rng(seed)
+    if source == "onehot":
+        return np.eye(width, dtype=np.float32)[rng.integers(width, size=length)]
+    return rng.standard_normal((length, width)).astype(np.float32)
+
+
+def parse_numbers(text: str, width: int) -> np.ndarray:
+    """Typed numbers: one step per line with `width` numbers; with width 1, one comma-separated line also works."""
+    from .i18n import t
+    lines = [ln for ln in text.replace(";", "\n").splitlines() if ln.strip()]
+    if width == 1 and len(lines) == 1:
+        lines = [p for p in lines[0].replace(",", " ").split()]
+    if not lines:
+        raise ValueError(t("input.empty", accepted=t("input.numbers.help", width=width)))
+    if len(lines) > MAX_UPLOAD_STEPS:
+        raise ValueError(t("input.too_long", got=len(lines), limit=MAX_UPLOAD_STEPS))
+    rows = []
+    for k, line in enumerate(lines, start=1):
+        parts = line.replace(",", " ").split()
+        if len(parts) != width:
+            raise ValueError(t("input.numbers.bad_line", line=k, got=len(parts), width=width))
+        try:
+            row = [float(p) for p in parts]
+        except ValueError:
+            bad = next(p for p in parts if not _is_number(p))
+            raise ValueError(t("input.numbers.not_number", line=k, token=bad)) from None
+        if not np.all(np.isfinite(row)):
+            raise ValueError(t("input.numbers.not_finite", line=k))
+        rows.append(row)
+    return np.asarray(rows, dtype=np.float32)
+
+
+def _is_number(s: str) -> bool:
+    try:
+        float(s)
+        return True
+    except ValueError:
+        return False
+
+
+@st.cache_resource(max_entries=8, ttl=TTL)
+def upload_subject(key: str, _data: bytes, name: str, prefix: str, nonlinearity: str, source: tuple,
+                   at_step: int | None = None) -> Subject:
+    """Trace an uploaded module on a generated or typed input; loss = the sum of all outputs."""
+    module = upload_module(key, _data, prefix, nonlinearity)
+    x = upload_input(module.input_size, *source)
+    tr = cellviz.trace(module, x, loss=lambda out, h_n: out.sum(), at_step=at_step)
+    return Subject(name, tr, [str(k) for k in range(tr.seq_len)], key=("upload", key, name, prefix, nonlinearity,
+                                                                         source))
+
+
+def retrace(subject: Subject, at_step: int | None) -> Subject:
+    """The same model and input traced with the loss at one step only (cached like the full trace)."""
+    if subject.key[0] == "zoo":
+        _, name, snapshot, source, part = subject.key
+        return zoo_subject(name, snapshot, source, part, at_step)
+    _, key, name, prefix, nonlinearity, source = subject.key
+    uploaded = st.session_state.get("upload")
+    return upload_subject(key, uploaded.getvalue() if uploaded else b"", name, prefix, nonlinearity, source, at_step)
+
+
+# --- parameter counts ----------------------------------------------------------------------------------
+def parameter_counts(input_size: int, hidden_size: int) -> dict[str, int]:
+    """Parameters of a one-layer nn.RNN, nn.LSTM and nn.GRU of these sizes, counted from real modules."""
+    modules = {"rnn": torch.nn.RNN, "lstm": torch.nn.LSTM, "gru": torch.nn.GRU}
+    return {k: sum(p.numel() for p in m(input_size, hidden_size).parameters()) for k, m in modules.items()}

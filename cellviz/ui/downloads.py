@@ -1,0 +1,81 @@
+"""Downloads: the current figure as standalone HTML, the trace as NPZ and as CSV (built only when clicked)."""
+from __future__ import annotations
+
+import io
+import re
+
+import numpy as np
+import plotly.graph_objects as go
+import streamlit as st
+
+from .. import summaries
+from .data import Subject
+from .i18n import t
+
+
+def trace_arrays(subject: Subject) -> dict[str, np.ndarray]:
+    """Every array of the trace by a flat name: x, tokens, and l{layer}_d{direction}_{quantity} (T, H)."""
+    tr = subject.trace
+    out = {"x": tr.x[:, 0], "tokens": np.asarray(subject.tokens), "loss": np.asarray(tr.loss)}
+    for l in range(tr.num_layers):
+        for d in range(tr.num_directions):
+            rec = tr.layer(l, d)
+            arrays = {**summaries.quantities(rec), "grad_h": rec.grad_h[:, 0]}
+            if rec.grad_c is not None:
+                arrays["grad_c"] = rec.grad_c[:, 0]
+            out.update({f"l{l}_d{d}_{q}": a for q, a in arrays.items()})
+    return out
+
+
+def trace_npz(subject: Subject) -> bytes:
+    buf = io.BytesIO()
+    np.savez_compressed(buf, **trace_arrays(subject))
+    return buf.getvalue()
+
+
+def trace_csv(subject: Subject) -> str:
+    """Long-ish CSV: one row per (layer, direction, step, unit) with a column per quantity."""
+    tr = subject.trace
+    rows = []
+    for l in range(tr.num_layers):
+        for d in range(tr.num_directions):
+            rec = tr.layer(l, d)
+            cols = {**summaries.quantities(rec), "grad_h": rec.grad_h[:, 0]}
+            if rec.grad_c is not None:
+                cols["grad_c"] = rec.grad_c[:, 0]
+            names = list(cols)
+            stacked = np.stack([cols[n] for n in names], axis=-1)          # (T, H, Q)
+            T, H, _ = stacked.shape
+            for step in range(T):
+                token = _csv_field(subject.tokens[step])
+                for unit in range(H):
+                    vals = ",".join(f"{v:.6g}" for v in stacked[step, unit])
+                    rows.append(f"{l},{d},{step},{token},{unit},{vals}")
+    header = "layer,direction,step,token,unit," + ",".join(names)
+    return header + "\n" + "\n".join(rows) + "\n"
+
+
+def _csv_field(s: str) -> str:
+    return '"' + s.replace('"', '""') + '"' if re.search(r'[,"\n\r]', s) else s
+
+
+def _file_stem(subject: Subject) -> str:
+    return re.sub(r"[^A-Za-z0-9_.-]+", "_", subject.label).strip("_") or "trace"
+
+
+def trace_buttons(subject: Subject) -> None:
+    """The trace as NPZ and CSV (sidebar)."""
+    st.markdown(f"**{t('download.header')}**")
+    stem = _file_stem(subject)
+    c1, c2 = st.columns(2)
+    c1.download_button(t("download.npz"), lambda: trace_npz(subject), file_name=f"{stem}-trace.npz",
+                       mime="application/octet-stream", on_click="ignore", key="dl_npz")
+    c2.download_button(t("download.csv"), lambda: trace_csv(subject), file_name=f"{stem}-trace.csv",
+                       mime="text/csv", on_click="ignore", key="dl_csv")
+
+
+def figure_button(fig: go.Figure, subject: Subject, view: str) -> None:
+    """The view's main figure as a standalone HTML file (plotly.js from the CDN)."""
+    st.download_button(t("download.figure"), lambda: fig.to_html(include_plotlyjs="cdn", full_html=True),
+                       file_name=f"{_file_stem(subject)}-{view}.html", mime="text/html", on_click="ignore",
+                       key=f"dl_fig_{view}")

@@ -1,0 +1,171 @@
+"""The sidebar: model picker, input, layer and direction, downloads. Returns the traced `Subject` or None."""
+from __future__ import annotations
+
+import inspect
+import logging
+
+import streamlit as st
+
+import cellviz
+
+from . import data, downloads, state
+from .i18n import has, t
+
+log = logging.getLogger(__name__)
+UPLOAD_TYPES = (".pt", ".pth", ".safetensors")
+
+
+def render() -> data.Subject | None:
+    """Draw the sidebar; the subject every view shows, or None (with a message saying why)."""
+    names = data.zoo_names()
+    state.init(names[0] if names else state.UPLOAD)
+    with st.sidebar:
+        st.markdown(f"### {t('app.title')}")
+        st.caption(t("app.tagline"))
+        options = names + [state.UPLOAD]
+        if state.get("model") not in options:
+            state.put("model", options[0])
+        st.selectbox(t("model.label"), options, key="model", help=t("model.help"), on_change=state.reset_for_new_model,
+                     format_func=lambda n: t("model.upload") if n == state.UPLOAD else n)
+        subject = _upload() if state.get("model") == state.UPLOAD else _zoo(state.get("model"))
+        if subject is not None:
+            _layer_and_direction(subject.trace)
+            downloads.trace_buttons(subject)
+    return subject
+
+
+# --- zoo models ----------------------------------------------------------------------------------------
+def _zoo(name: str) -> data.Subject | None:
+    card = data.zoo_card(name)
+    st.caption(t("model.card", cell=card["cell"].upper(), io=card["io"], task=card["task"],
+                 layers=card["num_layers"], hidden=card["hidden_size"], params=f"{card['params']:,}",
+                 bi=t("model.bi") if card["bidirectional"] else ""))
+    for metric, value in card.get("metrics", {}).items():
+        base = card.get("baseline", {}).get(metric)
+        st.caption(t("model.metric", metric=metric, value=_num(value), baseline=_num(base)))
+    if card.get("snapshots"):
+        st.selectbox(t("model.snapshot"), [None, *card["snapshots"]], key="snapshot",
+                     format_func=lambda s: t("model.snapshot.final") if s is None else s)
+    model = data.zoo_model(name)
+    parts = model.parts()
+    if state.get("part") not in parts:
+        state.put("part", parts[0])
+    if len(parts) > 1:
+        st.radio(t("model.part"), parts, key="part", horizontal=True, format_func=lambda p: t(f"model.part.{p}"))
+    source = _zoo_input(name, model.task)
+    if source is None:
+        return None
+    try:
+        subject = data.zoo_subject(name, state.get("snapshot"), source, state.get("part"))
+    except ValueError as e:
+        st.error(t("input.invalid", reason=e))
+        return None
+    st.markdown(t("input.prediction", prediction=subject.prediction))
+    return subject
+
+
+def _zoo_input(name: str, task) -> tuple | None:
+    """The input form for a zoo task; the input's cache key ("sample", seed) / ("typed", text, options)."""
+    st.markdown(f"**{t('input.header')}**")
+    if state.get("text") is None:
+        state.put("text", _sample_text(name, state.get("sample_seed")))
+    if task.input_kind == "series":
+        help_text = t("input.series.help", max_len=task.max_len)
+    else:
+        help_text = t("input.text.help", choices=" ".join(repr(c) for c in task.choices), max_len=task.max_len)
+    st.text_area(t("input.text"), key="text", help=help_text, height=90, on_change=state.put, args=("source", "typed"))
+    st.button(t("input.sample"), help=t("input.sample.help"), on_click=_next_sample, args=(name,))
+    opts = data.parse_options(name)
+    for opt, param in opts.items():
+        _option_input(opt, param)
+    if state.get("source") == "sample":
+        return ("sample", int(state.get("sample_seed")))
+    text = state.get("text") or ""
+    chosen = tuple(sorted((k, v) for k, v in state.options().items() if k in opts))
+    return ("typed", text, chosen)
+
+
+def _option_input(name: str, param: inspect.Parameter) -> None:
+    """A number input for one parse option (lag, period, amplitude, length); empty = the task's default."""
+    key = state.OPTION_PREFIX + name
+    is_int = "int" in str(param.annotation) and "float" not in str(param.annotation)
+    default = None if param.default is inspect.Parameter.empty else param.default
+    if key not in st.session_state:
+        state.put(key, default)
+    st.number_input(t(f"input.{name}") if has(f"input.{name}") else name, key=key, step=1 if is_int else 0.5,
+                    format=None if is_int else "%.2f", help=t(f"input.{name}.help") if has(f"input.{name}.help") else None,
+                    on_change=state.put, args=("source", "typed"))
+
+
+def _sample_text(name: str, seed: int) -> str:
+    return data.zoo_model(name).task.sample(int(seed)).text
+
+
+def _next_sample(name: str) -> None:
+    seed = int(state.get("sample_seed")) + 1
+    state.put("sample_seed", seed)
+    state.put("source", "sample")
+    state.put("text", _sample_text(name, seed))
+    state.put("step", 0)
+
+
+def _num(v) -> str:
+    return "—" if v is None else f"{v:.4g}" if isinstance(v, float) else str(v)
+
+
+# --- uploads -------------------------------------------------------------------------------------------
+def _upload() -> data.Subject | None:
+    uploaded = st.file_uploader(t("upload.label"), key="upload", help=t("upload.help"))
+    if uploaded is None:
+        st.info(t("upload.prompt"))
+        return None
+    if not uploaded.name.lower().endswith(UPLOAD_TYPES):
+        st.error(t("upload.bad_type", name=uploaded.name))
+        return None
+    st.text_input(t("upload.prefix"), key="upload_prefix", help=t("upload.prefix.help"))
+    st.radio(t("upload.nonlinearity"), ["tanh", "relu"], key="upload_nonlinearity", horizontal=True)
+    raw = uploaded.getvalue()
+    key = data.digest(raw)
+    try:
+        module = data.upload_module(key, raw, state.get("upload_prefix"), state.get("upload_nonlinearity"))
+    except ValueError as e:           # CheckpointError is a ValueError
+        st.error(t("upload.failed", name=uploaded.name, reason=e))
+        return None
+    except Exception as e:            # a file that breaks a parser must not break the page
+        log.exception("upload %s failed", uploaded.name)
+        st.error(t("upload.failed", name=uploaded.name, reason=f"{type(e).__name__}: {e}"))
+        return None
+    st.caption(t("upload.loaded", kind=type(module).__name__, inputs=module.input_size, hidden=module.hidden_size,
+                 layers=module.num_layers, bi=t("model.bi") if module.bidirectional else "",
+                 params=f"{sum(p.numel() for p in module.parameters()):,}"))
+    source = _upload_input(module.input_size)
+    try:
+        return data.upload_subject(key, raw, uploaded.name, state.get("upload_prefix"),
+                                   state.get("upload_nonlinearity"), source)
+    except ValueError as e:
+        st.error(t("input.invalid", reason=e))
+        return None
+
+
+def _upload_input(width: int) -> tuple:
+    st.markdown(f"**{t('input.header')}**")
+    st.radio(t("input.source"), ["random", "onehot", "typed"], key="upload_source",
+             format_func=lambda s: t(f"input.source.{s}"))
+    if state.get("upload_source") == "typed":
+        st.text_area(t("input.numbers", width=width), key="upload_numbers", help=t("input.numbers.help", width=width))
+    else:
+        st.number_input(t("input.length"), min_value=1, max_value=data.MAX_UPLOAD_STEPS, step=1, key="upload_length")
+        st.number_input(t("input.seed"), min_value=0, step=1, key="upload_seed")
+    return (state.get("upload_source"), int(state.get("upload_length")), int(state.get("upload_seed")),
+            state.get("upload_numbers") or "")
+
+
+# --- layer and direction -------------------------------------------------------------------------------
+def _layer_and_direction(tr: cellviz.Trace) -> None:
+    state.clamp("layer", 0, tr.num_layers - 1)
+    state.clamp("direction", 0, tr.num_directions - 1)
+    if tr.num_layers > 1:
+        st.selectbox(t("nav.layer"), list(range(tr.num_layers)), key="layer")
+    if tr.num_directions > 1:
+        st.radio(t("nav.direction"), [0, 1], key="direction", horizontal=True,
+                 format_func=lambda d: t(f"nav.direction.{d}"))

@@ -1,0 +1,90 @@
+"""All session state of the explorer in one place, as plain values (str / int / float / list / None).
+
+The keys are the widget keys (`model`, `step`, ...), so a later deep-link feature can map them to
+`st.query_params` one to one. `init()` runs at the top of every page.
+"""
+from __future__ import annotations
+
+from typing import Any
+
+import streamlit as st
+
+from .i18n import set_language
+
+UPLOAD = "__upload__"        # the model picker's value for "upload your own"
+
+DEFAULTS: dict[str, Any] = {
+    "lang": "en",
+    "model": None,           # a zoo name or UPLOAD (filled in by init from the zoo)
+    "snapshot": None,        # a training snapshot label, None = final weights
+    "part": None,            # "recurrent" | "encoder" | "decoder"
+    "source": "sample",      # "sample" | "typed": where the zoo input comes from
+    "sample_seed": 0,
+    "text": None,            # the typed input (None until a model is picked)
+    "layer": 0,
+    "direction": 0,
+    "step": 0,
+    "units": [0],
+    "playing": False,
+    "quantities": None,      # which quantities the over-time heatmaps show (None = all)
+    "color_by": "h",         # text and units: the quantity colouring the text
+    "color_unit": 0,
+    "feature": None,         # the known feature to find a unit for
+    # upload path
+    "upload_prefix": "",
+    "upload_nonlinearity": "tanh",
+    "upload_source": "random",
+    "upload_length": 50,
+    "upload_seed": 0,
+    "upload_numbers": "",
+}
+# widgets that not every page renders: re-assigning keeps Streamlit from dropping their values
+PERSISTENT = ("model", "snapshot", "part", "text", "layer", "direction", "step", "units", "quantities",
+              "color_by", "color_unit", "feature",
+              "upload_prefix", "upload_nonlinearity", "upload_source", "upload_length", "upload_seed",
+              "upload_numbers")
+OPTION_PREFIX = "opt_"       # task.parse keyword options (lag, period, ...) live under opt_<name>
+
+
+def init(default_model: str) -> None:
+    """Fill in missing keys with defaults and keep widget values alive across pages."""
+    ss = st.session_state
+    for key, value in DEFAULTS.items():
+        if key not in ss:
+            ss[key] = list(value) if isinstance(value, list) else value
+    if ss["model"] is None:
+        ss["model"] = default_model
+    for key in PERSISTENT + tuple(k for k in ss if str(k).startswith(OPTION_PREFIX)):
+        if key in ss:
+            ss[key] = ss[key]
+    set_language(ss["lang"])
+
+
+def get(key: str) -> Any:
+    return st.session_state.get(key, DEFAULTS.get(key))
+
+
+def put(key: str, value: Any) -> None:
+    st.session_state[key] = value
+
+
+def options() -> dict[str, Any]:
+    """The task options the user set (lag=..., period=...), None values left out."""
+    return {k[len(OPTION_PREFIX):]: v for k, v in st.session_state.items()
+            if str(k).startswith(OPTION_PREFIX) and v is not None}
+
+
+def reset_for_new_model() -> None:
+    """A new model: its own sample input, first step, first layer and unit, no task options."""
+    ss = st.session_state
+    ss.update(source="sample", sample_seed=0, text=None, layer=0, direction=0, step=0, units=[0],
+              playing=False, snapshot=None, part=None, quantities=None)
+    for k in [k for k in ss if str(k).startswith(OPTION_PREFIX)]:
+        del ss[k]
+
+
+def clamp(key: str, low: int, high: int) -> int:
+    """Keep an integer state inside [low, high] (e.g. the step after the input got shorter)."""
+    value = min(max(int(get(key) or 0), low), high)
+    put(key, value)
+    return value

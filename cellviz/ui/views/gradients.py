@@ -1,0 +1,70 @@
+"""View 3: gradient flow — ‖∂L/∂h_t‖, ‖∂L/∂c_t‖ per layer and direction; how far back step t reaches;
+RNN vs LSTM vs GRU on the same task and input."""
+from __future__ import annotations
+
+import numpy as np
+import plotly.graph_objects as go
+import streamlit as st
+
+from ... import plots, summaries
+from .. import data, state
+from ..data import Subject
+from ..i18n import t
+
+USES_STEP = True
+
+
+def render(subject: Subject, step: int, units: list[int]) -> go.Figure:
+    st.caption(t("grad.intro"))
+    fig = plots.gradient_norms(norm_curves(subject.trace), step)
+    st.plotly_chart(fig, key="grad_norms")
+    _reach(subject, step)
+    _compare(subject, step)
+    return fig
+
+
+def norm_curves(tr) -> dict[str, np.ndarray]:
+    """‖∂L/∂h_t‖ (and ‖∂L/∂c_t‖) for every layer and direction, labelled."""
+    curves = {}
+    for layer in range(tr.num_layers):
+        for d in range(tr.num_directions):
+            where = f"{t('nav.layer')} {layer}" + (f" {t(f'nav.direction.{d}')}" if tr.num_directions > 1 else "")
+            gh, gc = summaries.grad_norms(tr.layer(layer, d))
+            curves[f"{t('plot.grad.h')} · {where}"] = gh
+            if gc is not None:
+                curves[f"{t('plot.grad.c')} · {where}"] = gc
+    return curves
+
+
+def _reach(subject: Subject, step: int) -> None:
+    st.markdown(f"#### {t('grad.reach.header')}")
+    if subject.io == "N->1":                 # one prediction, after the last step
+        st.caption(t("grad.reach.n1"))
+        sens, t_star = subject.trace.input_sensitivity[:, 0], subject.steps - 1
+    else:
+        sens, t_star = data.retrace(subject, step).trace.input_sensitivity[:, 0], step
+    if not np.any(sens > 0):
+        st.info(t("grad.reach.none", t=t_star))
+        return
+    st.plotly_chart(plots.input_reach(sens, subject.tokens, t_star), key="grad_reach")
+    st.plotly_chart(plots.token_strip(subject.tokens, sens, "grad", t("plot.text.title", what="‖∂L/∂x_k‖"),
+                                      step=t_star), key="grad_text", config={"displayModeBar": False})
+
+
+def _compare(subject: Subject, step: int) -> None:
+    st.markdown(f"#### {t('grad.compare.header')}")
+    if subject.key[0] != "zoo":
+        st.info(t("grad.compare.upload"))
+        return
+    _, name, _, source, part = subject.key
+    names = data.siblings(name)
+    if len(names) < 2:
+        st.info(t("grad.compare.none"))
+        return
+    curves = {}
+    for other in names:
+        tr = data.zoo_subject(other, None, source, part).trace
+        layer = min(int(state.get("layer")), tr.num_layers - 1)
+        curves[other] = summaries.grad_norms(tr.layer(layer, 0))[0]
+    title = t("grad.compare.header")
+    st.plotly_chart(plots.gradient_norms(curves, step, title=title, y_title=t("plot.grad.h")), key="grad_compare")
