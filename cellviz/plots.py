@@ -83,7 +83,7 @@ _LSTM = {
 _GRU = {
     "nodes": {"h_prev": (0.8, 5.0, "vector"), "x": (2.6, -0.3, "vector", "left"), "z": (3.2, 2.6, "vector"),
               "r": (5.0, 2.6, "vector"), "mul_r": (6.35, 2.6, "×"), "n": (7.7, 2.6, "vector"),
-              "mul_z": (3.2, 5.0, "×"), "one_minus": (4.4, 3.9, "1−"), "mul_n": (7.7, 3.9, "×"),
+              "mul_z": (3.2, 5.0, "×"), "one_minus": (4.6, 3.4, "1−"), "mul_n": (7.7, 3.9, "×"),
               "add": (7.7, 5.0, "+"), "h": (10.1, 5.0, "vector")},
     "edges": [("h_prev", "mul_z"), ("z", "mul_z"), ("mul_z", "add"), ("z", "one_minus"),
               ("one_minus", "mul_n"), ("n", "mul_n"), ("mul_n", "add"), ("add", "h"), ("r", "mul_r"),
@@ -208,7 +208,7 @@ def _node_label(name: str, nonlinearity: str) -> str:
 
 # --- view 2: over time ---------------------------------------------------------------------------------
 def heatmaps_over_time(series: Mapping[str, np.ndarray], step: int | None = None, units: Sequence[int] = (),
-                       max_steps: int = MAX_HEAT_STEPS, max_units: int = MAX_HEAT_UNITS,
+                       tokens: Sequence[str] | None = None, max_steps: int = MAX_HEAT_STEPS, max_units: int = MAX_HEAT_UNITS,
                        clickable: bool = True, title: str | None = None) -> go.Figure:
     """Units x time heatmaps of each (T, H) quantity, stacked, with a cursor at `step`.
 
@@ -240,11 +240,19 @@ def heatmaps_over_time(series: Mapping[str, np.ndarray], step: int | None = None
     _cursor(fig, step, row="all", col=1)
     T = len(next(iter(series.values())))
     fig.update_xaxes(range=[-0.5, T - 0.5])
-    fig.update_xaxes(title_text=t("plot.step"), row=len(names), col=1)
+    fig.update_xaxes(title_text=t("plot.step"), row=len(names), col=1, **_token_ticks(tokens))
     fig.update_layout(coloraxis=coloraxis("f"), coloraxis2=coloraxis("h"),
                       coloraxis_colorbar=dict(y=0.78), coloraxis2_colorbar=dict(y=0.25),
                       showlegend=False, clickmode="event+select", dragmode=False)
     return _base(fig, title or t("plot.time.title"), 150 + 170 * len(names))
+
+
+def _token_ticks(tokens: Sequence[str] | None, most: int = 80) -> dict:
+    """Tick every step with its token when the sequence is short enough to read them."""
+    if tokens is None or len(tokens) > most:
+        return {}
+    return dict(tickmode="array", tickvals=list(range(len(tokens))), ticktext=[display_token(s) for s in tokens],
+                tickangle=0, tickfont=dict(size=11 if len(tokens) <= 40 else 9))
 
 
 def _click_layer(name: str, xs: np.ndarray, ys: np.ndarray, blocks) -> go.Scatter:
@@ -279,7 +287,7 @@ def unit_traces(series: Mapping[str, np.ndarray], units: Sequence[int], step: in
         rng = [-0.05, 1.05] if is_gate(name) else None
         fig.update_yaxes(range=rng, title_text=t("plot.value"), row=row, col=1)
     _cursor(fig, step, row="all", col=1)
-    fig.update_xaxes(title_text=t("plot.step"), row=len(names), col=1)
+    fig.update_xaxes(title_text=t("plot.step"), row=len(names), col=1, **_token_ticks(tokens))
     fig.update_layout(legend=dict(orientation="h", y=1.02, yanchor="bottom", x=1, xanchor="right"),
                       hovermode="x unified" if len(units) > 1 else "closest")
     return _base(fig, title or t("plot.traces.title"), 120 + 150 * len(names))

@@ -178,8 +178,8 @@ def retrace(subject: Subject, at_step: int | None) -> Subject:
         _, name, snapshot, source, part = subject.key
         return zoo_subject(name, snapshot, source, part, at_step)
     _, key, name, prefix, nonlinearity, source = subject.key
-    uploaded = st.session_state.get("upload")
-    return upload_subject(key, uploaded.getvalue() if uploaded else b"", name, prefix, nonlinearity, source, at_step)
+    stored = st.session_state.get("upload_file")
+    return upload_subject(key, stored[1] if stored else b"", name, prefix, nonlinearity, source, at_step)
 
 
 # --- parameter counts ----------------------------------------------------------------------------------

@@ -38,6 +38,7 @@ EN: dict[str, str] = {
     "upload.help": "A .safetensors file or a PyTorch state_dict (torch.save(model.state_dict(), path)) "
                    "holding an nn.RNN, nn.LSTM or nn.GRU, alone or inside a bigger model.",
     "upload.prompt": "Upload a checkpoint to explore it.",
+    "upload.current": "Exploring “{name}”.",
     "upload.bad_type": "“{name}” is not a .pt, .pth or .safetensors file. Accepted: a .safetensors file or a "
                        "PyTorch state_dict saved with torch.save(model.state_dict(), path).",
     "upload.failed": "Could not use “{name}”: {reason}",
@@ -84,12 +85,12 @@ EN: dict[str, str] = {
     # step control
     "step.label": "Step t",
     "step.help": "Input position. Keyboard: ← / → step, Home / End jump.",
-    "step.prev": "◀ Previous",
-    "step.next": "Next ▶",
-    "step.first": "⏮ First",
-    "step.last": "Last ⏭",
-    "step.play": "▶ Play",
-    "step.pause": "⏸ Pause",
+    "step.prev": "◀", "step.prev.help": "Previous step (←)",
+    "step.next": "▶", "step.next.help": "Next step (→)",
+    "step.first": "⏮", "step.first.help": "First step (Home)",
+    "step.last": "⏭", "step.last.help": "Last step (End)",
+    "step.play": "Play", "step.play.help": "Animate through the steps (Space)",
+    "step.pause": "Pause", "step.pause.help": "Stop the animation (Space)",
     "step.token": "step {t} of {T} · input {token}",
     # downloads
     "download.header": "Downloads",

@@ -114,33 +114,40 @@ def _num(v) -> str:
 
 
 # --- uploads -------------------------------------------------------------------------------------------
+def _keep_upload() -> None:
+    """on_change of the uploader: remember the file (the widget itself forgets it on another page)."""
+    uploaded = st.session_state.get("upload")
+    state.put("upload_file", None if uploaded is None else (uploaded.name, uploaded.getvalue()))
+
+
 def _upload() -> data.Subject | None:
-    uploaded = st.file_uploader(t("upload.label"), key="upload", help=t("upload.help"))
-    if uploaded is None:
+    st.file_uploader(t("upload.label"), key="upload", help=t("upload.help"), on_change=_keep_upload)
+    if state.get("upload_file") is None:
         st.info(t("upload.prompt"))
         return None
-    if not uploaded.name.lower().endswith(UPLOAD_TYPES):
-        st.error(t("upload.bad_type", name=uploaded.name))
+    name, raw = state.get("upload_file")
+    if not name.lower().endswith(UPLOAD_TYPES):
+        st.error(t("upload.bad_type", name=name))
         return None
+    st.caption(t("upload.current", name=name))
     st.text_input(t("upload.prefix"), key="upload_prefix", help=t("upload.prefix.help"))
     st.radio(t("upload.nonlinearity"), ["tanh", "relu"], key="upload_nonlinearity", horizontal=True)
-    raw = uploaded.getvalue()
     key = data.digest(raw)
     try:
         module = data.upload_module(key, raw, state.get("upload_prefix"), state.get("upload_nonlinearity"))
     except ValueError as e:           # CheckpointError is a ValueError
-        st.error(t("upload.failed", name=uploaded.name, reason=e))
+        st.error(t("upload.failed", name=name, reason=e))
         return None
     except Exception as e:            # a file that breaks a parser must not break the page
-        log.exception("upload %s failed", uploaded.name)
-        st.error(t("upload.failed", name=uploaded.name, reason=f"{type(e).__name__}: {e}"))
+        log.exception("upload %s failed", name)
+        st.error(t("upload.failed", name=name, reason=f"{type(e).__name__}: {e}"))
         return None
     st.caption(t("upload.loaded", kind=type(module).__name__, inputs=module.input_size, hidden=module.hidden_size,
                  layers=module.num_layers, bi=t("model.bi") if module.bidirectional else "",
                  params=f"{sum(p.numel() for p in module.parameters()):,}"))
     source = _upload_input(module.input_size)
     try:
-        return data.upload_subject(key, raw, uploaded.name, state.get("upload_prefix"),
+        return data.upload_subject(key, raw, name, state.get("upload_prefix"),
                                    state.get("upload_nonlinearity"), source)
     except ValueError as e:
         st.error(t("input.invalid", reason=e))

@@ -31,6 +31,7 @@ DEFAULTS: dict[str, Any] = {
     "color_unit": 0,
     "feature": None,         # the known feature to find a unit for
     # upload path
+    "upload_file": None,     # (file name, bytes) of the last upload, kept across pages
     "upload_prefix": "",
     "upload_nonlinearity": "tanh",
     "upload_source": "random",

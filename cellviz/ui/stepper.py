@@ -64,22 +64,24 @@ def _controls(subject: Subject) -> None:
     T, H = subject.steps, subject.trace.hidden_size
     last = T - 1
     step = int(state.get("step"))
-    c = st.columns([1, 1, 6, 1, 1, 1.2], vertical_alignment="bottom")
+    c = st.columns([1.4, 1.4, 6, 1.4, 1.4, 2], vertical_alignment="bottom")
     c[0].button(t("step.first"), on_click=_move, args=(None, T, 0), shortcut="Home", disabled=step == 0,
-                width="stretch", key="step_first")
+                width="stretch", key="step_first", help=t("step.first.help"))
     c[1].button(t("step.prev"), on_click=_move, args=(-1, T), shortcut="Left", disabled=step == 0,
-                width="stretch", key="step_prev")
+                width="stretch", key="step_prev", help=t("step.prev.help"))
     if last > 0:
         c[2].slider(t("step.label"), 0, last, key="step", help=t("step.help"))
     else:
         c[2].caption(t("step.label") + ": 0")
     c[3].button(t("step.next"), on_click=_move, args=(1, T), shortcut="Right", disabled=step >= last,
-                width="stretch", key="step_next")
+                width="stretch", key="step_next", help=t("step.next.help"))
     c[4].button(t("step.last"), on_click=_move, args=(None, T, last), shortcut="End", disabled=step >= last,
-                width="stretch", key="step_last")
+                width="stretch", key="step_last", help=t("step.last.help"))
     playing = bool(state.get("playing"))
     if c[5].button(t("step.pause") if playing else t("step.play"), width="stretch", key="step_play",
                    disabled=last == 0, type="primary" if playing else "secondary", on_click=_toggle_play,
+                   icon=":material/pause:" if playing else ":material/play_arrow:",
+                   help=t("step.pause.help") if playing else t("step.play.help"),
                    args=(T,), shortcut="Space"):
         st.rerun()           # a full run: the fragment's timer changes
     info, pick = st.columns([3, 2], vertical_alignment="bottom")

@@ -23,7 +23,7 @@ def render(subject: Subject, step: int, units: list[int]) -> go.Figure:
     state.put("quantities", chosen)
     st.multiselect(t("time.quantities"), list(series), key="quantities", format_func=plots.qname)
     shown = {q: series[q] for q in chosen}
-    fig = plots.heatmaps_over_time(shown, step, units)
+    fig = plots.heatmaps_over_time(shown, step, units, subject.tokens)
     st.caption(t("time.click_hint"))
     st.plotly_chart(fig, key=CHART_KEY, on_select=pick_from_chart, selection_mode="points",
                     config={"displayModeBar": False})

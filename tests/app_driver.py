@@ -1,0 +1,72 @@
+"""Drive the Streamlit app with AppTest: open a page, pick a model, step, and check that nothing broke."""
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+import cellviz.zoo
+
+APP = str(Path(__file__).resolve().parents[1] / "app.py")
+# one zoo model of every kind: RNN / LSTM / GRU, bidirectional, stacked, encoder-decoder, series, 1->N
+KINDS = ["brackets-rnn", "lag-lstm", "charlm-gru", "sentiment-bilstm", "charlm-lstm-2layer", "translate-gru",
+         "forecast-gru-2layer", "waveform-rnn"]
+MODELS = [pytest.param(n, id=n) if n in cellviz.zoo.names() else
+          pytest.param(n, id=n, marks=pytest.mark.skip(reason=f"{n} not in the zoo")) for n in KINDS]
+
+
+def open_page(page: str = "cell", model: str | None = None) -> AppTest:
+    """A fresh session on `page` (a view name), optionally with `model` picked in the sidebar."""
+    at = AppTest.from_file(APP, default_timeout=60)
+    at.run()
+    if page != "cell":
+        at.switch_page(f"cellviz/ui/pages/{page}.py").run()
+    if model is not None:
+        at.selectbox(key="model").set_value(model).run()
+    assert_clean(at)
+    return at
+
+
+def assert_clean(at: AppTest) -> None:
+    """No exception and no error message on the page."""
+    assert not at.exception, [e.value for e in at.exception]
+    assert not at.error, [e.value for e in at.error]
+
+
+def charts(at: AppTest) -> list:
+    return list(at.get("plotly_chart"))
+
+
+def steps_of(at: AppTest) -> int:
+    """The number of steps of the current input, from the step slider (1 when there is no slider)."""
+    sliders = [s for s in at.slider if s.key == "step"]
+    return sliders[0].max + 1 if sliders else 1
+
+
+def visit_every_corner(at: AppTest, model: str) -> None:
+    """First and last step in every part, layer and direction the model has; charts and no errors each time."""
+    card = cellviz.zoo.card(model)
+    parts = ["encoder", "decoder"] if card["io"] == "N->M" else [None]
+    for part in parts:
+        if part is not None:
+            at.radio(key="part").set_value(part).run()
+        for layer in range(card["num_layers"]):
+            if card["num_layers"] > 1:
+                at.selectbox(key="layer").set_value(layer).run()
+            for direction in range(2 if card["bidirectional"] else 1):
+                if card["bidirectional"]:
+                    at.radio(key="direction").set_value(direction).run()
+                _first_and_last(at)
+
+
+def _first_and_last(at: AppTest) -> None:
+    last = steps_of(at) - 1
+    at.button(key="step_last").click().run()
+    assert_clean(at)
+    assert at.session_state["step"] == last
+    assert charts(at)
+    at.button(key="step_first").click().run()
+    assert_clean(at)
+    assert at.session_state["step"] == 0
+    assert charts(at)

@@ -1,0 +1,103 @@
+"""AppTest: bad input in the sidebar (empty, too long, unknown characters, hostile uploads) gives a clear
+message and never an exception; a good upload is explored like a zoo model."""
+import io
+import pickle
+
+import pytest
+import torch
+from safetensors.torch import save
+
+from app_driver import assert_clean, charts, open_page
+
+UPLOAD = "__upload__"
+
+
+def errors(at) -> str:
+    assert not at.exception, [e.value for e in at.exception]
+    assert at.error, "expected an error message"
+    return " ".join(e.value for e in at.error)
+
+
+@pytest.mark.parametrize("text, says", [("", "empty"), ("(" * 3 + "a" * 300, "limit"), ("(a)[b]", "unknown")],
+                         ids=["empty", "too-long", "unknown-characters"])
+def test_bad_text_is_explained(text, says):
+    at = open_page("cell", "brackets-lstm")
+    at.text_area(key="text").set_value(text).run()
+    message = errors(at)
+    assert says in message
+    assert not charts(at)
+    at.text_area(key="text").set_value("(a(b))").run()      # and the page recovers
+    assert_clean(at)
+    assert charts(at)
+
+
+def test_bad_lag_is_explained():
+    at = open_page("cell", "lag-gru")
+    at.number_input(key="opt_lag").set_value(100000).run()
+    assert "lag" in errors(at)
+    at.number_input(key="opt_lag").set_value(20).run()
+    assert_clean(at)
+    assert at.slider(key="step").max == 20
+
+
+def test_new_sample_and_typed_series():
+    at = open_page("over_time", "forecast-gru")
+    at.button[[b.label for b in at.button].index("New sample")].click().run()
+    assert_clean(at)
+    at.text_area(key="text").set_value("0.1, 0.5, oops").run()
+    assert errors(at)
+    at.text_area(key="text").set_value("0.1, 0.5, 0.9, 0.5, 0.1").run()
+    assert_clean(at)
+    assert at.slider(key="step").max == 4
+
+
+def _upload(at, name: str, data: bytes):
+    at.selectbox(key="model").set_value(UPLOAD).run()
+    at.file_uploader(key="upload").set_value((name, data, "application/octet-stream")).run()
+    return at
+
+
+def _state_dict_bytes(module: torch.nn.Module) -> bytes:
+    buf = io.BytesIO()
+    torch.save(module.state_dict(), buf)
+    return buf.getvalue()
+
+
+@pytest.mark.parametrize("name, data, says", [
+    ("noise.pt", bytes(range(256)) * 40, ""),
+    ("whole-model.pt", None, "state_dict"),
+    ("evil.pt", pickle.dumps(print), ""),
+    ("model.exe", b"MZ\x90\x00", ".safetensors"),
+    ("linear.safetensors", save({"weight": torch.zeros(3, 3)}), ""),
+    ("empty.safetensors", b"", ""),
+], ids=["noise", "whole-model", "pickle-callable", "wrong-extension", "no-recurrent-weights", "empty"])
+def test_hostile_upload_is_explained(name, data, says):
+    if data is None:
+        buf = io.BytesIO()
+        torch.save(torch.nn.LSTM(3, 4), buf)
+        data = buf.getvalue()
+    at = _upload(open_page("cell"), name, data)
+    assert says in errors(at)
+    assert not charts(at)
+
+
+def test_uploaded_module_every_input_source():
+    module = torch.nn.GRU(3, 8, num_layers=2, bidirectional=True)
+    at = _upload(open_page("cell"), "gru.pt", _state_dict_bytes(module))
+    assert_clean(at)
+    assert charts(at)
+    at.radio(key="upload_source").set_value("onehot").run()
+    assert_clean(at)
+    at.radio(key="upload_source").set_value("typed").run()
+    at.text_area(key="upload_numbers").set_value("1 2 3\n4 5").run()
+    assert "3" in errors(at)
+    at.text_area(key="upload_numbers").set_value("1 2 3\n4 5 6\n0 0 1").run()
+    assert_clean(at)
+    assert at.slider(key="step").max == 2
+    at.text_area(key="upload_numbers").set_value("\n".join(["1 2 3"] * 1001)).run()
+    assert "limit" in errors(at)
+    at.text_area(key="upload_numbers").set_value("1 2 3\n4 5 6\n0 0 1").run()
+    for page in ("over_time", "gradients", "units", "compare"):
+        at.switch_page(f"cellviz/ui/pages/{page}.py").run()
+        assert_clean(at)
+        assert charts(at)
