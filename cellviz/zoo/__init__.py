@@ -29,11 +29,18 @@ API (the explorer codes against exactly this)::
         # lag: option lag=int; waveform: options period=, amplitude=). ValueError with a user-facing message.
     model.task.input_kind  # "text" | "series" | "symbols"
     model.task.max_len, model.task.choices (accepted tokens, for the input box; [] for series)
+    model.task.decoder_tokens(ex)  # N->M only: display labels of the decoder's (teacher-forced) input steps
     model.task.features(ex) -> dict[str, np.ndarray]  # known per-step facts, each (T,), e.g. "depth"
     Example: .tokens (one display label per input step), .x_raw, .target, .text, .meta
     cellviz.zoo.claims() -> dict   # assets/claims.json: {"command", "lags", "cells", "accuracy"
         # {cell: {str(lag): [acc per seed]}}, "chance", "grad_norm_vs_distance" {cell: {"distance", "norm"}}, "notes"}
+        # plus "variants" (LSTM with forget-gate bias 1), "shipped_model_accuracy_by_lag", "steps", "protocol"
     cellviz.zoo.snapshots(name) -> list[str]
+
+Tasks (cellviz/zoo/tasks/): lag (N->1 long-lag recall), brackets (N->N depth), sentiment (N->1, templated
+negation/contrast), charlm (N->N, public-domain corpus in assets/corpus/), forecast (N->N series with regime
+changes), waveform (1->N generation), translate (N->M number words -> digits). The claims experiment:
+`python -m cellviz.zoo.claims_experiment` writes assets/claims.json.
 """
 from __future__ import annotations
 
@@ -76,5 +83,5 @@ def load(name: str, snapshot: str | None = None, root: Path | None = None) -> Zo
 def claims() -> dict:
     """The long-lag claims table (accuracy per cell x lag, gradient norm vs distance), from assets/claims.json."""
     if not store.CLAIMS.is_file():
-        raise FileNotFoundError("assets/claims.json is missing: run python -m cellviz.zoo.claims")
+        raise FileNotFoundError("assets/claims.json is missing: run python -m cellviz.zoo.claims_experiment")
     return json.loads(store.CLAIMS.read_text())

@@ -68,7 +68,7 @@ def _zoo() -> dict[str, Recipe]:
     for cell in ("rnn", "lstm", "gru"):
         out.append(Recipe("charlm", cell, hidden=64, epochs=12, steps=100, batch=32, lr=5e-3))
         out.append(Recipe("forecast", cell, hidden=32, epochs=20, steps=50, batch=32, lr=5e-3))
-        out.append(Recipe("waveform", cell, hidden=48, epochs=30, steps=50, batch=32, lr=5e-3))
+        out.append(Recipe("waveform", cell, hidden=64, epochs=80, steps=50, batch=32, lr=5e-3))
         out.append(Recipe("translate", cell, hidden=64, embed=16, epochs=20, steps=100, batch=64, lr=5e-3,
                           stop_at={"exact_match": 0.998}))
     out.append(Recipe("charlm", "lstm", hidden=48, layers=2, epochs=12, steps=100, batch=32, lr=5e-3))
