@@ -23,7 +23,7 @@ GRAD_SCALE = "Inferno"            # gradient norms, log10
 LINE_COLORS = ("#1f77b4", "#d62728", "#2ca02c", "#9467bd", "#ff7f0e", "#8c564b", "#e377c2", "#17becf")
 CELL_COLORS = {"rnn": "#7f7f7f", "lstm": "#1f77b4", "gru": "#d62728"}
 FONT = dict(family="Inter, Segoe UI, Helvetica, Arial, sans-serif", size=13)
-MAX_HEAT_STEPS, MAX_HEAT_UNITS, MAX_CLICK_POINTS = 400, 96, 4000
+MAX_HEAT_STEPS, MAX_HEAT_UNITS, MAX_CLICK_POINTS = 300, 80, 2000
 
 QUANTITIES = ("x", "h_prev", "c_prev", "i", "f", "g", "o", "r", "z", "n", "a", "tanh_c", "c", "h")
 
@@ -60,9 +60,21 @@ def _f32(a) -> np.ndarray:
     return np.asarray(a, dtype=np.float32)
 
 
-def _cursor(fig: go.Figure, step: int | None, **where) -> None:
-    if step is not None:
-        fig.add_vline(x=step, line=dict(color="#111", width=1.5, dash="dot"), **where)
+CURSOR = dict(color="#111", width=1.5, dash="dot")
+
+
+def _cursor(fig: go.Figure, step: int | None, rows: int = 1, units: Sequence[int] = ()) -> None:
+    """A dotted vertical line at `step` in every subplot row (and dashed lines at `units`), added in one go
+    (plotly's add_vline(row="all") is slow for many rows)."""
+    shapes = list(fig.layout.shapes)
+    for k in range(1, rows + 1):
+        ax = "" if k == 1 else str(k)
+        if step is not None:
+            shapes.append(dict(type="line", xref=f"x{ax}", yref=f"y{ax} domain", x0=step, x1=step, y0=0, y1=1,
+                               line=CURSOR))
+        shapes += [dict(type="line", xref=f"x{ax} domain", yref=f"y{ax}", x0=0, x1=1, y0=u, y1=u,
+                        line=dict(color="#111", width=1, dash="dash")) for u in units]
+    fig.update_layout(shapes=shapes)
 
 
 # --- view 1: the cell at step t --------------------------------------------------------------------------
@@ -233,12 +245,9 @@ def heatmaps_over_time(series: Mapping[str, np.ndarray], step: int | None = None
                       row=row, col=1)
         if clickable:
             fig.add_trace(_click_layer(name, xs, ys, blocks), row=row, col=1)
-        for u in units:
-            if 0 <= u < a.shape[1]:
-                fig.add_hline(y=u, line=dict(color="#111", width=1, dash="dash"), row=row, col=1)
-        fig.update_yaxes(title_text=t("plot.unit"), row=row, col=1, autorange=True)
-    _cursor(fig, step, row="all", col=1)
-    T = len(next(iter(series.values())))
+    T, H = np.shape(next(iter(series.values())))
+    _cursor(fig, step, len(names), [u for u in units if 0 <= u < H])
+    fig.update_yaxes(title_text=t("plot.unit"))
     fig.update_xaxes(range=[-0.5, T - 0.5])
     fig.update_xaxes(title_text=t("plot.step"), row=len(names), col=1, **_token_ticks(tokens))
     fig.update_layout(coloraxis=coloraxis("f"), coloraxis2=coloraxis("h"),
@@ -286,7 +295,7 @@ def unit_traces(series: Mapping[str, np.ndarray], units: Sequence[int], step: in
                               f"(%{{customdata}})<br>%{{y:.4f}}<extra></extra>"), row=row, col=1)
         rng = [-0.05, 1.05] if is_gate(name) else None
         fig.update_yaxes(range=rng, title_text=t("plot.value"), row=row, col=1)
-    _cursor(fig, step, row="all", col=1)
+    _cursor(fig, step, len(names))
     fig.update_xaxes(title_text=t("plot.step"), row=len(names), col=1, **_token_ticks(tokens))
     fig.update_layout(legend=dict(orientation="h", y=1.02, yanchor="bottom", x=1, xanchor="right"),
                       hovermode="x unified" if len(units) > 1 else "closest")

@@ -57,10 +57,14 @@ def downsample(a: np.ndarray, max_steps: int, max_units: int) -> Blocks:
     T, H = a.shape
     bt, bu = -(-T // max_steps), -(-H // max_units)
     Tp, Hp = -(-T // bt), -(-H // bu)
-    padded = np.full((Tp * bt, Hp * bu), np.nan, dtype=np.float32)
-    padded[:T, :H] = a
-    with np.errstate(invalid="ignore"):
-        values = np.nanmean(padded.reshape(Tp, bt, Hp, bu), axis=(1, 3)) if (bt, bu) != (1, 1) else padded
+    if (bt, bu) == (1, 1):
+        values = a
+    elif T % bt == 0 and H % bu == 0:
+        values = a.reshape(Tp, bt, Hp, bu).mean(axis=(1, 3), dtype=np.float32)
+    else:
+        padded = np.full((Tp * bt, Hp * bu), np.nan, dtype=np.float32)
+        padded[:T, :H] = a
+        values = np.nanmean(padded.reshape(Tp, bt, Hp, bu), axis=(1, 3))
     return Blocks(values.astype(np.float32), np.arange(Tp) * bt, np.arange(Hp) * bu, bt, bu)
 
 

@@ -18,7 +18,7 @@ UPLOAD_TYPES = (".pt", ".pth", ".safetensors")
 def render() -> data.Subject | None:
     """Draw the sidebar; the subject every view shows, or None (with a message saying why)."""
     names = data.zoo_names()
-    state.init(names[0] if names else state.UPLOAD)
+    state.init(next((n for n in names if n.endswith("-lstm")), names[0]) if names else state.UPLOAD)
     with st.sidebar:
         st.markdown(f"### {t('app.title')}")
         st.caption(t("app.tagline"))

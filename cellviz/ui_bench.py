@@ -1,0 +1,130 @@
+"""Benchmark of the explorer's budgets: `python -m cellviz.ui_bench [--steps 1000 --hidden 256] [--browser]`.
+
+Prints, for an uploaded 1-layer LSTM with hidden size H on a random input of T steps (the budget's case):
+- per page, the server-side time of a step change: the step panel's own code (figure builders + the
+  JSON Streamlit ships, `plotly.io.to_json`) and, as an upper bound, AppTest's full script re-run;
+- per page, the bytes of figure data one render ships (the plotly_chart specs);
+- cold start: a fresh Python process to the first chart (AppTest), and with --browser the real thing:
+  `streamlit run` until Chromium shows a `.js-plotly-plot`.
+Goals (DESIGN.md): step change <= 100 ms, <= 2 MB per page render at T=1000, H=256, cold start <= 5 s.
+"""
+from __future__ import annotations
+
+import argparse
+import io
+import socket
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+APP = str(ROOT / "app.py")
+PAGES = ("cell", "over_time", "gradients", "units", "compare")
+
+
+def checkpoint_bytes(input_size: int, hidden: int) -> bytes:
+    import torch
+    torch.manual_seed(0)
+    buf = io.BytesIO()
+    torch.save(torch.nn.LSTM(input_size, hidden).state_dict(), buf)
+    return buf.getvalue()
+
+
+def page_session(page: str, data: bytes, steps: int):
+    """An AppTest session on `page` exploring the uploaded LSTM on `steps` random steps."""
+    from streamlit.testing.v1 import AppTest
+    at = AppTest.from_file(APP, default_timeout=120)
+    at.run()
+    if page != "cell":
+        at.switch_page(f"cellviz/ui/pages/{page}.py").run()
+    at.selectbox(key="model").set_value("__upload__").run()
+    at.file_uploader(key="upload").set_value(("bench.pt", data, "application/octet-stream")).run()
+    at.number_input(key="upload_length").set_value(steps).run()
+    assert not at.exception and not at.error, [e.value for e in list(at.exception) + list(at.error)]
+    return at
+
+
+def figure_bytes(at) -> int:
+    return sum(len(c.proto.spec) for c in at.get("plotly_chart"))
+
+
+def step_change_ms(at, repeats: int = 3) -> tuple[float, float]:
+    """Median (step panel alone, whole AppTest re-run) in ms after pressing "next".
+
+    The panel time is what the fragment re-runs in the real app (the app records it as `panel_ms`);
+    AppTest re-runs the whole script, sidebar included: an upper bound.
+    """
+    panel, full = [], []
+    for _ in range(repeats):
+        t0 = time.perf_counter()
+        at.button(key="step_next").click().run()
+        full.append(time.perf_counter() - t0)
+        panel.append(at.session_state["panel_ms"])
+    return statistics.median(panel), 1000 * statistics.median(full)
+
+
+def cold_start_apptest() -> float:
+    code = ("import time; t0=time.perf_counter(); from streamlit.testing.v1 import AppTest; "
+            f"at=AppTest.from_file({APP!r}, default_timeout=120); at.run(); "
+            "assert at.get('plotly_chart'); print(time.perf_counter()-t0)")
+    t0 = time.perf_counter()
+    subprocess.run([sys.executable, "-c", code], check=True, capture_output=True, cwd=ROOT)
+    return time.perf_counter() - t0
+
+
+def cold_start_browser() -> float:
+    """`streamlit run app.py` to the first chart drawn in Debian's Chromium."""
+    from playwright.sync_api import sync_playwright
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=[
+            "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+            "--disable-component-update", "--disable-sync", "--no-first-run"])
+        t0 = time.perf_counter()
+        server = subprocess.Popen([sys.executable, "-m", "streamlit", "run", APP, "--server.headless", "true",
+                                   "--server.port", str(port), "--server.fileWatcherType", "none"],
+                                  cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        try:
+            page = browser.new_page()
+            while True:
+                try:
+                    page.goto(f"http://localhost:{port}", timeout=2000)
+                    break
+                except Exception:
+                    if time.perf_counter() - t0 > 60:
+                        raise
+                    time.sleep(0.05)
+            page.wait_for_selector(".js-plotly-plot", timeout=60_000)
+            return time.perf_counter() - t0
+        finally:
+            server.terminate()
+            server.wait(timeout=10)
+            browser.close()
+
+
+def main(argv: list[str] | None = None) -> None:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--steps", type=int, default=1000)
+    ap.add_argument("--hidden", type=int, default=256)
+    ap.add_argument("--inputs", type=int, default=32)
+    ap.add_argument("--browser", action="store_true", help="also time a real server + Chromium cold start")
+    args = ap.parse_args(argv)
+    data = checkpoint_bytes(args.inputs, args.hidden)
+    print(f"uploaded LSTM, input {args.inputs}, hidden {args.hidden}, T = {args.steps}")
+    print(f"{'page':<10} {'figure data':>12} {'step change: panel':>20} {'whole script':>14}")
+    for page in PAGES:
+        at = page_session(page, data, args.steps)
+        size = figure_bytes(at)
+        panel, full = step_change_ms(at) if page != "compare" else (float("nan"), float("nan"))
+        print(f"{page:<10} {size / 1e6:>9.2f} MB {panel:>17.0f} ms {full:>11.0f} ms")
+    print(f"cold start, fresh process to first chart (AppTest): {cold_start_apptest():.2f} s")
+    if args.browser:
+        print(f"cold start, streamlit run to first chart in Chromium: {cold_start_browser():.2f} s")
+
+
+if __name__ == "__main__":
+    main()
