@@ -1,0 +1,208 @@
+"""The offline lecture export: a self-contained page, one frame per step, bad input refused, and a real browser
+stepping through it with the network blocked."""
+from __future__ import annotations
+
+import base64
+import json
+import os
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import numpy as np
+import pytest
+import torch
+from plotly.offline import get_plotlyjs
+
+import cellviz
+from cellviz import zoo
+from cellviz.export import export_html, main, trace_to_html
+
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                 "--disable-component-update", "--disable-sync", "--no-first-run"]
+PANELS = ("cell", "tokens", "time", "grad")
+
+
+def figures(page: str) -> dict[str, dict]:
+    """The figure specs (data, layout, frames) embedded in an exported page, by element id."""
+    found = re.findall(r'<script type="application/json" id="(\w+)-data">(.*?)</script>', page, re.S)
+    return {name: json.loads(text) for name, text in found}
+
+
+def decode(spec: dict) -> np.ndarray:
+    assert spec["dtype"] == "f4"
+    return np.frombuffer(base64.b64decode(spec["bdata"]), dtype=np.float32)
+
+
+def zoo_trace(name: str, part: str | None = None, sample: int = 0) -> cellviz.Trace:
+    model = zoo.load(name)
+    module, x, h0, loss = model.trace_args(model.task.sample(sample), part=part or model.parts()[0])
+    return cellviz.trace(module, x, h0=h0, loss=loss)
+
+
+@pytest.fixture(scope="module")
+def lag_page() -> str:
+    return export_html("lag-lstm", sample=1, units=[3])
+
+
+def test_page_is_self_contained(lag_page):
+    plotlyjs = get_plotlyjs()
+    assert lag_page.count(plotlyjs) == 1 and lag_page.count("plotly.js v") == 1
+    assert not re.search(r"<(script|link|img|iframe)\b[^>]*\b(src|href)\s*=", lag_page, re.I)
+    assert "http" not in lag_page.replace(plotlyjs, "")           # no URL anywhere outside the library
+    assert set(figures(lag_page)) == set(PANELS)
+
+
+@pytest.mark.parametrize("name, opts", [
+    ("lag-lstm", {}),
+    ("brackets-gru", {"units": [0, 5]}),
+    ("sentiment-rnn", {}),
+    ("sentiment-bilstm", {"direction": 1}),
+    ("charlm-lstm-2layer", {"layer": 1}),
+    ("translate-gru", {"part": "decoder"}),
+])
+def test_one_frame_per_step_showing_the_chosen_layer_and_direction(name, opts):
+    page = export_html(name, **opts)
+    tr = zoo_trace(name, opts.get("part"))
+    T = tr.seq_len
+    figs = figures(page)
+    for fig in figs.values():
+        assert [f["name"] for f in fig["frames"]] == [str(k) for k in range(T)]
+    for panel in ("time", "grad", "tokens"):          # only the cursor moves: no data re-sent per frame
+        assert all(set(f) == {"name", "layout"} and all(k.startswith("shapes[") for k in f["layout"])
+                   for f in figs[panel]["frames"])
+    # the diagram's h strip at step k is the trace's h_t of the chosen layer and direction
+    rec = tr.layer(opts.get("layer", 0), opts.get("direction", 0))
+    h_index = next(i for i, d in enumerate(figs["cell"]["data"]) if d.get("name") == "h (hidden state)")
+    for k in (0, T // 2, T - 1):
+        frame = figs["cell"]["frames"][k]
+        z = decode(frame["data"][frame["traces"].index(h_index)]["z"])
+        np.testing.assert_allclose(z, rec.h[k, 0], atol=1e-6)
+        assert f"step {k}" in frame["layout"]["title.text"]
+    assert f'max="{T - 1}"' in page
+
+
+def test_trace_of_a_plain_torch_lstm():
+    torch.manual_seed(0)
+    module = torch.nn.LSTM(3, 5, num_layers=2, bidirectional=True)
+    tr = cellviz.trace(module, torch.randn(12, 3))
+    page = trace_to_html(tr, title="my LSTM", layer=1, direction=1, units=[2])
+    figs = figures(page)
+    assert all(len(f["frames"]) == 12 for f in figs.values())
+    assert "<title>my LSTM</title>" in page
+    with pytest.raises(ValueError, match="12 steps"):
+        trace_to_html(tr, tokens=list("abc"))
+
+
+@pytest.mark.parametrize("kwargs, message", [
+    (dict(model_name="no-such-model"), "no zoo model named 'no-such-model'"),
+    (dict(model_name="lag-lstm", text="Qxx?"), "unknown symbol"),
+    (dict(model_name="lag-lstm", sample=1, max_steps=5), "at most 5"),
+    (dict(model_name="lag-lstm", layer=1), "layer 1 does not exist"),
+    (dict(model_name="lag-lstm", direction=1), "direction 1 does not exist"),
+    (dict(model_name="lag-lstm", units=[32]), "unit 32 does not exist"),
+    (dict(model_name="lag-lstm", part="decoder"), "no part 'decoder'; its parts: recurrent"),
+    (dict(model_name="lag-lstm", text="Axx?", sample=2), "either a text or a sample"),
+    (dict(model_name="lag-lstm", lang="xx"), "no 'xx' texts"),
+])
+def test_bad_input_is_a_value_error_saying_what_is_wrong(kwargs, message):
+    with pytest.raises(ValueError, match=re.escape(message)):
+        export_html(**kwargs)
+
+
+def test_cli_writes_the_file(tmp_path, capsys):
+    out = tmp_path / "lecture.html"
+    assert main(["--model", "lag-gru", "--text", "Bxyzw?", "-o", str(out)]) == 0
+    page = out.read_text(encoding="utf-8")
+    assert page.startswith("<!DOCTYPE html>") and "Bxyzw?" in page
+    assert len(figures(page)["cell"]["frames"]) == 6
+    assert "lecture.html" in capsys.readouterr().out
+
+
+def test_cli_option_and_unknown_model(tmp_path, capsys):
+    out = tmp_path / "x.html"
+    assert main(["--model", "lag-rnn", "--text", "Cx?", "--option", "lag=7", "-o", str(out)]) == 0
+    assert len(figures(out.read_text(encoding="utf-8"))["grad"]["frames"]) == 8
+    assert main(["--model", "nope", "-o", str(tmp_path / "y.html")]) == 2
+    assert "no zoo model named 'nope'" in capsys.readouterr().err
+    assert not (tmp_path / "y.html").exists()
+
+
+def test_cli_bad_text_exits_non_zero(tmp_path):
+    out = tmp_path / "bad.html"
+    run = subprocess.run([sys.executable, "-m", "cellviz.export", "--model", "lag-lstm", "--text", "Q?",
+                          "-o", str(out)], capture_output=True, text=True, timeout=60)
+    assert run.returncode == 2
+    assert "This input cannot be used: unknown symbol(s) 'Q'" in run.stderr
+    assert not out.exists()
+
+
+@pytest.mark.browser
+def test_page_steps_in_chromium_offline(lag_page, tmp_path):
+    """Opens the export in Debian's Chromium with every non-file request blocked and steps through it."""
+    try:
+        from playwright.sync_api import sync_playwright
+    except ImportError:
+        sync_playwright = None
+    if sync_playwright is None or not CHROMIUM.exists():
+        reason = "Python playwright is missing" if sync_playwright is None else f"{CHROMIUM} is not installed"
+        if os.environ.get("CI") == "true":
+            pytest.fail(f"the browser test must run in CI: {reason}")
+        pytest.skip(reason)
+    path = tmp_path / "lecture.html"
+    path.write_text(lag_page, encoding="utf-8")
+    requests, errors = [], []
+    state = """() => ({step: document.body.dataset.step, label: document.getElementById('step-label').textContent,
+        slider: document.getElementById('step').value, grad: document.getElementById('grad').layout.shapes[0].x0,
+        time: document.getElementById('time').layout.shapes.map(s => s.x0),
+        title: document.getElementById('cell').layout.title.text,
+        strips: JSON.stringify(document.getElementById('cell').data.map(d => d.z))})"""
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        try:
+            context = browser.new_context(viewport={"width": 1280, "height": 900})
+            context.set_offline(True)
+            page = context.new_page()
+            page.on("pageerror", lambda e: errors.append(str(e)))
+            page.route("**/*", lambda r: r.continue_() if r.request.url.startswith("file:")
+                       else (requests.append(r.request.url), r.abort()))
+            page.goto(path.as_uri())
+            page.wait_for_selector(".js-plotly-plot")
+            page.wait_for_selector("body[data-ready='1']", timeout=20_000)
+            assert page.locator(".js-plotly-plot").count() == len(PANELS)
+            before = page.evaluate(state)
+            assert before["step"] == "0" and before["grad"] == 0
+
+            page.keyboard.press("ArrowRight")
+            page.wait_for_selector("body[data-shown='1']")
+            after = page.evaluate(state)
+            assert after["step"] == after["slider"] == "1" and after["label"] != before["label"]
+            assert after["grad"] == 1
+            assert before["time"].count(1) == 0 and after["time"].count(1) == 6     # a cursor on i f g o c h
+            assert "step 1" in after["title"] and after["strips"] != before["strips"]
+
+            page.click("#next")
+            page.wait_for_selector("body[data-shown='2']")
+            page.keyboard.press("PageDown")
+            page.wait_for_selector("body[data-shown='3']")
+            page.keyboard.press("PageUp")
+            page.wait_for_selector("body[data-shown='2']")
+            page.keyboard.press("End")
+            page.wait_for_selector(f"body[data-shown='{page.evaluate('document.getElementById(`step`).max')}']")
+            page.keyboard.press("Home")
+            page.wait_for_selector("body[data-shown='0']")
+
+            page.keyboard.press("Space")                                   # play ...
+            page.wait_for_function("Number(document.body.dataset.shown) >= 2", timeout=5_000)
+            page.keyboard.press("Space")                                   # ... and pause
+            stopped = page.evaluate("document.body.dataset.step")
+            page.wait_for_timeout(900)
+            assert page.evaluate("document.body.dataset.step") == stopped
+
+            page.screenshot(path=str(tmp_path / "export.png"), full_page=True)
+        finally:
+            browser.close()
+    assert errors == [] and requests == []
+    assert (tmp_path / "export.png").stat().st_size > 10_000
