@@ -139,7 +139,7 @@ def _strip_figure(tokens: Sequence[str], grad: np.ndarray) -> tuple[go.Figure, l
 
 
 def _grad_curves(tr: Trace, batch: int) -> dict[str, np.ndarray]:
-    """‖∂L/∂h_t‖ (and ‖∂L/∂c_t‖) of every layer and direction, labelled as the app's gradient view does."""
+    """‖∂L/∂h_t‖ (and ‖∂L/∂c_t‖) of every layer and direction, labelled like the app's gradient view."""
     curves = {}
     for layer in range(tr.num_layers):
         for d in range(tr.num_directions):
