@@ -50,6 +50,7 @@ TEXTS = {
                             "(0 = forward, 1 = reverse)",
     "export.bad_unit": "unit {unit} does not exist: the hidden size is {n} (units 0..{last})",
     "export.bad_tokens": "{got} token labels for {steps} steps",
+    "export.bad_batch": "batch element {batch} does not exist: the input holds {n}",
     "export.bad_part": "{name} has no part {part!r}; its parts: {parts}",
     "export.bad_source": "give either a text or a sample number, not both",
     "export.bad_lang": "no {lang!r} texts yet; available: {available}",
@@ -178,7 +179,7 @@ def build_panels(tr: Trace, tokens: Sequence[str], *, layer: int = 0, direction:
             "grad": Panel(grads, _cursor_frames(grads, T), t("grad.intro"))}
 
 
-def _check(tr: Trace, tokens: Sequence[str], layer: int, direction: int, units: Sequence[int],
+def _check(tr: Trace, tokens: Sequence[str], layer: int, direction: int, units: Sequence[int], batch: int,
            max_steps: int) -> None:
     """ValueError with a user-facing message for whatever the export cannot show."""
     if tr.seq_len > max_steps:
@@ -189,6 +190,8 @@ def _check(tr: Trace, tokens: Sequence[str], layer: int, direction: int, units: 
         raise ValueError(_t("export.bad_layer", layer=layer, n=tr.num_layers))
     if not 0 <= direction < tr.num_directions:
         raise ValueError(_t("export.bad_direction", direction=direction, n=tr.num_directions))
+    if not 0 <= batch < tr.batch_size:
+        raise ValueError(_t("export.bad_batch", batch=batch, n=tr.batch_size))
     for u in units:
         if not 0 <= u < tr.hidden_size:
             raise ValueError(_t("export.bad_unit", unit=u, n=tr.hidden_size, last=tr.hidden_size - 1))
@@ -206,7 +209,7 @@ def trace_to_html(tr: Trace, tokens: Sequence[str] | None = None, title: str = "
     tokens = [str(k) for k in range(tr.seq_len)] if tokens is None else [str(s) for s in tokens]
     units = [int(u) for u in units]
     with _language(lang):
-        _check(tr, tokens, layer, direction, units, max_steps)
+        _check(tr, tokens, layer, direction, units, batch, max_steps)
         panels = build_panels(tr, tokens, layer=layer, direction=direction, units=units, batch=batch)
         last = tr.seq_len - 1         # steps are numbered 0..last, as on the figures' axes
         steps = [t("step.token", t=k, T=last, token=plots.display_token(s)) for k, s in enumerate(tokens)]
@@ -347,8 +350,9 @@ _SCRIPT = """
   // a clicked button gives the focus back, so that Space keeps meaning play / pause
   document.querySelectorAll("#control button").forEach(b => b.addEventListener("click", () => b.blur()));
   document.addEventListener("keydown", e => {
+    if (e.altKey || e.ctrlKey || e.metaKey) return;                                      // browser shortcuts
     if (e.target.tagName === "BUTTON" && (e.key === " " || e.key === "Enter")) return;   // the button's own
-    const moves = {ArrowRight: 1, ArrowDown: 1, PageDown: 1, ArrowLeft: -1, ArrowUp: -1, PageUp: -1};
+    const moves = {ArrowRight: 1, PageDown: 1, ArrowLeft: -1, PageUp: -1};   // clickers send PageUp / PageDown
     if (e.key in moves) go(step + moves[e.key]);
     else if (e.key === "Home") go(0);
     else if (e.key === "End") go(last);

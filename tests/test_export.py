@@ -86,14 +86,21 @@ def test_one_frame_per_step_showing_the_chosen_layer_and_direction(name, opts):
 
 def test_trace_of_a_plain_torch_lstm():
     torch.manual_seed(0)
-    module = torch.nn.LSTM(3, 5, num_layers=2, bidirectional=True)
-    tr = cellviz.trace(module, torch.randn(12, 3))
-    page = trace_to_html(tr, title="my LSTM", layer=1, direction=1, units=[2])
+    module = torch.nn.LSTM(3, 5, num_layers=2, bidirectional=True, batch_first=True)
+    tr = cellviz.trace(module, torch.randn(2, 12, 3))                 # two sequences; show the second
+    tokens = ["</script><b>", *"abcdefghijk"]
+    page = trace_to_html(tr, tokens, title="my <LSTM>", layer=1, direction=1, units=[2], batch=1)
     figs = figures(page)
     assert all(len(f["frames"]) == 12 for f in figs.values())
-    assert "<title>my LSTM</title>" in page
-    with pytest.raises(ValueError, match="12 steps"):
+    assert "<title>my &lt;LSTM&gt;</title>" in page and "</script><b>" not in page
+    h_index = next(i for i, d in enumerate(figs["cell"]["data"]) if d.get("name") == "h (hidden state)")
+    frame = figs["cell"]["frames"][5]
+    np.testing.assert_allclose(decode(frame["data"][frame["traces"].index(h_index)]["z"]), tr.layer(1, 1).h[5, 1],
+                               atol=1e-6)
+    with pytest.raises(ValueError, match="3 token labels for 12 steps"):
         trace_to_html(tr, tokens=list("abc"))
+    with pytest.raises(ValueError, match="batch element 2 does not exist"):
+        trace_to_html(tr, batch=2)
 
 
 @pytest.mark.parametrize("kwargs, message", [
