@@ -81,7 +81,8 @@ def _cursor(fig: go.Figure, step: int | None, rows: int = 1, units: Sequence[int
 # Each node: (x, y, "vector" | op symbol[, label side]). Vectors are drawn as a colour strip of H cells.
 _LSTM = {
     "nodes": {"c_prev": (0.8, 5.0, "vector"), "h_prev": (0.8, 1.0, "vector"), "x": (2.6, -0.3, "vector", "left"),
-              "f": (3.0, 2.6, "vector"), "i": (4.4, 2.6, "vector"), "g": (5.8, 2.6, "vector"),
+              "f": (3.0, 2.6, "vector", "above-left"), "i": (4.4, 2.6, "vector", "above-left"),
+              "g": (5.8, 2.6, "vector", "above-right"),
               "o": (7.2, 2.6, "vector"), "mul_f": (3.0, 5.0, "×"), "mul_i": (5.1, 3.9, "×"),
               "add": (5.1, 5.0, "+"), "tanh_c": (8.6, 3.8, "vector", "right"), "mul_o": (8.6, 2.6, "×"),
               "c": (10.1, 5.0, "vector"), "h": (10.1, 2.6, "vector")},
@@ -93,8 +94,8 @@ _LSTM = {
     "box": (2.2, 9.3),
 }
 _GRU = {
-    "nodes": {"h_prev": (0.8, 5.0, "vector"), "x": (2.6, -0.3, "vector", "left"), "z": (3.2, 2.6, "vector"),
-              "r": (5.0, 2.6, "vector"), "mul_r": (6.35, 2.6, "×"), "n": (7.7, 2.6, "vector"),
+    "nodes": {"h_prev": (0.8, 5.0, "vector"), "x": (2.6, -0.3, "vector", "left"), "z": (3.2, 2.6, "vector", "above-left"),
+              "r": (5.0, 2.6, "vector"), "mul_r": (6.35, 2.6, "×"), "n": (7.7, 2.6, "vector", "above-left"),
               "mul_z": (3.2, 5.0, "×"), "one_minus": (4.6, 3.4, "1−"), "mul_n": (7.7, 3.9, "×"),
               "add": (7.7, 5.0, "+"), "h": (10.1, 5.0, "vector")},
     "edges": [("h_prev", "mul_z"), ("z", "mul_z"), ("mul_z", "add"), ("z", "one_minus"),
@@ -171,7 +172,7 @@ def cell_diagram(kind: str, vectors: Mapping[str, np.ndarray], unit: int | None 
     xs = nodes["x"]
     _arrow(fig, (xs[0], xs[1] + _STRIP_H / 2), (xs[0], _BUS_Y))
     for n in spec["bus"]:
-        nx, ny, _ = nodes[n]
+        nx, ny = nodes[n][:2]
         _arrow(fig, (nx, _BUS_Y), _edge_point((nx, ny), _half_size(nodes[n]), (nx, _BUS_Y)))
     for a, b in spec["edges"]:
         pa, pb = nodes[a][:2], nodes[b][:2]
@@ -186,7 +187,10 @@ def cell_diagram(kind: str, vectors: Mapping[str, np.ndarray], unit: int | None 
         axis = "coloraxis" if is_gate(name) else "coloraxis2"
         _strip(fig, name, vectors[name], (x, y), None if name == "x" else unit, axis)
         side = rest[0] if rest else "above"
-        at = {"above": dict(x=x, y=y + _STRIP_H / 2 + 0.05, yanchor="bottom"),
+        top = y + _STRIP_H / 2 + 0.05
+        at = {"above": dict(x=x, y=top, yanchor="bottom"),
+              "above-left": dict(x=x - 0.12, y=top, yanchor="bottom", xanchor="right"),
+              "above-right": dict(x=x + 0.12, y=top, yanchor="bottom", xanchor="left"),
               "left": dict(x=x - _STRIP_W / 2 - 0.1, y=y, xanchor="right"),
               "right": dict(x=x + _STRIP_W / 2 + 0.1, y=y, xanchor="left")}[side]
         fig.add_annotation(**at, showarrow=False, text=_node_label(name, nonlinearity), font=dict(size=13))

@@ -139,6 +139,9 @@ EN: dict[str, str] = {
     "compare.params.note": "Input size {inputs}, hidden size {hidden}, one layer, one direction: an LSTM "
                            "stacks 4 weight blocks, a GRU 3, a vanilla RNN 1.",
     "compare.zoo.header": "Zoo models",
+    "compare.col.name": "model", "compare.col.cell": "cell", "compare.col.io": "I/O", "compare.col.task": "task",
+    "compare.col.layers": "layers", "compare.col.hidden": "hidden", "compare.col.bidirectional": "bidirectional",
+    "compare.col.params": "parameters",
     "compare.claims.header": "Claims, measured: accuracy vs lag and gradient vs distance",
     "compare.claims.missing": "The claims experiment has not been run yet: `{command}` writes "
                               "assets/claims.json.",

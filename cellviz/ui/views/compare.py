@@ -21,8 +21,9 @@ def render(subject: Subject, step: int | None, units: list[int]) -> go.Figure:
     st.caption(t("compare.params.note", inputs=tr.input_size, hidden=tr.hidden_size))
     st.markdown(f"#### {t('compare.zoo.header')}")
     cards = [data.zoo_card(n) for n in data.zoo_names()]
-    st.dataframe([{"model": c["name"], "cell": c["cell"], "io": c["io"], "task": c["task"], "layers": c["num_layers"],
-                   "hidden": c["hidden_size"], "bidirectional": c["bidirectional"], "params": c["params"],
+    columns = {"name": "name", "cell": "cell", "io": "io", "task": "task", "layers": "num_layers",
+               "hidden": "hidden_size", "bidirectional": "bidirectional", "params": "params"}
+    st.dataframe([{**{t(f"compare.col.{col}"): c[key] for col, key in columns.items()},
                    **{k: round(v, 4) for k, v in c.get("metrics", {}).items()}} for c in cards],
                  hide_index=True, width="stretch")
     _claims()
