@@ -13,6 +13,7 @@ from __future__ import annotations
 import argparse
 import base64
 import html
+import inspect
 import json
 import re
 import sys
@@ -54,7 +55,7 @@ TEXTS = {
     "export.bad_part": "{name} has no part {part!r}; its parts: {parts}",
     "export.bad_source": "give either a text or a sample number, not both",
     "export.bad_lang": "no {lang!r} texts yet; available: {available}",
-    "export.bad_option": "{name} does not accept the option(s) {options}",
+    "export.bad_option": "{name} does not take the option(s) {options} here; options of a typed text: {accepted}",
 }
 
 
@@ -380,14 +381,16 @@ def export_html(model_name: str, text: str | None = None, *, sample: int | None 
         model = zoo.load(model_name)
         if text is not None and sample is not None:
             raise ValueError(_t("export.bad_source"))
+        options = dict(options or {})
+        accepted = _parse_options(model.task)
+        if set(options) - set(accepted) or (options and text is None):
+            raise ValueError(_t("export.bad_option", name=model_name, options=", ".join(options),
+                                accepted=", ".join(accepted) or "–"))
         if text is None:
             ex = model.task.sample(sample or 0)
         else:
             try:
-                ex = model.task.parse(text, **(options or {}))
-            except TypeError:
-                raise ValueError(_t("export.bad_option", name=model_name, options=", ".join(options or {}))) \
-                    from None
+                ex = model.task.parse(text, **options)
             except ValueError as e:
                 raise ValueError(t("input.invalid", reason=e)) from None
         part = part or model.parts()[0]
@@ -412,6 +415,12 @@ def export_html(model_name: str, text: str | None = None, *, sample: int | None 
             intro.append(t("nav.reverse_note"))
         return trace_to_html(tr, tokens, f"cellviz · {model_name}", intro=intro, layer=layer, direction=direction,
                              units=units, lang=lang, max_steps=max_steps)
+
+
+def _parse_options(task) -> list[str]:
+    """The keyword options a task's `parse` names (lag, period, ...)."""
+    params = list(inspect.signature(task.parse).parameters.values())[1:]        # after the text
+    return [p.name for p in params if p.kind in (p.POSITIONAL_OR_KEYWORD, p.KEYWORD_ONLY)]
 
 
 def _num(v) -> str:

@@ -113,6 +113,8 @@ def test_trace_of_a_plain_torch_lstm():
     (dict(model_name="lag-lstm", part="decoder"), "no part 'decoder'; its parts: recurrent"),
     (dict(model_name="lag-lstm", text="Axx?", sample=2), "either a text or a sample"),
     (dict(model_name="lag-lstm", lang="xx"), "no 'xx' texts"),
+    (dict(model_name="lag-lstm", text="Ax?", options={"colour": 1}), "options of a typed text: lag"),
+    (dict(model_name="lag-lstm", options={"lag": 5}), "does not take the option(s) lag here"),
 ])
 def test_bad_input_is_a_value_error_saying_what_is_wrong(kwargs, message):
     with pytest.raises(ValueError, match=re.escape(message)):
