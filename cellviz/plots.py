@@ -130,24 +130,35 @@ def _edge_point(center: tuple[float, float], half: tuple[float, float], toward: 
     return center[0] + dx * s, center[1] + dy * s
 
 
-def _arrow(fig: go.Figure, start, end) -> None:
-    fig.add_annotation(x=end[0], y=end[1], ax=start[0], ay=start[1], xref="x", yref="y", axref="x", ayref="y",
-                       text="", showarrow=True, arrowhead=2, arrowsize=1.1, arrowwidth=1.4, arrowcolor="#555")
+LINE = dict(color="#555", width=1.4)
 
 
-def _strip(fig: go.Figure, name: str, values: np.ndarray, center, unit: int | None, axis: str) -> None:
-    """One vector as a row of coloured cells, unit 0 on the left, with the selected unit outlined."""
+def _arrow(start, end) -> dict:
+    return dict(x=end[0], y=end[1], ax=start[0], ay=start[1], xref="x", yref="y", axref="x", ayref="y", text="",
+                showarrow=True, arrowhead=2, arrowsize=1.1, arrowwidth=1.4, arrowcolor="#555")
+
+
+def _strip(name: str, values: np.ndarray, center, unit: int | None, axis: str) -> tuple[go.Heatmap, list[dict]]:
+    """One vector as a row of coloured cells, unit 0 on the left; an outline around the selected unit."""
     n = len(values)
-    x0 = center[0] - _STRIP_W / 2
-    edges = x0 + np.arange(n + 1) * (_STRIP_W / n)
+    edges = center[0] - _STRIP_W / 2 + np.arange(n + 1) * (_STRIP_W / n)
+    y0, y1 = center[1] - _STRIP_H / 2, center[1] + _STRIP_H / 2
     label = qname(name)
-    fig.add_trace(go.Heatmap(
-        z=_f32(values)[None], x=_f32(edges), y=_f32([center[1] - _STRIP_H / 2, center[1] + _STRIP_H / 2]),
-        coloraxis=axis, customdata=np.arange(n, dtype=np.int32)[None], name=label,
-        hovertemplate=f"{label}<br>{t('plot.unit')} %{{customdata}}<br>%{{z:.4f}}<extra></extra>"))
-    if unit is not None and unit < n:
-        fig.add_shape(type="rect", x0=edges[unit], x1=edges[unit + 1], y0=center[1] - _STRIP_H / 2 - 0.04,
-                      y1=center[1] + _STRIP_H / 2 + 0.04, line=dict(color="#111", width=2))
+    heat = go.Heatmap(z=_f32(values)[None], x=_f32(edges), y=_f32([y0, y1]), coloraxis=axis, name=label,
+                      customdata=np.arange(n, dtype=np.int32)[None],
+                      hovertemplate=f"{label}<br>{t('plot.unit')} %{{customdata}}<br>%{{z:.4f}}<extra></extra>")
+    outline = [] if unit is None or unit >= n else [
+        dict(type="rect", x0=edges[unit], x1=edges[unit + 1], y0=y0 - 0.04, y1=y1 + 0.04, line=dict(color="#111", width=2))]
+    return heat, outline
+
+
+def _label_position(side: str, x: float, y: float) -> dict:
+    top = y + _STRIP_H / 2 + 0.05
+    return {"above": dict(x=x, y=top, yanchor="bottom"),
+            "above-left": dict(x=x - 0.12, y=top, yanchor="bottom", xanchor="right"),
+            "above-right": dict(x=x + 0.12, y=top, yanchor="bottom", xanchor="left"),
+            "left": dict(x=x - _STRIP_W / 2 - 0.1, y=y, xanchor="right"),
+            "right": dict(x=x + _STRIP_W / 2 + 0.1, y=y, xanchor="left")}[side]
 
 
 def cell_diagram(kind: str, vectors: Mapping[str, np.ndarray], unit: int | None = None, step: int = 0,
@@ -155,53 +166,45 @@ def cell_diagram(kind: str, vectors: Mapping[str, np.ndarray], unit: int | None 
     """A textbook drawing of an RNN / LSTM / GRU cell with the actual vectors at step t as colour strips.
 
     `vectors` comes from `summaries.cell_vectors` (names: x, h_prev, c_prev, gates, tanh_c, c, h, a).
+    Shapes and annotations are collected first and set once (adding them one by one is quadratic in plotly).
     """
     spec = DIAGRAMS[kind]
     nodes = spec["nodes"]
-    fig = go.Figure()
-    # the bus that carries [x_t, h_{t-1}] to every gate
-    bus_end = max(nodes[n][0] for n in spec["bus"])
-    fig.add_shape(type="line", x0=spec["bus_from"], x1=bus_end, y0=_BUS_Y, y1=_BUS_Y,
-                  line=dict(color="#555", width=1.4))
+    traces, notes = [], []
+    bus_end = max(nodes[n][0] for n in spec["bus"])        # the bus carries [x_t, h_{t-1}] to every gate
+    shapes = [dict(type="line", x0=spec["bus_from"], x1=bus_end, y0=_BUS_Y, y1=_BUS_Y, line=LINE),
+              dict(type="rect", x0=spec["box"][0], x1=spec["box"][1], y0=0.55, y1=5.55, layer="below",
+                   line=dict(color="#bbb", width=1, dash="dot"))]
     for tap_at, target in spec["taps"]:
         if target is None:   # GRU: h_{t-1} drops from the top line down to the bus
-            fig.add_shape(type="line", x0=tap_at[0], x1=tap_at[0], y0=tap_at[1], y1=_BUS_Y,
-                          line=dict(color="#555", width=1.4))
+            shapes.append(dict(type="line", x0=tap_at[0], x1=tap_at[0], y0=tap_at[1], y1=_BUS_Y, line=LINE))
         else:
-            _arrow(fig, tap_at, _edge_point(nodes[target][:2], _half_size(nodes[target]), tap_at))
+            notes.append(_arrow(tap_at, _edge_point(nodes[target][:2], _half_size(nodes[target]), tap_at)))
     xs = nodes["x"]
-    _arrow(fig, (xs[0], xs[1] + _STRIP_H / 2), (xs[0], _BUS_Y))
+    notes.append(_arrow((xs[0], xs[1] + _STRIP_H / 2), (xs[0], _BUS_Y)))
     for n in spec["bus"]:
         nx, ny = nodes[n][:2]
-        _arrow(fig, (nx, _BUS_Y), _edge_point((nx, ny), _half_size(nodes[n]), (nx, _BUS_Y)))
+        notes.append(_arrow((nx, _BUS_Y), _edge_point((nx, ny), _half_size(nodes[n]), (nx, _BUS_Y))))
     for a, b in spec["edges"]:
         pa, pb = nodes[a][:2], nodes[b][:2]
-        _arrow(fig, _edge_point(pa, _half_size(nodes[a]), pb), _edge_point(pb, _half_size(nodes[b]), pa))
+        notes.append(_arrow(_edge_point(pa, _half_size(nodes[a]), pb), _edge_point(pb, _half_size(nodes[b]), pa)))
     ops = []
     for name, (x, y, what, *rest) in nodes.items():
         if what != "vector":
             ops.append((x, y, nonlinearity if name == "act" else what, t(f"op.{kind}.{name}")))
-            continue
-        if name not in vectors:
-            continue
-        axis = "coloraxis" if is_gate(name) else "coloraxis2"
-        _strip(fig, name, vectors[name], (x, y), None if name == "x" else unit, axis)
-        side = rest[0] if rest else "above"
-        top = y + _STRIP_H / 2 + 0.05
-        at = {"above": dict(x=x, y=top, yanchor="bottom"),
-              "above-left": dict(x=x - 0.12, y=top, yanchor="bottom", xanchor="right"),
-              "above-right": dict(x=x + 0.12, y=top, yanchor="bottom", xanchor="left"),
-              "left": dict(x=x - _STRIP_W / 2 - 0.1, y=y, xanchor="right"),
-              "right": dict(x=x + _STRIP_W / 2 + 0.1, y=y, xanchor="left")}[side]
-        fig.add_annotation(**at, showarrow=False, text=_node_label(name, nonlinearity), font=dict(size=13))
+        elif name in vectors:
+            heat, outline = _strip(name, vectors[name], (x, y), None if name == "x" else unit,
+                                   "coloraxis" if is_gate(name) else "coloraxis2")
+            traces.append(heat)
+            shapes += outline
+            notes.append(dict(**_label_position(rest[0] if rest else "above", x, y), showarrow=False,
+                              text=_node_label(name, nonlinearity), font=dict(size=13)))
     if ops:
         x, y, symbol, hover = zip(*ops)
-        fig.add_trace(go.Scatter(x=x, y=y, text=symbol, hovertext=hover, mode="markers+text", hoverinfo="text",
+        traces.append(go.Scatter(x=x, y=y, text=symbol, hovertext=hover, mode="markers+text", hoverinfo="text",
                                  marker=dict(size=[44 if len(s) > 2 else 30 for s in symbol], color="white",
-                                             line=dict(color="#555", width=1.4)),
-                                 textfont=dict(size=15), showlegend=False))
-    fig.add_shape(type="rect", x0=spec["box"][0], x1=spec["box"][1], y0=0.55, y1=5.55, layer="below",
-                  line=dict(color="#bbb", width=1, dash="dot"))
+                                             line=LINE), textfont=dict(size=15), showlegend=False))
+    fig = go.Figure(data=traces, layout=dict(shapes=shapes, annotations=notes))
     fig.update_layout(coloraxis=coloraxis("f"), coloraxis2=coloraxis("h"))
     fig.update_layout(coloraxis_colorbar=dict(x=1.0, y=0.75), coloraxis2_colorbar=dict(x=1.0, y=0.22))
     fig.update_xaxes(visible=False, range=[-0.2, 11.0], fixedrange=True)
