@@ -143,6 +143,19 @@ def test_parse_other_tasks():
     assert set(lm.task.features(ex)) >= {"in word", "position in word"}
 
 
+def test_claims_table():
+    table = zoo.claims()
+    assert table["command"] == "python -m cellviz.zoo.claims_experiment" and table["chance"] == 0.25
+    assert set(table["cells"]) == {"rnn", "lstm", "gru"} and 200 in table["lags"]
+    for cell in table["cells"]:
+        for lag in table["lags"]:
+            accs = table["accuracy"][cell][str(lag)]
+            assert accs and all(0 <= a <= 1 for a in accs)
+        g = table["grad_norm_vs_distance"][cell]
+        assert len(g["distance"]) == len(g["norm"]) > 50
+    assert table["notes"]
+
+
 def test_snapshots_load():
     for name in NAMES:
         labels = zoo.snapshots(name)
