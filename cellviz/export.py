@@ -6,7 +6,8 @@ The page inlines plotly.js once and holds the cell diagram, the input strip, the
 the gradient norms, each with one animation frame per step. A global control (slider, buttons, keyboard:
 arrows / PageUp / PageDown for presentation clickers, Space to play) calls `Plotly.animate` on every figure.
 Frames carry only what changes: the diagram's colour strips and title, and elsewhere the cursor shapes.
-Figures come from `cellviz.plots`; texts from `cellviz.ui.i18n` (with defaults for the export's own keys).
+Figures come from `cellviz.plots`; every text from the catalogues (`cellviz.ui.i18n`, keys `export.*` for the
+export's own), in any language they hold (`--lang en` / `--lang zh`).
 """
 from __future__ import annotations
 
@@ -37,38 +38,10 @@ PLAY_MS = 700                 # one step per PLAY_MS while playing
 STRIP_CHARS = 100             # characters that fit on one row of the input strip
 OUTLINE = "#00b4ff"           # step cursors and outlines: visible on black, navy, red and yellow
 
-# The export's own texts, used until the catalogue (cellviz/ui/i18n.py) has these keys.
-TEXTS = {
-    "export.keys": "Keys: ← / → or PageUp / PageDown step · Space plays / pauses · Home / End jump",
-    "export.input": "Input: {text}",
-    "export.view": "Showing {part}layer {layer}, {direction}.",
-    "export.strip.title": "Input, coloured by {what}; the outlined token is step t",
-    "export.footer": "Exported by cellviz {version}. This file works offline: no Python, no network.",
-    "export.too_long": "the input has {got} steps; an export holds at most {limit}: shorten the input "
-                       "(or raise max_steps)",
-    "export.bad_layer": "layer {layer} does not exist: this model has {n} layer(s), numbered from 0",
-    "export.bad_direction": "direction {direction} does not exist: this model has {n} direction(s) "
-                            "(0 = forward, 1 = reverse)",
-    "export.bad_unit": "unit {unit} does not exist: the hidden size is {n} (units 0..{last})",
-    "export.bad_tokens": "{got} token labels for {steps} steps",
-    "export.bad_batch": "batch element {batch} does not exist: the input holds {n}",
-    "export.bad_part": "{name} has no part {part!r}; its parts: {parts}",
-    "export.bad_source": "give either a text or a sample number, not both",
-    "export.bad_lang": "no {lang!r} texts yet; available: {available}",
-    "export.bad_option": "{name} does not take the option(s) {options} here; options of a typed text: {accepted}",
-}
-
-
-def _t(key: str, **fmt) -> str:
-    """`t(key)` if the catalogue knows the key, else this module's default text."""
-    text = t(key, **fmt)
-    return TEXTS[key].format(**fmt) if text == key else text
-
-
 @contextmanager
 def _language(lang: str) -> Iterator[None]:
     if lang not in CATALOGUES:
-        raise ValueError(_t("export.bad_lang", lang=lang, available=", ".join(CATALOGUES)))
+        raise ValueError(t("export.bad_lang", lang=lang, available=", ".join(CATALOGUES)))
     before = language()
     set_language(lang)
     try:
@@ -128,7 +101,7 @@ def _strip_figure(tokens: Sequence[str], grad: np.ndarray) -> tuple[go.Figure, l
     per_row = int(np.clip(STRIP_CHARS // (width + 1), 6, 40))
     fits = max(2, STRIP_CHARS // per_row - 1)
     labels = [s if len(s) <= fits else s[:fits - 1] + "…" for s in shown]
-    title = _t("export.strip.title", what=t("plot.grad.h"))
+    title = t("export.strip.title", what=t("plot.grad.h"))
     fig = plots.token_strip(labels, grad, "grad", title, per_row=per_row, step=0)
     i = next(i for i, s in enumerate(fig.layout.shapes) if s.type == "rect")
     fig.layout.shapes[i].line.update(color=OUTLINE, width=3)       # #111 vanishes on the scale's dark end
@@ -184,18 +157,18 @@ def _check(tr: Trace, tokens: Sequence[str], layer: int, direction: int, units: 
            max_steps: int) -> None:
     """ValueError with a user-facing message for whatever the export cannot show."""
     if tr.seq_len > max_steps:
-        raise ValueError(_t("export.too_long", got=tr.seq_len, limit=max_steps))
+        raise ValueError(t("export.too_long", got=tr.seq_len, limit=max_steps))
     if len(tokens) != tr.seq_len:
-        raise ValueError(_t("export.bad_tokens", got=len(tokens), steps=tr.seq_len))
+        raise ValueError(t("export.bad_tokens", got=len(tokens), steps=tr.seq_len))
     if not 0 <= layer < tr.num_layers:
-        raise ValueError(_t("export.bad_layer", layer=layer, n=tr.num_layers))
+        raise ValueError(t("export.bad_layer", layer=layer, n=tr.num_layers))
     if not 0 <= direction < tr.num_directions:
-        raise ValueError(_t("export.bad_direction", direction=direction, n=tr.num_directions))
+        raise ValueError(t("export.bad_direction", direction=direction, n=tr.num_directions))
     if not 0 <= batch < tr.batch_size:
-        raise ValueError(_t("export.bad_batch", batch=batch, n=tr.batch_size))
+        raise ValueError(t("export.bad_batch", batch=batch, n=tr.batch_size))
     for u in units:
         if not 0 <= u < tr.hidden_size:
-            raise ValueError(_t("export.bad_unit", unit=u, n=tr.hidden_size, last=tr.hidden_size - 1))
+            raise ValueError(t("export.bad_unit", unit=u, n=tr.hidden_size, last=tr.hidden_size - 1))
 
 
 # --- the page ------------------------------------------------------------------------------------------
@@ -256,11 +229,11 @@ def _page(title: str, intro: Sequence[str], panels: dict[str, Panel], steps: Seq
                      for name, p in panels.items())
     return _TEMPLATE.format(
         lang=html.escape(lang), title=html.escape(title), plotlyjs=get_plotlyjs(),
-        intro="\n".join(_para(p) for p in intro if p), keys=html.escape(_t("export.keys")), buttons=buttons,
+        intro="\n".join(_para(p) for p in intro if p), keys=html.escape(t("export.keys")), buttons=buttons,
         label=html.escape(t("step.label")), last=len(steps) - 1, first_step=html.escape(steps[0]), divs=divs,
         data="\n".join(f'<script type="application/json" id="{name}-data">{_figure_json(p)}</script>'
                        for name, p in panels.items()),
-        texts=_json(texts), footer=html.escape(_t("export.footer", version=__version__)), script=_SCRIPT)
+        texts=_json(texts), footer=html.escape(t("export.footer", version=__version__)), script=_SCRIPT)
 
 
 _TEMPLATE = """<!DOCTYPE html>
@@ -380,11 +353,11 @@ def export_html(model_name: str, text: str | None = None, *, sample: int | None 
         card = zoo.card(model_name)               # ValueError naming the shipped models
         model = zoo.load(model_name)
         if text is not None and sample is not None:
-            raise ValueError(_t("export.bad_source"))
+            raise ValueError(t("export.bad_source"))
         options = dict(options or {})
         accepted = _parse_options(model.task)
         if set(options) - set(accepted) or (options and text is None):
-            raise ValueError(_t("export.bad_option", name=model_name, options=", ".join(options),
+            raise ValueError(t("export.bad_option", name=model_name, options=", ".join(options),
                                 accepted=", ".join(accepted) or "–"))
         if text is None:
             ex = model.task.sample(sample or 0)
@@ -395,7 +368,7 @@ def export_html(model_name: str, text: str | None = None, *, sample: int | None 
                 raise ValueError(t("input.invalid", reason=e)) from None
         part = part or model.parts()[0]
         if part not in model.parts():
-            raise ValueError(_t("export.bad_part", name=model_name, part=part, parts=", ".join(model.parts())))
+            raise ValueError(t("export.bad_part", name=model_name, part=part, parts=", ".join(model.parts())))
         module, x, h0, loss = model.trace_args(ex, part=part)
         tr = cellviz.trace(module, x, h0=h0, loss=loss)
         tokens = list(ex.tokens)
@@ -407,9 +380,9 @@ def export_html(model_name: str, text: str | None = None, *, sample: int | None 
                    layers=card["num_layers"], hidden=card["hidden_size"], bi=bi, params=f"{card['params']:,}"),
                  " · ".join(t("model.metric", metric=m, value=_num(v), baseline=_num(card.get("baseline", {}).get(m)))
                             for m, v in card.get("metrics", {}).items()),
-                 _t("export.input", text=ex.text),
+                 t("export.input", text=ex.text),
                  t("input.prediction", prediction=model.predict(ex)),
-                 _t("export.view", part=f"{t('model.part.' + part)}, " if len(model.parts()) > 1 else "",
+                 t("export.view", part=f"{t('model.part.' + part)}, " if len(model.parts()) > 1 else "",
                     layer=layer, direction=t(f"nav.direction.{direction}"))]
         if direction == 1:
             intro.append(t("nav.reverse_note"))
