@@ -1,6 +1,7 @@
 """Downloads: the current figure as standalone HTML, the trace as NPZ and as CSV (built only when clicked)."""
 from __future__ import annotations
 
+import html
 import io
 import re
 
@@ -8,9 +9,10 @@ import numpy as np
 import plotly.graph_objects as go
 import streamlit as st
 
-from .. import summaries
+from .. import export, summaries
+from . import state
 from .data import Subject
-from .i18n import t
+from .i18n import language, t
 
 
 def trace_arrays(subject: Subject) -> dict[str, np.ndarray]:
@@ -72,6 +74,42 @@ def trace_buttons(subject: Subject) -> None:
                        mime="application/octet-stream", on_click="ignore", key="dl_npz")
     c2.download_button(t("download.csv"), lambda: trace_csv(subject), file_name=f"{stem}-trace.csv",
                        mime="text/csv", on_click="ignore", key="dl_csv")
+    lecture_button(subject)
+
+
+def lecture_html(subject: Subject, layer: int, direction: int, units: list[int], lang: str) -> str:
+    """The offline lecture page (cellviz.export) for a zoo subject's model, input, part, layer and direction."""
+    _, name, _, source, part = subject.key
+    if source[0] == "sample":
+        return export.export_html(name, sample=int(source[1]), part=part, layer=layer, direction=direction,
+                                  units=units, lang=lang)
+    return export.export_html(name, source[1], options=dict(source[2]) or None, part=part, layer=layer,
+                              direction=direction, units=units, lang=lang)
+
+
+def lecture_button(subject: Subject) -> None:
+    """Download the offline lecture page (built only when clicked), or say why there is none."""
+    if subject.key[0] != "zoo":
+        st.caption(t("download.lecture.upload"))
+        return
+    if subject.steps > export.MAX_STEPS:
+        st.caption(t("download.lecture.too_long", limit=export.MAX_STEPS, got=subject.steps))
+        return
+    H = subject.trace.hidden_size
+    units = [u for u in (state.get("units") or []) if isinstance(u, int) and 0 <= u < H]
+    args = (subject, int(state.get("layer") or 0), int(state.get("direction") or 0), units, language())
+
+    def build() -> str:
+        try:
+            return lecture_html(*args)
+        except ValueError as e:       # the page has no error slot once the click is served: say it in the file
+            return f"<!doctype html><meta charset='utf-8'><p>{html.escape(t('download.lecture.failed', reason=e))}</p>"
+
+    st.download_button(t("download.lecture"), build, file_name=f"{_file_stem(subject)}-lecture.html",
+                       mime="text/html", on_click="ignore", key="dl_lecture", help=t("download.lecture.help"),
+                       icon=":material/slideshow:", width="stretch")
+    if subject.key[2] is not None:
+        st.caption(t("download.lecture.snapshot"))
 
 
 def figure_button(fig: go.Figure, subject: Subject, view: str) -> None:

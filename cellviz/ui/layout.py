@@ -5,23 +5,29 @@ from types import ModuleType
 
 import streamlit as st
 
-from . import sidebar, stepper
+from . import data, links, sidebar, state, stepper
 from .downloads import figure_button
-from .i18n import t
+from .i18n import CATALOGUES, set_language, t
 from .safety import guarded
 
 # view module name -> (title key, icon); the order of the navigation
-PAGES = {"cell": ("page.cell", ":material/memory:"), "over_time": ("page.over_time", ":material/grid_on:"),
+PAGES = {"tour": ("page.tour", ":material/school:"),
+         "cell": ("page.cell", ":material/memory:"), "over_time": ("page.over_time", ":material/grid_on:"),
          "gradients": ("page.gradients", ":material/trending_down:"), "units": ("page.units", ":material/translate:"),
          "compare": ("page.compare", ":material/compare_arrows:")}
+DEFAULT_PAGE = "cell"
 
 
 def run_page(view: ModuleType) -> None:
     """Render a page for a view module with `render(subject, step, units) -> Figure | None` and USES_STEP."""
     name = view.__name__.rsplit(".", 1)[-1]
+    if state.get("present"):                  # presentation mode belongs to the tour: leave it here
+        state.put("present", False)
+        st.rerun()
     subject = guarded(sidebar.render)()
     st.subheader(t(PAGES[name][0]))
     if subject is None:
+        state.write_url(links.EXPLORER_URL)
         return
     if getattr(view, "USES_STEP", True):
         stepper.panel(subject, view.render, name)
@@ -29,9 +35,51 @@ def run_page(view: ModuleType) -> None:
         fig = guarded(view.render)(subject, None, [])
         if fig is not None:
             figure_button(fig, subject, name)
+    state.write_url(links.EXPLORER_URL)
+
+
+def catalog() -> links.Catalog:
+    """Valid deep-link values: zoo models and their snapshots, pages, languages, tour slides."""
+    from .views import tour
+    names = data.zoo_names()
+    return links.Catalog(models={n: tuple(data.zoo_card(n).get("snapshots") or ()) for n in names},
+                         pages=tuple(PAGES), languages=tuple(CATALOGUES), slides=len(tour.SLIDES),
+                         options=_option_types)
+
+
+def _option_types(name: str) -> dict[str, type]:
+    return {k: int if "int" in str(p.annotation) and "float" not in str(p.annotation) else float
+            for k, p in data.parse_options(name).items()}
+
+
+def start_session() -> bool:
+    """Top of every run (app.py): the URL on a session's first run, the language. Whether to present."""
+    state.apply_url(catalog())
+    set_language(st.session_state.get("lang", "en"))
+    return bool(st.session_state.get("present"))
+
+
+def follow_url_view(current: object) -> None:
+    """A link's `view=` names another page than the path: go there once (keeping the other params)."""
+    view = st.session_state.pop("_url_view", None)
+    if view and view != _page_name(current):
+        params = {k: v for k, v in st.query_params.to_dict().items() if k != "view"}
+        st.switch_page(f"cellviz/ui/pages/{view}.py", query_params=params)
+
+
+def warn_ignored_params() -> None:
+    """One warning listing the link's malformed params (defaults were used for them)."""
+    problems = st.session_state.pop("_url_problems", None)
+    if problems:
+        st.warning(t("link.ignored", items=", ".join(problems)), icon=":material/link_off:")
+
+
+def _page_name(page) -> str:
+    return getattr(page, "url_path", "") or DEFAULT_PAGE
 
 
 def navigation_pages() -> list:
     """The st.Page objects for app.py's st.navigation (one file per view under cellviz/ui/pages)."""
-    return [st.Page(f"cellviz/ui/pages/{name}.py", title=t(key), icon=icon, default=k == 0)
-            for k, (name, (key, icon)) in enumerate(PAGES.items())]
+    return [st.Page(f"cellviz/ui/pages/{name}.py", title=t(key), icon=icon, default=name == DEFAULT_PAGE,
+                    url_path=name)
+            for name, (key, icon) in PAGES.items()]

@@ -9,7 +9,7 @@ import streamlit as st
 import cellviz
 
 from . import data, downloads, state
-from .i18n import has, t
+from .i18n import CATALOGUES, has, t
 
 log = logging.getLogger(__name__)
 UPLOAD_TYPES = (".pt", ".pth", ".safetensors")
@@ -18,10 +18,11 @@ UPLOAD_TYPES = (".pt", ".pth", ".safetensors")
 def render() -> data.Subject | None:
     """Draw the sidebar; the subject every view shows, or None (with a message saying why)."""
     names = data.zoo_names()
-    state.init(next((n for n in names if n.endswith("-lstm")), names[0]) if names else state.UPLOAD)
+    state.init(default_model(names))
     with st.sidebar:
         st.markdown(f"### {t('app.title')}")
         st.caption(t("app.tagline"))
+        language_picker()
         options = names + [state.UPLOAD]
         if state.get("model") not in options:
             state.put("model", options[0])
@@ -32,6 +33,19 @@ def render() -> data.Subject | None:
             _layer_and_direction(subject.trace)
             downloads.trace_buttons(subject)
     return subject
+
+
+def default_model(names: list[str]) -> str:
+    """The model a new session starts with: the first LSTM of the zoo."""
+    return next((n for n in names if n.endswith("-lstm")), names[0]) if names else state.UPLOAD
+
+
+def language_picker() -> None:
+    """The language switch (key `lang`), each language named in itself; a change reruns the whole app."""
+    if state.get("lang") not in CATALOGUES:
+        state.put("lang", "en")
+    st.selectbox(t("lang.label"), list(CATALOGUES), key="lang", help=t("lang.help"),
+                 format_func=lambda code: CATALOGUES[code].get("lang.name") or code)
 
 
 # --- zoo models ----------------------------------------------------------------------------------------

@@ -9,6 +9,7 @@ from typing import Any
 
 import streamlit as st
 
+from . import links
 from .i18n import set_language
 
 UPLOAD = "__upload__"        # the model picker's value for "upload your own"
@@ -38,9 +39,13 @@ DEFAULTS: dict[str, Any] = {
     "upload_length": 50,
     "upload_seed": 0,
     "upload_numbers": "",
+    # the guided tour (1-based slide number) and presentation mode
+    "slide": 1,
+    "tour_step": 0,
+    "present": False,
 }
 # widgets that not every page renders: re-assigning keeps Streamlit from dropping their values
-PERSISTENT = ("model", "snapshot", "part", "text", "layer", "direction", "step", "units", "quantities",
+PERSISTENT = ("lang", "slide", "tour_step", "present", "model", "snapshot", "part", "text", "layer", "direction", "step", "units", "quantities",
               "color_by", "color_unit", "feature",
               "upload_prefix", "upload_nonlinearity", "upload_source", "upload_length", "upload_seed",
               "upload_numbers")
@@ -59,6 +64,33 @@ def init(default_model: str) -> None:
         if key in ss:
             ss[key] = ss[key]
     set_language(ss["lang"])
+
+
+def apply_url(catalog: links.Catalog) -> None:
+    """First run of a session: the URL's query params become the state; the ignored ones are kept for a warning."""
+    ss = st.session_state
+    if ss.get("_url_applied"):
+        return
+    ss["_url_applied"] = True
+    params = {k: st.query_params.get_all(k) for k in st.query_params.keys()}
+    values, problems = links.parse_query(params, catalog)
+    view = values.pop("view", None)
+    ss.update(values)
+    if view is not None:
+        ss["_url_view"] = view
+    if problems:
+        ss["_url_problems"] = problems
+
+
+def write_url(keys: tuple[str, ...]) -> None:
+    """Make the URL reproduce the current view: `keys` of the state that differ from the defaults."""
+    ss = st.session_state
+    if ss.get("model") == UPLOAD:
+        keys = tuple(k for k in keys if k not in links.EXPLORER_KEYS)
+    state = {k: ss.get(k) for k in (*keys, *[k for k in ss if str(k).startswith(OPTION_PREFIX)])}
+    wanted = links.to_query(state, DEFAULTS, keys)
+    if st.query_params.to_dict() != wanted:
+        st.query_params.from_dict(wanted)
 
 
 def get(key: str) -> Any:

@@ -10,7 +10,7 @@ from collections.abc import Callable
 import plotly.graph_objects as go
 import streamlit as st
 
-from . import state
+from . import links, state
 from .data import Subject
 from .downloads import figure_button
 from .i18n import t
@@ -41,6 +41,7 @@ def step_panel(subject: Subject, view: View, name: str) -> None:
     if fig is not None:
         figure_button(fig, subject, name)
     state.put("panel_ms", 1000 * (time.perf_counter() - started))     # read by cellviz.ui_bench
+    state.write_url(links.EXPLORER_URL)       # a fragment run: the step and units changed without a full run
 
 
 def _advance(T: int) -> None:

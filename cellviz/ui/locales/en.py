@@ -215,4 +215,68 @@ EN: dict[str, str] = {
     "export.bad_source": "give either a text or a sample number, not both",
     "export.bad_lang": "no {lang!r} texts; available: {available}",
     "export.bad_option": "{name} does not take the option(s) {options} here; options of a typed text: {accepted}",
+    # issue 5: tour, presentation, links
+    "lang.name": "English",
+    "lang.label": "Language",
+    "lang.help": "The language of every label, explanation and figure.",
+    "page.tour": "Guided tour",
+    "link.ignored": "Some parts of this link were not valid and were ignored (defaults used instead): {items}.",
+    "tour.slide_of": "Slide {k} of {n}",
+    "tour.prev": "Previous", "tour.prev.help": "Previous slide (PageUp or ←)",
+    "tour.next": "Next", "tour.next.help": "Next slide (PageDown or →)",
+    "tour.present": "Presentation mode",
+    "tour.present.help": "Large type, no sidebar: only the slide and the next / previous buttons. A clicker's "
+                         "PageDown / PageUp (or → / ←) change slides; the link keeps ?present=1.",
+    "tour.exit": "Exit presentation", "tour.exit.help": "Back to the normal layout (Esc)",
+    "tour.step": "Step t",
+    "tour.step.help": "Move through the input; the figure follows.",
+    "tour.model": "Live model: {name} · input “{text}” · model says {prediction}",
+    "tour.lag": "Lag between cue and ‘?’",
+    "tour.open": "Explore this model",
+    "tour.open.help": "Open the explorer on this model and input.",
+    "tour.keys": "Keys: PageDown / PageUp or → / ← change slides.",
+    "tour.missing": "The model {name} is not in the zoo, so this slide cannot be shown.",
+    "tour.rnn.title": "1 · A vanilla RNN forgets",
+    "tour.rnn.text": "The lag task shows a cue (A–D), then a run of distractors, then ‘?’: the model must name "
+                     "the cue. A vanilla RNN rewrites its whole hidden state at every step, "
+                     "h_t = tanh(W x_t + U h_{t−1} + b), so the cue's imprint is squashed again and again. "
+                     "Move the lag and the step: watch the first columns' pattern fade into the distractors' noise.",
+    "tour.rnn.figure": "Hidden state of {name}: units × time",
+    "tour.grad.title": "2 · Why: the gradient vanishes",
+    "tour.grad.text": "Training pushes the error back through time: ∂L/∂h_t is ∂L/∂h_{t+1} times the "
+                      "step's Jacobian, once per step. When those factors are below 1, the product shrinks "
+                      "geometrically — a straight fall on this log scale. Steps far before the loss get almost "
+                      "no learning signal, so long dependencies are hard to learn.",
+    "tour.grad.figure": "{name}: ‖∂L/∂h_t‖ by step (log scale), loss at the ‘?’",
+    "tour.lstm.title": "3 · The LSTM: gates and a cell-state highway",
+    "tour.lstm.text": "An LSTM adds a cell state c and three sigmoid gates. The forget gate f decides what of "
+                      "c_{t−1} is kept, the input gate i what is written, the output gate o what is shown: "
+                      "c_t = f ⊙ c_{t−1} + i ⊙ g. The update is additive, so with f ≈ 1 the cue and its "
+                      "gradient travel along c almost untouched.",
+    "tour.gru.title": "4 · The GRU: two gates",
+    "tour.gru.text": "A GRU merges the cell and hidden state and uses two gates. The update gate z mixes old and "
+                     "new, h_t = (1 − z) ⊙ n + z ⊙ h_{t−1}; the reset gate r decides how much of h_{t−1} the "
+                     "candidate n sees. With z ≈ 1 the state is copied forward, like the LSTM's highway, with "
+                     "a quarter fewer parameters.",
+    "tour.bi.title": "5 · A Bi-LSTM reads both ways",
+    "tour.bi.text": "A bidirectional LSTM runs one LSTM left to right and another right to left and "
+                    "concatenates their outputs, so every position sees its whole context. For sentiment, "
+                    "the reverse direction has already read a late ‘not’ or ‘but’ when it reaches the start. "
+                    "Compare the two hidden states on the same sentence.",
+    "tour.bi.forward": "forward → hidden state",
+    "tour.bi.reverse": "← reverse hidden state",
+    "tour.claims.title": "6 · The claims, measured",
+    "tour.claims.text": "Textbooks say a vanilla RNN learns dependencies of 10–20 steps and an LSTM 100+. Here "
+                        "the same experiment ran for every cell: fresh models trained at each lag with the same "
+                        "budget (left), and the gradient norm against the distance to the loss (right). "
+                        "Read the numbers, not the slogans.",
+    "tour.claims.missing": "The claims experiment has not been run yet: `{command}` writes assets/claims.json.",
+    "download.lecture": "Lecture page (offline HTML)",
+    "download.lecture.help": "One self-contained HTML file with this model and input, every step as a frame: "
+                             "plays in any browser without Python or network.",
+    "download.lecture.too_long": "The lecture page holds at most {limit} steps; this input has {got}. "
+                                 "Shorten the input to export it.",
+    "download.lecture.upload": "The lecture page is available for zoo models.",
+    "download.lecture.snapshot": "The lecture page uses the final weights.",
+    "download.lecture.failed": "The lecture page could not be built: {reason}",
 }

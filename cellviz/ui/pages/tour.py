@@ -1,0 +1,4 @@
+"""Page: the guided tour (and presentation mode)."""
+from cellviz.ui.views import tour
+
+tour.run()
