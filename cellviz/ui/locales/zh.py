@@ -206,4 +206,62 @@ ZH: dict[str, str] = {
     "export.bad_source": "请给出文本或样本编号之一，不能同时给出",
     "export.bad_lang": "没有 {lang!r} 语言的文本；可用语言：{available}",
     "export.bad_option": "{name} 在这里不接受选项 {options}；手动输入文本时可用的选项：{accepted}",
+    # issue 5: tour, presentation, links
+    "lang.name": "简体中文",
+    "lang.label": "语言",
+    "lang.help": "所有标签、说明和图表使用的语言。",
+    "page.tour": "导览",
+    "link.ignored": "链接中有些部分无效，已被忽略（改用默认值）：{items}。",
+    "tour.slide_of": "第 {k} / {n} 页",
+    "tour.prev": "上一页", "tour.prev.help": "上一页（PageUp 或 ←）",
+    "tour.next": "下一页", "tour.next.help": "下一页（PageDown 或 →）",
+    "tour.present": "演示模式",
+    "tour.present.help": "大字号、无侧边栏：只显示幻灯片和上一页 / 下一页按钮。翻页笔的 PageDown / PageUp"
+                         "（或 → / ←）用于翻页；链接中会保留 ?present=1。",
+    "tour.exit": "退出演示", "tour.exit.help": "回到普通布局（Esc）",
+    "tour.step": "时间步 t",
+    "tour.step.help": "在输入序列上移动；图表随之更新。",
+    "tour.model": "实时模型：{name} · 输入“{text}” · 模型的预测：{prediction}",
+    "tour.lag": "提示与“?”之间的间隔",
+    "tour.open": "在探索器中打开此模型",
+    "tour.open.help": "用这个模型和输入打开探索器。",
+    "tour.keys": "按键：PageDown / PageUp 或 → / ← 翻页。",
+    "tour.missing": "模型库中没有模型 {name}，因此无法显示这一页。",
+    "tour.rnn.title": "1 · 普通 RNN 会遗忘",
+    "tour.rnn.text": "间隔任务先给出一个提示字母（A–D），接着是一串干扰字符，最后是“?”：模型必须说出那个提示。"
+                     "普通 RNN 在每个时间步都会重写整个隐藏状态，h_t = tanh(W x_t + U h_{t−1} + b)，"
+                     "于是提示留下的印记被一次又一次地压缩。调节间隔和时间步：观察最初几列的模式如何"
+                     "逐渐淹没在干扰字符的噪声里。",
+    "tour.rnn.figure": "{name} 的隐藏状态：神经元 × 时间",
+    "tour.grad.title": "2 · 原因：梯度消失",
+    "tour.grad.text": "训练时误差沿时间反向传播（随时间反向传播，BPTT）：∂L/∂h_t 等于 ∂L/∂h_{t+1} 乘以该步的"
+                      "雅可比矩阵，每经过一步就乘一次。当这些因子小于 1 时，乘积呈几何级数缩小——在这张对数坐标图上"
+                      "就是一条直线下降。距离损失很远的时间步几乎得不到学习信号，所以长程依赖很难学会。",
+    "tour.grad.figure": "{name}：各时间步的 ‖∂L/∂h_t‖（对数坐标），损失位于“?”处",
+    "tour.lstm.title": "3 · LSTM：门与细胞状态“高速公路”",
+    "tour.lstm.text": "LSTM 增加了一个细胞状态 c 和三个 sigmoid 门。遗忘门 f 决定 c_{t−1} 中保留多少，"
+                      "输入门 i 决定写入什么，输出门 o 决定输出什么：c_t = f ⊙ c_{t−1} + i ⊙ g。"
+                      "这种更新是加法式的，因此当 f ≈ 1 时，提示信息及其梯度几乎原封不动地沿着 c 传递。",
+    "tour.gru.title": "4 · GRU：两个门",
+    "tour.gru.text": "GRU 把细胞状态和隐藏状态合二为一，只用两个门。更新门 z 在旧状态与新状态之间混合，"
+                     "h_t = (1 − z) ⊙ n + z ⊙ h_{t−1}；重置门 r 决定候选值 n 能看到多少 h_{t−1}。"
+                     "当 z ≈ 1 时，状态被直接向前复制，就像 LSTM 的“高速公路”，而参数量少四分之一。",
+    "tour.bi.title": "5 · 双向 LSTM 从两个方向读取",
+    "tour.bi.text": "双向 LSTM 用一个 LSTM 从左往右读、另一个从右往左读，再把两者的输出拼接起来，"
+                    "于是每个位置都能看到完整的上下文。在情感分析中，反向方向读到句首时，已经读过了句子后面的"
+                    "“not”或“but”。请在同一个句子上比较这两个方向的隐藏状态。",
+    "tour.bi.forward": "正向 → 隐藏状态",
+    "tour.bi.reverse": "← 反向隐藏状态",
+    "tour.claims.title": "6 · 实测常见说法",
+    "tour.claims.text": "教科书上说，普通 RNN 能学到 10–20 步的依赖，LSTM 能学到 100 步以上。这里对每种单元"
+                        "做了同样的实验：在每个间隔上用相同的训练预算训练全新的模型（左图），以及梯度范数随"
+                        "与损失距离的变化（右图）。看数字，而不是口号。",
+    "tour.claims.missing": "尚未运行这项实验：`{command}` 会生成 assets/claims.json。",
+    "download.lecture": "课堂页面（离线 HTML）",
+    "download.lecture.help": "一个自包含的 HTML 文件，包含当前模型和输入，每个时间步是一帧："
+                             "无需 Python、无需网络，在任何浏览器中都能播放。",
+    "download.lecture.too_long": "课堂页面最多容纳 {limit} 个时间步；这个输入有 {got} 步。请缩短输入后再导出。",
+    "download.lecture.upload": "课堂页面仅适用于模型库中的模型。",
+    "download.lecture.snapshot": "课堂页面使用最终权重。",
+    "download.lecture.failed": "无法生成课堂页面：{reason}",
 }
