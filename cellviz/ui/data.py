@@ -20,6 +20,7 @@ from cellviz import zoo
 MAX_TRACES = 48              # (model, input, part, step) traces kept in memory
 MAX_UPLOAD_STEPS = 1000      # longest input built for an uploaded module
 TTL = 3600
+FLOAT32_MAX = float(np.finfo(np.float32).max)
 
 
 @dataclass
@@ -147,7 +148,7 @@ def parse_numbers(text: str, width: int) -> np.ndarray:
         except ValueError:
             bad = next(p for p in parts if not _is_number(p))
             raise ValueError(t("input.numbers.not_number", line=k, token=bad)) from None
-        if not np.all(np.isfinite(row)):
+        if not all(abs(v) <= FLOAT32_MAX for v in row):     # nan, inf, and what float32 turns into inf
             raise ValueError(t("input.numbers.not_finite", line=k))
         rows.append(row)
     return np.asarray(rows, dtype=np.float32)

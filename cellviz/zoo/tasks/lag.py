@@ -57,6 +57,9 @@ class LagTask(Task):
                              f"({', '.join(DISTRACTORS)}), e.g. 'Bxwzyx?'")
         if tokens[-1] == QUERY:
             tokens = tokens[:-1]
+        if not tokens:
+            raise ValueError(f"the input has no cue: start with a cue ({', '.join(CUES)}) then distractors "
+                             f"({', '.join(DISTRACTORS)}), e.g. 'Bxwzyx?'")
         self.check_tokens(tokens + [QUERY], "symbol")
         if tokens[0] not in CUES:
             raise ValueError(f"the first symbol must be the cue to remember, one of {', '.join(CUES)}; "
