@@ -3,6 +3,7 @@ the language is per thread, and every page of the app runs in Chinese."""
 from __future__ import annotations
 
 import ast
+import json
 import re
 import string
 import threading
@@ -181,6 +182,10 @@ def _pages() -> list[str]:
     return list(layout.PAGES)
 
 
+WIDGETS = ("selectbox", "radio", "multiselect", "slider", "number_input", "text_input", "text_area", "button",
+           "checkbox", "toggle")
+
+
 @pytest.mark.parametrize("page", _pages())
 def test_every_page_runs_in_chinese(page):
     from streamlit.testing.v1 import AppTest
@@ -189,19 +194,38 @@ def test_every_page_runs_in_chinese(page):
     at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=90)
     at.session_state["lang"] = "zh"
     at.run()
-    if page != next(iter(layout.PAGES)):
+    if page != getattr(layout, "DEFAULT_PAGE", next(iter(layout.PAGES))):
         at.switch_page(f"cellviz/ui/pages/{page}.py").run()
     assert not at.exception, [e.value for e in at.exception]
     assert not at.error, [e.value for e in at.error]
     title_key = layout.PAGES[page][0]
-    assert [s.value for s in at.subheader][:1] == [ZH[title_key]]
+    if at.subheader:                       # explorer pages: the page title as subheader
+        assert at.subheader[0].value == ZH[title_key]
+    else:                                  # the tour: a slide title
+        assert at.title and at.title[0].value in ZH.values() and CJK.search(at.title[0].value)
     english = {v for k, v in EN.items() if _words(v) and ZH.get(k) != v}
     shown = []
     for block in (at.sidebar, at.main):
-        for kind in ("selectbox", "radio", "multiselect", "slider", "number_input", "text_input", "text_area",
-                     "button", "checkbox", "toggle"):
+        for kind in WIDGETS:
             shown += [w.label for w in getattr(block, kind)]
         for kind in ("markdown", "caption", "subheader", "info", "warning"):
             shown += [w.value for w in getattr(block, kind)]
     leaked = [s for s in shown if s.strip("*# ") in english]
     assert not leaked, f"English texts on the Chinese {page} page: {leaked}"
+    labels = [w.label for block in (at.sidebar, at.main) for kind in WIDGETS for w in getattr(block, kind)]
+    english_labels = [s for s in labels if _words(s) and not CJK.search(s)]
+    assert not english_labels, f"English widget labels on the Chinese {page} page: {english_labels}"
+    titles = [_chart_title(c) for c in at.get("plotly_chart")]
+    english_titles = [s for s in titles if _words(s) and not CJK.search(s)]
+    assert not english_titles, f"English figure titles on the Chinese {page} page: {english_titles}"
+
+
+def _chart_title(chart) -> str:
+    """A Plotly chart's title text and axis titles, from the element's JSON spec."""
+    layout = json.loads(chart.proto.spec).get("layout", {})
+    title = layout.get("title", {})
+    texts = [title.get("text", "") if isinstance(title, dict) else str(title)]
+    for key, axis in layout.items():
+        if key.startswith(("xaxis", "yaxis")) and isinstance(axis, dict):
+            texts.append((axis.get("title") or {}).get("text", "") if isinstance(axis.get("title"), dict) else "")
+    return " ".join(x for x in texts if x)
