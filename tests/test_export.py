@@ -139,6 +139,26 @@ def test_cli_option_and_unknown_model(tmp_path, capsys):
     assert not (tmp_path / "y.html").exists()
 
 
+def test_cli_in_chinese(tmp_path):
+    """--lang zh: every text of the page from the Chinese catalogue, and the caller's language left alone."""
+    from cellviz.ui.i18n import CATALOGUES, language
+    zh, en = CATALOGUES["zh"], CATALOGUES["en"]
+    out = tmp_path / "zh.html"
+    assert main(["--model", "lag-lstm", "--sample", "1", "--lang", "zh", "-o", str(out)]) == 0
+    page = out.read_text(encoding="utf-8")
+    assert '<html lang="zh">' in page and zh["export.keys"] in page
+    assert "由 cellviz" in page and "Exported by" not in page and en["export.keys"] not in page
+    figs = figures(page)
+    assert figs["cell"]["layout"]["title"]["text"].startswith("第 0 步的 LSTM 单元")
+    assert figs["cell"]["frames"][3]["layout"]["title.text"].startswith("第 3 步的 LSTM 单元")
+    assert "着色的输入" in figs["tokens"]["layout"]["title"]["text"]
+    texts = json.loads(re.search(r"const TEXTS = (\{.*?\});\n", page).group(1))
+    assert texts["steps"][0].startswith("第 0 / ") and "播放" in texts["play"]
+    with pytest.raises(ValueError, match="第 1 层不存在"):
+        export_html("lag-lstm", layer=1, lang="zh")
+    assert language() == "en"
+
+
 def test_cli_bad_text_exits_non_zero(tmp_path):
     out = tmp_path / "bad.html"
     run = subprocess.run([sys.executable, "-m", "cellviz.export", "--model", "lag-lstm", "--text", "Q?",
