@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import math
 import re
+import unicodedata
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -130,7 +131,8 @@ def parse_query(params: Mapping[str, Any], catalog: Catalog) -> tuple[dict[str, 
 
 
 def _printable(text: str) -> bool:
-    return all(c.isprintable() or c in "\n\t" for c in text)
+    """No control characters (but newlines and tabs) and no lone surrogates."""
+    return all(c in "\n\t" or unicodedata.category(c) not in ("Cc", "Cs") for c in text)
 
 
 def _bad(*_: Any) -> Any:

@@ -44,13 +44,11 @@ def run() -> None:
             st.markdown(f"### {t('app.title')}")
             sidebar.language_picker()
             st.toggle(t("tour.present"), key="present", help=t("tour.present.help"))
-            st.caption(t("tour.keys"))
-    st.caption(t("tour.slide_of", k=slide, n=n))
+    _navigation(slide, n, present)            # on top: a projector shows the first screenful only
     name = SLIDES[slide - 1]
     st.title(t(f"tour.{name}.title"))
     st.markdown(t(f"tour.{name}.text"))
     guarded(SLIDE_BODIES[name])()
-    _navigation(slide, n, present)
     state.write_url(links.TOUR_URL)
 
 
@@ -66,14 +64,16 @@ def _exit_present() -> None:
 
 
 def _navigation(slide: int, n: int, present: bool) -> None:
-    c = st.columns([2, 5, 2] if not present else [2, 3, 2, 2], vertical_alignment="center")
+    c = st.columns([3, 2, 3, 5] if not present else [2, 1.5, 2, 4, 1.5], vertical_alignment="center")
     c[0].button(t("tour.prev"), icon=":material/chevron_left:", on_click=go, args=(-1,), shortcut="PageUp",
                 disabled=slide <= 1, width="stretch", key="tour_prev", help=t("tour.prev.help"))
     c[1].markdown(f"<div style='text-align:center'>{t('tour.slide_of', k=slide, n=n)}</div>", unsafe_allow_html=True)
+    if not present:
+        c[3].caption(t("tour.keys"))
     c[2].button(t("tour.next"), icon=":material/chevron_right:", on_click=go, args=(1,), shortcut="PageDown",
                 disabled=slide >= n, width="stretch", key="tour_next", type="primary", help=t("tour.next.help"))
     if present:
-        c[3].button(t("tour.exit"), icon=":material/close_fullscreen:", on_click=_exit_present, shortcut="Escape",
+        c[4].button(t("tour.exit"), icon=":material/close_fullscreen:", on_click=_exit_present, shortcut="Escape",
                     width="stretch", key="tour_exit", help=t("tour.exit.help"))
     with st.container(key="tour_keys"):        # hidden: clickers that send → / ← instead of PageDown / PageUp
         st.button(t("tour.prev"), on_click=go, args=(-1,), shortcut="Left", key="tour_prev_arrow",
