@@ -70,3 +70,26 @@ def _first_and_last(at: AppTest) -> None:
     assert_clean(at)
     assert at.session_state["step"] == 0
     assert charts(at)
+
+
+def figure(at: AppTest, key: str) -> dict:
+    """The Plotly figure (as a dict) of the chart with this key."""
+    import json
+    found = [c for c in charts(at) if c.proto.id.endswith(f"-{key}")]
+    assert found, f"no chart with key {key!r}"
+    return json.loads(found[-1].proto.spec)
+
+
+def heatmap_values(fig: dict) -> dict[str, "np.ndarray"]:
+    """Each heatmap trace's z as a (units, steps) array, by trace name (decodes Plotly's base64 arrays)."""
+    import base64
+
+    import numpy as np
+
+    def decode(z):
+        if isinstance(z, dict):
+            a = np.frombuffer(base64.b64decode(z["bdata"]), dtype=np.dtype(z["dtype"]))
+            shape = z.get("shape")
+            return a.reshape([int(s) for s in str(shape).split(",")]) if shape else a
+        return np.asarray(z, dtype=float)
+    return {tr["name"]: decode(tr["z"]) for tr in fig["data"] if tr.get("type") == "heatmap"}

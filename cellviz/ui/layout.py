@@ -14,7 +14,9 @@ from .safety import guarded
 PAGES = {"tour": ("page.tour", ":material/school:"),
          "cell": ("page.cell", ":material/memory:"), "over_time": ("page.over_time", ":material/grid_on:"),
          "gradients": ("page.gradients", ":material/trending_down:"), "units": ("page.units", ":material/translate:"),
-         "compare": ("page.compare", ":material/compare_arrows:")}
+         "compare": ("page.compare", ":material/compare_arrows:"),
+         "intervene": ("page.intervene", ":material/tune:"), "learn": ("page.learn", ":material/model_training:"),
+         "training": ("page.training", ":material/history:")}
 DEFAULT_PAGE = "cell"
 
 
@@ -26,7 +28,7 @@ def run_page(view: ModuleType) -> None:
         st.rerun()
     subject = guarded(sidebar.render)()
     st.subheader(t(PAGES[name][0]))
-    if subject is None:
+    if subject is None and getattr(view, "NEEDS_SUBJECT", True):
         state.write_url(links.EXPLORER_URL)
         return
     if getattr(view, "USES_STEP", True):

@@ -1,0 +1,5 @@
+"""Page: training."""
+from cellviz.ui.layout import run_page
+from cellviz.ui.views import training
+
+run_page(training)

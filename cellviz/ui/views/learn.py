@@ -1,0 +1,190 @@
+"""View 7: watch it learn — two small cells trained side by side on a synthetic task (`cellviz.live`), the
+loss curves, gradient norm against distance and the probe's gate heatmaps redrawn after every epoch.
+
+The run lives in `st.session_state[RUN]` (its generators and every report so far), so it survives reruns:
+a Stop click starts a rerun that interrupts the training loop at its next redraw, and its callback marks the
+run stopped; any other rerun (a widget, another page and back) picks the run up where it was.
+"""
+from __future__ import annotations
+
+import plotly.graph_objects as go
+import streamlit as st
+
+from ... import plots, summaries
+from ...live import LIMITS, LIVE_TASKS, LiveConfig, train_live
+from ...zoo.tasks import make_task
+from ..data import Subject
+from ..i18n import t
+
+USES_STEP = False
+NEEDS_SUBJECT = False
+RUN, ERROR = "learn_run", "learn_error"
+CELLS = ("rnn", "lstm", "gru")
+MAX_LAG = 40
+TASK_OPTIONS = {"lag": {"min_lag": 5, "n_heldout": 64}, "brackets": {"max_train_len": 30, "n_heldout": 100}}
+DEFAULTS = {"learn_task": "lag", "learn_cell_a": "rnn", "learn_cell_b": "lstm", "learn_hidden": 16,
+            "learn_epochs": 10, "learn_steps": 20, "learn_batch": 32, "learn_lr": 0.01, "learn_lag": 10}
+
+
+def render(subject: Subject | None, step: int | None, units: list[int]) -> go.Figure | None:
+    ss = st.session_state
+    for key, value in DEFAULTS.items():          # keep the settings alive across pages
+        ss[key] = ss.get(key, value)
+    st.caption(t("learn.intro", hidden=LIMITS.max_hidden, epochs=LIMITS.max_epochs,
+                 seconds=int(LIMITS.max_seconds)))
+    _settings()
+    run = ss.get(RUN)
+    running = run is not None and run["status"] == "running"
+    a, b, _ = st.columns([1, 1, 4])
+    a.button(t("learn.train"), key="learn_train", type="primary", icon=":material/play_arrow:", on_click=_start,
+             disabled=running, width="stretch")
+    b.button(t("learn.stop"), key="learn_stop", icon=":material/stop:", on_click=_stop, disabled=not running,
+             width="stretch")
+    if ss.get(ERROR):
+        st.error(ss[ERROR])
+    if run is None:
+        st.info(t("learn.prompt"))
+        return None
+    slots = {"status": st.empty(), "curves": st.empty(), "cols": [c.empty() for c in st.columns(2)]}
+    _draw(run, slots, range(len(run["reports"])))
+    if running:
+        _train(run, slots)
+    return None
+
+
+def _settings() -> None:
+    c = st.columns([1.4, 1, 1, 1, 1])
+    c[0].selectbox(t("learn.task"), LIVE_TASKS, key="learn_task", format_func=lambda k: t(f"learn.task.{k}"))
+    c[1].selectbox(t("learn.cell_a"), CELLS, key="learn_cell_a", format_func=str.upper)
+    c[2].selectbox(t("learn.cell_b"), CELLS, key="learn_cell_b", format_func=str.upper)
+    c[3].number_input(t("learn.hidden"), min_value=1, step=4, key="learn_hidden",
+                      help=t("learn.limit", limit=LIMITS.max_hidden))
+    c[4].number_input(t("learn.epochs"), min_value=1, step=1, key="learn_epochs",
+                      help=t("learn.limit", limit=LIMITS.max_epochs))
+    c = st.columns([1.4, 1, 1, 1, 1])
+    if st.session_state["learn_task"] == "lag":
+        c[0].number_input(t("learn.lag"), min_value=5, step=1, key="learn_lag", help=t("learn.lag.help", limit=MAX_LAG))
+    c[1].number_input(t("learn.steps"), min_value=1, step=5, key="learn_steps",
+                      help=t("learn.limit", limit=LIMITS.max_steps))
+    c[2].number_input(t("learn.batch"), min_value=1, step=8, key="learn_batch",
+                      help=t("learn.limit", limit=LIMITS.max_batch))
+    c[3].number_input(t("learn.lr"), min_value=0.0001, max_value=1.0, step=0.005, format="%.4f", key="learn_lr")
+
+
+def configs() -> list[LiveConfig]:
+    """The two runs the settings ask for; ValueError with a user-facing message when over a limit."""
+    ss = st.session_state
+    caps = {"hidden": LIMITS.max_hidden, "epochs": LIMITS.max_epochs, "steps": LIMITS.max_steps,
+            "batch": LIMITS.max_batch}
+    for name, cap in caps.items():
+        value = int(ss[f"learn_{name}"])
+        if not 1 <= value <= cap:
+            raise ValueError(t("learn.too_big", what=t(f"learn.{name}"), got=value, limit=cap))
+    task = ss["learn_task"]
+    options = dict(TASK_OPTIONS[task])
+    if task == "lag":
+        if not 5 <= int(ss["learn_lag"]) <= MAX_LAG:
+            raise ValueError(t("learn.too_big", what=t("learn.lag"), got=ss["learn_lag"], limit=MAX_LAG))
+        options["max_lag"] = int(ss["learn_lag"])
+    cfgs = [LiveConfig(task=task, cell=ss[key], hidden=int(ss["learn_hidden"]), epochs=int(ss["learn_epochs"]),
+                       steps=int(ss["learn_steps"]), batch=int(ss["learn_batch"]), lr=float(ss["learn_lr"]),
+                       task_options=options) for key in ("learn_cell_a", "learn_cell_b")]
+    for cfg in cfgs:
+        cfg.check()
+    return cfgs
+
+
+def new_run(cfgs: list[LiveConfig]) -> dict:
+    """A run of `cfgs` side by side, not started: generators, reports per run, the probe's tokens."""
+    run = {"status": "running", "cfgs": cfgs, "reports": [[] for _ in cfgs], "done": [False for _ in cfgs]}
+    run["gens"] = [train_live(cfg, should_stop=lambda: run["status"] != "running") for cfg in cfgs]
+    run["tokens"] = list(make_task(cfgs[0].task, **cfgs[0].task_options).sample(0).tokens)
+    return run
+
+
+def _start() -> None:
+    st.session_state[ERROR] = None
+    try:
+        st.session_state[RUN] = new_run(configs())
+    except ValueError as e:
+        st.session_state[ERROR] = t("learn.refused", reason=e)
+
+
+def _stop() -> None:
+    run = st.session_state.get(RUN)
+    if run is not None and run["status"] == "running":
+        run["status"] = "stopped"
+
+
+def _train(run: dict, slots: dict) -> None:
+    """Advance the runs one epoch each, in turn, redrawing after every epoch, until all are done."""
+    while run["status"] == "running":
+        for k, gen in enumerate(run["gens"]):
+            if run["done"][k]:
+                continue
+            report = next(gen, None)
+            if report is None:
+                run["done"][k] = True
+                continue
+            run["reports"][k].append(report)
+            run["done"][k] = bool(report.stopped)
+            _draw(run, slots, [k])
+        if all(run["done"]):
+            run["status"] = "done"
+            _status(run, slots)
+
+
+def _label(run: dict, k: int) -> str:
+    return f"{'AB'[k]} · {run['cfgs'][k].cell.upper()}"
+
+
+def _status(run: dict, slots: dict) -> None:
+    """Progress while running; how the run ended otherwise."""
+    reports = run["reports"]
+    n = sum(len(r) for r in reports)
+    total = sum(cfg.epochs + 1 for cfg in run["cfgs"])
+    with slots["status"].container():
+        if run["status"] == "running":
+            st.progress(min(n / total, 1.0), text=t("learn.progress", done=n, total=total))
+        elif run["status"] == "stopped":
+            st.warning(t("learn.stopped", epochs=", ".join(str(max(len(r) - 1, 0)) for r in reports)))
+        else:
+            limit = any(r and r[-1].stopped == "time limit" for r in reports)
+            st.success(t("learn.time_limit", seconds=int(LIMITS.max_seconds)) if limit else t("learn.done"))
+
+
+def _draw(run: dict, slots: dict, columns) -> None:
+    """Status, learning curves, and the columns of the runs in `columns` (chart keys unique per redraw)."""
+    _status(run, slots)
+    reports = run["reports"]
+    n = sum(len(r) for r in reports)
+    if not any(reports):
+        return
+    metric = next(iter(next(r for r in reports if r)[0].metrics))
+    curves = {_label(run, k): {"epoch": [r.epoch for r in rs], "loss": [r.loss for r in rs],
+                               metric: [r.metrics[metric] for r in rs]} for k, rs in enumerate(reports) if rs}
+    cells = {_label(run, k): cfg.cell for k, cfg in enumerate(run["cfgs"])}
+    slots["curves"].plotly_chart(plots.learning_curves(curves, metric, cells), key=f"learn_curves_{n}")
+    for k in columns:
+        if reports[k]:
+            with slots["cols"][k].container():
+                _column(run, k, metric)
+
+
+def _column(run: dict, k: int, metric: str) -> None:
+    """One run: its latest epoch, gradient norm vs distance at a few epochs, the probe's gates and h."""
+    reports = run["reports"][k]
+    last = reports[-1]
+    n = len(reports)
+    st.markdown(f"#### {_label(run, k)}")
+    st.caption(t("learn.epoch", epoch=last.epoch, epochs=run["cfgs"][k].epochs, metric=metric,
+                 value=f"{last.metrics[metric]:.3f}", seconds=f"{last.seconds:.1f}"))
+    picks = sorted({0, (n - 1) // 2, n - 1})
+    curves = {t("learn.at_epoch", epoch=reports[e].epoch): reports[e].grad_norm for e in picks}
+    st.plotly_chart(plots.gradient_norms(curves, title=t("learn.grad.title"), x_title=t("plot.distance")),
+                    key=f"learn_grad_{k}_{n}")
+    rec = last.probe.layer(0)
+    series = {q: v for q, v in summaries.quantities(rec).items() if plots.is_gate(q) or q == "h"}
+    st.plotly_chart(plots.heatmaps_over_time(series, None, (), run["tokens"], clickable=False,
+                                             title=t("learn.heat.title", epoch=last.epoch)),
+                    key=f"learn_heat_{k}_{n}", config={"displayModeBar": False})

@@ -1,0 +1,57 @@
+"""View 8: scrub through training — the same input's gates, states and gradient flow at every snapshot a zoo
+model saved while it trained (the lag-* models ship them)."""
+from __future__ import annotations
+
+import plotly.graph_objects as go
+import streamlit as st
+
+from ... import plots, summaries
+from .. import data, state
+from ..data import Subject
+from ..i18n import t
+
+USES_STEP = False
+KEY = "train_snapshot"
+FINAL = "final"              # the slider's value for the shipped (final) weights
+
+
+def render(subject: Subject, step: int | None, units: list[int]) -> go.Figure | None:
+    snaps = data.zoo_card(subject.label).get("snapshots", []) if subject.key[0] == "zoo" else []
+    if not snaps:
+        with_snaps = [n for n in data.zoo_names() if data.zoo_card(n).get("snapshots")]
+        st.info(t("training.none", models=", ".join(with_snaps) or "—"))
+        return None
+    _, name, _, source, part = subject.key
+    labels = [*snaps, FINAL]
+    if st.session_state.get(KEY) not in labels:
+        st.session_state[KEY] = labels[0]
+    st.session_state[KEY] = st.session_state[KEY]          # keep the position across pages
+    st.caption(t("training.intro"))
+    st.select_slider(t("training.slider"), labels, key=KEY, format_func=snapshot_label)
+    chosen = st.session_state[KEY]
+    subjects = {s: data.zoo_subject(name, None if s == FINAL else s, source, part) for s in labels}
+    now = subjects[chosen]
+    layer, direction = int(state.get("layer")), int(state.get("direction"))
+    final_loss = float(subjects[FINAL].trace.loss)
+    a, b = st.columns([1, 3])
+    a.metric(t("training.loss"), f"{float(now.trace.loss):.4g}", delta=f"{float(now.trace.loss) - final_loss:+.4g}",
+             delta_color="inverse", help=t("training.loss.help", final=f"{final_loss:.4g}"))
+    b.markdown(t("training.prediction", snapshot=snapshot_label(chosen), prediction=now.prediction))
+    rec = now.trace.layer(layer, direction)
+    fig = plots.heatmaps_over_time(summaries.quantities(rec), None, (), now.tokens, clickable=False,
+                                   title=t("training.heat.title", snapshot=snapshot_label(chosen)))
+    st.plotly_chart(fig, key="training_heat", config={"displayModeBar": False})
+    curves = {snapshot_label(s): summaries.grad_norms(sub.trace.layer(layer, direction))[0]
+              for s, sub in subjects.items()}
+    st.plotly_chart(plots.gradient_norms(curves, title=t("training.grad.title"), y_title=t("plot.grad.h")),
+                    key="training_grad")
+    st.caption(t("training.grad.note"))
+    return fig
+
+
+def snapshot_label(label: str) -> str:
+    """"step-00030" -> "step 30"; the final weights by their name."""
+    if label == FINAL:
+        return t("model.snapshot.final")
+    prefix, _, number = label.rpartition("-")
+    return t("training.at_step", step=int(number)) if prefix == "step" and number.isdigit() else label
