@@ -193,7 +193,7 @@ def _hostile_files(marker) -> list[tuple[str, bytes, str]]:
         ("evil.safetensors", pickle.dumps(_Marker(marker)), ""),                      # pickle under a safe name
         ("huge-header.safetensors", struct.pack("<Q", 2**62) + b"{}", ""),            # lying header length
         ("huge-tensor.safetensors", struct.pack("<Q", len(header)) + header, ""),    # lying tensor size
-        ("oversized.pt", b"\x00" * (21 * 2**20), ""),                                 # over maxUploadSize = 20 MB
+        ("oversized.pt", b"\x00" * (11 * 2**20), ""),                                 # over maxUploadSize = 10 MB
         ("weights.pkl", _torch_bytes(legit), ".safetensors"),                         # wrong extension
         ("weights.pt.exe", _torch_bytes(legit), ".safetensors"),
     ]

@@ -20,6 +20,9 @@ from cellviz import zoo
 MAX_TRACES = 48              # (model, input, part, step) traces kept in memory
 MAX_UPLOAD_STEPS = 1000      # longest input built for an uploaded module
 TTL = 3600
+UPLOAD_TTL = 900             # uploads: one user's files, dropped sooner
+# Memory: a worst-case upload (10 MB = server.maxUploadSize: an LSTM with hidden ~780) traces T=1000 into
+# ~35 MB of arrays; 4 cached upload traces + 48 small zoo traces keep the server under ~600 MB (README).
 FLOAT32_MAX = float(np.finfo(np.float32).max)
 
 
@@ -109,7 +112,7 @@ def digest(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
-@st.cache_resource(max_entries=4, ttl=TTL)
+@st.cache_resource(max_entries=4, ttl=UPLOAD_TTL)
 def upload_module(key: str, _data: bytes, prefix: str, nonlinearity: str) -> torch.nn.Module:
     """The recurrent module in an uploaded file (cached by the file's hash). CheckpointError if unusable."""
     return cellviz.load_checkpoint(_data, prefix=prefix or None, nonlinearity=nonlinearity)
@@ -162,7 +165,7 @@ def _is_number(s: str) -> bool:
         return False
 
 
-@st.cache_resource(max_entries=8, ttl=TTL)
+@st.cache_resource(max_entries=4, ttl=UPLOAD_TTL)
 def upload_subject(key: str, _data: bytes, name: str, prefix: str, nonlinearity: str, source: tuple,
                    at_step: int | None = None) -> Subject:
     """Trace an uploaded module on a generated or typed input; loss = the sum of all outputs."""
