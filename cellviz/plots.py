@@ -311,15 +311,18 @@ def unit_traces(series: Mapping[str, np.ndarray], units: Sequence[int], step: in
 
 # --- view 3: gradient flow -----------------------------------------------------------------------------
 def gradient_norms(curves: Mapping[str, np.ndarray], step: int | None = None, title: str | None = None,
-                   y_title: str | None = None, x_title: str | None = None) -> go.Figure:
-    """Norms against t on a log scale, one line per label (e.g. "‖∂L/∂h‖ · layer 0 →")."""
+                   y_title: str | None = None, x_title: str | None = None, highlight: str | None = None) -> go.Figure:
+    """Norms against t on a log scale, one line per label (e.g. "‖∂L/∂h‖ · layer 0 →"); the `highlight`
+    label drawn bold and the others faded."""
     fig = go.Figure()
     for k, (label, y) in enumerate(curves.items()):
         y = _f32(y)
+        faded = highlight is not None and label != highlight
         fig.add_trace(go.Scatter(
             x=np.arange(len(y), dtype=np.int32), y=np.where(y > 0, y, np.nan).astype(np.float32),
             mode="lines+markers" if len(y) <= 80 else "lines", name=label, marker=dict(size=4),
-            line=dict(color=LINE_COLORS[k % len(LINE_COLORS)], width=2),
+            opacity=0.45 if faded else 1.0,
+            line=dict(color=LINE_COLORS[k % len(LINE_COLORS)], width=4 if label == highlight else 2),
             hovertemplate=f"{label}<br>{t('plot.step')} %{{x}}<br>%{{y:.3e}}<extra></extra>"))
     _cursor(fig, step)
     fig.update_yaxes(type="log", title_text=y_title or t("plot.grad.norm"), exponentformat="power")

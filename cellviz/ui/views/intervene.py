@@ -41,9 +41,9 @@ def render(subject: Subject, step: int, units: list[int]) -> go.Figure:
     shown = ([spec[1]] if spec[0] == "gate" else []) + (["c"] if subject.kind == "lstm" else []) + ["h"]
     before = {q: summaries.quantities(orig_rec)[q] for q in shown}
     after = {q: summaries.quantities(new_rec)[q] for q in shown}
-    left, right = st.columns(2)
-    for col, series, which in ((left, before, "original"), (right, after, "intervened")):
-        col.plotly_chart(plots.heatmaps_over_time(series, step, units, subject.tokens, clickable=False,
+    diff = {f"Δ{q}": after[q] - before[q] for q in shown}        # not a gate name: the diverging scale
+    for col, series, which in zip(st.columns(3), (before, after, diff), ("original", "intervened", "difference")):
+        col.plotly_chart(plots.heatmaps_over_time(series, step, units, None, clickable=False,   # narrow: no tokens
                                                   title=t(f"plot.iv.{which}")),
                          key=f"iv_heat_{which}", config={"displayModeBar": False})
     st.plotly_chart(plots.intervention_traces(before, after, units, step, subject.tokens), key="iv_traces")

@@ -110,10 +110,14 @@ def _start() -> None:
         st.session_state[ERROR] = t("learn.refused", reason=e)
 
 
-def _stop() -> None:
-    run = st.session_state.get(RUN)
+def stop(run: dict | None) -> None:
+    """Mark a running run stopped (the Stop button's callback; the click's rerun interrupts the loop)."""
     if run is not None and run["status"] == "running":
         run["status"] = "stopped"
+
+
+def _stop() -> None:
+    stop(st.session_state.get(RUN))
 
 
 def _train(run: dict, slots: dict) -> None:
@@ -131,7 +135,7 @@ def _train(run: dict, slots: dict) -> None:
             _draw(run, slots, [k])
         if all(run["done"]):
             run["status"] = "done"
-            _status(run, slots)
+            st.rerun()                   # redraw the buttons (Train enabled, Stop disabled)
 
 
 def _label(run: dict, k: int) -> str:

@@ -37,14 +37,15 @@ def render(subject: Subject, step: int | None, units: list[int]) -> go.Figure | 
     a.metric(t("training.loss"), f"{float(now.trace.loss):.4g}", delta=f"{float(now.trace.loss) - final_loss:+.4g}",
              delta_color="inverse", help=t("training.loss.help", final=f"{final_loss:.4g}"))
     b.markdown(t("training.prediction", snapshot=snapshot_label(chosen), prediction=now.prediction))
+    b.caption(t("training.position", k=labels.index(chosen) + 1, n=len(labels)))
     rec = now.trace.layer(layer, direction)
     fig = plots.heatmaps_over_time(summaries.quantities(rec), None, (), now.tokens, clickable=False,
                                    title=t("training.heat.title", snapshot=snapshot_label(chosen)))
     st.plotly_chart(fig, key="training_heat", config={"displayModeBar": False})
     curves = {snapshot_label(s): summaries.grad_norms(sub.trace.layer(layer, direction))[0]
               for s, sub in subjects.items()}
-    st.plotly_chart(plots.gradient_norms(curves, title=t("training.grad.title"), y_title=t("plot.grad.h")),
-                    key="training_grad")
+    st.plotly_chart(plots.gradient_norms(curves, title=t("training.grad.title"), y_title=t("plot.grad.h"),
+                                         highlight=snapshot_label(chosen)), key="training_grad")
     st.caption(t("training.grad.note"))
     return fig
 
