@@ -20,7 +20,7 @@ ZH: dict[str, str] = {
     "model.upload": "上传你自己的模型（.pt / .safetensors）",
     "model.card": "{cell} · {io} · {task} · {layers} 层 · 隐藏维度 {hidden}{bi} · {params} 个参数",
     "model.bi": " · 双向",
-    "model.metric": "{metric}：{value}（平凡基线 {baseline}）",
+    "model.metric": "{metric}：{value}（朴素基线 {baseline}）",
     "model.load_failed": "无法加载模型 {name}：{reason}",
     "model.part": "部分",
     "model.part.encoder": "编码器",
