@@ -118,7 +118,7 @@ def _grad_curves(tr: Trace, batch: int) -> dict[str, np.ndarray]:
     curves = {}
     for layer in range(tr.num_layers):
         for d in range(tr.num_directions):
-            where = f"{t('nav.layer')} {layer}"
+            where = t("export.layer", layer=layer)
             if tr.num_directions > 1:
                 where += f" {t(f'nav.direction.{d}')}"
             gh, gc = summaries.grad_norms(tr.layer(layer, d), batch)
@@ -382,8 +382,8 @@ def export_html(model_name: str, text: str | None = None, *, sample: int | None 
                             for m, v in card.get("metrics", {}).items()),
                  t("export.input", text=ex.text),
                  t("input.prediction", prediction=model.predict(ex)),
-                 t("export.view", part=f"{t('model.part.' + part)}, " if len(model.parts()) > 1 else "",
-                    layer=layer, direction=t(f"nav.direction.{direction}"))]
+                 t("export.view", layer=layer, direction=t(f"nav.direction.{direction}"),
+                   part=t("export.view.part", part=t(f"model.part.{part}")) if len(model.parts()) > 1 else "")]
         if direction == 1:
             intro.append(t("nav.reverse_note"))
         return trace_to_html(tr, tokens, f"cellviz · {model_name}", intro=intro, layer=layer, direction=direction,

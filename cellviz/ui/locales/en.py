@@ -215,6 +215,8 @@ EN: dict[str, str] = {
     "export.bad_source": "give either a text or a sample number, not both",
     "export.bad_lang": "no {lang!r} texts; available: {available}",
     "export.bad_option": "{name} does not take the option(s) {options} here; options of a typed text: {accepted}",
+    "export.view.part": "{part}, ",
+    "export.layer": "Layer {layer}",
     # issue 5: tour, presentation, links
     "lang.name": "English",
     "lang.label": "Language",

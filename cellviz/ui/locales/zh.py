@@ -206,6 +206,8 @@ ZH: dict[str, str] = {
     "export.bad_source": "请给出文本或样本编号之一，不能同时给出",
     "export.bad_lang": "没有 {lang!r} 语言的文本；可用语言：{available}",
     "export.bad_option": "{name} 在这里不接受选项 {options}；手动输入文本时可用的选项：{accepted}",
+    "export.view.part": "{part}的",
+    "export.layer": "第 {layer} 层",
     # issue 5: tour, presentation, links
     "lang.name": "简体中文",
     "lang.label": "语言",
