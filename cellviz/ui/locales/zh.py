@@ -324,7 +324,7 @@ ZH: dict[str, str] = {
     "learn.lag.help": "间隔在 5 到此值之间随机抽取（最多 {limit}）。",
     "learn.limit": "本演示中最多 {limit}。",
     "learn.train": "训练",
-    "learn.stop": "停止",
+    "learn.stop": "停止训练",
     "learn.prompt": "选择两个单元并点击“训练”：每一轮都会重绘下面的曲线。",
     "learn.too_big": "本演示中{what}必须在 1 到 {limit} 之间（当前为 {got}）。",
     "learn.refused": "未开始：{reason}",

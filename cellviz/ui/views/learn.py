@@ -151,7 +151,8 @@ def _status(run: dict, slots: dict) -> None:
         if run["status"] == "running":
             st.progress(min(n / total, 1.0), text=t("learn.progress", done=n, total=total))
         elif run["status"] == "stopped":
-            st.warning(t("learn.stopped", epochs=", ".join(str(max(len(r) - 1, 0)) for r in reports)))
+            st.warning(t("learn.stopped", epochs=" · ".join(f"{'AB'[k]} {max(len(r) - 1, 0)}"
+                                                             for k, r in enumerate(reports))))
         else:
             limit = any(r and r[-1].stopped == "time limit" for r in reports)
             st.success(t("learn.time_limit", seconds=int(LIMITS.max_seconds)) if limit else t("learn.done"))
