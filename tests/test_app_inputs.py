@@ -7,7 +7,9 @@ import pytest
 import torch
 from safetensors.torch import save
 
+import cellviz.zoo
 from app_driver import assert_clean, charts, open_page
+from cellviz.ui.i18n import t
 
 UPLOAD = "__upload__"
 
@@ -101,3 +103,14 @@ def test_uploaded_module_every_input_source():
         at.switch_page(f"cellviz/ui/pages/{page}.py").run()
         assert_clean(at)
         assert charts(at)
+
+
+def test_snapshot_picker_shows_final_weights_and_switches():
+    at = open_page("cell", "lag-lstm")
+    picker = at.selectbox(key="snapshot")
+    assert picker.value == "final" and picker.options[0] == t("model.snapshot.final")
+    first = cellviz.zoo.snapshots("lag-lstm")[0]
+    final_h = charts(at)[0].proto.spec
+    picker.set_value(first).run()
+    assert_clean(at)
+    assert at.selectbox(key="snapshot").value == first and charts(at)[0].proto.spec != final_h

@@ -17,7 +17,7 @@ text = st.text(st.characters(blacklist_categories=("Cs", "Cc"), blacklist_charac
 def states(draw) -> dict:
     model = draw(st.sampled_from(sorted(MODELS)))
     state = {"model": model,
-             "snapshot": draw(st.sampled_from([None, *MODELS[model]])),
+             "snapshot": draw(st.sampled_from([links.FINAL, *MODELS[model]])),
              "part": draw(st.sampled_from(["recurrent", "encoder", "decoder"])),
              "source": draw(st.sampled_from(["sample", "typed"])),
              "sample_seed": draw(st.integers(0, links.MAX_INT)),
@@ -81,7 +81,7 @@ def _assert_valid(out: dict) -> None:
     if "model" in out:
         assert out["model"] in MODELS
     if "snapshot" in out:
-        assert out["snapshot"] in MODELS[out["model"]]
+        assert out["snapshot"] == links.FINAL or out["snapshot"] in MODELS[out.get("model")]
     for key, (low, high) in {"layer": (0, links.MAX_LAYERS - 1), "direction": (0, 1), "step": (0, links.MAX_INT),
                              "sample_seed": (0, links.MAX_INT), "slide": (1, 6), "opt_lag": (-links.MAX_INT, links.MAX_INT),
                              "tour_step": (0, links.MAX_INT)}.items():

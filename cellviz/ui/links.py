@@ -19,6 +19,7 @@ MAX_INT = 1_000_000          # steps, seeds
 MAX_LAYERS = 16
 MAX_UNIT = 4095
 OPTION_PREFIX = "opt_"
+FINAL = "final"              # the final weights (state.FINAL)
 _NAME = re.compile(r"^[A-Za-z0-9_.\-]{1,64}$")
 _OPTION = re.compile(r"^opt_[a-z][a-z0-9_]{0,23}$")
 TRUE, FALSE = ("1", "true", "yes", "on"), ("0", "false", "no", "off")
@@ -94,7 +95,7 @@ def parse_query(params: Mapping[str, Any], catalog: Catalog) -> tuple[dict[str, 
     model = _last(dict(items).get("model", "")) if any(k == "model" for k, _ in items) else None
     checks: dict[str, Callable[[str], Any]] = {
         "model": lambda s: s if s in catalog.models else _bad(),
-        "snapshot": lambda s: s if model in catalog.models and s in catalog.models[model] else _bad(),
+        "snapshot": lambda s: s if s == FINAL or model in catalog.models and s in catalog.models[model] else _bad(),
         "part": lambda s: s if s in ("recurrent", "encoder", "decoder") else _bad(),
         "source": lambda s: s if s in ("sample", "typed") else _bad(),
         "sample_seed": lambda s: _int(s, 0, MAX_INT),

@@ -58,8 +58,11 @@ def _zoo(name: str) -> data.Subject | None:
         base = card.get("baseline", {}).get(metric)
         st.caption(t("model.metric", metric=metric, value=_num(value), baseline=_num(base)))
     if card.get("snapshots"):
-        st.selectbox(t("model.snapshot"), [None, *card["snapshots"]], key="snapshot",
-                     format_func=lambda s: t("model.snapshot.final") if s is None else s)
+        choices = [state.FINAL, *card["snapshots"]]
+        if state.get("snapshot") not in choices:
+            state.put("snapshot", state.FINAL)
+        st.selectbox(t("model.snapshot"), choices, key="snapshot",
+                     format_func=lambda s: t("model.snapshot.final") if s == state.FINAL else s)
     model = data.zoo_model(name)
     parts = model.parts()
     if state.get("part") not in parts:
@@ -70,7 +73,7 @@ def _zoo(name: str) -> data.Subject | None:
     if source is None:
         return None
     try:
-        subject = data.zoo_subject(name, state.get("snapshot"), source, state.get("part"))
+        subject = data.zoo_subject(name, state.snapshot(), source, state.get("part"))
     except ValueError as e:
         st.error(t("input.invalid", reason=e))
         return None

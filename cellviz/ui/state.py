@@ -13,11 +13,12 @@ from . import links
 from .i18n import set_language
 
 UPLOAD = "__upload__"        # the model picker's value for "upload your own"
+FINAL = "final"              # the snapshot picker's value for the final weights (a selectbox shows None as empty)
 
 DEFAULTS: dict[str, Any] = {
     "lang": "en",
     "model": None,           # a zoo name or UPLOAD (filled in by init from the zoo)
-    "snapshot": None,        # a training snapshot label, None = final weights
+    "snapshot": FINAL,       # a training snapshot label or FINAL
     "part": None,            # "recurrent" | "encoder" | "decoder"
     "source": "sample",      # "sample" | "typed": where the zoo input comes from
     "sample_seed": 0,
@@ -111,9 +112,15 @@ def reset_for_new_model() -> None:
     """A new model: its own sample input, first step, first layer and unit, no task options."""
     ss = st.session_state
     ss.update(source="sample", sample_seed=0, text=None, layer=0, direction=0, step=0, units=[0],
-              playing=False, snapshot=None, part=None, quantities=None)
+              playing=False, snapshot=FINAL, part=None, quantities=None)
     for k in [k for k in ss if str(k).startswith(OPTION_PREFIX)]:
         del ss[k]
+
+
+def snapshot() -> str | None:
+    """The chosen training snapshot as the zoo names it: a label, or None for the final weights."""
+    value = get("snapshot")
+    return None if value in (None, FINAL) else value
 
 
 def clamp(key: str, low: int, high: int) -> int:
