@@ -113,21 +113,6 @@ def _strip_figure(tokens: Sequence[str], grad: np.ndarray) -> tuple[go.Figure, l
     return fig, frames
 
 
-def _grad_curves(tr: Trace, batch: int) -> dict[str, np.ndarray]:
-    """‖∂L/∂h_t‖ (and ‖∂L/∂c_t‖) of every layer and direction, labelled like the app's gradient view."""
-    curves = {}
-    for layer in range(tr.num_layers):
-        for d in range(tr.num_directions):
-            where = t("export.layer", layer=layer)
-            if tr.num_directions > 1:
-                where += f" {t(f'nav.direction.{d}')}"
-            gh, gc = summaries.grad_norms(tr.layer(layer, d), batch)
-            curves[f"{t('plot.grad.h')} · {where}"] = gh
-            if gc is not None:
-                curves[f"{t('plot.grad.c')} · {where}"] = gc
-    return curves
-
-
 @dataclass
 class Panel:
     """One figure of the page at step 0, its frames (one per step, named "0", "1", ...) and a caption."""
@@ -146,7 +131,7 @@ def build_panels(tr: Trace, tokens: Sequence[str], *, layer: int = 0, direction:
                              t("nav.reverse_note") if direction == 1 else ""]).strip()
     time = plots.heatmaps_over_time(summaries.quantities(rec, batch), step=0, units=units, tokens=tokens,
                                     clickable=False)
-    grads = plots.gradient_norms(_grad_curves(tr, batch), step=0)
+    grads = plots.gradient_norms(plots.grad_norm_curves(tr, batch), step=0)
     return {"cell": Panel(*_cell_figure(tr, layer, tokens, direction, unit, batch), cell_caption),
             "tokens": Panel(*_strip_figure(tokens, summaries.grad_norms(rec, batch)[0])),
             "time": Panel(time, _cursor_frames(time, T)),

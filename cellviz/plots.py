@@ -13,7 +13,7 @@ import numpy as np
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
-from .summaries import SIGMOID_GATES, downsample
+from .summaries import SIGMOID_GATES, downsample, grad_norms
 from .ui.i18n import t
 
 # --- colour conventions --------------------------------------------------------------------------------
@@ -310,6 +310,19 @@ def unit_traces(series: Mapping[str, np.ndarray], units: Sequence[int], step: in
 
 
 # --- view 3: gradient flow -----------------------------------------------------------------------------
+def grad_norm_curves(tr, batch: int = 0) -> dict[str, np.ndarray]:
+    """‖∂L/∂h_t‖ (and ‖∂L/∂c_t‖) of every layer and direction of a `Trace`, labelled for `gradient_norms`."""
+    curves = {}
+    for layer in range(tr.num_layers):
+        for d in range(tr.num_directions):
+            where = t("plot.layer", layer=layer) + (f" {t(f'nav.direction.{d}')}" if tr.num_directions > 1 else "")
+            gh, gc = grad_norms(tr.layer(layer, d), batch)
+            curves[f"{t('plot.grad.h')} · {where}"] = gh
+            if gc is not None:
+                curves[f"{t('plot.grad.c')} · {where}"] = gc
+    return curves
+
+
 def gradient_norms(curves: Mapping[str, np.ndarray], step: int | None = None, title: str | None = None,
                    y_title: str | None = None, x_title: str | None = None, highlight: str | None = None) -> go.Figure:
     """Norms against t on a log scale, one line per label (e.g. "‖∂L/∂h‖ · layer 0 →"); the `highlight`

@@ -1,8 +1,11 @@
 """Drive the Streamlit app with AppTest: open a page, pick a model, step, and check that nothing broke."""
 from __future__ import annotations
 
+import base64
+import json
 from pathlib import Path
 
+import numpy as np
 import pytest
 from streamlit.testing.v1 import AppTest
 
@@ -74,18 +77,13 @@ def _first_and_last(at: AppTest) -> None:
 
 def figure(at: AppTest, key: str) -> dict:
     """The Plotly figure (as a dict) of the chart with this key."""
-    import json
     found = [c for c in charts(at) if c.proto.id.endswith(f"-{key}")]
     assert found, f"no chart with key {key!r}"
     return json.loads(found[-1].proto.spec)
 
 
-def heatmap_values(fig: dict) -> dict[str, "np.ndarray"]:
+def heatmap_values(fig: dict) -> dict[str, np.ndarray]:
     """Each heatmap trace's z as a (units, steps) array, by trace name (decodes Plotly's base64 arrays)."""
-    import base64
-
-    import numpy as np
-
     def decode(z):
         if isinstance(z, dict):
             a = np.frombuffer(base64.b64decode(z["bdata"]), dtype=np.dtype(z["dtype"]))

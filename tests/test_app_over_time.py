@@ -1,7 +1,7 @@
 """AppTest: the 'over_time' page with every kind of zoo model, at the first and the last step."""
 import pytest
 
-from app_driver import MODELS, assert_clean, charts, open_page, visit_every_corner
+from app_driver import MODELS, charts, open_page, visit_every_corner
 
 
 @pytest.mark.parametrize("model", MODELS)

@@ -1,7 +1,6 @@
 """The model zoo: every shipped model loads, reproduces its card, beats its baseline and traces."""
 from __future__ import annotations
 
-import json
 import socket
 import time
 

@@ -197,6 +197,7 @@ EN: dict[str, str] = {
     "plot.distance": "distance (steps)",
     "plot.text.title": "Input coloured by {what}",
     "plot.grad.h": "‖∂L/∂h_t‖", "plot.grad.c": "‖∂L/∂c_t‖",
+    "plot.layer": "Layer {layer}",
     # offline export (cellviz.export)
     "export.keys": "Keys: ← / → or PageUp / PageDown step · Space plays / pauses · Home / End jump",
     "export.input": "Input: {text}",
@@ -216,7 +217,6 @@ EN: dict[str, str] = {
     "export.bad_lang": "no {lang!r} texts; available: {available}",
     "export.bad_option": "{name} does not take the option(s) {options} here; options of a typed text: {accepted}",
     "export.view.part": "{part}, ",
-    "export.layer": "Layer {layer}",
     # issue 5: tour, presentation, links
     "lang.name": "English",
     "lang.label": "Language",

@@ -190,6 +190,7 @@ ZH: dict[str, str] = {
     "plot.distance": "距离（步）",
     "plot.text.title": "按 {what} 着色的输入",
     "plot.grad.h": "‖∂L/∂h_t‖", "plot.grad.c": "‖∂L/∂c_t‖",
+    "plot.layer": "第 {layer} 层",
     # offline export (cellviz.export)
     "export.keys": "按键：← / → 或 PageUp / PageDown 逐步移动 · 空格 播放 / 暂停 · Home / End 跳到首尾",
     "export.input": "输入：{text}",
@@ -207,7 +208,6 @@ ZH: dict[str, str] = {
     "export.bad_lang": "没有 {lang!r} 语言的文本；可用语言：{available}",
     "export.bad_option": "{name} 在这里不接受选项 {options}；手动输入文本时可用的选项：{accepted}",
     "export.view.part": "{part}的",
-    "export.layer": "第 {layer} 层",
     # issue 5: tour, presentation, links
     "lang.name": "简体中文",
     "lang.label": "语言",

@@ -16,24 +16,11 @@ USES_STEP = True
 
 def render(subject: Subject, step: int, units: list[int]) -> go.Figure:
     st.caption(t("grad.intro"))
-    fig = plots.gradient_norms(norm_curves(subject.trace), step)
+    fig = plots.gradient_norms(plots.grad_norm_curves(subject.trace), step)
     st.plotly_chart(fig, key="grad_norms")
     _reach(subject, step)
     _compare(subject, step)
     return fig
-
-
-def norm_curves(tr) -> dict[str, np.ndarray]:
-    """‖∂L/∂h_t‖ (and ‖∂L/∂c_t‖) for every layer and direction, labelled."""
-    curves = {}
-    for layer in range(tr.num_layers):
-        for d in range(tr.num_directions):
-            where = f"{t('nav.layer')} {layer}" + (f" {t(f'nav.direction.{d}')}" if tr.num_directions > 1 else "")
-            gh, gc = summaries.grad_norms(tr.layer(layer, d))
-            curves[f"{t('plot.grad.h')} · {where}"] = gh
-            if gc is not None:
-                curves[f"{t('plot.grad.c')} · {where}"] = gc
-    return curves
 
 
 def _reach(subject: Subject, step: int) -> None:
