@@ -467,25 +467,34 @@ def parameter_counts(counts: Mapping[str, int], reference: str = "rnn") -> go.Fi
 
 
 def claims_accuracy(claims: Mapping) -> go.Figure:
-    """Accuracy vs lag per cell (mean over seeds, with min..max band), and chance level."""
+    """Accuracy vs lag per cell (mean over seeds, min..max band), variants (dashed), the shipped zoo models
+    trained with a curriculum (dotted), and chance level."""
     fig = go.Figure()
-    for cell, by_lag in claims["accuracy"].items():
+    rows = [(cell, by_lag, cell, "solid", cell.upper()) for cell, by_lag in claims["accuracy"].items()]
+    rows += [(name, by_lag, name.split("-")[0], "dash", t("plot.claims.variant", cell=name.split("-")[0].upper()))
+             for name, by_lag in claims.get("variants", {}).items()]
+    rows += [(f"zoo-{cell}", {lag: [acc] for lag, acc in by_lag.items()}, cell, "dot",
+              t("plot.claims.shipped", cell=cell.upper()))
+             for cell, by_lag in claims.get("shipped_model_accuracy_by_lag", {}).items()]
+    for key, by_lag, cell, dash, label in rows:
         lags = sorted(by_lag, key=float)
         acc = [np.asarray(by_lag[lag], dtype=float) for lag in lags]
         x = np.array([float(lag) for lag in lags], dtype=np.float32)
         color = CELL_COLORS.get(cell, LINE_COLORS[0])
-        fig.add_trace(go.Scatter(x=np.concatenate([x, x[::-1]]),
-                                 y=_f32(np.concatenate([[a.max() for a in acc], [a.min() for a in acc][::-1]])),
-                                 fill="toself", fillcolor=color, opacity=0.15, line=dict(width=0), hoverinfo="skip",
-                                 showlegend=False))
-        fig.add_trace(go.Scatter(x=x, y=_f32([a.mean() for a in acc]), name=cell.upper(), mode="lines+markers",
-                                 line=dict(color=color, width=2.5), customdata=[len(a) for a in acc],
-                                 hovertemplate=f"{cell.upper()}<br>{t('plot.lag')} %{{x}}<br>{t('plot.accuracy')} "
+        if dash == "solid":
+            fig.add_trace(go.Scatter(x=np.concatenate([x, x[::-1]]),
+                                     y=_f32(np.concatenate([[a.max() for a in acc], [a.min() for a in acc][::-1]])),
+                                     fill="toself", fillcolor=color, opacity=0.15, line=dict(width=0),
+                                     hoverinfo="skip", showlegend=False))
+        fig.add_trace(go.Scatter(x=x, y=_f32([a.mean() for a in acc]), name=label, mode="lines+markers",
+                                 line=dict(color=color, width=2.5 if dash == "solid" else 1.8, dash=dash),
+                                 customdata=[len(a) for a in acc],
+                                 hovertemplate=f"{label}<br>{t('plot.lag')} %{{x}}<br>{t('plot.accuracy')} "
                                                f"%{{y:.1%}} ({t('plot.seeds')} %{{customdata}})<extra></extra>"))
     if "chance" in claims:
         fig.add_hline(y=float(claims["chance"]), line=dict(dash="dash", color="#777"),
                       annotation_text=t("plot.chance"), annotation_position="bottom right")
-    fig.update_xaxes(title_text=t("plot.lag"))
+    fig.update_xaxes(title_text=t("plot.lag"), type="log")
     fig.update_yaxes(title_text=t("plot.accuracy"), tickformat=".0%", range=[0, 1.05])
     return _base(fig, t("plot.claims.acc.title"), 380)
 

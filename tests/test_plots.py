@@ -10,6 +10,7 @@ import torch
 
 import cellviz
 from cellviz import plots, summaries
+from cellviz.ui.i18n import t
 
 
 @pytest.fixture(scope="module", params=["rnn", "lstm", "gru"])
@@ -137,3 +138,13 @@ def test_every_catalogue_key_used_exists():
     for path in [root / "plots.py", *(p for p in root.joinpath("ui").rglob("*.py") if p.name != "i18n.py")]:
         used |= set(re.findall(r"""\bt\(\s*["']([a-z_.]+)["']""", path.read_text()))
     assert used and not used - set(EN), sorted(used - set(EN))
+
+
+def test_claims_accuracy_shows_variants_and_shipped_models():
+    claims = {"accuracy": {"rnn": {"5": [1.0, 1.0], "50": [0.3, 0.2]}},
+              "variants": {"lstm-forget-bias-1": {"5": [1.0], "50": [0.25]}},
+              "shipped_model_accuracy_by_lag": {"gru": {"5": 1.0, "399": 0.5}}, "chance": 0.25}
+    lines = {tr.name: tr for tr in plots.claims_accuracy(claims).data if tr.name}
+    assert set(lines) == {"RNN", t("plot.claims.variant", cell="LSTM"), t("plot.claims.shipped", cell="GRU")}
+    assert lines["RNN"].line.dash == "solid" and list(lines["RNN"].y) == pytest.approx([1.0, 0.25])
+    assert list(lines[t("plot.claims.shipped", cell="GRU")].x) == [5, 399]

@@ -192,6 +192,8 @@ EN: dict[str, str] = {
     "plot.accuracy": "accuracy",
     "plot.seeds": "seeds",
     "plot.chance": "chance",
+    "plot.claims.variant": "{cell}, forget-gate bias starts at 1",
+    "plot.claims.shipped": "zoo {cell} (curriculum, tested at longer lags)",
     "plot.claims.acc.title": "Long-lag recall: accuracy vs lag",
     "plot.claims.grad.title": "Gradient norm vs distance to the loss",
     "plot.distance": "distance (steps)",

@@ -185,6 +185,8 @@ ZH: dict[str, str] = {
     "plot.accuracy": "准确率",
     "plot.seeds": "随机种子",
     "plot.chance": "随机猜测",
+    "plot.claims.variant": "{cell}（遗忘门偏置初始为 1）",
+    "plot.claims.shipped": "模型库 {cell}（课程式训练，在更长间隔上测试）",
     "plot.claims.acc.title": "长间隔记忆：准确率随间隔的变化",
     "plot.claims.grad.title": "梯度范数随与损失距离的变化",
     "plot.distance": "距离（步）",
