@@ -494,9 +494,12 @@ def claims_accuracy(claims: Mapping) -> go.Figure:
     if "chance" in claims:
         fig.add_hline(y=float(claims["chance"]), line=dict(dash="dash", color="#777"),
                       annotation_text=t("plot.chance"), annotation_position="bottom right")
-    fig.update_xaxes(title_text=t("plot.lag"), type="log")
+    lags = sorted({float(lag) for _, by_lag, *_ in rows for lag in by_lag})
+    fig.update_xaxes(title_text=t("plot.lag"), type="log", tickvals=lags, ticktext=[f"{lag:g}" for lag in lags],
+                     minor=dict(showgrid=False, ticks=""))
     fig.update_yaxes(title_text=t("plot.accuracy"), tickformat=".0%", range=[0, 1.05])
-    return _base(fig, t("plot.claims.acc.title"), 380)
+    fig = _base(fig, t("plot.claims.acc.title"), 460)
+    return fig.update_layout(legend=dict(orientation="h", yanchor="top", y=-0.22, x=0, font=dict(size=11)))
 
 
 def claims_gradients(claims: Mapping) -> go.Figure:
