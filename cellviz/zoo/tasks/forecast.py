@@ -69,10 +69,10 @@ class ForecastTask(Task):
                              "commas, e.g. 0.1, 0.5, 0.9")
         if len(parts) > self.max_len:
             raise ValueError(f"the input has {len(parts)} values; the limit is {self.max_len}")
-        values = np.array([float(p) for p in parts], dtype=np.float32)
+        values = np.array([float(p) for p in parts])
         if np.abs(values).max() > 100:
             raise ValueError("values must lie between -100 and 100 (the models saw values around -2..2)")
-        return self.example(values)
+        return self.example(values.astype(np.float32))
 
     def features(self, ex: Example) -> dict[str, np.ndarray]:
         if "regime" not in ex.meta:
