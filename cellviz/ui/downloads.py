@@ -21,12 +21,16 @@ def trace_arrays(subject: Subject) -> dict[str, np.ndarray]:
     out = {"x": tr.x[:, 0], "tokens": np.asarray(subject.tokens), "loss": np.asarray(tr.loss)}
     for l in range(tr.num_layers):
         for d in range(tr.num_directions):
-            rec = tr.layer(l, d)
-            arrays = {**summaries.quantities(rec), "grad_h": rec.grad_h[:, 0]}
-            if rec.grad_c is not None:
-                arrays["grad_c"] = rec.grad_c[:, 0]
-            out.update({f"l{l}_d{d}_{q}": a for q, a in arrays.items()})
+            out.update({f"l{l}_d{d}_{q}": a for q, a in _layer_columns(tr.layer(l, d)).items()})
     return out
+
+
+def _layer_columns(rec) -> dict[str, np.ndarray]:
+    """One layer and direction's (T, H) arrays: every gate, c, h, and the gradients."""
+    cols = {**summaries.quantities(rec), "grad_h": rec.grad_h[:, 0]}
+    if rec.grad_c is not None:
+        cols["grad_c"] = rec.grad_c[:, 0]
+    return cols
 
 
 def trace_npz(subject: Subject) -> bytes:
@@ -41,10 +45,7 @@ def trace_csv(subject: Subject) -> str:
     rows = []
     for l in range(tr.num_layers):
         for d in range(tr.num_directions):
-            rec = tr.layer(l, d)
-            cols = {**summaries.quantities(rec), "grad_h": rec.grad_h[:, 0]}
-            if rec.grad_c is not None:
-                cols["grad_c"] = rec.grad_c[:, 0]
+            cols = _layer_columns(tr.layer(l, d))
             names = list(cols)
             stacked = np.stack([cols[n] for n in names], axis=-1)          # (T, H, Q)
             T, H, _ = stacked.shape
