@@ -19,7 +19,7 @@ from .trace import Trace, trace
 from .zoo.models import ModelConfig, build
 from .zoo.tasks import make_task
 
-LIVE_TASKS = ("lag", "brackets")   # synthetic tasks that learn in seconds
+LIVE_TASKS = ("lag", "brackets", "adding")   # synthetic tasks that learn in seconds
 
 
 @dataclass(frozen=True)

@@ -564,20 +564,24 @@ def intervention_traces(original: Mapping[str, np.ndarray], intervened: Mapping[
 
 
 def learning_curves(runs: Mapping[str, Mapping[str, Sequence[float]]], metric: str,
-                    cells: Mapping[str, str] | None = None, title: str | None = None) -> go.Figure:
+                    cells: Mapping[str, str] | None = None, title: str | None = None, label: str | None = None,
+                    log_metric: bool = False, baseline: float | None = None) -> go.Figure:
     """Training loss (log scale) and a held-out metric per epoch, one line per run.
 
     runs: label -> {"epoch": [...], "loss": [...] (None before training), metric: [...]};
-    cells: label -> "rnn" | "lstm" | "gru" for the cell colours.
+    cells: label -> "rnn" | "lstm" | "gru" for the cell colours; label: the metric's name as shown (default:
+    its key); log_metric: a log axis for the metric (an error that falls by orders of magnitude);
+    baseline: a trivial predictor's value of the metric, drawn as a dotted line.
     """
+    name = label or metric
     fig = make_subplots(rows=1, cols=2, horizontal_spacing=0.12,
-                        subplot_titles=[t("plot.learn.loss"), t("plot.learn.metric", metric=metric)])
+                        subplot_titles=[t("plot.learn.loss"), t("plot.learn.metric", metric=name)])
     for k, (label, run) in enumerate(runs.items()):
         color = CELL_COLORS.get((cells or {}).get(label, ""), LINE_COLORS[k % len(LINE_COLORS)])
         dash = "solid" if k == 0 else "dash"
         epochs = np.asarray(run["epoch"], dtype=np.int32)
         loss = np.array([np.nan if v is None else v for v in run["loss"]], dtype=np.float32)
-        for col, y, what in ((1, loss, t("plot.learn.loss")), (2, _f32(run[metric]), metric)):
+        for col, y, what in ((1, loss, t("plot.learn.loss")), (2, _f32(run[metric]), name)):
             fig.add_trace(go.Scatter(
                 x=epochs, y=y, mode="lines+markers", name=label, legendgroup=label, showlegend=col == 1,
                 line=dict(color=color, width=2.2, dash=dash), marker=dict(size=5),
@@ -585,7 +589,14 @@ def learning_curves(runs: Mapping[str, Mapping[str, Sequence[float]]], metric: s
                 row=1, col=col)
     fig.update_xaxes(title_text=t("plot.epoch"), rangemode="tozero")
     fig.update_yaxes(type="log", title_text=t("plot.learn.loss"), exponentformat="power", row=1, col=1)
-    fig.update_yaxes(title_text=metric, row=1, col=2)
+    fig.update_yaxes(title_text=name, row=1, col=2, **(dict(type="log", exponentformat="power") if log_metric else {}))
+    if baseline is not None and np.isfinite(baseline):
+        fig.add_hline(y=float(baseline), line=dict(dash="dot", color="#777", width=1.5), row=1, col=2)
+        # the label by hand: an annotation on a log axis takes log10 of the value (add_hline's would not)
+        fig.add_annotation(text=t("plot.learn.baseline", value=f"{baseline:.3g}"), showarrow=False,
+                           x=1, xref="x2 domain", xanchor="right", yref="y2",
+                           y=float(np.log10(baseline)) if log_metric and baseline > 0 else float(baseline),
+                           yanchor="bottom" if log_metric else "top", font=dict(size=11, color="#555"))
     fig.update_layout(legend=dict(orientation="h", y=1.08, yanchor="bottom", x=1, xanchor="right"))
     return _base(fig, title or t("plot.learn.title"), 340)
 

@@ -64,3 +64,25 @@ def test_stop_keeps_what_was_trained():
     at.run()
     assert [len(r) for r in at.session_state[learn.RUN]["reports"]] == [2, 2]
     assert not at.button(key="learn_train").disabled
+
+
+def test_adding_problem_trains_with_its_length_and_an_error_metric():
+    at = open_page("learn")
+    at.selectbox(key="learn_task").set_value("adding").run()
+    assert at.number_input(key="learn_epochs").value == 15 and at.number_input(key="learn_steps").value == 40
+    configure(at, learn_length=60)                      # over the page's range: refused with the range
+    at.button(key="learn_train").click().run()
+    assert at.error and "10" in at.error[0].value and "50" in at.error[0].value
+    at.selectbox(key="learn_cell_a").set_value("gru")
+    configure(at, **TINY, learn_length=12)
+    at.button(key="learn_train").click().run()
+    assert_clean(at)
+    run = at.session_state[learn.RUN]
+    assert run["status"] == "done" and [len(r) for r in run["reports"]] == [3, 3]
+    assert [c.task for c in run["cfgs"]] == ["adding", "adding"] and run["cfgs"][0].task_options["length"] == 12
+    assert run["metric"] == "mse" and run["lower"] and 0.1 < run["baseline"] < 0.25
+    assert len(run["tokens"]) == 12 and sum(tok.endswith("*") for tok in run["tokens"]) == 2
+    assert at.success and len(charts(at)) == 5
+    assert any("mean squared error" in c.value for c in at.caption)
+    at.selectbox(key="learn_task").set_value("lag").run()   # back to lag: the common defaults again
+    assert at.number_input(key="learn_epochs").value == 10 and at.number_input(key="learn_steps").value == 20

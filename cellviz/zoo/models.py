@@ -91,7 +91,8 @@ class ZooModel(nn.Module):
 
 
 class Classifier(ZooModel):
-    """N->1: the final hidden state of each direction of the top layer, concatenated, into a linear head."""
+    """N->1: the final hidden state of each direction of the top layer, concatenated, into a linear head:
+    class logits (cross-entropy) or, for a task whose output is a value, one number (squared error)."""
 
     io_shapes = ("N->1",)
 
@@ -112,17 +113,28 @@ class Classifier(ZooModel):
 
     def forward(self, x: torch.Tensor, lengths: torch.Tensor | None = None) -> torch.Tensor:
         _, h_n = run(self.rnn, self.encode(x), lengths)
-        return self.head(self.pooled(h_n))
+        return self.out(h_n)
+
+    def out(self, h_n) -> torch.Tensor:
+        """The head on a final state: logits ([B,] classes) or values ([B]) for a value task."""
+        y = self.head(self.pooled(h_n))
+        return y if self.task.output == "class" else y.squeeze(-1)
+
+    def criterion(self, pred: torch.Tensor, target: torch.Tensor) -> torch.Tensor:
+        """Cross-entropy over classes / mean squared error for a value task (pred and target batched)."""
+        if self.task.output == "class":
+            return F.cross_entropy(pred, target)
+        return F.mse_loss(pred, target.to(pred.dtype))
 
     def loss(self, batch: Batch) -> torch.Tensor:
-        return F.cross_entropy(self(batch.x, batch.lengths), batch.y)
+        return self.criterion(self(batch.x, batch.lengths), batch.y)
 
     def trace_args(self, ex: Example, part: str = "recurrent"):
         _check_part(self, part)
-        target = torch.tensor(int(ex.target))
+        target = torch.tensor(int(ex.target)) if self.task.output == "class" else torch.tensor(float(ex.target))
 
         def loss(output, h_n):
-            return F.cross_entropy(self.head(self.pooled(h_n)).unsqueeze(0), target.unsqueeze(0))
+            return self.criterion(self.out(h_n).unsqueeze(0), target.unsqueeze(0))
         return self.rnn, self.encode(self.x_tensor(ex)).detach(), None, loss
 
 

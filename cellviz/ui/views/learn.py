@@ -7,6 +7,8 @@ run stopped; any other rerun (a widget, another page and back) picks the run up 
 """
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import plotly.graph_objects as go
 import streamlit as st
 
@@ -21,9 +23,30 @@ NEEDS_SUBJECT = False
 RUN, ERROR = "learn_run", "learn_error"
 CELLS = ("rnn", "lstm", "gru")
 MAX_LAG = 40
-TASK_OPTIONS = {"lag": {"min_lag": 5, "n_heldout": 64}, "brackets": {"max_train_len": 30, "n_heldout": 100}}
+TASK_OPTIONS = {"lag": {"min_lag": 5, "n_heldout": 64}, "brackets": {"max_train_len": 30, "n_heldout": 100},
+                "adding": {"n_heldout": 1024}}
+
+
+@dataclass(frozen=True)
+class Knob:
+    """A task's own setting: the widget's key, the task option it sets, its range and its catalogue keys."""
+
+    key: str
+    option: str
+    low: int
+    high: int
+    label: str
+    help: str
+
+
+KNOBS = {"lag": Knob("learn_lag", "max_lag", 5, MAX_LAG, "learn.lag", "learn.lag.help"),
+         "adding": Knob("learn_length", "length", 10, 50, "learn.length", "learn.length.help")}
 DEFAULTS = {"learn_task": "lag", "learn_cell_a": "rnn", "learn_cell_b": "lstm", "learn_hidden": 16,
-            "learn_epochs": 10, "learn_steps": 20, "learn_batch": 32, "learn_lr": 0.01, "learn_lag": 10}
+            "learn_epochs": 10, "learn_steps": 20, "learn_batch": 32, "learn_lr": 0.01, "learn_lag": 10,
+            "learn_length": 10}
+# settings a task suggests instead of DEFAULTS, loaded when the task is picked (adding needs more batches to leave
+# its plateau at the baseline: an LSTM of 16 units at length 10 learns it in ~15 x 40 batches)
+TASK_DEFAULTS = {"adding": {"learn_epochs": 15, "learn_steps": 40}}
 
 
 def render(subject: Subject | None, step: int | None, units: list[int]) -> go.Figure | None:
@@ -54,7 +77,8 @@ def render(subject: Subject | None, step: int | None, units: list[int]) -> go.Fi
 
 def _settings() -> None:
     c = st.columns([1.4, 1, 1, 1, 1])
-    c[0].selectbox(t("learn.task"), LIVE_TASKS, key="learn_task", format_func=lambda k: t(f"learn.task.{k}"))
+    c[0].selectbox(t("learn.task"), LIVE_TASKS, key="learn_task", format_func=lambda k: t(f"learn.task.{k}"),
+                   on_change=_task_changed, help=t("learn.task.help"))
     c[1].selectbox(t("learn.cell_a"), CELLS, key="learn_cell_a", format_func=str.upper)
     c[2].selectbox(t("learn.cell_b"), CELLS, key="learn_cell_b", format_func=str.upper)
     c[3].number_input(t("learn.hidden"), min_value=1, step=4, key="learn_hidden",
@@ -62,13 +86,23 @@ def _settings() -> None:
     c[4].number_input(t("learn.epochs"), min_value=1, step=1, key="learn_epochs",
                       help=t("learn.limit", limit=LIMITS.max_epochs))
     c = st.columns([1.4, 1, 1, 1, 1])
-    if st.session_state["learn_task"] == "lag":
-        c[0].number_input(t("learn.lag"), min_value=5, step=1, key="learn_lag", help=t("learn.lag.help", limit=MAX_LAG))
+    knob = KNOBS.get(st.session_state["learn_task"])
+    if knob is not None:
+        c[0].number_input(t(knob.label), min_value=knob.low, step=1, key=knob.key,
+                          help=t(knob.help, low=knob.low, limit=knob.high))
     c[1].number_input(t("learn.steps"), min_value=1, step=5, key="learn_steps",
                       help=t("learn.limit", limit=LIMITS.max_steps))
     c[2].number_input(t("learn.batch"), min_value=1, step=8, key="learn_batch",
                       help=t("learn.limit", limit=LIMITS.max_batch))
     c[3].number_input(t("learn.lr"), min_value=0.0001, max_value=1.0, step=0.005, format="%.4f", key="learn_lr")
+
+
+def _task_changed() -> None:
+    """Load the picked task's suggested settings (the common defaults where it suggests none)."""
+    ss = st.session_state
+    suggested = TASK_DEFAULTS.get(ss["learn_task"], {})
+    for key in {k for d in TASK_DEFAULTS.values() for k in d}:
+        ss[key] = suggested.get(key, DEFAULTS[key])
 
 
 def configs() -> list[LiveConfig]:
@@ -82,10 +116,12 @@ def configs() -> list[LiveConfig]:
             raise ValueError(t("learn.too_big", what=t(f"learn.{name}"), got=value, limit=cap))
     task = ss["learn_task"]
     options = dict(TASK_OPTIONS[task])
-    if task == "lag":
-        if not 5 <= int(ss["learn_lag"]) <= MAX_LAG:
-            raise ValueError(t("learn.too_big", what=t("learn.lag"), got=ss["learn_lag"], limit=MAX_LAG))
-        options["max_lag"] = int(ss["learn_lag"])
+    knob = KNOBS.get(task)
+    if knob is not None:
+        value = int(ss[knob.key])
+        if not knob.low <= value <= knob.high:
+            raise ValueError(t("learn.out_of_range", what=t(knob.label), got=value, low=knob.low, high=knob.high))
+        options[knob.option] = value
     cfgs = [LiveConfig(task=task, cell=ss[key], hidden=int(ss["learn_hidden"]), epochs=int(ss["learn_epochs"]),
                        steps=int(ss["learn_steps"]), batch=int(ss["learn_batch"]), lr=float(ss["learn_lr"]),
                        task_options=options) for key in ("learn_cell_a", "learn_cell_b")]
@@ -95,10 +131,15 @@ def configs() -> list[LiveConfig]:
 
 
 def new_run(cfgs: list[LiveConfig]) -> dict:
-    """A run of `cfgs` side by side, not started: generators, reports per run, the probe's tokens."""
+    """A run of `cfgs` side by side, not started: generators, reports per run, the probe's tokens, and the
+    metric the curves show (the task's first; "lower" for an error) with a trivial predictor's value of it."""
     run = {"status": "running", "cfgs": cfgs, "reports": [[] for _ in cfgs], "done": [False for _ in cfgs]}
     run["gens"] = [train_live(cfg, should_stop=lambda: run["status"] != "running") for cfg in cfgs]
-    run["tokens"] = list(make_task(cfgs[0].task, **cfgs[0].task_options).sample(0).tokens)
+    task = make_task(cfgs[0].task, **cfgs[0].task_options)
+    run["tokens"] = list(task.sample(0).tokens)
+    run["metric"] = metric = next(iter(task.better))
+    run["lower"] = task.better[metric] == "lower"
+    run["baseline"] = task.baseline().get(metric)
     return run
 
 
@@ -165,11 +206,13 @@ def _draw(run: dict, slots: dict, columns) -> None:
     n = sum(len(r) for r in reports)
     if not any(reports):
         return
-    metric = next(iter(next(r for r in reports if r)[0].metrics))
+    metric = run["metric"]
     curves = {_label(run, k): {"epoch": [r.epoch for r in rs], "loss": [r.loss for r in rs],
                                metric: [r.metrics[metric] for r in rs]} for k, rs in enumerate(reports) if rs}
     cells = {_label(run, k): cfg.cell for k, cfg in enumerate(run["cfgs"])}
-    slots["curves"].plotly_chart(plots.learning_curves(curves, metric, cells), key=f"learn_curves_{n}")
+    fig = plots.learning_curves(curves, metric, cells, label=t(f"learn.metric.{metric}"), log_metric=run["lower"],
+                                baseline=run["baseline"])
+    slots["curves"].plotly_chart(fig, key=f"learn_curves_{n}")
     for k in columns:
         if reports[k]:
             with slots["cols"][k].container():
@@ -182,8 +225,8 @@ def _column(run: dict, k: int, metric: str) -> None:
     last = reports[-1]
     n = len(reports)
     st.markdown(f"#### {_label(run, k)}")
-    st.caption(t("learn.epoch", epoch=last.epoch, epochs=run["cfgs"][k].epochs, metric=metric,
-                 value=f"{last.metrics[metric]:.3f}", seconds=f"{last.seconds:.1f}"))
+    st.caption(t("learn.epoch", epoch=last.epoch, epochs=run["cfgs"][k].epochs, metric=t(f"learn.metric.{metric}"),
+                 value=f"{last.metrics[metric]:.3f}", baseline=f"{run['baseline']:.3f}", seconds=f"{last.seconds:.1f}"))
     picks = sorted({0, (n - 1) // 2, n - 1})
     curves = {t("learn.at_epoch", epoch=reports[e].epoch): reports[e].grad_norm for e in picks}
     st.plotly_chart(plots.gradient_norms(curves, title=t("learn.grad.title"), x_title=t("plot.distance")),

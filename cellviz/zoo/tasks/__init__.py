@@ -1,4 +1,5 @@
 """The zoo's tasks, by name. Each is a `Task`: data generators, held-out set, metrics, parsing."""
+from .adding import AddingTask
 from .base import Batch, Example, Task
 from .brackets import BracketsTask
 from .charlm import CharLMTask
@@ -9,7 +10,7 @@ from .sentiment import SentimentTask
 from .waveform import WaveformTask
 
 TASKS: dict[str, type[Task]] = {t.name: t for t in (LagTask, BracketsTask, SentimentTask, CharLMTask,
-                                                    ForecastTask, WaveformTask, NumbersTask)}
+                                                    ForecastTask, WaveformTask, NumbersTask, AddingTask)}
 
 
 def make_task(name: str, **options) -> Task:

@@ -117,8 +117,10 @@ class Task:
             x = torch.zeros(T, B, dtype=torch.long)
         for b, e in enumerate(examples):
             x[:len(e.tokens), b] = torch.as_tensor(e.x_raw)
-        if self.io == "N->1":
+        if self.io == "N->1" and self.output == "class":
             y = torch.tensor([int(e.target) for e in examples])
+        elif self.io == "N->1":
+            y = torch.tensor([float(e.target) for e in examples], dtype=torch.float32)
         elif self.output == "class":
             y = torch.full((T, B), IGNORE, dtype=torch.long)
             for b, e in enumerate(examples):
