@@ -86,15 +86,22 @@ def backward(fw: Forward, w: LayerWeights, ext: np.ndarray, grad_c_last: np.ndar
     grad_pre = np.empty((T, B, G, H), dtype=fw.h.dtype)
     rec = np.zeros((B, H), dtype=fw.h.dtype)
     grad_c = None
+    # steps after the last one that receives any gradient have none (e.g. a loss at one step): skip them
+    has_ext = np.abs(ext).reshape(T, -1).max(axis=1) > 0
+    receives = np.flatnonzero(has_ext)
+    top = T - 1 if grad_c_last is not None and np.any(grad_c_last) else (receives[-1] if receives.size else -1)
+    grad_h[top + 1:] = 0
+    grad_pre[top + 1:] = 0
 
     if kind == "lstm":
         grad_c = np.empty_like(fw.h)
+        grad_c[top + 1:] = 0
         dc = np.zeros((B, H), dtype=fw.h.dtype) if grad_c_last is None else grad_c_last.astype(fw.h.dtype)
         dh_dc, ifg, do, carry = d["dh_dc"], d["ifg"], d["o"], d["carry"]
         tmp = np.empty((B, H), dtype=fw.h.dtype)
-        has_ext = np.abs(ext).reshape(T, -1).max(axis=1) > 0
-        grad_h[-1] = ext[-1]
-        for t in range(T - 1, -1, -1):
+        if top >= 0:
+            grad_h[top] = ext[top]
+        for t in range(top, -1, -1):
             dh = grad_h[t]                          # already holds the recurrent part (+ ext where any)
             np.multiply(dh, dh_dc[t], out=tmp)
             dc = np.add(dc, tmp, out=grad_c[t])
@@ -110,7 +117,7 @@ def backward(fw: Forward, w: LayerWeights, ext: np.ndarray, grad_c_last: np.ndar
     elif kind == "gru":
         dn_, dz_, dr_, r_val, carry = d["n"], d["z"], d["r"], d["r_val"], d["carry"]
         to_hh = np.empty((B, 3, H), dtype=fw.h.dtype)
-        for t in range(T - 1, -1, -1):
+        for t in range(top, -1, -1):
             dh = np.add(ext[t], rec, out=grad_h[t])
             gp = grad_pre[t]
             np.multiply(dh, dn_[t], out=gp[:, 2])
@@ -122,7 +129,7 @@ def backward(fw: Forward, w: LayerWeights, ext: np.ndarray, grad_c_last: np.ndar
         grad_c0 = None
     else:
         dpre = d["pre"]
-        for t in range(T - 1, -1, -1):
+        for t in range(top, -1, -1):
             dh = np.add(ext[t], rec, out=grad_h[t])
             np.multiply(dh, dpre[t], out=grad_pre[t, :, 0])
             rec = grad_pre[t, :, 0] @ w_hh
