@@ -13,9 +13,16 @@ from dataclasses import dataclass, field
 import numpy as np
 import streamlit as st
 import torch
+from threadpoolctl import threadpool_limits
 
 import cellviz
 from cellviz import zoo
+
+# Every session traces on its own thread. With torch's and OpenBLAS's pools at 2 threads, a trace next to any
+# other busy thread spin-waits: an H=256, T=1000 LSTM at_step trace took a median 294 ms (max 3.3 s) on 2
+# cores beside one busy process, and 32 ms with one thread each. The zoo's models are small: one thread wins.
+torch.set_num_threads(1)
+threadpool_limits(1)
 
 MAX_TRACES = 48              # (model, input, part, step) traces kept in memory
 MAX_UPLOAD_STEPS = 1000      # longest input built for an uploaded module
