@@ -103,9 +103,6 @@ class AddingTask(Task):
         return {"value": values, "marked": marked, "running sum of marked values": np.cumsum(values * marked)}
 
     # --- batches and metrics -----------------------------------------------------------------------------
-    def batch(self, rng: np.random.Generator, n: int) -> Batch:
-        return self.collate([self.make(rng) for _ in range(n)])
-
     def heldout(self, split: str = "test") -> list[Batch]:
         rng = np.random.default_rng(self.heldout_seed + (split == "val"))
         ex = [self.make(rng) for _ in range(self.n_heldout)]

@@ -100,10 +100,19 @@ class Task:
     def features(self, ex: Example) -> dict[str, np.ndarray]:
         return {}
 
-    def batch(self, rng: np.random.Generator, n: int) -> Batch:
+    def make(self, rng: np.random.Generator) -> Example:
+        """One random training example (tasks that generate their data)."""
         raise NotImplementedError
 
-    def heldout(self) -> list[Batch]:
+    def batch(self, rng: np.random.Generator, n: int) -> Batch:
+        return self.collate([self.make(rng) for _ in range(n)])
+
+    def heldout_examples(self, split: str = "test") -> list[Example]:
+        """The fixed held-out examples (deterministic): n_heldout for "test", half as many for "val"."""
+        rng = np.random.default_rng(self.heldout_seed + (split == "val"))
+        return [self.make(rng) for _ in range(self.n_heldout if split == "test" else self.n_heldout // 2)]
+
+    def heldout(self, split: str = "test") -> list[Batch]:
         """The fixed held-out set (deterministic), as a few batches."""
         raise NotImplementedError
 

@@ -70,9 +70,6 @@ class BracketsTask(Task):
         return {"depth": depths(ex.tokens).astype(float),
                 "is bracket": np.array([t in (OPEN, CLOSE) for t in ex.tokens], dtype=float)}
 
-    def batch(self, rng: np.random.Generator, n: int) -> Batch:
-        return self.collate([self.make(rng) for _ in range(n)])
-
     def heldout(self, split: str = "test") -> list[Batch]:
         rng = np.random.default_rng(self.heldout_seed + (split == "val"))
         n = self.n_heldout if split == "test" else self.n_heldout // 2

@@ -80,13 +80,6 @@ class ForecastTask(Task):
         return {"value": ex.x_raw[:, 0].astype(float), "regime": ex.meta["regime"],
                 "steps since change": np.maximum(0, np.arange(len(ex.tokens)) - ex.meta["change"]).astype(float)}
 
-    def batch(self, rng: np.random.Generator, n: int) -> Batch:
-        return self.collate([self.make(rng) for _ in range(n)])
-
-    def heldout_examples(self, split: str = "test") -> list[Example]:
-        rng = np.random.default_rng(self.heldout_seed + (split == "val"))
-        return [self.make(rng) for _ in range(self.n_heldout if split == "test" else self.n_heldout // 2)]
-
     def heldout(self, split: str = "test") -> list[Batch]:
         ex = self.heldout_examples(split)
         return [self.collate(ex[i:i + 100]) for i in range(0, len(ex), 100)]

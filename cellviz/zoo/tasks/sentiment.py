@@ -132,13 +132,6 @@ class SentimentTask(Task):
         main[a:b] = 1
         return {"word polarity": pol, "under negation": neg, "main clause": main}
 
-    def batch(self, rng: np.random.Generator, n: int) -> Batch:
-        return self.collate([self.make(rng) for _ in range(n)])
-
-    def heldout_examples(self, split: str = "test") -> list[Example]:
-        rng = np.random.default_rng(self.heldout_seed + (split == "val"))
-        return [self.make(rng) for _ in range(self.n_heldout if split == "test" else self.n_heldout // 2)]
-
     def heldout(self, split: str = "test") -> list[Batch]:
         ex = self.heldout_examples(split)
         return [self.collate(ex[i:i + 250]) for i in range(0, len(ex), 250)]

@@ -78,9 +78,6 @@ class WaveformTask(Task):
         t = np.arange(len(ex.tokens))
         return {"true value": ex.target.astype(float), "phase": (t / ex.meta["period"]) % 1.0}
 
-    def batch(self, rng: np.random.Generator, n: int) -> Batch:
-        return self.collate([self.make(rng) for _ in range(n)])
-
     def heldout(self, split: str = "test") -> list[Batch]:
         rng = np.random.default_rng(self.heldout_seed + (split == "val"))
         n = self.n_heldout if split == "test" else self.n_heldout // 2
