@@ -90,11 +90,8 @@ class ZooModel(nn.Module):
         return sum(p.numel() for p in self.parameters())
 
 
-class Classifier(ZooModel):
-    """N->1: the final hidden state of each direction of the top layer, concatenated, into a linear head:
-    class logits (cross-entropy) or, for a task whose output is a value, one number (squared error)."""
-
-    io_shapes = ("N->1",)
+class _RecurrentWithHead(ZooModel):
+    """One recurrent module (`rnn`) and a linear `head` on its top layer (both directions concatenated)."""
 
     def __init__(self, task: Task, cfg: ModelConfig):
         super().__init__(task, cfg)
@@ -105,6 +102,13 @@ class Classifier(ZooModel):
     @property
     def recurrent(self) -> nn.Module:
         return self.rnn
+
+
+class Classifier(_RecurrentWithHead):
+    """N->1: the final hidden state of each direction of the top layer, concatenated, into a linear head:
+    class logits (cross-entropy) or, for a task whose output is a value, one number (squared error)."""
+
+    io_shapes = ("N->1",)
 
     def pooled(self, h_n) -> torch.Tensor:
         d = 2 if self.cfg.bidirectional else 1
@@ -138,20 +142,10 @@ class Classifier(ZooModel):
         return self.rnn, self.encode(self.x_tensor(ex)).detach(), None, loss
 
 
-class Tagger(ZooModel):
+class Tagger(_RecurrentWithHead):
     """N->N and 1->N: a linear head on the top layer's output at every step."""
 
     io_shapes = ("N->N", "1->N")
-
-    def __init__(self, task: Task, cfg: ModelConfig):
-        super().__init__(task, cfg)
-        self.rnn = CELLS[cfg.cell](self.input_size, cfg.hidden, num_layers=cfg.layers,
-                                   bidirectional=cfg.bidirectional)
-        self.head = nn.Linear(cfg.hidden * (2 if cfg.bidirectional else 1), task.n_out)
-
-    @property
-    def recurrent(self) -> nn.Module:
-        return self.rnn
 
     def forward(self, x: torch.Tensor, lengths: torch.Tensor | None = None, h0=None) -> torch.Tensor:
         out, _ = run(self.rnn, self.encode(x), lengths, h0)
