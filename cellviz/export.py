@@ -31,7 +31,8 @@ from plotly.offline import get_plotlyjs
 
 from . import plots, summaries
 from .trace import Trace
-from .ui.i18n import CATALOGUES, language, set_language, t
+from .ui.i18n import CATALOGUES, label, language, set_language, t
+from .ui.i18n import prediction as worded_prediction
 
 MAX_STEPS = 300
 PLAY_MS = 700                 # one step per PLAY_MS while playing
@@ -361,12 +362,12 @@ def export_html(model_name: str, text: str | None = None, *, sample: int | None 
             tokens = list(model.task.decoder_tokens(ex))
         bi = t("model.bi") if card["bidirectional"] else ""
         intro = [card.get("description", ""),
-                 t("model.card", cell=card["cell"].upper(), io=card["io"], task=card["task"],
+                 t("model.card", cell=card["cell"].upper(), io=card["io"], task=label("task", card["task"]),
                    layers=card["num_layers"], hidden=card["hidden_size"], bi=bi, params=f"{card['params']:,}"),
-                 " · ".join(t("model.metric", metric=m, value=_num(v), baseline=_num(card.get("baseline", {}).get(m)))
+                 " · ".join(t("model.metric", metric=label("metric", m), value=_num(v), baseline=_num(card.get("baseline", {}).get(m)))
                             for m, v in card.get("metrics", {}).items()),
                  t("export.input", text=ex.text),
-                 t("input.prediction", prediction=model.predict(ex)),
+                 t("input.prediction", prediction=worded_prediction(card["task"], model.prediction(ex))),
                  t("export.view", layer=layer, direction=t(f"nav.direction.{direction}"),
                    part=t("export.view.part", part=t(f"model.part.{part}")) if len(model.parts()) > 1 else "")]
         if direction == 1:

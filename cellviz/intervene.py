@@ -97,8 +97,9 @@ class Intervened(nn.Module):
         return out, (h_n, torch.from_numpy(np.ascontiguousarray(squeeze(np.stack(cs)))))
 
 
-def predict(model, ex, interventions: list[Intervention], part: str = "recurrent") -> str | None:
-    """What the zoo `model` predicts for `ex` with `interventions` in its recurrent `part`.
+def predict(model, ex, interventions: list[Intervention], part: str = "recurrent", parts: bool = False):
+    """What the zoo `model` predicts for `ex` with `interventions` in its recurrent `part` (a string; with
+    `parts`, the (kind, values) of `Task.prediction`, for a caller that words it in another language).
 
     None for a decoder: generation feeds it one step per call, so input positions mean nothing there.
     The cached model is not touched: a shallow copy gets its own child table with the wrapped module.
@@ -110,4 +111,4 @@ def predict(model, ex, interventions: list[Intervention], part: str = "recurrent
     clone = copy.copy(model)
     clone._modules = dict(model._modules)
     clone._modules[name] = Intervened(target, interventions)
-    return clone.predict(ex)
+    return clone.prediction(ex) if parts else clone.predict(ex)

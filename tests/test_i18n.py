@@ -9,6 +9,7 @@ import string
 import threading
 from pathlib import Path
 
+import pandas as pd
 import pytest
 
 from cellviz.ui import i18n
@@ -66,6 +67,148 @@ def test_chinese_is_chinese():
                           if k not in SAME_KEYS and _words(EN[k]) and not CJK.search(ZH[k]))
     assert not untranslated, ("Chinese texts with English words and no Chinese (translate them in zh.py, or "
                               f"add the key to SAME_KEYS with a reason): { {k: ZH[k] for k in untranslated} }")
+
+
+def test_no_chinese_text_is_stale():
+    """Every Chinese text was checked against the English it now stands for (zh_sources.json, see i18n.py)."""
+    stale = i18n.stale_zh()
+    assert not stale, (f"{len(stale)} key(s) whose English text changed (or is new) since its Chinese translation "
+                       f"was recorded: {stale}. Re-check (or write) the Chinese in cellviz/ui/locales/zh.py, then "
+                       "run `python -m cellviz.ui.i18n --refresh-zh-sources` to record it.")
+
+
+def test_the_stale_check_notices_a_changed_english_text(monkeypatch):
+    monkeypatch.setitem(EN, "page.cell", EN["page.cell"] + " (changed)")
+    assert i18n.stale_zh() == ["page.cell"]
+
+
+# --- names that come from the zoo ------------------------------------------------------------------------
+def _zoo_tasks():
+    from cellviz.zoo.tasks import TASKS, make_task
+    return {name: make_task(name) for name in TASKS}
+
+
+def test_zoo_names_are_in_the_catalogues():
+    """Every task, metric, known feature, class label and prediction the zoo can show has a catalogue text."""
+    from cellviz import zoo
+    from cellviz.zoo.tasks.waveform import SHAPES
+    keys = set()
+    for name in zoo.names():
+        card = zoo.card(name)
+        keys |= {f"task.{card['task']}"} | {f"metric.{m}" for m in [*card.get("metrics", {}), *card.get("baseline", {})]}
+    for name, task in _zoo_tasks().items():
+        keys |= {f"task.{name}"} | {f"metric.{m}" for m in task.better}
+        keys |= {f"feature.{f}" for f in task.features(task.sample(0))}
+        for kind, template in task.predictions.items():
+            key = f"pred.{name}.{kind}"
+            assert key in EN and _fields(EN[key]) == _fields(template), (key, template)
+        assert task.predictions, f"task {name} words no prediction (Task.predictions)"
+    keys |= {f"class.sentiment.{c}" for c in _zoo_tasks()["sentiment"].classes}
+    keys |= {f"class.waveform.{s}" for s in SHAPES}
+    missing = sorted(k for k in keys if k not in EN or k not in ZH)
+    assert not missing, f"zoo names without a catalogue text (add them to en.py and zh.py): {missing}"
+
+
+def test_zoo_predictions_are_worded_in_chinese():
+    from cellviz import zoo
+    lang = i18n.language()
+    try:
+        i18n.set_language("zh")
+        for name in ("lag-lstm", "sentiment-lstm", "brackets-lstm", "forecast-lstm", "waveform-lstm", "translate-lstm"):
+            model = zoo.load(name)
+            text = i18n.prediction(model.task.name, model.prediction(model.task.sample(0)))
+            assert CJK.search(text) and not _words(text) - {"mse"}, (name, text)
+        assert i18n.label("metric", "sequence_accuracy") == "序列准确率"
+        assert i18n.label("metric", "not_a_metric") == "not_a_metric"      # unknown: the name itself
+        i18n.set_language("en")
+        model = zoo.load("sentiment-lstm")
+        ex = model.task.sample(0)
+        assert i18n.prediction("sentiment", model.prediction(ex)) == model.predict(ex)     # same words as the zoo
+    finally:
+        i18n.set_language(lang)
+
+
+def _zoo_english() -> set[str]:
+    """The English names the zoo gives (raw and as the English catalogue words them): none may show in zh."""
+    names = set()
+    for task in _zoo_tasks().values():
+        names |= {task.name, *task.better, *task.features(task.sample(0))}
+    names |= {"lexicon_accuracy", "negative", "positive", "all right", "wrong", "generated", "next value"}
+    names |= {v for k, v in EN.items() if k.split(".")[0] in ("metric", "task", "feature", "class") and _words(v)}
+    kept = {v for k, v in ZH.items() if k.split(".")[0] in ("metric", "task", "feature", "class")}
+    return {n for n in names if re.search("[A-Za-z]{2,}", n) and not any(n in v for v in kept)}   # 每字符比特数 (bpc)
+
+
+def _leaked_zoo_names(texts: list[str]) -> list[tuple[str, str]]:
+    """(name, text) for every English zoo name found as whole words in a text (model names like lag-lstm and
+    `code` spans, such as the input's tokens, aside)."""
+    from cellviz import zoo
+    names = sorted(_zoo_english(), key=len, reverse=True)
+    models = re.compile("|".join(re.escape(n) for n in sorted(zoo.names(), key=len, reverse=True)))
+    found = []
+    for text in texts:
+        plain = models.sub(" ", re.sub(r"`[^`]*`", " ", str(text)))     # `code`: the input as typed, commands
+        found += [(n, text) for n in names if re.search(rf"(?<![A-Za-z0-9_-]){re.escape(n)}(?![A-Za-z0-9_-])", plain)]
+    return found
+
+
+def test_the_zoo_name_scan_finds_names():
+    assert _leaked_zoo_names(["准确率：0.99", "模型 lag-lstm", "sequence_accuracy：1.0", "深度 0 1 (all right)"]) \
+        == [("sequence_accuracy", "sequence_accuracy：1.0"), ("all right", "深度 0 1 (all right)")]
+
+
+def _shown_texts(at) -> list[str]:
+    """Widget labels and options, texts, captions and dataframe headers and cells of an AppTest page."""
+    shown = []
+    for block in (at.sidebar, at.main):
+        for kind in WIDGETS:
+            for w in getattr(block, kind):
+                shown.append(w.label)
+                if kind in ("selectbox", "radio", "multiselect") and w.key != "lang":
+                    shown += [str(o) for o in w.options]
+        for kind in ("markdown", "caption", "subheader", "info", "warning", "success"):
+            shown += [w.value for w in getattr(block, kind)]
+    for frame in at.dataframe:
+        df = frame.value
+        shown += [str(c) for c in df.columns]
+        shown += [str(v) for c in df.columns if not pd.api.types.is_numeric_dtype(df[c]) for v in df[c]]
+    return shown
+
+
+def _open_zh(page: str, model: str | None = None):
+    from streamlit.testing.v1 import AppTest
+
+    from cellviz.ui import layout
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=90)
+    at.session_state["lang"] = "zh"
+    at.run()
+    if page != getattr(layout, "DEFAULT_PAGE", next(iter(layout.PAGES))):
+        at.switch_page(f"cellviz/ui/pages/{page}.py").run()
+    if model is not None:
+        # AppTest words a selectbox's value with its format_func on this thread: speak the session's language
+        token = i18n._lang.set("zh")
+        try:
+            at.selectbox(key="model").set_value(model).run()
+        finally:
+            i18n._lang.reset(token)
+    assert not at.exception, [e.value for e in at.exception]
+    assert not at.error, [e.value for e in at.error]
+    return at
+
+
+@pytest.mark.parametrize("page,model", [("cell", "sentiment-lstm"), ("units", "sentiment-lstm"),
+                                        ("units", "forecast-gru"), ("intervene", "waveform-lstm")])
+def test_zoo_names_are_chinese_in_a_chinese_session(page, model):
+    """Metric names, the task, the prediction and the known features of a model, all in Chinese."""
+    at = _open_zh(page, model)
+    shown = _shown_texts(at)
+    leaked = _leaked_zoo_names(shown)
+    assert not leaked, f"English zoo names on the Chinese {page} page with {model}: {leaked}"
+    prediction = next(s for s in shown if s.startswith(ZH["input.prediction"].split("{")[0]))
+    assert CJK.search(prediction.split("：", 1)[1]), prediction
+    if page == "units":
+        options = at.selectbox(key="feature").options
+        assert options and all(CJK.search(o) for o in options), options
 
 
 def test_t_speaks_chinese_after_set_language():
@@ -188,16 +331,8 @@ WIDGETS = ("selectbox", "radio", "multiselect", "slider", "number_input", "text_
 
 @pytest.mark.parametrize("page", _pages())
 def test_every_page_runs_in_chinese(page):
-    from streamlit.testing.v1 import AppTest
-
     from cellviz.ui import layout
-    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=90)
-    at.session_state["lang"] = "zh"
-    at.run()
-    if page != getattr(layout, "DEFAULT_PAGE", next(iter(layout.PAGES))):
-        at.switch_page(f"cellviz/ui/pages/{page}.py").run()
-    assert not at.exception, [e.value for e in at.exception]
-    assert not at.error, [e.value for e in at.error]
+    at = _open_zh(page)
     title_key = layout.PAGES[page][0]
     if at.subheader:                       # explorer pages: the page title as subheader
         assert at.subheader[0].value == ZH[title_key]
@@ -218,6 +353,8 @@ def test_every_page_runs_in_chinese(page):
     titles = [_chart_title(c) for c in at.get("plotly_chart")]
     english_titles = [s for s in titles if _words(s) and not CJK.search(s)]
     assert not english_titles, f"English figure titles on the Chinese {page} page: {english_titles}"
+    leaked_names = _leaked_zoo_names(_shown_texts(at))      # sidebar captions, prediction, options, table headers
+    assert not leaked_names, f"English zoo names on the Chinese {page} page: {leaked_names}"
 
 
 def _chart_title(chart) -> str:

@@ -18,6 +18,8 @@ from threadpoolctl import threadpool_limits
 import cellviz
 from cellviz import zoo
 
+from . import i18n
+
 # Every session traces on its own thread. With torch's and OpenBLAS's pools at 2 threads, a trace next to any
 # other busy thread spin-waits: an H=256, T=1000 LSTM at_step trace took a median 294 ms (max 3.3 s) on 2
 # cores beside one busy process, and 32 ms with one thread each. The zoo's models are small: one thread wins.
@@ -41,7 +43,7 @@ class Subject:
     trace: cellviz.Trace
     tokens: list[str]                     # one display label per step
     features: dict[str, np.ndarray] = field(default_factory=dict)
-    prediction: str | None = None
+    answer: tuple[str, dict] | None = None  # the zoo task's prediction as (kind, values); worded by `prediction`
     io: str = "module"                    # the zoo card's "N->N" | "N->1" | "1->N" | "N->M"; "module" for uploads
     task: str | None = None
     part: str = "recurrent"
@@ -50,6 +52,11 @@ class Subject:
     @property
     def kind(self) -> str:
         return self.trace.kind
+
+    @property
+    def prediction(self) -> str | None:
+        """What the model predicts, in the active language (None for an upload)."""
+        return i18n.prediction(self.task, self.answer)
 
     @property
     def steps(self) -> int:
@@ -102,7 +109,7 @@ def zoo_subject(name: str, snapshot: str | None, source: tuple, part: str, at_st
     features = {k: np.asarray(v, dtype=float) for k, v in model.task.features(ex).items()
                 if np.shape(v) == (tr.seq_len,)}
     card = zoo_card(name)
-    return Subject(name, tr, tokens, features, model.predict(ex), card["io"], card["task"], part,
+    return Subject(name, tr, tokens, features, model.prediction(ex), card["io"], card["task"], part,
                    ("zoo", name, snapshot, source, part))
 
 

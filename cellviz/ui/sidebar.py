@@ -9,7 +9,7 @@ import streamlit as st
 import cellviz
 
 from . import data, downloads, state
-from .i18n import CATALOGUES, has, t
+from .i18n import CATALOGUES, has, label, t
 
 log = logging.getLogger(__name__)
 UPLOAD_TYPES = (".pt", ".pth", ".safetensors")
@@ -51,12 +51,12 @@ def language_picker() -> None:
 # --- zoo models ----------------------------------------------------------------------------------------
 def _zoo(name: str) -> data.Subject | None:
     card = data.zoo_card(name)
-    st.caption(t("model.card", cell=card["cell"].upper(), io=card["io"], task=card["task"],
+    st.caption(t("model.card", cell=card["cell"].upper(), io=card["io"], task=label("task", card["task"]),
                  layers=card["num_layers"], hidden=card["hidden_size"], params=f"{card['params']:,}",
                  bi=t("model.bi") if card["bidirectional"] else ""))
     for metric, value in card.get("metrics", {}).items():
         base = card.get("baseline", {}).get(metric)
-        st.caption(t("model.metric", metric=metric, value=_num(value), baseline=_num(base)))
+        st.caption(t("model.metric", metric=label("metric", metric), value=_num(value), baseline=_num(base)))
     if card.get("snapshots"):
         choices = [state.FINAL, *card["snapshots"]]
         if state.get("snapshot") not in choices:

@@ -82,6 +82,12 @@ class ZooModel(nn.Module):
         self.eval()
         return self.task.predict(self, ex)
 
+    @torch.no_grad()
+    def prediction(self, ex: Example) -> tuple[str, dict]:
+        """`predict` as (kind, values) (`Task.prediction`), for a caller that words it in another language."""
+        self.eval()
+        return self.task.prediction(self, ex)
+
     def x_tensor(self, ex: Example) -> torch.Tensor:
         dtype = torch.float32 if self.task.encoding == "float" else torch.long
         return torch.as_tensor(ex.x_raw, dtype=dtype)

@@ -377,4 +377,55 @@ EN: dict[str, str] = {
     "training.heat.title": "Gates and states at {snapshot}",
     "training.grad.title": "Gradient flow ‖∂L/∂h_t‖ at every snapshot",
     "training.grad.note": "One line per snapshot: how far back the loss reaches as training goes on.",
+    # names that come from the zoo (its tasks, metrics, known features, class labels, predictions): i18n.label
+    "task.lag": "lag", "task.brackets": "brackets", "task.sentiment": "sentiment", "task.charlm": "character LM",
+    "task.forecast": "forecast", "task.waveform": "waveform", "task.translate": "number words to digits",
+    "task.adding": "adding",
+    "metric.accuracy": "accuracy", "metric.sequence_accuracy": "sequence accuracy",
+    "metric.bpc": "bits per character (bpc)", "metric.mse": "mean squared error",
+    "metric.mse_after_change": "mean squared error after the change",
+    "metric.accuracy_at_max_lag": "accuracy at the longest lag", "metric.accuracy_negated": "accuracy, negated",
+    "metric.accuracy_contrast": "accuracy, contrast clauses", "metric.lexicon_accuracy": "word-list accuracy",
+    "metric.exact_match": "exact match", "metric.digit_accuracy": "digit accuracy",
+    "feature.depth": "bracket depth", "feature.is bracket": "is a bracket",
+    "feature.remembered symbol": "remembered symbol", "feature.steps since cue": "steps since the cue",
+    "feature.in word": "in a word", "feature.position in word": "position in the word",
+    "feature.after punctuation": "after punctuation", "feature.value": "value", "feature.regime": "regime",
+    "feature.steps since change": "steps since the change", "feature.marked": "marked",
+    "feature.running sum of marked values": "running sum of marked values", "feature.word value": "word value",
+    "feature.is multiplier": "is hundred/thousand", "feature.word polarity": "word polarity",
+    "feature.under negation": "under negation", "feature.main clause": "main clause",
+    "feature.true value": "true value", "feature.phase": "phase",
+    "class.sentiment.negative": "negative", "class.sentiment.positive": "positive",
+    "class.waveform.sine": "sine", "class.waveform.square": "square", "class.waveform.triangle": "triangle",
+    "class.waveform.sawtooth": "sawtooth",
+    "pred.lag.class": "{cue} ({p:.2f})",
+    "pred.sentiment.class": "{label} ({p:.2f})",
+    "pred.brackets.right": "depth {depths}  (all right)",
+    "pred.brackets.wrong": "depth {depths}  ({wrong} wrong)",
+    "pred.charlm.next": "next: {guesses} · continues: \"{text}\"",
+    "pred.forecast.next": "next value ≈ {value:.2f} (last value {last:.2f})",
+    "pred.waveform.generated": "generated: {values}  (mse {mse:.3f} vs the true {shape})",
+    "pred.translate.right": "{output}  (right)",
+    "pred.translate.wrong": "{output}  (wrong: {truth})",
+    "pred.adding.sum": "sum ≈ {value:.2f} (true {true:.2f})",
+    # the claims experiment, summed up from assets/claims.json (compare page)
+    "compare.claims.protocol": "**Protocol.** Long-lag recall: a cue (one of four symbols), then {lags} distractor "
+                               "steps, then '?'; chance is {chance}. For every cell, lag and seed ({seeds} seeds) a "
+                               "fresh {hidden}-unit model is trained at exactly that lag (Adam, learning rate {lr}, "
+                               "batch {batch}, at most {max_steps} steps, stopping early at validation accuracy ≥ "
+                               "{stop_at}) and scored on {n_test} held-out sequences. The step budget is small and "
+                               "the same for every cell: a failure means \"not learned within this budget\", not "
+                               "\"cannot represent it\".",
+    "compare.claims.learned": "**{cell}**: learned (mean accuracy ≥ {threshold}) at lags {lags}",
+    "compare.claims.learned.none": "**{cell}**: learned at no lag (mean accuracy ≥ {threshold})",
+    "compare.claims.learned.some": "; by some seeds at {lags}",
+    "compare.claims.gradients": "**Gradients (right).** ‖∂L/∂h_t‖ averaged over {examples} sequences of lag {lag}, "
+                                "against the distance from the loss, for the zoo's lag-task models (trained with a "
+                                "curriculum of growing lags, they solve the task).",
+    "compare.claims.holding": "**Holding versus learning.** The zoo's lag-task models keep accuracy ≥ {threshold} "
+                              "at these test lags: {held}. What fails at long lags above is learning from a gradient that "
+                              "must cross the whole lag, not holding the memory once it is learned.",
+    "compare.claims.none": "none",
+    "list.sep": ", ", "list.sep2": "; ",
 }

@@ -358,4 +358,54 @@ ZH: dict[str, str] = {
     "training.heat.title": "{snapshot} 时的门和状态",
     "training.grad.title": "每个快照的梯度流 ‖∂L/∂h_t‖",
     "training.grad.note": "每个快照一条线：随着训练进行，损失能向前影响多远。",
+    # 来自模型库的名称（任务、指标、已知特征、类别、预测）：i18n.label
+    "task.lag": "间隔回忆", "task.brackets": "括号深度", "task.sentiment": "情感分类", "task.charlm": "字符级语言模型",
+    "task.forecast": "时间序列预测", "task.waveform": "波形生成", "task.translate": "英文数词转数字",
+    "task.adding": "加法问题",
+    "metric.accuracy": "准确率", "metric.sequence_accuracy": "序列准确率",
+    "metric.bpc": "每字符比特数 (bpc)", "metric.mse": "均方误差",
+    "metric.mse_after_change": "突变后的均方误差",
+    "metric.accuracy_at_max_lag": "最长间隔下的准确率", "metric.accuracy_negated": "否定句准确率",
+    "metric.accuracy_contrast": "转折句准确率", "metric.lexicon_accuracy": "词表法准确率",
+    "metric.exact_match": "完全匹配率", "metric.digit_accuracy": "逐位准确率",
+    "feature.depth": "括号深度", "feature.is bracket": "是否为括号",
+    "feature.remembered symbol": "要记住的符号", "feature.steps since cue": "距提示符的步数",
+    "feature.in word": "是否在单词内", "feature.position in word": "在单词中的位置",
+    "feature.after punctuation": "是否紧跟标点", "feature.value": "数值", "feature.regime": "所处阶段",
+    "feature.steps since change": "距突变的步数", "feature.marked": "是否被标记",
+    "feature.running sum of marked values": "已标记数值的累加和", "feature.word value": "单词的数值",
+    "feature.is multiplier": "是否为“百/千”", "feature.word polarity": "词语极性",
+    "feature.under negation": "处于否定范围内", "feature.main clause": "是否在主句中",
+    "feature.true value": "真实值", "feature.phase": "相位",
+    "class.sentiment.negative": "负面", "class.sentiment.positive": "正面",
+    "class.waveform.sine": "正弦波", "class.waveform.square": "方波", "class.waveform.triangle": "三角波",
+    "class.waveform.sawtooth": "锯齿波",
+    "pred.lag.class": "{cue}（概率 {p:.2f}）",
+    "pred.sentiment.class": "{label}（概率 {p:.2f}）",
+    "pred.brackets.right": "深度 {depths}（全部正确）",
+    "pred.brackets.wrong": "深度 {depths}（错 {wrong} 处）",
+    "pred.charlm.next": "下一个字符：{guesses} · 续写：“{text}”",
+    "pred.forecast.next": "下一个值 ≈ {value:.2f}（最后一个值 {last:.2f}）",
+    "pred.waveform.generated": "生成：{values}（与真实{shape}相比，均方误差 {mse:.3f}）",
+    "pred.translate.right": "{output}（正确）",
+    "pred.translate.wrong": "{output}（错误，应为 {truth}）",
+    "pred.adding.sum": "和 ≈ {value:.2f}（真实值 {true:.2f}）",
+    # 常见说法实验：由 assets/claims.json 汇总（比较页）
+    "compare.claims.protocol": "**实验方法。** 长间隔回忆：先给一个提示符（四个符号之一），接着 {lags} 步干扰输入，"
+                               "最后是“?”；随机猜测的准确率为 {chance}。对每种单元、每个间隔、每个随机种子（共 "
+                               "{seeds} 个种子），都在恰好这个间隔上从头训练一个 {hidden} 个隐藏单元的新模型（Adam，"
+                               "学习率 {lr}，批大小 {batch}，最多 {max_steps} 步，验证准确率 ≥ {stop_at} 时提前停止），"
+                               "再在 {n_test} 条留出序列上评估。训练步数预算不大，且各单元相同：失败的意思是"
+                               "“在这个预算内没学会”，而不是“表示不了”。",
+    "compare.claims.learned": "**{cell}**：在间隔 {lags} 上学会了（平均准确率 ≥ {threshold}）",
+    "compare.claims.learned.none": "**{cell}**：在任何间隔上都没有学会（平均准确率 ≥ {threshold}）",
+    "compare.claims.learned.some": "；部分种子在间隔 {lags} 上学会",
+    "compare.claims.gradients": "**梯度（右图）。** 对 {examples} 条间隔为 {lag} 的序列取平均的 ‖∂L/∂h_t‖，"
+                                "横轴为到损失的距离；所用的是模型库中的间隔任务模型（用逐渐加长间隔的课程训练，"
+                                "能解出这个任务）。",
+    "compare.claims.holding": "**记住与学会。** 模型库中的间隔任务模型在以下测试间隔上保持准确率 ≥ "
+                              "{threshold}：{held}。上面长间隔下的失败，在于梯度要穿过整段间隔才能学会，"
+                              "而不在于学会之后记不住。",
+    "compare.claims.none": "无",
+    "list.sep": "、", "list.sep2": "；",
 }

@@ -8,7 +8,7 @@ import streamlit as st
 from ... import plots, summaries
 from .. import state
 from ..data import Subject
-from ..i18n import t
+from ..i18n import label, t
 
 USES_STEP = True
 EPS = 0.05
@@ -46,9 +46,9 @@ def _find_unit(subject: Subject, series: dict, step: int) -> None:
     names = list(subject.features)
     if state.get("feature") not in names:
         state.put("feature", names[0])
-    st.selectbox(t("units.feature"), names, key="feature")
-    name = state.get("feature")
-    feature = subject.features[name]
+    st.selectbox(t("units.feature"), names, key="feature", format_func=lambda n: label("feature", n))
+    feature = subject.features[state.get("feature")]
+    name = label("feature", state.get("feature"))
     if np.ptp(feature) == 0:
         st.warning(t("units.find.constant", feature=name))
         return

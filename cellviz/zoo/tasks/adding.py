@@ -123,9 +123,10 @@ class AddingTask(Task):
         y = torch.cat([b.y for b in self.heldout()])
         return self._scores(torch.ones_like(y), y)
 
-    def predict(self, model, ex: Example) -> str:
-        pred = float(model(model.x_tensor(ex)))
-        return f"sum ≈ {pred:.2f} (true {float(ex.target):.2f})"
+    predictions = {"sum": "sum ≈ {value:.2f} (true {true:.2f})"}
+
+    def prediction(self, model, ex: Example) -> tuple[str, dict]:
+        return "sum", {"value": float(model(model.x_tensor(ex))), "true": float(ex.target)}
 
 
 def _is_number(s: str) -> bool:

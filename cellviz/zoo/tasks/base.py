@@ -52,6 +52,9 @@ class Task:
     output: str = "class"         # "class" | "value"
     description: str = ""
     better: dict[str, str] = {}   # metric -> "higher" | "lower"
+    # what `predict` says: one English template per kind of answer; `prediction` picks the kind and the values
+    # (the app shows the same answer in its own language from these parts, catalogue keys `pred.<task>.<kind>`)
+    predictions: dict[str, str] = {}
     heldout_seed: int = 1_000_003
 
     def __init__(self, **options):
@@ -150,8 +153,14 @@ class Task:
         """A trivial predictor's held-out metrics (majority class, last value, unigram ...)."""
         raise NotImplementedError
 
-    def predict(self, model, ex: Example) -> str:
+    def prediction(self, model, ex: Example) -> tuple[str, dict]:
+        """What `model` predicts for `ex` as (kind, values): `predictions[kind]` formatted with the values."""
         raise NotImplementedError
+
+    def predict(self, model, ex: Example) -> str:
+        """What `model` predicts for `ex`, in English words."""
+        kind, values = self.prediction(model, ex)
+        return self.predictions[kind].format(**values)
 
 
 # --- metric helpers shared by tasks ------------------------------------------------------------------

@@ -92,8 +92,10 @@ class BracketsTask(Task):
         seq_ok = torch.cat([((b.y == top) | (b.y < 0)).all(0) for b in batches])
         return {"accuracy": majority_accuracy(ys), "sequence_accuracy": float(seq_ok.float().mean())}
 
-    def predict(self, model, ex: Example) -> str:
+    predictions = {"right": "depth {depths}  (all right)", "wrong": "depth {depths}  ({wrong} wrong)"}
+
+    def prediction(self, model, ex: Example) -> tuple[str, dict]:
         p = softmax_np(model(model.x_tensor(ex)))
         guess = p.argmax(-1)
         wrong = int((guess != np.asarray(ex.target)).sum())
-        return "depth " + " ".join(str(int(g)) for g in guess) + (f"  ({wrong} wrong)" if wrong else "  (all right)")
+        return ("wrong" if wrong else "right"), {"depths": " ".join(str(int(g)) for g in guess), "wrong": wrong}

@@ -113,7 +113,9 @@ class CharLMTask(Task):
         y = torch.cat([b.y.flatten() for b in self.heldout()]).numpy()
         return {"bpc": float(-np.log2(p[y]).mean()), "accuracy": float((y == p.argmax()).mean())}
 
-    def predict(self, model, ex: Example) -> str:
+    predictions = {"next": "next: {guesses} · continues: \"{text}\""}
+
+    def prediction(self, model, ex: Example) -> tuple[str, dict]:
         x = model.x_tensor(ex)
         p = softmax_np(model(x)[-1])
         top = np.argsort(-p)[:3]
@@ -122,4 +124,4 @@ class CharLMTask(Task):
         for _ in range(40):                        # greedy continuation
             ids.append(int(model(torch.as_tensor(ids[-self.max_len:]))[-1].argmax()))
         cont = "".join(self.vocab[k] for k in ids[len(x):])
-        return f"next: {guesses} · continues: \"{cont}\""
+        return "next", {"guesses": guesses, "text": cont}

@@ -104,9 +104,11 @@ class ForecastTask(Task):
         err = np.concatenate([(e.x_raw[:-1, 0] - e.target[:-1]) ** 2 for e in ex])
         return {"mse": float(err.mean()), "mse_after_change": float(err[self._after_change_mask(ex)].mean())}
 
-    def predict(self, model, ex: Example) -> str:
+    predictions = {"next": "next value ≈ {value:.2f} (last value {last:.2f})"}
+
+    def prediction(self, model, ex: Example) -> tuple[str, dict]:
         pred = model(torch.as_tensor(ex.x_raw)).numpy()
-        return f"next value ≈ {pred[-1]:.2f} (last value {ex.x_raw[-1, 0]:.2f})"
+        return "next", {"value": float(pred[-1]), "last": float(ex.x_raw[-1, 0])}
 
 
 def _is_number(s: str) -> bool:

@@ -109,7 +109,9 @@ class LagTask(Task):
         return {"accuracy": majority_accuracy(torch.cat([b.y for b in batches])),
                 "accuracy_at_max_lag": majority_accuracy(batches[-1].y)}
 
-    def predict(self, model, ex: Example) -> str:
+    predictions = {"class": "{cue} ({p:.2f})"}
+
+    def prediction(self, model, ex: Example) -> tuple[str, dict]:
         p = softmax_np(model(model.x_tensor(ex)))
         k = int(p.argmax())
-        return f"{CUES[k]} ({p[k]:.2f})"
+        return "class", {"cue": CUES[k], "p": float(p[k])}

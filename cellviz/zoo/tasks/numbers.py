@@ -161,10 +161,12 @@ class NumbersTask(Task):
             n += b.y.shape[1]
         return {"exact_match": exact / n, "digit_accuracy": ok / total}
 
-    def predict(self, model, ex: Example) -> str:
+    predictions = {"right": "{output}  (right)", "wrong": "{output}  (wrong: {truth})"}
+
+    def prediction(self, model, ex: Example) -> tuple[str, dict]:
         src = torch.as_tensor(ex.x_raw)[:, None]
         gen = model.generate(src, None, 6)[:, 0].tolist()
         s = "".join(self.out_vocab[i] for i in gen)
         s = s.split(EOS)[0] if EOS in s else s + "…"
         truth = str(ex.meta["number"])
-        return f"{s}  ({'right' if s == truth else 'wrong: ' + truth})"
+        return ("right" if s == truth else "wrong"), {"output": s, "truth": truth}

@@ -162,7 +162,9 @@ class SentimentTask(Task):
         guess = [int(sum(POLARITY.get(t, 0) for t in e.tokens) > 0) for e in ex]
         return {"lexicon_accuracy": round(float(np.mean([g == e.target for g, e in zip(guess, ex)])), 5)}
 
-    def predict(self, model, ex: Example) -> str:
+    predictions = {"class": "{label} ({p:.2f})"}
+
+    def prediction(self, model, ex: Example) -> tuple[str, dict]:
         p = softmax_np(model(model.x_tensor(ex)))
         k = int(p.argmax())
-        return f"{self.classes[k]} ({p[k]:.2f})"
+        return "class", {"label": self.classes[k], "p": float(p[k])}

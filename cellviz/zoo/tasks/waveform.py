@@ -90,8 +90,10 @@ class WaveformTask(Task):
     def baseline(self) -> dict[str, float]:
         return {"mse": float(torch.stack([(b.y ** 2).mean() for b in self.heldout()]).mean())}
 
-    def predict(self, model, ex: Example) -> str:
+    predictions = {"generated": "generated: {values}  (mse {mse:.3f} vs the true {shape})"}
+
+    def prediction(self, model, ex: Example) -> tuple[str, dict]:
         y = model(torch.as_tensor(ex.x_raw)).numpy()
         mse = float(((y - ex.target) ** 2).mean())
-        return "generated: " + ", ".join(f"{v:.2f}" for v in y[:16]) + (" …" if len(y) > 16 else "") + \
-            f"  (mse {mse:.3f} vs the true {ex.meta['shape']})"
+        values = ", ".join(f"{v:.2f}" for v in y[:16]) + (" …" if len(y) > 16 else "")
+        return "generated", {"values": values, "mse": mse, "shape": str(ex.meta["shape"])}
