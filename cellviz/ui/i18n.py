@@ -81,6 +81,14 @@ def label(kind: str, name) -> str:
     return t(key) if isinstance(name, str) and has(key) else str(name)
 
 
+def card_metrics(card: dict) -> list[str]:
+    """A zoo card's held-out metrics, each with its trivial baseline, in the active language."""
+    def num(v) -> str:
+        return "—" if v is None else f"{v:.4g}" if isinstance(v, float) else str(v)
+    return [t("model.metric", metric=label("metric", m), value=num(v), baseline=num(card.get("baseline", {}).get(m)))
+            for m, v in card.get("metrics", {}).items()]
+
+
 def prediction(task: str | None, parts: tuple[str, dict] | None) -> str | None:
     """A zoo model's prediction, (kind, values) of `Task.prediction`, in the active language (None for None).
 

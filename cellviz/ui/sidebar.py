@@ -9,7 +9,7 @@ import streamlit as st
 import cellviz
 
 from . import data, downloads, state
-from .i18n import CATALOGUES, has, label, t
+from .i18n import CATALOGUES, card_metrics, has, label, t
 
 log = logging.getLogger(__name__)
 UPLOAD_TYPES = (".pt", ".pth", ".safetensors")
@@ -54,9 +54,8 @@ def _zoo(name: str) -> data.Subject | None:
     st.caption(t("model.card", cell=card["cell"].upper(), io=card["io"], task=label("task", card["task"]),
                  layers=card["num_layers"], hidden=card["hidden_size"], params=f"{card['params']:,}",
                  bi=t("model.bi") if card["bidirectional"] else ""))
-    for metric, value in card.get("metrics", {}).items():
-        base = card.get("baseline", {}).get(metric)
-        st.caption(t("model.metric", metric=label("metric", metric), value=_num(value), baseline=_num(base)))
+    for line in card_metrics(card):
+        st.caption(line)
     if card.get("snapshots"):
         choices = [state.FINAL, *card["snapshots"]]
         if state.get("snapshot") not in choices:
@@ -124,10 +123,6 @@ def _next_sample(name: str) -> None:
     state.put("source", "sample")
     state.put("text", _sample_text(name, seed))
     state.put("step", 0)
-
-
-def _num(v) -> str:
-    return "—" if v is None else f"{v:.4g}" if isinstance(v, float) else str(v)
 
 
 # --- uploads -------------------------------------------------------------------------------------------

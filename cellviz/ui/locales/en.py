@@ -137,6 +137,7 @@ EN: dict[str, str] = {
     "compare.col.name": "model", "compare.col.cell": "cell", "compare.col.io": "I/O", "compare.col.task": "task",
     "compare.col.layers": "layers", "compare.col.hidden": "hidden", "compare.col.bidirectional": "bidirectional",
     "compare.col.params": "parameters",
+    "compare.col.metrics": "held-out metrics (trivial baseline)",
     "compare.claims.header": "Claims, measured: accuracy vs lag and gradient vs distance",
     "compare.claims.missing": "The claims experiment has not been run yet: `{command}` writes "
                               "assets/claims.json.",

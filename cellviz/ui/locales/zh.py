@@ -132,6 +132,7 @@ ZH: dict[str, str] = {
     "compare.col.name": "模型", "compare.col.cell": "单元", "compare.col.io": "输入/输出", "compare.col.task": "任务",
     "compare.col.layers": "层数", "compare.col.hidden": "隐藏维度", "compare.col.bidirectional": "双向",
     "compare.col.params": "参数量",
+    "compare.col.metrics": "测试集指标（朴素基线）",
     "compare.claims.header": "实测常见说法：准确率随间隔的变化，梯度随距离的变化",
     "compare.claims.missing": "尚未运行这项实验：`{command}` 会生成 assets/claims.json。",
     "compare.claims.command": "复现命令：`{command}`",

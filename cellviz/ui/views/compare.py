@@ -8,7 +8,7 @@ import streamlit as st
 from ... import plots, zoo
 from .. import data
 from ..data import Subject
-from ..i18n import label, t
+from ..i18n import card_metrics, label, t
 
 USES_STEP = False
 CLAIMS_COMMAND = "python -m cellviz.zoo.claims"
@@ -27,7 +27,7 @@ def render(subject: Subject, step: int | None, units: list[int]) -> go.Figure:
                "hidden": "hidden_size", "bidirectional": "bidirectional", "params": "params"}
     st.dataframe([{**{t(f"compare.col.{col}"): c[key] for col, key in columns.items()},
                    t("compare.col.task"): label("task", c["task"]),
-                   **{label("metric", k): round(v, 4) for k, v in c.get("metrics", {}).items()}} for c in cards],
+                   t("compare.col.metrics"): t("list.sep2").join(card_metrics(c))} for c in cards],
                  hide_index=True, width="stretch")
     _claims()
     return fig
