@@ -50,6 +50,11 @@ def display_token(token: str) -> str:
     return {" ": "␣", "\n": "↵", "\t": "⇥"}.get(token, token)
 
 
+def _step_labels(tokens: Sequence[str] | None, T: int) -> np.ndarray:
+    """One hover label per step: the displayed token, or the step number without tokens."""
+    return np.array([display_token(s) for s in tokens]) if tokens is not None else np.arange(T).astype(str)
+
+
 def _base(fig: go.Figure, title: str, height: int) -> go.Figure:
     fig.update_layout(title=dict(text=title, x=0.0, xanchor="left"), height=height, font=FONT,
                       margin=dict(l=60, r=20, t=60, b=50), template="plotly_white")
@@ -291,7 +296,7 @@ def unit_traces(series: Mapping[str, np.ndarray], units: Sequence[int], step: in
     fig = make_subplots(rows=len(names), cols=1, shared_xaxes=True, vertical_spacing=0.05,
                         subplot_titles=[qname(n) for n in names])
     T = len(next(iter(series.values())))
-    labels = np.array([display_token(s) for s in tokens]) if tokens is not None else np.arange(T).astype(str)
+    labels = _step_labels(tokens, T)
     for row, name in enumerate(names, start=1):
         for k, u in enumerate(units):
             fig.add_trace(go.Scatter(
@@ -522,7 +527,7 @@ def intervention_effect(deltas: Mapping[str, np.ndarray], step: int | None = Non
     """How far an intervention's change travels: ‖intervened − original‖ over units at every step, per quantity."""
     fig = go.Figure()
     T = len(next(iter(deltas.values())))
-    labels = np.array([display_token(s) for s in tokens]) if tokens is not None else np.arange(T).astype(str)
+    labels = _step_labels(tokens, T)
     for k, (name, y) in enumerate(deltas.items()):
         fig.add_trace(go.Scatter(
             x=np.arange(T, dtype=np.int32), y=_f32(y), mode="lines+markers" if T <= 80 else "lines",
@@ -544,7 +549,7 @@ def intervention_traces(original: Mapping[str, np.ndarray], intervened: Mapping[
     fig = make_subplots(rows=len(names), cols=1, shared_xaxes=True, vertical_spacing=0.06,
                         subplot_titles=[qname(n) for n in names])
     T = len(next(iter(intervened.values())))
-    labels = np.array([display_token(s) for s in tokens]) if tokens is not None else np.arange(T).astype(str)
+    labels = _step_labels(tokens, T)
     for row, name in enumerate(names, start=1):
         for k, u in enumerate(units):
             color = LINE_COLORS[k % len(LINE_COLORS)]
