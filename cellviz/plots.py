@@ -55,6 +55,15 @@ def _step_labels(tokens: Sequence[str] | None, T: int) -> np.ndarray:
     return np.array([display_token(s) for s in tokens]) if tokens is not None else np.arange(T).astype(str)
 
 
+def _log_y(fig: go.Figure, title: str, values, **where) -> None:
+    """A log y axis in powers of ten; spanning two decades or more, only the powers are labelled (no 2, 5 clutter)."""
+    v = np.asarray(values, dtype=np.float64).ravel()
+    v = v[np.isfinite(v) & (v > 0)]
+    span = np.log10(v.max() / v.min()) if v.size else 0.0
+    fig.update_yaxes(type="log", title_text=title, exponentformat="power", **({"dtick": 1} if span >= 2 else {}),
+                     **where)
+
+
 def _base(fig: go.Figure, title: str, height: int) -> go.Figure:
     fig.update_layout(title=dict(text=title, x=0.0, xanchor="left"), height=height, font=FONT,
                       margin=dict(l=60, r=20, t=60, b=50), template="plotly_white")
@@ -343,7 +352,7 @@ def gradient_norms(curves: Mapping[str, np.ndarray], step: int | None = None, ti
             line=dict(color=LINE_COLORS[k % len(LINE_COLORS)], width=4 if label == highlight else 2),
             hovertemplate=f"{label}<br>{t('plot.step')} %{{x}}<br>%{{y:.3e}}<extra></extra>"))
     _cursor(fig, step)
-    fig.update_yaxes(type="log", title_text=y_title or t("plot.grad.norm"), exponentformat="power")
+    _log_y(fig, y_title or t("plot.grad.norm"), np.concatenate([_f32(y) for y in curves.values()]) if curves else [])
     fig.update_xaxes(title_text=x_title or t("plot.step"))
     fig.update_layout(legend=dict(orientation="h", y=1.02, yanchor="bottom", x=1, xanchor="right"))
     return _base(fig, title or t("plot.grad.title"), 380)
@@ -359,7 +368,7 @@ def input_reach(sensitivity: np.ndarray, tokens: Sequence[str], t_star: int, tit
         marker=dict(color=logs, colorscale=GRAD_SCALE, colorbar=dict(title=t("plot.scale.grad"))),
         hovertemplate=f"{t('plot.position')} %{{x}} (%{{customdata}})<br>‖∂L/∂x‖ = %{{y:.3e}}<extra></extra>"))
     _cursor(fig, t_star)
-    fig.update_yaxes(type="log", title_text=t("plot.reach.y"), exponentformat="power")
+    _log_y(fig, t("plot.reach.y"), s)
     fig.update_xaxes(title_text=t("plot.position"))
     return _base(fig, title or t("plot.reach.title", t=t_star), 340)
 
@@ -517,7 +526,7 @@ def claims_gradients(claims: Mapping) -> go.Figure:
                                  hovertemplate=f"{cell.upper()}<br>{t('plot.distance')} %{{x}}<br>%{{y:.3e}}"
                                                "<extra></extra>"))
     fig.update_xaxes(title_text=t("plot.distance"))
-    fig.update_yaxes(type="log", title_text=t("plot.grad.norm"), exponentformat="power")
+    _log_y(fig, t("plot.grad.norm"), np.concatenate([_f32(d["norm"]) for d in curves.values()]) if curves else [])
     return _base(fig, t("plot.claims.grad.title"), 380)
 
 

@@ -148,3 +148,10 @@ def test_claims_accuracy_shows_variants_and_shipped_models():
     assert set(lines) == {"RNN", t("plot.claims.variant", cell="LSTM"), t("plot.claims.shipped", cell="GRU")}
     assert lines["RNN"].line.dash == "solid" and list(lines["RNN"].y) == pytest.approx([1.0, 0.25])
     assert list(lines[t("plot.claims.shipped", cell="GRU")].x) == [5, 399]
+
+
+def test_log_axes_label_only_powers_of_ten_over_wide_ranges():
+    wide = plots.gradient_norms({"a": np.geomspace(1e-8, 1, 30)})
+    narrow = plots.gradient_norms({"a": np.linspace(0.02, 0.09, 30)})
+    assert wide.layout.yaxis.type == "log" and wide.layout.yaxis.dtick == 1
+    assert narrow.layout.yaxis.type == "log" and narrow.layout.yaxis.dtick is None
