@@ -19,7 +19,8 @@ from .ui.i18n import t
 # --- colour conventions --------------------------------------------------------------------------------
 GATE_SCALE = "Viridis"            # sigmoid gates, 0..1
 TANH_SCALE = "RdBu_r"             # tanh quantities, -1..1, white at 0
-GRAD_SCALE = "Inferno"            # gradient norms, log10
+# gradient norms, log10: Inferno without its near-black first stop, which Streamlit's chart theme repaints pink
+GRAD_SCALE = ("#1b0c41", "#4a0c6b", "#781c6d", "#a52c60", "#cf4446", "#ed6925", "#fb9b06", "#f7d13d", "#fcffa4")
 LINE_COLORS = ("#1f77b4", "#d62728", "#2ca02c", "#9467bd", "#ff7f0e", "#8c564b", "#e377c2", "#17becf")
 CELL_COLORS = {"rnn": "#7f7f7f", "lstm": "#1f77b4", "gru": "#d62728"}
 FONT = dict(family="Inter, Segoe UI, Helvetica, Arial, sans-serif", size=13)
