@@ -94,8 +94,10 @@ def memory_mb(pid: int) -> tuple[float, float]:
     return rss / 1024, hwm / 1024
 
 
-def start_server(port: int, threads: int) -> subprocess.Popen:
-    env = dict(os.environ, OMP_NUM_THREADS=str(threads), MKL_NUM_THREADS=str(threads))
+def start_server(port: int, threads: int | None = None) -> subprocess.Popen:
+    """`streamlit run app.py` on localhost:`port`, returned once it listens (RuntimeError if it never does)."""
+    env = dict(os.environ) if threads is None else dict(os.environ, OMP_NUM_THREADS=str(threads),
+                                                        MKL_NUM_THREADS=str(threads))
     proc = subprocess.Popen([sys.executable, "-m", "streamlit", "run", APP, "--server.headless", "true",
                              "--server.port", str(port), "--server.fileWatcherType", "none",
                              "--browser.gatherUsageStats", "false"],

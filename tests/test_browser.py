@@ -7,20 +7,14 @@ except on CI (CI=true), where a missing browser is a failure.
 from __future__ import annotations
 
 import os
-import socket
 import subprocess
-import sys
-import time
 from pathlib import Path
 
 import pytest
 
-CHROMIUM = "/usr/bin/chromium"
-ROOT = Path(__file__).resolve().parents[1]
+from cellviz.hosted_bench import ARGS, CHROMIUM, IDLE, ROOT, free_port, start_server
+
 ARTIFACTS = ROOT / "tests" / "artifacts"
-ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-        "--disable-component-update", "--disable-sync", "--no-first-run"]
-IDLE = "[data-testid='stApp'][data-test-script-state='notRunning']"
 
 pytestmark = pytest.mark.browser
 
@@ -37,30 +31,15 @@ def _require_browser() -> None:
         pytest.skip(f"{CHROMIUM} or playwright is not installed")
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 @pytest.fixture(scope="module")
 def server():
     _require_browser()
-    port = _free_port()
-    proc = subprocess.Popen([sys.executable, "-m", "streamlit", "run", str(ROOT / "app.py"),
-                             "--server.headless", "true", "--server.port", str(port),
-                             "--server.fileWatcherType", "none", "--browser.gatherUsageStats", "false"],
-                            cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
-    url = f"http://localhost:{port}"
-    deadline = time.time() + 60
-    while time.time() < deadline:
-        with socket.socket() as s:
-            if s.connect_ex(("127.0.0.1", port)) == 0:
-                break
-        if proc.poll() is not None:
-            pytest.fail(f"streamlit exited early:\n{proc.stdout.read()}")
-        time.sleep(0.2)
-    yield url
+    port = free_port()
+    try:
+        proc = start_server(port)
+    except RuntimeError as e:
+        pytest.fail(str(e))
+    yield f"http://localhost:{port}"
     proc.terminate()
     try:
         proc.wait(timeout=10)

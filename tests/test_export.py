@@ -18,10 +18,8 @@ from plotly.offline import get_plotlyjs
 import cellviz
 from cellviz import zoo
 from cellviz.export import export_html, main, trace_to_html
+from cellviz.hosted_bench import ARGS as CHROMIUM_ARGS, CHROMIUM
 
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                 "--disable-component-update", "--disable-sync", "--no-first-run"]
 PANELS = ("cell", "tokens", "time", "grad")
 
 
@@ -175,7 +173,7 @@ def test_page_steps_in_chromium_offline(lag_page, tmp_path):
         from playwright.sync_api import sync_playwright
     except ImportError:
         sync_playwright = None
-    if sync_playwright is None or not CHROMIUM.exists():
+    if sync_playwright is None or not Path(CHROMIUM).exists():
         reason = "Python playwright is missing" if sync_playwright is None else f"{CHROMIUM} is not installed"
         if os.environ.get("CI") == "true":
             pytest.fail(f"the browser test must run in CI: {reason}")
@@ -189,7 +187,7 @@ def test_page_steps_in_chromium_offline(lag_page, tmp_path):
         title: document.getElementById('cell').layout.title.text,
         strips: JSON.stringify(document.getElementById('cell').data.map(d => d.z))})"""
     with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         try:
             context = browser.new_context(viewport={"width": 1280, "height": 900})
             context.set_offline(True)
