@@ -6,7 +6,7 @@ The page inlines plotly.js once and holds the cell diagram, the input strip, the
 the gradient norms, each with one animation frame per step. A global control (slider, buttons, keyboard:
 arrows / PageUp / PageDown for presentation clickers, Space to play) calls `Plotly.animate` on every figure.
 Frames carry only what changes: the diagram's colour strips and title, and elsewhere the cursor shapes.
-Figures come from `cellviz.plots`; every text from the catalogues (`cellviz.ui.i18n`, keys `export.*` for the
+Figures come from `cellviz.plots`; every text from the catalogues (`cellviz.i18n`, keys `export.*` for the
 export's own), in any language they hold (`--lang en` / `--lang zh`).
 """
 from __future__ import annotations
@@ -31,8 +31,8 @@ from plotly.offline import get_plotlyjs
 
 from . import plots, summaries
 from .trace import Trace
-from .ui.i18n import CATALOGUES, label, language, set_language, t
-from .ui.i18n import prediction as worded_prediction
+from .i18n import CATALOGUES, label, language, set_language, t
+from .i18n import prediction as worded_prediction
 
 MAX_STEPS = 300
 PLAY_MS = 700                 # one step per PLAY_MS while playing

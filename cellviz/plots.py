@@ -3,7 +3,7 @@
 Usable from a notebook (`fig.show()`, `fig.write_html`). Colour conventions are defined once here:
 sigmoid gates on a sequential 0..1 scale, tanh quantities (g, n, c clipped, h) on a diverging -1..1
 scale centred at 0, gradients on a log scale. Figures send float32 arrays; heatmaps with more cells
-than pixels are block-averaged (`summaries.downsample`). Texts come from `cellviz.ui.i18n.t`.
+than pixels are block-averaged (`summaries.downsample`). Texts come from `cellviz.i18n.t`.
 """
 from __future__ import annotations
 
@@ -14,7 +14,7 @@ import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
 from .summaries import SIGMOID_GATES, downsample, grad_norms
-from .ui.i18n import t
+from .i18n import t
 
 # --- colour conventions --------------------------------------------------------------------------------
 GATE_SCALE = "Viridis"            # sigmoid gates, 0..1

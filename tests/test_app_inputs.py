@@ -9,7 +9,7 @@ from safetensors.torch import save
 
 import cellviz.zoo
 from app_driver import assert_clean, charts, open_page
-from cellviz.ui.i18n import t
+from cellviz.i18n import t
 
 UPLOAD = "__upload__"
 

@@ -4,7 +4,7 @@ from streamlit.testing.v1 import AppTest
 from app_driver import APP, assert_clean, charts
 from cellviz import export
 from cellviz.ui import data, downloads
-from cellviz.ui.i18n import t
+from cellviz.i18n import t
 
 
 def _open(**params) -> AppTest:

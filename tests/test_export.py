@@ -139,7 +139,7 @@ def test_cli_option_and_unknown_model(tmp_path, capsys):
 
 def test_cli_in_chinese(tmp_path):
     """--lang zh: every text of the page from the Chinese catalogue, and the caller's language left alone."""
-    from cellviz.ui.i18n import CATALOGUES, language
+    from cellviz.i18n import CATALOGUES, language
     zh, en = CATALOGUES["zh"], CATALOGUES["en"]
     out = tmp_path / "zh.html"
     assert main(["--model", "lag-lstm", "--sample", "1", "--lang", "zh", "-o", str(out)]) == 0

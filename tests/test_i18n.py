@@ -12,8 +12,8 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from cellviz.ui import i18n
-from cellviz.ui.i18n import CATALOGUES, EN, t
+from cellviz import i18n
+from cellviz.i18n import CATALOGUES, EN, t
 
 ROOT = Path(__file__).resolve().parents[1]
 ZH = CATALOGUES["zh"]
@@ -42,8 +42,8 @@ def _fields(text: str) -> list[tuple[str, str, str]]:
 # --- the catalogues --------------------------------------------------------------------------------------
 def test_every_key_is_in_both_catalogues():
     missing_zh, missing_en = sorted(set(EN) - set(ZH)), sorted(set(ZH) - set(EN))
-    assert not missing_zh, f"{len(missing_zh)} key(s) missing from cellviz/ui/locales/zh.py: {missing_zh}"
-    assert not missing_en, f"{len(missing_en)} key(s) in zh.py but not in cellviz/ui/locales/en.py: {missing_en}"
+    assert not missing_zh, f"{len(missing_zh)} key(s) missing from cellviz/i18n/locales/zh.py: {missing_zh}"
+    assert not missing_en, f"{len(missing_en)} key(s) in zh.py but not in cellviz/i18n/locales/en.py: {missing_en}"
 
 
 def test_placeholders_agree():
@@ -73,8 +73,8 @@ def test_no_chinese_text_is_stale():
     """Every Chinese text was checked against the English it now stands for (zh_sources.json, see i18n.py)."""
     stale = i18n.stale_zh()
     assert not stale, (f"{len(stale)} key(s) whose English text changed (or is new) since its Chinese translation "
-                       f"was recorded: {stale}. Re-check (or write) the Chinese in cellviz/ui/locales/zh.py, then "
-                       "run `python -m cellviz.ui.i18n --refresh-zh-sources` to record it.")
+                       f"was recorded: {stale}. Re-check (or write) the Chinese in cellviz/i18n/locales/zh.py, then "
+                       "run `python -m cellviz.i18n --refresh-zh-sources` to record it.")
 
 
 def test_the_stale_check_notices_a_changed_english_text(monkeypatch):
@@ -266,7 +266,7 @@ ALLOWED: set[tuple[str, str]] = set()
 
 def _ui_files() -> list[Path]:
     files = [ROOT / "app.py", *sorted((ROOT / "cellviz" / "ui").rglob("*.py"))]
-    return [f for f in files if f.name != "i18n.py" and "locales" not in f.parts]
+    return [f for f in files if "locales" not in f.parts]
 
 
 def _literal_texts(node: ast.AST) -> list[str]:
@@ -315,7 +315,7 @@ def test_the_scan_finds_hard_coded_texts(tmp_path):
 
 def test_no_view_hard_codes_a_user_facing_text():
     found = [f for path in _ui_files() for f in _hard_coded(path)]
-    assert not found, "user-facing literals in the UI (put them in cellviz/ui/locales/en.py and zh.py):\n" + \
+    assert not found, "user-facing literals in the UI (put them in cellviz/i18n/locales/en.py and zh.py):\n" + \
         "\n".join(found)
 
 

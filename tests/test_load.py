@@ -22,7 +22,7 @@ import pytest
 import cellviz.zoo
 from cellviz.hosted_bench import ARGS, CHROMIUM, IDLE, free_port, memory_mb, start_server
 from cellviz.ui import data
-from cellviz.ui.i18n import CATALOGUES
+from cellviz.i18n import CATALOGUES
 
 from test_browser import _require_browser
 

@@ -10,7 +10,7 @@ import torch
 
 import cellviz
 from cellviz import plots, summaries
-from cellviz.ui.i18n import t
+from cellviz.i18n import t
 
 
 @pytest.fixture(scope="module", params=["rnn", "lstm", "gru"])
@@ -132,7 +132,7 @@ def test_every_catalogue_key_used_exists():
     import re
     from pathlib import Path
 
-    from cellviz.ui.i18n import EN
+    from cellviz.i18n import EN
     root = Path(plots.__file__).parent
     used = set()
     for path in [root / "plots.py", *(p for p in root.joinpath("ui").rglob("*.py") if p.name != "i18n.py")]:

@@ -18,7 +18,7 @@ from threadpoolctl import threadpool_limits
 import cellviz
 from cellviz import zoo
 
-from . import i18n
+from .. import i18n
 
 # Every session traces on its own thread. With torch's and OpenBLAS's pools at 2 threads, a trace next to any
 # other busy thread spin-waits: an H=256, T=1000 LSTM at_step trace took a median 294 ms (max 3.3 s) on 2
@@ -134,7 +134,7 @@ def upload_module(key: str, _data: bytes, prefix: str, nonlinearity: str) -> tor
 
 def upload_input(width: int, source: str, length: int, seed: int, numbers: str) -> np.ndarray:
     """(T, width) float32 input for a bare module: random numbers, random one-hot, or typed numbers."""
-    from .i18n import t
+    from ..i18n import t
     if source == "typed":
         return parse_numbers(numbers, width)
     if not 1 <= length <= MAX_UPLOAD_STEPS:
@@ -147,7 +147,7 @@ def upload_input(width: int, source: str, length: int, seed: int, numbers: str) 
 
 def parse_numbers(text: str, width: int) -> np.ndarray:
     """Typed numbers: one step per line with `width` numbers; with width 1, one comma-separated line also works."""
-    from .i18n import t
+    from ..i18n import t
     lines = [ln for ln in text.replace(";", "\n").splitlines() if ln.strip()]
     if width == 1 and len(lines) == 1:
         lines = [p for p in lines[0].replace(",", " ").split()]

@@ -12,7 +12,7 @@ import streamlit as st
 from .. import export, summaries
 from . import state
 from .data import Subject
-from .i18n import language, t
+from ..i18n import language, t
 
 
 def trace_arrays(subject: Subject) -> dict[str, np.ndarray]:

@@ -7,7 +7,7 @@ import streamlit as st
 
 from . import data, links, sidebar, state, stepper
 from .downloads import figure_button
-from .i18n import CATALOGUES, set_language, t
+from ..i18n import CATALOGUES, set_language, t
 from .safety import guarded
 
 # view module name -> (title key, icon); the order of the navigation

@@ -8,7 +8,7 @@ from typing import TypeVar
 
 import streamlit as st
 
-from .i18n import t
+from ..i18n import t
 
 log = logging.getLogger("cellviz.ui")
 R = TypeVar("R")

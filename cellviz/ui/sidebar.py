@@ -9,7 +9,7 @@ import streamlit as st
 import cellviz
 
 from . import data, downloads, state
-from .i18n import CATALOGUES, card_metrics, has, label, t
+from ..i18n import CATALOGUES, card_metrics, has, label, t
 
 log = logging.getLogger(__name__)
 UPLOAD_TYPES = (".pt", ".pth", ".safetensors")

@@ -10,7 +10,7 @@ from typing import Any
 import streamlit as st
 
 from . import links
-from .i18n import set_language
+from ..i18n import set_language
 
 UPLOAD = "__upload__"        # the model picker's value for "upload your own"
 FINAL = "final"              # the snapshot picker's value for the final weights (a selectbox shows None as empty)

@@ -13,7 +13,7 @@ import streamlit as st
 from . import links, state
 from .data import Subject
 from .downloads import figure_button
-from .i18n import t
+from ..i18n import t
 from .safety import guarded
 
 PLAY_SECONDS = 0.7

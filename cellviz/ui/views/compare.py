@@ -8,7 +8,7 @@ import streamlit as st
 from ... import plots, zoo
 from .. import data
 from ..data import Subject
-from ..i18n import card_metrics, label, t
+from ...i18n import card_metrics, label, t
 
 USES_STEP = False
 CLAIMS_COMMAND = "python -m cellviz.zoo.claims"

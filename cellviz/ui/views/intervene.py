@@ -13,7 +13,7 @@ import cellviz
 from ... import intervene, plots, summaries
 from .. import data, state
 from ..data import Subject
-from ..i18n import t
+from ...i18n import t
 
 USES_STEP = True
 MAX_INTERVENED = 16          # intervened traces kept in memory

@@ -16,7 +16,7 @@ from ... import plots, summaries
 from ...live import LIMITS, LIVE_TASKS, LiveConfig, train_live
 from ...zoo.tasks import make_task
 from ..data import Subject
-from ..i18n import t
+from ...i18n import t
 
 USES_STEP = False
 NEEDS_SUBJECT = False

@@ -10,7 +10,7 @@ import streamlit as st
 from ... import plots, summaries
 from .. import state
 from ..data import Subject
-from ..i18n import t
+from ...i18n import t
 
 USES_STEP = True
 CHART_KEY = "time_heatmap"

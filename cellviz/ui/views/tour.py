@@ -11,7 +11,7 @@ import streamlit as st
 
 from ... import plots, summaries, zoo
 from .. import data, links, sidebar, state
-from ..i18n import t
+from ...i18n import t
 from ..safety import guarded
 
 SLIDES = ("rnn", "grad", "lstm", "gru", "bi", "claims")

@@ -8,7 +8,7 @@ import streamlit as st
 from ... import plots, summaries
 from .. import data, state
 from ..data import Subject
-from ..i18n import t
+from ...i18n import t
 
 USES_STEP = False
 KEY = "train_snapshot"

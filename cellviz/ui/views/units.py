@@ -8,7 +8,7 @@ import streamlit as st
 from ... import plots, summaries
 from .. import state
 from ..data import Subject
-from ..i18n import label, t
+from ...i18n import label, t
 
 USES_STEP = True
 EPS = 0.05

@@ -1,6 +1,6 @@
 """User-facing strings: `t("key", **fmt)` looks a key up in the active language's catalogue.
 
-One catalogue per language under `cellviz/ui/locales/`: `en.py` (EN, the reference) and `zh.py` (ZH,
+One catalogue per language under `cellviz/i18n/locales/`: `en.py` (EN, the reference) and `zh.py` (ZH,
 简体中文), with the same keys and placeholders (tests/test_i18n.py fails otherwise). `set_language` picks
 the language for the current thread (a ContextVar). Figure builders in `cellviz.plots` use the same
 catalogue (this module imports nothing from Streamlit). A Streamlit thread that never called `set_language`
@@ -16,7 +16,7 @@ parts)` words a zoo prediction, the (kind, values) of `Task.prediction`, with th
 
 Stale translations: `locales/zh_sources.json` holds, per key, a short hash of the English text its Chinese was
 translated from. When an English text changes (or a key is added), tests/test_i18n.py lists the key: re-check
-(or write) its Chinese in zh.py, then record it with `python -m cellviz.ui.i18n --refresh-zh-sources`.
+(or write) its Chinese in zh.py, then record it with `python -m cellviz.i18n --refresh-zh-sources`.
 """
 from __future__ import annotations
 
@@ -26,8 +26,8 @@ import sys
 from contextvars import ContextVar
 from pathlib import Path
 
-# The English texts now live in cellviz/ui/locales/en.py (EN) and the Chinese ones in
-# cellviz/ui/locales/zh.py (ZH): add new keys to BOTH files, not here.
+# The English texts now live in cellviz/i18n/locales/en.py (EN) and the Chinese ones in
+# cellviz/i18n/locales/zh.py (ZH): add new keys to BOTH files, not here.
 from .locales.en import EN
 from .locales.zh import ZH
 
@@ -130,7 +130,7 @@ def refresh_zh_sources() -> list[str]:
 
 def main(argv: list[str] | None = None) -> int:
     import argparse
-    parser = argparse.ArgumentParser(prog="python -m cellviz.ui.i18n", description=__doc__.split("\n")[0])
+    parser = argparse.ArgumentParser(prog="python -m cellviz.i18n", description=__doc__.split("\n")[0])
     parser.add_argument("--refresh-zh-sources", action="store_true",
                         help="after re-checking the Chinese of the stale keys, record their English as checked")
     args = parser.parse_args(argv)
@@ -146,6 +146,3 @@ def main(argv: list[str] | None = None) -> int:
     print("\n".join(stale) if stale else "every Chinese text is recorded as up to date")
     return 1 if stale else 0
 
-
-if __name__ == "__main__":
-    sys.exit(main())

@@ -1,4 +1,4 @@
-"""English catalogue: every user-facing text of cellviz, by key (`cellviz.ui.i18n.t`).
+"""English catalogue: every user-facing text of cellviz, by key (`cellviz.i18n.t`).
 
 The reference language: every key here must exist in each other catalogue (zh.py), with the same
 `{placeholders}` (tests/test_i18n.py). Add new keys here and their translation in zh.py.
