@@ -66,7 +66,7 @@ def _cursor_shapes(fig: go.Figure) -> list[int]:
     found = [i for i, s in enumerate(fig.layout.shapes)
              if s.type == "line" and s.x0 == s.x1 == 0 and str(s.yref).endswith("domain")]
     if not found:
-        raise RuntimeError("no step cursor found in the figure: did plots._cursor change?")
+        raise RuntimeError("no step cursor found in the figure: did plots.style.add_cursor change?")
     return found
 
 
