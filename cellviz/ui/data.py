@@ -201,6 +201,17 @@ def retrace(subject: Subject, at_step: int | None) -> Subject:
 
 
 # --- parameter counts ----------------------------------------------------------------------------------
+RECURRENT_KEYS = ("weight_ih_l", "weight_hh_l", "bias_ih_l", "bias_hh_l")
+
+
+@st.cache_resource(max_entries=64, ttl=TTL)
+def recurrent_params(name: str) -> int:
+    """Parameters of a zoo model's recurrent module(s) (encoder and decoder for N->M), counted from its shipped
+    weights: the card's "params" also holds the embedding and the head."""
+    weights = zoo.store.read_weights(zoo.store.weights_path(name))
+    return sum(v.numel() for k, v in weights.items() if any(part in k.rsplit(".", 1)[-1] for part in RECURRENT_KEYS))
+
+
 def parameter_counts(input_size: int, hidden_size: int) -> dict[str, int]:
     """Parameters of a one-layer nn.RNN, nn.LSTM and nn.GRU of these sizes, counted from real modules."""
     modules = {"rnn": torch.nn.RNN, "lstm": torch.nn.LSTM, "gru": torch.nn.GRU}

@@ -31,9 +31,10 @@ def render(subject: Subject, step: int, units: list[int]) -> go.Figure:
     layer, direction = int(state.get("layer")), int(state.get("direction"))
     rec = tr.layer(layer, direction)
     unit = units[0]
-    vectors = summaries.cell_vectors(rec, summaries.layer_input(tr, layer), step, direction)
+    x = summaries.layer_input(tr, layer)
+    vectors = summaries.cell_vectors(rec, x, step, direction)
     fig = plots.cell_diagram(tr.kind, vectors, unit=unit, step=step, token=subject.tokens[step],
-                             nonlinearity=tr.nonlinearity)
+                             nonlinearity=tr.nonlinearity, ranges=summaries.sequence_values(rec, x))
     st.plotly_chart(fig, key="cell_diagram", config={"displayModeBar": False})
     st.caption(t("cell.legend", unit=unit))
     if direction == 1:

@@ -154,9 +154,11 @@ def _gated(slide: str, beside: tuple[str, ...]) -> None:
     subject = _lag_subject(name, LAG)
     step = _step_control(subject.steps)
     rec = subject.trace.layer(0)
-    vectors = summaries.cell_vectors(rec, summaries.layer_input(subject.trace, 0), step, 0)
+    x = summaries.layer_input(subject.trace, 0)
+    vectors = summaries.cell_vectors(rec, x, step, 0)
     left, right = st.columns([3, 2])
-    left.plotly_chart(plots.cell_diagram(subject.kind, vectors, unit=0, step=step, token=subject.tokens[step]),
+    left.plotly_chart(plots.cell_diagram(subject.kind, vectors, unit=0, step=step, token=subject.tokens[step],
+                                         ranges=summaries.sequence_values(rec, x)),
                       key=f"tour_{slide}_cell", config={"displayModeBar": False})
     series = summaries.quantities(rec)
     right.plotly_chart(plots.heatmaps_over_time({q: series[q] for q in beside}, step, (), subject.tokens,
