@@ -84,7 +84,8 @@ def _cell_figure(tr: Trace, layer: int, tokens: Sequence[str], direction: int, u
     """The cell diagram at step 0, and per step a frame with every strip's vector and the title."""
     rec, x = tr.layer(layer, direction), summaries.layer_input(tr, layer)
     vecs = [summaries.cell_vectors(rec, x, k, direction, batch) for k in range(tr.seq_len)]
-    fig = plots.cell_diagram(tr.kind, vecs[0], unit=unit, step=0, token=tokens[0], nonlinearity=tr.nonlinearity)
+    fig = plots.cell_diagram(tr.kind, vecs[0], unit=unit, step=0, token=tokens[0], nonlinearity=tr.nonlinearity,
+                             ranges=summaries.sequence_values(rec, x, batch))
     strip = {d.name: i for i, d in enumerate(fig.data) if d.type == "heatmap"}
     names = [n for n in vecs[0] if plots.qname(n) in strip]
     frames = [{"name": str(k), "traces": [strip[plots.qname(n)] for n in names],

@@ -41,6 +41,18 @@ def cell_vectors(rec, x: np.ndarray, t: int, direction: int, batch: int = 0) -> 
     return v
 
 
+def sequence_values(rec, x: np.ndarray, batch: int = 0) -> dict[str, np.ndarray]:
+    """Every value the unbounded quantities of `cell_vectors` take over the whole sequence (x, c_prev, c, a),
+    so that a figure of one step can keep their ±max|value| colour scale fixed while the step moves."""
+    v = {"x": x[:, batch]}
+    if rec.c is not None:
+        v["c"] = rec.c[:, batch]
+        v["c_prev"] = np.concatenate([rec.c0[batch][None], rec.c[:, batch]])
+    if not rec.gates:
+        v["a"] = rec.preacts["h"][:, batch]
+    return v
+
+
 @dataclass
 class Blocks:
     """A (T, H) array averaged over blocks of `bt` steps x `bu` units; `steps`/`units` are block starts."""

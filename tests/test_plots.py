@@ -63,9 +63,13 @@ def test_one_colour_convention(record):
     fig = plots.heatmaps_over_time(series, step=3, units=[1])
     heatmaps = [d for d in fig.data if d.type == "heatmap"]
     for name, h in zip(series, heatmaps):
-        assert h.coloraxis == ("coloraxis" if name in "ifozr" else "coloraxis2")
-    assert fig.layout.coloraxis.cmin == 0 and fig.layout.coloraxis.cmax == 1
+        assert h.coloraxis == ("coloraxis" if name in "ifozr" else "coloraxis3" if name == "c" else "coloraxis2")
+    if tr.layer(0).gates:
+        assert fig.layout.coloraxis.cmin == 0 and fig.layout.coloraxis.cmax == 1
     assert fig.layout.coloraxis2.cmin == -1 and fig.layout.coloraxis2.cmax == 1 and fig.layout.coloraxis2.cmid == 0
+    if "c" in series:                       # the cell state is unbounded: its own ±max|c| scale
+        m = float(np.abs(series["c"]).max())
+        assert (fig.layout.coloraxis3.cmin, fig.layout.coloraxis3.cmax) == (pytest.approx(-m), pytest.approx(m))
 
 
 def test_heatmaps_are_clickable_and_downsampled():

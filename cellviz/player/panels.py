@@ -25,7 +25,9 @@ def cell_diagram(tr, layer: int, direction: int, tokens: Sequence[str], unit: in
                  caption: str = "") -> dict:
     """The cell diagram: drawn once, its colour strips recoloured per step, its title per step."""
     vecs = cell_vectors_over_time(tr, layer, direction, batch)
-    fig = plots.cell_diagram(tr.kind, vecs[0], unit=None, step=0, token=tokens[0], nonlinearity=tr.nonlinearity)
+    ranges = {n: np.stack([v[n] for v in vecs]) for n in vecs[0]}     # colour scales fixed over the sequence
+    fig = plots.cell_diagram(tr.kind, vecs[0], unit=None, step=0, token=tokens[0], nonlinearity=tr.nonlinearity,
+                             ranges=ranges)
     strips = []
     for i, d in enumerate(fig.data):
         if d.type != "heatmap":

@@ -7,7 +7,7 @@ import numpy as np
 import plotly.graph_objects as go
 
 from ..i18n import t
-from .style import base_layout, coloraxis, display_token, f32, is_gate, qname
+from .style import axis_name, base_layout, coloraxes, display_token, f32, qname
 
 # Each node: (x, y, "vector" | op symbol[, label side]). Vectors are drawn as a colour strip of H cells.
 _LSTM = {
@@ -101,10 +101,13 @@ def _label_position(side: str, x: float, y: float) -> dict:
 
 
 def cell_diagram(kind: str, vectors: Mapping[str, np.ndarray], unit: int | None = None, step: int = 0,
-                 token: str = "", nonlinearity: str = "tanh") -> go.Figure:
+                 token: str = "", nonlinearity: str = "tanh", ranges: Mapping[str, np.ndarray] | None = None
+                 ) -> go.Figure:
     """A textbook drawing of an RNN / LSTM / GRU cell with the actual vectors at step t as colour strips.
 
     `vectors` comes from `summaries.cell_vectors` (names: x, h_prev, c_prev, gates, tanh_c, c, h, a).
+    `ranges`: name -> every value the quantity takes over the sequence, so that an unbounded quantity's
+    ±max|value| scale stays the same from step to step (default: the vectors at this step).
     Shapes and annotations are collected first and set once (adding them one by one is quadratic in plotly).
     """
     spec = DIAGRAMS[kind]
@@ -133,7 +136,7 @@ def cell_diagram(kind: str, vectors: Mapping[str, np.ndarray], unit: int | None 
             ops.append((x, y, nonlinearity if name == "act" else what, t(f"op.{kind}.{name}")))
         elif name in vectors:
             heat, outline = _strip(name, vectors[name], (x, y), None if name == "x" else unit,
-                                   "coloraxis" if is_gate(name) else "coloraxis2")
+                                   axis_name(name))
             traces.append(heat)
             shapes += outline
             notes.append(dict(**_label_position(rest[0] if rest else "above", x, y), showarrow=False,
@@ -144,8 +147,7 @@ def cell_diagram(kind: str, vectors: Mapping[str, np.ndarray], unit: int | None 
                                  marker=dict(size=[44 if len(s) > 2 else 30 for s in symbol], color="white",
                                              line=LINE), textfont=dict(size=15), showlegend=False))
     fig = go.Figure(data=traces, layout=dict(shapes=shapes, annotations=notes))
-    fig.update_layout(coloraxis=coloraxis("f"), coloraxis2=coloraxis("h"))
-    fig.update_layout(coloraxis_colorbar=dict(x=1.0, y=0.75), coloraxis2_colorbar=dict(x=1.0, y=0.22))
+    fig.update_layout(**coloraxes({n: (ranges or {}).get(n, v) for n, v in vectors.items()}))
     fig.update_xaxes(visible=False, range=[-0.2, 11.0], fixedrange=True)
     fig.update_yaxes(visible=False, range=[-0.75, 5.8], fixedrange=True)
     title = t("plot.cell.title", kind=kind.upper(), t=step, token=display_token(token))

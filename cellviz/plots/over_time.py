@@ -16,7 +16,8 @@ from .style import (
     MAX_HEAT_UNITS,
     add_cursor,
     base_layout,
-    coloraxis,
+    axis_name,
+    coloraxes,
     f32,
     is_gate,
     qname,
@@ -46,8 +47,8 @@ def heatmaps_over_time(series: Mapping[str, np.ndarray], step: int | None = None
                  f"<br>%{{z:.3f}}")
         if (blocks.bt, blocks.bu) != (1, 1):
             hover += f"<br>{t('plot.block_mean', bt=blocks.bt, bu=blocks.bu)}"
-        fig.add_trace(go.Heatmap(z=z.T, x=f32(xs), y=f32(ys), coloraxis="coloraxis" if is_gate(name) else
-                                 "coloraxis2", name=qname(name), hovertemplate=hover + "<extra></extra>"),
+        fig.add_trace(go.Heatmap(z=z.T, x=f32(xs), y=f32(ys), coloraxis=axis_name(name), name=qname(name),
+                                 hovertemplate=hover + "<extra></extra>"),
                       row=row, col=1)
         if clickable:
             fig.add_trace(_click_layer(name, xs, ys, blocks), row=row, col=1)
@@ -56,9 +57,7 @@ def heatmaps_over_time(series: Mapping[str, np.ndarray], step: int | None = None
     fig.update_yaxes(title_text=t("plot.unit"))
     fig.update_xaxes(range=[-0.5, T - 0.5])
     fig.update_xaxes(title_text=t("plot.step"), row=len(names), col=1, **token_ticks(tokens))
-    fig.update_layout(coloraxis=coloraxis("f"), coloraxis2=coloraxis("h"),
-                      coloraxis_colorbar=dict(y=0.78), coloraxis2_colorbar=dict(y=0.25),
-                      showlegend=False, clickmode="event+select", dragmode=False)
+    fig.update_layout(**coloraxes(series), showlegend=False, clickmode="event+select", dragmode=False)
     return base_layout(fig, title or t("plot.time.title"), 150 + 170 * len(names))
 
 

@@ -1,10 +1,11 @@
 """Colour conventions, fonts and the small helpers every figure shares (one place for each convention).
 
 Sigmoid gates on a sequential 0..1 scale, tanh quantities on a diverging -1..1 scale centred at 0,
-gradients on a log scale. Texts come from `cellviz.i18n.t`."""
+unbounded quantities (the LSTM cell state c, the input x, pre-activations) on their own symmetric
+±max|value| scale labelled as unbounded, gradients on a log scale. Texts come from `cellviz.i18n.t`."""
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 
 import numpy as np
 import plotly.graph_objects as go
@@ -14,6 +15,7 @@ from ..summaries import SIGMOID_GATES
 
 GATE_SCALE = "Viridis"            # sigmoid gates, 0..1
 TANH_SCALE = "RdBu_r"             # tanh quantities, -1..1, white at 0
+UNBOUNDED_SCALE = "PuOr_r"        # unbounded quantities, -m..m with m = max|value|, white at 0
 # gradient norms, log10: Inferno without its near-black first stop, which Streamlit's chart theme repaints pink
 GRAD_SCALE = ("#1b0c41", "#4a0c6b", "#781c6d", "#a52c60", "#cf4446", "#ed6925", "#fb9b06", "#f7d13d", "#fcffa4")
 LINE_COLORS = ("#1f77b4", "#d62728", "#2ca02c", "#9467bd", "#ff7f0e", "#8c564b", "#e377c2", "#17becf")
@@ -26,12 +28,49 @@ def qname(name: str) -> str:
     return t(f"q.{name}") if name in QUANTITIES else name
 def is_gate(name: str) -> bool:
     return name in SIGMOID_GATES
-def coloraxis(name: str) -> dict:
-    """The shared colour axis for a quantity: sequential 0..1 for gates, diverging -1..1 otherwise."""
+# quantities with no activation bounding them: the cell state, the input, pre-activations
+UNBOUNDED = frozenset({"c", "c_prev", "x", "a"})
+def is_unbounded(name: str) -> bool:
+    return name in UNBOUNDED or name.startswith("pre_")
+def symmetric_limit(values) -> float:
+    """max |value| over finite entries (1.0 when there are none or all are 0): the unbounded scale's half-range."""
+    v = np.abs(np.asarray(values, dtype=np.float64)).ravel() if values is not None else np.zeros(0)
+    v = v[np.isfinite(v)]
+    m = float(v.max()) if v.size else 0.0
+    return m if m > 0 else 1.0
+def coloraxis(name: str, values=None) -> dict:
+    """The shared colour axis for a quantity: sequential 0..1 for gates, diverging -1..1 for tanh quantities,
+    diverging ±max|values| for unbounded ones (c, x, pre-activations; `values` = every value it must cover)."""
     if is_gate(name):
         return dict(colorscale=GATE_SCALE, cmin=0.0, cmax=1.0, colorbar=dict(title=t("plot.scale.gate"), len=0.45))
+    if is_unbounded(name):
+        m = symmetric_limit(values)
+        return dict(colorscale=UNBOUNDED_SCALE, cmin=-m, cmax=m, cmid=0.0,
+                    colorbar=dict(title=t("plot.scale.unbounded", max=f"{m:.3g}"), len=0.45))
     return dict(colorscale=TANH_SCALE, cmin=-1.0, cmax=1.0, cmid=0.0,
                 colorbar=dict(title=t("plot.scale.tanh"), len=0.45))
+def axis_name(name: str) -> str:
+    """Which of a figure's colour axes a quantity is drawn on: gates, tanh quantities, the cell state, inputs."""
+    if is_gate(name):
+        return "coloraxis"
+    if not is_unbounded(name):
+        return "coloraxis2"
+    return "coloraxis3" if name in ("c", "c_prev") else "coloraxis4"
+def coloraxes(series: Mapping[str, object]) -> dict:
+    """Layout settings for the colour axes the quantities in `series` (name -> values) use, each unbounded axis
+    spanning ±max|value| of everything drawn on it; colour bars stacked down the right edge."""
+    groups: dict[str, list] = {}
+    for name, values in series.items():
+        groups.setdefault(axis_name(name), []).append(np.asarray(values, dtype=np.float64).ravel())
+    out = {}
+    order = [a for a in ("coloraxis", "coloraxis2", "coloraxis3", "coloraxis4") if a in groups]
+    for k, axis in enumerate(order):
+        rep = {"coloraxis": "f", "coloraxis2": "h", "coloraxis3": "c", "coloraxis4": "x"}[axis]
+        spec = coloraxis(rep, np.concatenate(groups[axis]))
+        n = len(order)
+        spec["colorbar"].update(len=min(0.45, 0.9 / n), y=1 - (k + 0.5) / n, yanchor="middle")
+        out[axis] = spec
+    return out
 def display_token(token: str) -> str:
     """A token as a hover / label can show it (spaces and newlines made visible)."""
     return {" ": "␣", "\n": "↵", "\t": "⇥"}.get(token, token)

@@ -26,7 +26,8 @@ def token_strip(tokens: Sequence[str], values: np.ndarray, quantity: str, title:
                 per_row: int = 40, log: bool = False, step: int | None = None) -> go.Figure:
     """The input text, one cell per token, coloured by `values` on the quantity's scale (log for gradients).
 
-    `quantity`: a gate name, a tanh quantity, "grad" (log scale) or "feature" (own min..max range).
+    `quantity`: a gate name, a tanh quantity, an unbounded one (c: ±max|value|), "grad" (log scale) or
+    "feature" (own min..max range).
     """
     T = len(tokens)
     rows = -(-T // per_row)
@@ -42,7 +43,7 @@ def token_strip(tokens: Sequence[str], values: np.ndarray, quantity: str, title:
     elif quantity == "feature":
         color = dict(colorscale="Cividis", colorbar=dict(title=t("plot.value")))
     else:
-        ca = coloraxis(quantity)
+        ca = coloraxis(quantity, v)
         color = dict(colorscale=ca["colorscale"], zmin=ca["cmin"], zmax=ca["cmax"],
                      colorbar=dict(title=ca["colorbar"]["title"]))
         if not is_gate(quantity):

@@ -122,7 +122,8 @@ _LOCK = threading.Lock()
 
 def subject_key(subject: Subject) -> tuple:
     """What identifies a subject's trace (zoo name, snapshot, input, part; or an upload's hash and input)."""
-    return (subject.key, subject.steps, subject.trace.hidden_size)
+    source = subject.source if subject.source is not None else ("trace", id(subject.trace))
+    return (source, subject.steps, subject.trace.hidden_size)
 
 
 # --- the side channel ----------------------------------------------------------------------------------

@@ -99,7 +99,8 @@ EN: dict[str, str] = {
     "cell.quantity": "quantity",
     "cell.value": "value",
     "cell.legend": "Each strip is a vector, one cell per hidden unit (left = unit 0); the outlined cell is "
-                   "unit {unit}. Gates use the 0…1 scale, tanh quantities the −1…1 scale.",
+                   "unit {unit}. Gates use the 0…1 scale, tanh quantities the −1…1 scale; the cell state c, the input x and "
+                   "the pre-activation are unbounded, so each has its own ±max|value| scale (over the whole sequence).",
     # view 2: over time
     "time.quantities": "Quantities",
     "time.selected": "Selected unit {unit} at step {t} from the heatmap.",
@@ -132,12 +133,31 @@ EN: dict[str, str] = {
     # view 5: compare cells
     "compare.params.header": "Parameters, counted from the real modules",
     "compare.params.note": "Input size {inputs}, hidden size {hidden}, one layer, one direction: an LSTM "
-                           "stacks 4 weight blocks, a GRU 3, a vanilla RNN 1.",
+                           "concatenates 4 gate blocks in its weight matrices, a GRU 3, a vanilla RNN 1.",
     "compare.zoo.header": "Zoo models",
     "compare.col.name": "model", "compare.col.cell": "cell", "compare.col.io": "I/O", "compare.col.task": "task",
     "compare.col.layers": "layers", "compare.col.hidden": "hidden", "compare.col.bidirectional": "bidirectional",
-    "compare.col.params": "parameters",
+    "compare.col.params": "total parameters",
+    "compare.col.recurrent_params": "recurrent parameters",
+    "compare.zoo.params_note": "“Recurrent parameters” are the RNN / LSTM / GRU weights alone (encoder and decoder "
+                               "for a translation model), counted from the shipped weights; “total parameters” also "
+                               "count the embedding and the output head, which differ from task to task.",
     "compare.col.metrics": "held-out metrics (trivial baseline)",
+    # explanations (cellviz/ui/views/explain.py)
+    "explain.params.formula": "**Where the numbers come from.** Every gate block (the vanilla RNN's one, each of "
+                              "the LSTM's i, f, g, o and the GRU's r, z, n) has an input matrix W_ih (H × I), a "
+                              "recurrent matrix W_hh (H × H) and two bias vectors b_ih and b_hh (H each). With "
+                              "I = {I} and H = {H}, one block holds H(I+H) + 2H = **{block}** parameters.",
+    "explain.params.col.cell": "cell",
+    "explain.params.col.blocks": "gate blocks",
+    "explain.params.col.formula": "by the formula (PyTorch, two biases)",
+    "explain.params.col.counted": "counted from the nn module",
+    "explain.params.col.one_bias": "with one bias (as tutorials write it)",
+    "explain.params.bias": "Why two bias vectors: PyTorch computes W_ih x + b_ih + W_hh h + b_hh, the layout of "
+                           "NVIDIA's cuDNN kernels, which it keeps for compatibility. In the RNN and the LSTM the two "
+                           "biases are only ever added, so one of them is redundant: tutorials write one b per block, "
+                           "H(I+H) + H. In the GRU this holds for r and z, but b_hn sits inside r ⊙ (W_hn h + b_hn), "
+                           "so the candidate's two biases are not interchangeable.",
     "compare.claims.header": "Claims, measured: accuracy vs lag and gradient vs distance",
     "compare.claims.missing": "The claims experiment has not been run yet: `{command}` writes "
                               "assets/claims.json.",
@@ -164,6 +184,7 @@ EN: dict[str, str] = {
     # figure titles and labels (cellviz.plots)
     "plot.scale.gate": "gate (0…1)",
     "plot.scale.tanh": "tanh (−1…1)",
+    "plot.scale.unbounded": "unbounded (±{max})",
     "plot.scale.grad": "log₁₀ ‖grad‖",
     "plot.unit": "unit",
     "plot.step": "step t",

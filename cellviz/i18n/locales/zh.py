@@ -98,7 +98,8 @@ ZH: dict[str, str] = {
     "cell.quantity": "量",
     "cell.value": "数值",
     "cell.legend": "每一条色带是一个向量，每格对应一个隐藏神经元（最左边是神经元 0）；加框的格子是"
-                   "神经元 {unit}。门使用 0…1 色标，tanh 类的量使用 −1…1 色标。",
+                   "神经元 {unit}。门使用 0…1 色标，tanh 类的量使用 −1…1 色标；细胞状态 c、输入 x 和激活前的值没有上下界，"
+                   "各自使用按整个序列取 ±max|值| 的色标。",
     # view 2: over time
     "time.quantities": "显示的量",
     "time.selected": "已从热力图选中神经元 {unit}，时间步 {t}。",
@@ -126,12 +127,27 @@ ZH: dict[str, str] = {
     "units.saturation.threshold": "饱和指与极限值相差不超过 {eps}。",
     # view 5: compare cells
     "compare.params.header": "参数量（从真实模块中统计）",
-    "compare.params.note": "输入维度 {inputs}，隐藏维度 {hidden}，单层、单向：LSTM 堆叠 4 个权重块，"
+    "compare.params.note": "输入维度 {inputs}，隐藏维度 {hidden}，单层、单向：LSTM 的权重矩阵拼接了 4 个门块，"
                            "GRU 3 个，普通 RNN 1 个。",
     "compare.zoo.header": "模型库",
     "compare.col.name": "模型", "compare.col.cell": "单元", "compare.col.io": "输入/输出", "compare.col.task": "任务",
     "compare.col.layers": "层数", "compare.col.hidden": "隐藏维度", "compare.col.bidirectional": "双向",
-    "compare.col.params": "参数量",
+    "compare.col.params": "总参数量",
+    "compare.col.recurrent_params": "循环部分参数量",
+    "compare.zoo.params_note": "“循环部分参数量”只算 RNN / LSTM / GRU 本身的权重（翻译模型算编码器加解码器），"
+                               "从随附的权重文件数出；“总参数量”还包括嵌入层和输出层，它们随任务而不同。",
+    "explain.params.formula": "**这些数字从哪里来。** 每个门块（普通 RNN 的一个块，LSTM 的 i、f、g、o，GRU 的 r、z、n）"
+                              "都有一个输入矩阵 W_ih（H × I）、一个循环矩阵 W_hh（H × H）和两个偏置向量 b_ih、b_hh"
+                              "（各 H 个）。当 I = {I}、H = {H} 时，一个门块有 H(I+H) + 2H = **{block}** 个参数。",
+    "explain.params.col.cell": "循环单元",
+    "explain.params.col.blocks": "门块数",
+    "explain.params.col.formula": "按公式（PyTorch，两个偏置）",
+    "explain.params.col.counted": "从 nn 模块数出",
+    "explain.params.col.one_bias": "只用一个偏置（教程的写法）",
+    "explain.params.bias": "为什么有两个偏置向量：PyTorch 计算 W_ih x + b_ih + W_hh h + b_hh，这是 NVIDIA cuDNN "
+                           "内核的布局，PyTorch 为了兼容而保留。在 RNN 和 LSTM 里两个偏置总是直接相加，所以其中一个是"
+                           "多余的：教程每个门块只写一个 b，即 H(I+H) + H。GRU 的 r 和 z 也是如此，但 b_hn 位于 "
+                           "r ⊙ (W_hn h + b_hn) 之内，因此候选状态的两个偏置不能互换。",
     "compare.col.metrics": "测试集指标（朴素基线）",
     "compare.claims.header": "实测常见说法：准确率随间隔的变化，梯度随距离的变化",
     "compare.claims.missing": "尚未运行这项实验：`{command}` 会生成 assets/claims.json。",
@@ -157,6 +173,7 @@ ZH: dict[str, str] = {
     # figure titles and labels (cellviz.plots)
     "plot.scale.gate": "门（0…1）",
     "plot.scale.tanh": "tanh（−1…1）",
+    "plot.scale.unbounded": "无界（±{max}）",
     "plot.scale.grad": "log₁₀ ‖梯度‖",
     "plot.unit": "神经元",
     "plot.step": "时间步 t",

@@ -50,5 +50,6 @@ def render(subject: Subject, step: int, units: list[int]):
         rec = tr.layer(layer, direction)
         vectors = summaries.cell_vectors(rec, summaries.layer_input(tr, layer), step, direction)
         return plots.cell_diagram(tr.kind, vectors, unit=unit, step=step, token=subject.tokens[step],
-                                  nonlinearity=tr.nonlinearity)
+                                  nonlinearity=tr.nonlinearity,
+                                  ranges=summaries.sequence_values(rec, summaries.layer_input(tr, layer)))
     return figure

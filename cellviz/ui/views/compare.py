@@ -7,6 +7,7 @@ import streamlit as st
 
 from ... import plots, zoo
 from .. import data
+from . import explain
 from ..data import Subject
 from ...i18n import card_metrics, label, t
 
@@ -18,15 +19,20 @@ LEARNED = 0.9                 # the claims experiment's rule: a lag is learned a
 def render(subject: Subject, step: int | None, units: list[int]) -> go.Figure:
     tr = subject.trace
     st.markdown(f"#### {t('compare.params.header')}")
-    fig = plots.parameter_counts(data.parameter_counts(tr.input_size, tr.hidden_size))
+    counts = data.parameter_counts(tr.input_size, tr.hidden_size)
+    fig = plots.parameter_counts(counts)
     st.plotly_chart(fig, key="compare_params")
     st.caption(t("compare.params.note", inputs=tr.input_size, hidden=tr.hidden_size))
+    explain.parameters(tr.input_size, tr.hidden_size, counts)
     st.markdown(f"#### {t('compare.zoo.header')}")
+    st.caption(t("compare.zoo.params_note"))
     cards = [data.zoo_card(n) for n in data.zoo_names()]
     columns = {"name": "name", "cell": "cell", "io": "io", "task": "task", "layers": "num_layers",
-               "hidden": "hidden_size", "bidirectional": "bidirectional", "params": "params"}
+               "hidden": "hidden_size", "bidirectional": "bidirectional"}
     st.dataframe([{**{t(f"compare.col.{col}"): c[key] for col, key in columns.items()},
                    t("compare.col.task"): label("task", c["task"]),
+                   t("compare.col.recurrent_params"): data.recurrent_params(c["name"]),
+                   t("compare.col.params"): c["params"],
                    t("compare.col.metrics"): t("list.sep2").join(card_metrics(c))} for c in cards],
                  hide_index=True, width="stretch")
     _claims()

@@ -2,6 +2,8 @@
 RNN vs LSTM vs GRU on the same task and input."""
 from __future__ import annotations
 
+from dataclasses import replace
+
 import numpy as np
 import streamlit as st
 
@@ -50,11 +52,10 @@ def _reach(subject: Subject, step: int, key: tuple) -> None:
 
 def _compare(subject: Subject, key: tuple) -> None:
     st.markdown(f"#### {t('grad.compare.header')}")
-    if subject.key[0] != "zoo":
+    if subject.zoo is None:
         st.info(t("grad.compare.upload"))
         return
-    _, name, _, source, part = subject.key
-    names = data.siblings(name)
+    names = data.siblings(subject.zoo.name)
     if len(names) < 2:
         st.info(t("grad.compare.none"))
         return
@@ -63,7 +64,7 @@ def _compare(subject: Subject, key: tuple) -> None:
     def build() -> list[dict]:
         curves = {}
         for other in names:
-            tr = data.zoo_subject(other, None, source, part).trace
+            tr = data.zoo_subject(replace(subject.zoo, name=other, snapshot=None)).trace
             curves[other] = summaries.grad_norms(tr.layer(min(layer, tr.num_layers - 1), 0))[0]
         title = t("grad.compare.header")
         return [panels.gradient_norms(curves, "compare", title=title, y_title=t("plot.grad.h"))]

@@ -1,0 +1,86 @@
+"""Issue 12: the charts read right and the concepts the tutorials teach are on screen with the model's numbers."""
+from __future__ import annotations
+
+import numpy as np
+import pytest
+import torch
+
+import cellviz
+from cellviz import plots, summaries, zoo
+from cellviz.ui.views import explain
+
+
+def _zoo_trace(name: str, part: str = "recurrent", **kw):
+    model = zoo.load(name)
+    module, x, h0, loss = model.trace_args(model.task.sample(0), part=part)
+    return cellviz.trace(module, x, h0=h0, loss=loss, **kw)
+
+
+# --- colour scales (item 2) ---------------------------------------------------------------------------
+def test_cell_state_heatmap_spans_plus_minus_max_abs_c():
+    rec = _zoo_trace("lag-lstm").layer(0)
+    series = summaries.quantities(rec)
+    fig = plots.heatmaps_over_time(series)
+    m = float(np.abs(series["c"]).max())
+    assert m > 1.5                                       # c is unbounded: a −1…1 scale would saturate
+    assert fig.layout.coloraxis3.cmax == pytest.approx(m) and fig.layout.coloraxis3.cmin == pytest.approx(-m)
+    assert "±" in fig.layout.coloraxis3.colorbar.title.text
+    c_trace = next(d for d in fig.data if d.type == "heatmap" and d.coloraxis == "coloraxis3")
+    assert c_trace.name == plots.qname("c")
+    assert (fig.layout.coloraxis2.cmin, fig.layout.coloraxis2.cmax) == (-1, 1)        # h stays on tanh's scale
+    assert (fig.layout.coloraxis.cmin, fig.layout.coloraxis.cmax) == (0, 1)           # gates on 0…1
+
+
+def test_cell_diagram_keeps_the_sequence_range_of_c_and_x():
+    tr = _zoo_trace("forecast-lstm")
+    rec, x = tr.layer(0), summaries.layer_input(tr, 0)
+    vectors = summaries.cell_vectors(rec, x, 0, 0)
+    fig = plots.cell_diagram("lstm", vectors, unit=0, ranges=summaries.sequence_values(rec, x))
+    c_all = np.concatenate([rec.c0[0][None], rec.c[:, 0]])
+    assert fig.layout.coloraxis3.cmax == pytest.approx(float(np.abs(c_all).max()))
+    assert fig.layout.coloraxis4.cmax == pytest.approx(float(np.abs(x[:, 0]).max()))    # the series input
+    axes = {d.name: d.coloraxis for d in fig.data if d.type == "heatmap"}
+    assert axes[plots.qname("c")] == axes[plots.qname("c_prev")] == "coloraxis3"
+    assert axes[plots.qname("x")] == "coloraxis4"
+
+
+def test_token_strip_colours_c_on_its_own_range():
+    c = np.array([-7.0, 0.5, 3.0])
+    fig = plots.token_strip(["a", "b", "c"], c, "c", "t")
+    assert (fig.data[0].zmin, fig.data[0].zmax) == (-7.0, 7.0)
+
+
+# --- parameters (item 3) ------------------------------------------------------------------------------
+@pytest.mark.parametrize("kind", ["rnn", "lstm", "gru"])
+@pytest.mark.parametrize("layers,bi", [(1, False), (2, True), (3, False)])
+def test_parameter_formula_equals_the_modules_count(kind, layers, bi):
+    module = {"rnn": torch.nn.RNN, "lstm": torch.nn.LSTM, "gru": torch.nn.GRU}[kind](7, 5, num_layers=layers,
+                                                                                      bidirectional=bi)
+    counted = sum(p.numel() for p in module.parameters())
+    assert explain.param_blocks(kind, 7, 5, layers, 2 if bi else 1) == counted
+    no_bias = {"rnn": torch.nn.RNN, "lstm": torch.nn.LSTM, "gru": torch.nn.GRU}[kind](7, 5, bias=False)
+    G = explain.GATE_BLOCKS[kind]
+    assert explain.param_blocks(kind, 7, 5, biases=1) == sum(p.numel() for p in no_bias.parameters()) + G * 5
+
+
+def test_recurrent_parameters_of_zoo_models():
+    from cellviz.ui import data
+    for name in ("lag-lstm", "lag-rnn", "translate-gru"):
+        model = zoo.load(name)
+        rec = model.recurrent
+        mods = rec.values() if isinstance(rec, dict) else [rec]
+        assert data.recurrent_params(name) == sum(p.numel() for m in mods for p in m.parameters())
+        assert data.recurrent_params(name) < zoo.card(name)["params"]
+
+
+def test_compare_page_shows_the_formula_with_the_modules_numbers():
+    from app_driver import open_page
+    at = open_page("compare", "lag-lstm")
+    I, H = zoo.load("lag-lstm").recurrent.input_size, zoo.card("lag-lstm")["hidden_size"]
+    block = H * (I + H) + 2 * H
+    assert any(f"**{block:,}**" in m.value for m in at.markdown)
+    table = next(d.value for d in at.dataframe if "✓" in str(d.value.to_dict()))
+    rows = table.to_dict("records")
+    assert len(rows) == 3 and all(str(r[list(r)[3]]).endswith("✓") for r in rows)
+    lstm = next(r for r in rows if r[list(r)[0]] == "LSTM")
+    assert lstm[list(lstm)[3]].replace(",", "").startswith(str(4 * block))
