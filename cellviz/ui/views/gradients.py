@@ -2,6 +2,8 @@
 RNN vs LSTM vs GRU on the same task and input."""
 from __future__ import annotations
 
+from dataclasses import replace
+
 import numpy as np
 import plotly.graph_objects as go
 import streamlit as st
@@ -40,17 +42,16 @@ def _reach(subject: Subject, step: int) -> None:
 
 def _compare(subject: Subject, step: int) -> None:
     st.markdown(f"#### {t('grad.compare.header')}")
-    if subject.key[0] != "zoo":
+    if subject.zoo is None:
         st.info(t("grad.compare.upload"))
         return
-    _, name, _, source, part = subject.key
-    names = data.siblings(name)
+    names = data.siblings(subject.zoo.name)
     if len(names) < 2:
         st.info(t("grad.compare.none"))
         return
     curves = {}
     for other in names:
-        tr = data.zoo_subject(other, None, source, part).trace
+        tr = data.zoo_subject(replace(subject.zoo, name=other, snapshot=None)).trace
         layer = min(int(state.get("layer")), tr.num_layers - 1)
         curves[other] = summaries.grad_norms(tr.layer(layer, 0))[0]
     title = t("grad.compare.header")
