@@ -54,7 +54,7 @@ def test_lecture_download():
     assert len(button) == 1
     button[0].click().run()
     assert_clean(at)
-    subject = data.zoo_subject("lag-lstm", None, ("sample", 0), "recurrent")
+    subject = data.zoo_subject(data.ZooSource("lag-lstm", data.Sample(0)))
     page = downloads.lecture_html(subject, 0, 0, [1], "en")
     assert page.lower().startswith("<!doctype html>") and "lag-lstm" in page
 

@@ -45,7 +45,7 @@ def plan(k: int) -> dict:
         task.parse(text)
     except ValueError:                 # a sample shown with its options (waveform: "square p=23.9 a=0.55")
         text = text.split()[0]
-    steps = data.zoo_subject(model, None, ("typed", text, ()), data.zoo_model(model).parts()[0]).steps
+    steps = data.zoo_subject(data.ZooSource(model, data.Typed(text), data.zoo_model(model).parts()[0])).steps
     return {"k": k, "model": model, "text": text, "lang": LANGS[k % len(LANGS)], "steps": steps,
             "step": min(k % 3, steps - 2)}
 

@@ -95,7 +95,7 @@ LOSS_KINDS = {("lag-lstm", "recurrent"): "last_ce", ("brackets-rnn", "recurrent"
 @pytest.mark.parametrize("name,part", list(LOSS_KINDS), ids=[f"{n}-{p}" for n, p in LOSS_KINDS])
 def test_each_zoo_model_knows_its_loss_kind(name, part):
     from cellviz.ui import data
-    assert data.zoo_subject(name, None, ("sample", 0), part).loss == LOSS_KINDS[name, part]
+    assert data.zoo_subject(data.ZooSource(name, data.Sample(0), part)).loss == LOSS_KINDS[name, part]
 
 
 def test_the_adding_task_is_a_squared_error_after_the_last_step():
@@ -125,7 +125,7 @@ def test_gradient_axis_title_names_the_loss(kind):
                                             ("brackets-rnn", 0), ("charlm-lstm-2layer", 0)])
 def test_normalised_curve_is_one_at_the_loss_step(name, direction):
     from cellviz.ui import data, gradflow
-    subject = data.zoo_subject(name, None, ("sample", 0), "recurrent")
+    subject = data.zoo_subject(data.ZooSource(name, data.Sample(0)))
     T, step = subject.steps, subject.steps // 2
     curve = gradflow.curve(subject, 0, direction, step, gradflow.NORMALISED)
     at = gradflow.ref_step(subject, direction, step)
@@ -143,7 +143,7 @@ def test_normalised_curve_is_one_at_the_loss_step(name, direction):
 def test_the_per_step_loss_curve_is_level_and_the_single_step_one_falls():
     """charlm-rnn: the whole mean loss varies little over the steps; the loss at the last step alone falls."""
     from cellviz.ui import data, gradflow
-    subject = data.zoo_subject("charlm-rnn", None, ("sample", 0), "recurrent")
+    subject = data.zoo_subject(data.ZooSource("charlm-rnn", data.Sample(0)))
     raw = gradflow.curve(subject, 0, 0, subject.steps - 1, gradflow.RAW)
     single = gradflow.curve(subject, 0, 0, subject.steps - 1, gradflow.NORMALISED)
     assert raw.max() / raw.min() < 20

@@ -69,10 +69,8 @@ def _zoo(name: str) -> data.Subject | None:
     if len(parts) > 1:
         st.radio(t("model.part"), parts, key="part", horizontal=True, format_func=lambda p: t(f"model.part.{p}"))
     source = _zoo_input(name, model.task)
-    if source is None:
-        return None
     try:
-        subject = data.zoo_subject(name, state.snapshot(), source, state.get("part"))
+        subject = data.zoo_subject(data.ZooSource(name, source, state.get("part"), state.snapshot()))
     except ValueError as e:
         st.error(t("input.invalid", reason=e))
         return None
@@ -80,8 +78,8 @@ def _zoo(name: str) -> data.Subject | None:
     return subject
 
 
-def _zoo_input(name: str, task) -> tuple | None:
-    """The input form for a zoo task; the input's cache key ("sample", seed) / ("typed", text, options)."""
+def _zoo_input(name: str, task) -> data.Sample | data.Typed:
+    """The input form for a zoo task; the input it describes (a sample number, or typed text with options)."""
     st.markdown(f"**{t('input.header')}**")
     if state.get("text") is None:
         state.put("text", _sample_text(name, state.get("sample_seed")))
@@ -95,10 +93,10 @@ def _zoo_input(name: str, task) -> tuple | None:
     for opt, param in opts.items():
         _option_input(opt, param)
     if state.get("source") == "sample":
-        return ("sample", int(state.get("sample_seed")))
+        return data.Sample(int(state.get("sample_seed")))
     text = state.get("text") or ""
     chosen = tuple(sorted((k, v) for k, v in state.options().items() if k in opts))
-    return ("typed", text, chosen)
+    return data.Typed(text, chosen)
 
 
 def _option_input(name: str, param: inspect.Parameter) -> None:
@@ -157,16 +155,16 @@ def _upload() -> data.Subject | None:
     st.caption(t("upload.loaded", kind=type(module).__name__, inputs=module.input_size, hidden=module.hidden_size,
                  layers=module.num_layers, bi=t("model.bi") if module.bidirectional else "",
                  params=f"{sum(p.numel() for p in module.parameters()):,}"))
-    source = _upload_input(module.input_size)
+    source = data.UploadSource(key, name, state.get("upload_prefix"), state.get("upload_nonlinearity"),
+                               _upload_input(module.input_size))
     try:
-        return data.upload_subject(key, raw, name, state.get("upload_prefix"),
-                                   state.get("upload_nonlinearity"), source)
+        return data.upload_subject(source, raw)
     except ValueError as e:
         st.error(t("input.invalid", reason=e))
         return None
 
 
-def _upload_input(width: int) -> tuple:
+def _upload_input(width: int) -> data.UploadInput:
     st.markdown(f"**{t('input.header')}**")
     st.radio(t("input.source"), ["random", "onehot", "typed"], key="upload_source",
              format_func=lambda s: t(f"input.source.{s}"))
@@ -175,8 +173,8 @@ def _upload_input(width: int) -> tuple:
     else:
         st.number_input(t("input.length"), min_value=1, max_value=data.MAX_UPLOAD_STEPS, step=1, key="upload_length")
         st.number_input(t("input.seed"), min_value=0, step=1, key="upload_seed")
-    return (state.get("upload_source"), int(state.get("upload_length")), int(state.get("upload_seed")),
-            state.get("upload_numbers") or "")
+    return data.UploadInput(state.get("upload_source"), int(state.get("upload_length")), int(state.get("upload_seed")),
+                            state.get("upload_numbers") or "")
 
 
 # --- layer and direction -------------------------------------------------------------------------------

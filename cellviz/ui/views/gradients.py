@@ -2,6 +2,8 @@
 RNN vs LSTM vs GRU on the same task and input."""
 from __future__ import annotations
 
+from dataclasses import replace
+
 import numpy as np
 import plotly.graph_objects as go
 import streamlit as st
@@ -43,17 +45,17 @@ def _reach(subject: Subject, step: int) -> None:
 
 def _compare(subject: Subject, step: int) -> None:
     st.markdown(f"#### {t('grad.compare.header')}")
-    if subject.key[0] != "zoo":
+    if subject.zoo is None:
         st.info(t("grad.compare.upload"))
         return
-    _, name, _, source, part = subject.key
-    names = data.siblings(name)
+    names = data.siblings(subject.zoo.name)
     if len(names) < 2:
         st.info(t("grad.compare.none"))
         return
     scale = explain.grad_scale_picker("grad_scale")
     layer, direction = int(state.get("layer")), int(state.get("direction"))
-    curves = {other: gradflow.curve(data.zoo_subject(other, None, source, part), layer, direction, step, scale)
+    curves = {other: gradflow.curve(data.zoo_subject(replace(subject.zoo, name=other, snapshot=None)), layer,
+                                    direction, step, scale)
               for other in names}
     title = t("grad.compare.header")
     st.plotly_chart(plots.gradient_norms(curves, step, title=title, y_title=gradflow.axis_title(subject, scale, step)),

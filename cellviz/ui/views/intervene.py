@@ -27,8 +27,7 @@ def render(subject: Subject, step: int, units: list[int]) -> go.Figure:
     layer, direction = int(state.get("layer")), int(state.get("direction"))
     st.caption(t("iv.intro"))
     spec = _controls(subject.kind, step, units, layer, direction)
-    stored = st.session_state.get("upload_file")
-    changed = intervened(subject.key, spec, stored[1] if stored and subject.key[0] == "upload" else b"")
+    changed = intervened(subject.source, spec, b"" if subject.zoo else data.upload_bytes())
     orig_rec, new_rec = subject.trace.layer(layer, direction), changed.trace.layer(layer, direction)
     _outcome(subject, changed)
     deltas = {q: np.linalg.norm(v - summaries.quantities(orig_rec)[q], axis=-1)
@@ -95,7 +94,7 @@ def _outcome(subject: Subject, changed: Subject) -> None:
     a, b = st.columns([1, 3])
     a.metric(t("iv.loss"), f"{after:.4g}", delta=f"{after - before:+.4g}", delta_color="inverse",
              help=t("iv.loss.help", before=f"{before:.4g}"))
-    if subject.key[0] != "zoo":
+    if subject.zoo is None:
         b.caption(t("iv.pred.none"))
     elif changed.prediction is None:
         b.caption(t("iv.pred.decoder"))
@@ -105,20 +104,20 @@ def _outcome(subject: Subject, changed: Subject) -> None:
 
 
 @st.cache_resource(max_entries=MAX_INTERVENED, ttl=data.TTL)
-def intervened(key: tuple, spec: tuple, _raw: bytes = b"") -> Subject:
-    """The subject `key` (a Subject.key) re-run with the intervention `spec` (cached on plain values)."""
+def intervened(source: data.Source, spec: tuple, _raw: bytes = b"") -> Subject:
+    """The subject of `source` re-run with the intervention `spec` (cached on plain values; an upload's bytes
+    `_raw` are not hashed, its digest is)."""
     kind, target, value, units, rest, step, layer, direction = spec
-    model = ex = None
-    if key[0] == "zoo":
-        _, name, snapshot, source, part = key
-        base = data.zoo_subject(name, snapshot, source, part)
-        model, ex = data.zoo_model(name, snapshot), data.zoo_example(name, source)
+    model = ex = part = None
+    if isinstance(source, data.ZooSource):
+        base = data.zoo_subject(source)
+        part = source.part
+        model, ex = data.zoo_model(source.name, source.snapshot), data.zoo_example(source.name, source.input)
         module, x, h0, loss = model.trace_args(ex, part=part)
     else:
-        _, digest, name, prefix, nonlinearity, source = key
-        base = data.upload_subject(digest, _raw, name, prefix, nonlinearity, source)
-        module = data.upload_module(digest, _raw, prefix, nonlinearity)
-        x, h0, loss = data.upload_input(module.input_size, *source), None, lambda out, h_n: out.sum()
+        base = data.upload_subject(source, _raw)
+        module = data.upload_module(source.digest, _raw, source.prefix, source.nonlinearity)
+        x, h0, loss = data.upload_input(module.input_size, source.input), None, lambda out, h_n: out.sum()
     edits = intervene.build(kind, cell=base.kind, step=step, seq_len=base.steps, target=target, value=value,
                             units=units, rest=rest, layer=layer, direction=direction)
     tr = cellviz.trace(module, x, h0=h0, loss=loss, interventions=edits)

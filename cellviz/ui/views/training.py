@@ -2,6 +2,8 @@
 model saved while it trained (the lag-* models ship them)."""
 from __future__ import annotations
 
+from dataclasses import replace
+
 import plotly.graph_objects as go
 import streamlit as st
 
@@ -17,12 +19,11 @@ FINAL = "final"              # the slider's value for the shipped (final) weight
 
 
 def render(subject: Subject, step: int | None, units: list[int]) -> go.Figure | None:
-    snaps = data.zoo_card(subject.label).get("snapshots", []) if subject.key[0] == "zoo" else []
+    snaps = data.zoo_card(subject.zoo.name).get("snapshots", []) if subject.zoo else []
     if not snaps:
         with_snaps = [n for n in data.zoo_names() if data.zoo_card(n).get("snapshots")]
         st.info(t("training.none", models=", ".join(with_snaps) or "—"))
         return None
-    _, name, _, source, part = subject.key
     labels = [*snaps, FINAL]
     if st.session_state.get(KEY) not in labels:
         st.session_state[KEY] = labels[0]
@@ -30,7 +31,7 @@ def render(subject: Subject, step: int | None, units: list[int]) -> go.Figure | 
     st.caption(t("training.intro"))
     st.select_slider(t("training.slider"), labels, key=KEY, format_func=snapshot_label)
     chosen = st.session_state[KEY]
-    subjects = {s: data.zoo_subject(name, None if s == FINAL else s, source, part) for s in labels}
+    subjects = {s: data.zoo_subject(replace(subject.zoo, snapshot=None if s == FINAL else s)) for s in labels}
     now = subjects[chosen]
     layer, direction = int(state.get("layer")), int(state.get("direction"))
     final_loss = float(subjects[FINAL].trace.loss)
