@@ -65,8 +65,12 @@ def unit_traces(series: Mapping[str, np.ndarray], units: Sequence[int], tokens: 
     return payload.figure("traces", plots.unit_traces(series, units, None, tokens))
 
 
-def gradient_norms(curves: Mapping[str, np.ndarray], panel_id: str = "grad", **kw) -> dict:
-    return payload.figure(panel_id, plots.gradient_norms(curves, None, **kw), caption="")
+def gradient_norms(curves: Mapping[str, np.ndarray], panel_id: str = "grad", server: str | None = None,
+                   **kw) -> dict:
+    """Gradient norms against t with a cursor. With `server`, the host sends every curve anew for the step
+    shown (`{server: {"t", "values": (curves, T), "layout"}}`: curves normalised at that step)."""
+    fig = plots.gradient_norms(curves, None, **kw)
+    return payload.figure(panel_id, fig, server=server, server_update={"kind": "lines"} if server else None)
 
 
 def strip_layout(tokens: Sequence[str], chars: int = 100) -> tuple[list[str], int]:
@@ -90,12 +94,13 @@ def feature_match(feature: np.ndarray, unit_values: np.ndarray, tokens: Sequence
     return payload.figure("match", plots.feature_match(feature, unit_values, tokens, feature_name, unit_label))
 
 
-def input_reach(sensitivity: np.ndarray, tokens: Sequence[str], t_star: int, server: str | None = None) -> list[dict]:
+def input_reach(sensitivity: np.ndarray, tokens: Sequence[str], t_star: int, server: str | None = None,
+                loss: str | None = None) -> list[dict]:
     """How far back step t* reaches: bars and the coloured input. Without `server` both are fixed (an N->1
     model's one prediction); with it, the host sends the bars of the step the player shows
     (`{server: {"t", "values", "title"}}`) and the cursors follow that step."""
     per_row = 40
-    bars = plots.input_reach(sensitivity, tokens, t_star)
+    bars = plots.input_reach(sensitivity, tokens, t_star, loss=loss)
     strip = plots.token_strip(tokens, sensitivity, "grad", t("plot.text.title", what="‖∂L/∂x_k‖"), per_row=per_row,
                               step=None if server else t_star)
     if not server:

@@ -281,8 +281,13 @@
               rows.push(row);
             }
             window.Plotly.restyle(gd, { z: [rows] }, [0]);
+          } else if (upd.kind === "lines") {          // (curves, T): one row per trace, non-positive = gap
+            const T = d.values.shape[1], rows = [];
+            for (let i = 0; i < d.values.shape[0]; i++)
+              rows.push(Array.from(v.subarray(i * T, (i + 1) * T), a => (a > 0 ? a : NaN)));
+            window.Plotly.restyle(gd, { y: rows }, rows.map((_, i) => i));
           }
-          if (d.title != null) window.Plotly.relayout(gd, { "title.text": d.title });
+          if (d.layout) window.Plotly.relayout(gd, d.layout);
           wrap.classList.remove("cvp-stale");
           wrap.dataset.serverStep = d.t;
         });

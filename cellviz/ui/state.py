@@ -32,6 +32,7 @@ DEFAULTS: dict[str, Any] = {
     "color_by": "h",         # text and units: the quantity colouring the text
     "color_unit": 0,
     "feature": None,         # the known feature to find a unit for
+    "grad_scale": "normalised",  # gradient curves of several models / snapshots: "normalised" | "raw"
     # upload path
     "upload_file": None,     # (file name, bytes) of the last upload, kept across pages
     "upload_prefix": "",
@@ -47,7 +48,7 @@ DEFAULTS: dict[str, Any] = {
 }
 # widgets that not every page renders: re-assigning keeps Streamlit from dropping their values
 PERSISTENT = ("lang", "slide", "tour_step", "present", "model", "snapshot", "part", "text", "layer", "direction", "step", "units", "quantities",
-              "color_by", "color_unit", "feature",
+              "color_by", "color_unit", "feature", "grad_scale",
               "upload_prefix", "upload_nonlinearity", "upload_source", "upload_length", "upload_seed",
               "upload_numbers")
 OPTION_PREFIX = "opt_"       # task.parse keyword options (lag, period, ...) live under opt_<name>
