@@ -23,7 +23,7 @@ def test_norms_and_reach_at_a_step_are_the_traces():
     for step in (5, tr.seq_len - 1):
         go_to_step(at, step)
         reach = sync(at)["server"]["reach"]                  # sent per step, a few hundred bytes
-        assert reach["t"] == step and f"step {step}" in reach["title"]
+        assert reach["t"] == step and f"step {step}" in reach["layout"]["title.text"]
         want = zoo_trace("charlm-gru", at_step=step).input_sensitivity[:, 0]
         np.testing.assert_allclose(decode(reach["values"]), want, rtol=1e-6)
         assert not np.any(decode(reach["values"])[step + 1:])     # the loss at step t reads nothing after t
@@ -36,3 +36,20 @@ def test_reach_of_a_classifier_is_its_one_prediction():
     bars = panel(at, "reach")["figure"]["data"][0]
     np.testing.assert_allclose(decode(bars["y"]), tr.input_sensitivity[:, 0], rtol=1e-6)
     assert "server" not in sync(at)
+
+
+def test_normalised_comparison_follows_the_step_from_the_server():
+    from dataclasses import replace
+    from cellviz.ui import data, gradflow
+    at = open_page("gradients", "charlm-gru")                 # L adds up over steps: normalised at t* = t
+    go_to_step(at, 9)
+    compare = sync(at)["server"]["compare"]
+    assert compare["t"] == 9
+    curves = decode(compare["values"])
+    subject = data.zoo_subject(data.ZooSource("charlm-gru", data.Sample(0)))
+    names = data.siblings("charlm-gru")
+    assert curves.shape == (len(names), subject.steps)
+    for row, name in zip(curves, names):
+        want = gradflow.curve(data.zoo_subject(replace(subject.zoo, name=name)), 0, 0, 9, gradflow.NORMALISED)
+        np.testing.assert_allclose(row, want, rtol=1e-6)
+        assert row[9] == pytest.approx(1.0)                   # 1 at t* = the step shown
