@@ -33,6 +33,9 @@ DEFAULTS: dict[str, Any] = {
     "color_unit": 0,
     "feature": None,         # the known feature to find a unit for
     "grad_scale": "normalised",  # gradient curves of several models / snapshots: "normalised" | "raw"
+    "expl_radius": 3.0,      # exploding-gradient demo: spectral radius of W_hh, sequence length, clipping threshold
+    "expl_steps": 40,
+    "expl_threshold": 1.0,
     # upload path
     "upload_file": None,     # (file name, bytes) of the last upload, kept across pages
     "upload_prefix": "",
@@ -48,7 +51,8 @@ DEFAULTS: dict[str, Any] = {
 }
 # widgets that not every page renders: re-assigning keeps Streamlit from dropping their values
 PERSISTENT = ("lang", "slide", "tour_step", "present", "model", "snapshot", "part", "text", "layer", "direction", "step", "units", "quantities",
-              "color_by", "color_unit", "feature", "grad_scale",
+              "color_by", "color_unit", "feature", "grad_scale", "expl_radius", "expl_steps",
+              "expl_threshold",
               "upload_prefix", "upload_nonlinearity", "upload_source", "upload_length", "upload_seed",
               "upload_numbers")
 OPTION_PREFIX = "opt_"       # task.parse keyword options (lag, period, ...) live under opt_<name>
