@@ -100,6 +100,8 @@ class Subject:
     task: str | None = None
     part: str = "recurrent"
     source: Source | None = None          # what to re-trace at a step, intervene on, or compare with siblings
+    loss: str = "sum"                     # what L is (`loss_kind`): "last_ce" | "last_mse" | "steps_ce" |
+                                          # "steps_mse" | "encoder" | "decoder" | "sum" (uploads)
 
     @property
     def zoo(self) -> ZooSource | None:
@@ -167,7 +169,21 @@ def zoo_subject(source: ZooSource, at_step: int | None = None) -> Subject:
     features = {k: np.asarray(v, dtype=float) for k, v in model.task.features(ex).items()
                 if np.shape(v) == (tr.seq_len,)}
     card = zoo_card(name)
-    return Subject(name, tr, tokens, features, model.prediction(ex), card["io"], card["task"], part, source)
+    return Subject(name, tr, tokens, features, model.prediction(ex), card["io"], card["task"], part, source,
+                   loss_kind(card["io"], model.task.output, part))
+
+
+def loss_kind(io: str, output: str, part: str) -> str:
+    """What a zoo model's traced loss L is (zoo.models `trace_args`): the criterion on the prediction after the
+    last step (N->1), the mean over steps with a target (N->N, 1->N), the teacher-forced decoder's loss reached
+    through the encoder's final state (encoder part) or over the decoder's steps (decoder part)."""
+    if part in ("encoder", "decoder"):
+        return part
+    criterion = "ce" if output == "class" else "mse"
+    return ("last_" if io == "N->1" else "steps_") + criterion
+
+
+SINGLE_STEP_LOSSES = ("last_ce", "last_mse", "encoder")     # L reads the final state only
 
 
 def siblings(name: str) -> list[str]:

@@ -37,7 +37,6 @@ class Key:
     fill: bool = True
 
 
-Num = (int, float)
 KEYS: dict[str, Key] = {
     # the explorer (sidebar and step panel)
     "lang": Key(str, "en", "language of the texts (a catalogue code)", link=True, keep=True),
@@ -62,6 +61,8 @@ KEYS: dict[str, Key] = {
     "color_by": Key(str, "h", "text and units: the quantity colouring the text", keep=True),
     "color_unit": Key(int, 0, "text and units: the unit colouring the text", keep=True),
     "feature": Key((str, type(None)), None, "the known feature to find a unit for", keep=True),
+    "grad_scale": Key(str, "normalised", 'gradient curves of several models / snapshots: "normalised" | "raw"',
+                      keep=True),
     # the upload path
     "upload": Key(object, None, "the file uploader's own value (Streamlit writes it)", fill=False),
     "upload_file": Key((tuple, type(None)), None, "(file name, bytes) of the last upload, kept across pages"),

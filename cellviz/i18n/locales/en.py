@@ -107,8 +107,58 @@ EN: dict[str, str] = {
     "time.downsampled": "The heatmaps average blocks of {bt} step(s) × {bu} unit(s) to fit the screen.",
     "time.click_hint": "Click a heatmap cell to select that unit and step.",
     # view 3: gradients
-    "grad.intro": "How strongly the loss depends on each step's state. A steep fall to the left is the "
-                  "vanishing gradient; a flat curve means the state still matters many steps back.",
+    "grad.intro": "How strongly the loss L depends on each step's state. Where L sits at one step (N→1: after the "
+                  "last step; for a reverse direction at position 0), the fall away from that step is the vanishing "
+                  "gradient. Where every step adds its own loss term (N→N), the curve stays level whatever the model "
+                  "remembers.",
+    "grad.read.single": "**Reading rule.** {loss} It meets the states at one step, where the gradient enters; from "
+                        "there it flows back through the recurrence, so the curve falls with the distance from that "
+                        "step. A steep fall is the vanishing gradient; a flat curve means states far back still "
+                        "matter.",
+    "grad.read.reverse": "The reverse direction (←) reads the input from the end, so L takes its final state at "
+                         "position 0: its curve falls to the right.",
+    "grad.read.numbers": "here, {direction}: ‖∂L/∂h‖ at t = {far} is {ratio} × its "
+                         "value at t = {t_star}",
+    "grad.read.steps": "**Reading rule.** {loss} Every step with a target adds its own term, so every h_t receives a "
+                       "direct gradient and the curve of the whole L stays level whatever the model remembers: here "
+                       "it varies only {spread}× over {T} steps. That is not a vanishing-gradient plot. To see how far "
+                       "back one prediction reaches, the comparison below (normalised) and the section after it take "
+                       "the loss term at step t = {t} alone.",
+    "grad.scale": "Gradient scale",
+    "grad.scale.help": "Raw norms follow the size of the loss (a well-trained model has a small loss and small "
+                       "gradients everywhere), so curves of different models or snapshots are compared normalised: "
+                       "divided by their value at the loss step t*, where they all equal 1.",
+    "grad.scale.normalised": "normalised at the loss step",
+    "grad.scale.raw": "raw norms",
+    "grad.scale.raw.note": "Raw norms: the height of each curve mostly follows the size of its model's loss, not its "
+                           "memory; compare their slopes, or switch to the normalised view.",
+    "grad.scale.normalised.note": "Each curve is divided by its value at t* = {t_star}, where L meets the states, "
+                                  "so all start at 1 there: a curve that stays high keeps a larger share of the "
+                                  "gradient far back.",
+    "grad.scale.normalised.step_note": "Each curve is the gradient of the loss term at step t = {t} alone, divided "
+                                       "by its value at t: all equal 1 there, and the fall to the left shows how far "
+                                       "back that one prediction reaches.",
+    # what L is (gradient axes name it)
+    "loss.last_ce": "L = cross-entropy after the last step",
+    "loss.last_ce.long": "L is the cross-entropy of the class predicted from the final state, after the last step "
+                         "(the lag task asks at the ‘?’).",
+    "loss.last_mse": "L = squared error after the last step",
+    "loss.last_mse.long": "L is the squared error of the value predicted from the final state, after the last step.",
+    "loss.steps_ce": "L = mean cross-entropy over the steps",
+    "loss.steps_ce.at": "L = cross-entropy at step {t} only",
+    "loss.steps_ce.long": "L is the cross-entropy averaged over every step with a target.",
+    "loss.steps_mse": "L = mean squared error over the steps",
+    "loss.steps_mse.at": "L = squared error at step {t} only",
+    "loss.steps_mse.long": "L is the squared error averaged over every step with a target.",
+    "loss.encoder": "L = decoder's cross-entropy, via the encoder's final state",
+    "loss.encoder.long": "L is the teacher-forced decoder's mean cross-entropy over the output; it reaches the "
+                         "encoder only through the encoder's final state, which starts the decoder.",
+    "loss.decoder": "L = mean cross-entropy over the decoder's steps",
+    "loss.decoder.at": "L = cross-entropy at decoder step {t} only",
+    "loss.decoder.long": "L is the teacher-forced decoder's cross-entropy averaged over its steps.",
+    "loss.sum": "L = sum of all outputs",
+    "loss.sum.at": "L = sum of the outputs at step {t}",
+    "loss.sum.long": "L is the sum of every output of the module (an uploaded module has no head and no target).",
     "grad.reach.header": "How far back does the prediction at step t reach?",
     "grad.reach.n1": "This model makes one prediction, after the last step: the sensitivity shown is that "
                      "prediction's, whatever t is.",
@@ -221,6 +271,8 @@ EN: dict[str, str] = {
     "plot.distance": "distance (steps)",
     "plot.text.title": "Input coloured by {what}",
     "plot.grad.h": "‖∂L/∂h_t‖", "plot.grad.c": "‖∂L/∂c_t‖",
+    "plot.grad.norm_h": "‖∂L/∂h_t‖ (log)",
+    "plot.grad.norm_h.normalised": "‖∂L/∂h_t‖ / ‖∂L/∂h_t*‖ (log), t* = loss step",
     "plot.layer": "Layer {layer}",
     # offline export (cellviz.export)
     "export.keys": "Keys: ← / → or PageUp / PageDown step · Space plays / pauses · Home / End jump",
@@ -399,6 +451,13 @@ EN: dict[str, str] = {
     "training.heat.title": "Gates and states at {snapshot}",
     "training.grad.title": "Gradient flow ‖∂L/∂h_t‖ at every snapshot",
     "training.grad.note": "One line per snapshot: how far back the loss reaches as training goes on.",
+    "training.grad.note.normalised": "Normalised at the loss step: the raw norms mostly fall with the loss as the "
+                                     "model learns, which would hide how the shape changes.",
+    "training.grad.note.raw": "Raw norms: their height follows the loss at each snapshot (large early, small once "
+                              "learned), not how far back the gradient reaches.",
+    "learn.grad.note": "The gradient plots below show ‖∂L/∂h_t‖ against the distance from the last step, normalised "
+                       "to 1 there by default (raw norms mostly follow the loss, which falls as the cell learns). For "
+                       "brackets, every step has its own loss term, so the curve stays level whatever the memory.",
     # names that come from the zoo (its tasks, metrics, known features, class labels, predictions): i18n.label
     "task.lag": "lag", "task.brackets": "brackets", "task.sentiment": "sentiment", "task.charlm": "character LM",
     "task.forecast": "forecast", "task.waveform": "waveform", "task.translate": "number words to digits",

@@ -106,8 +106,45 @@ ZH: dict[str, str] = {
     "time.downsampled": "为适应屏幕，热力图对每 {bt} 个时间步 × {bu} 个神经元的区块取平均。",
     "time.click_hint": "点击热力图中的格子，即可选中对应的神经元和时间步。",
     # view 3: gradients
-    "grad.intro": "损失对每个时间步状态的依赖程度。曲线向左急剧下降，就是梯度消失；"
-                  "曲线平坦，说明许多步之前的状态仍然起作用。",
+    "grad.intro": "损失 L 对每个时间步状态的依赖程度。当 L 只位于一个时间步时（多对一：最后一步之后；反向方向则在位置 0），"
+                  "离开该步后的下降就是梯度消失。当每个时间步都贡献自己的损失项时（多对多），不管模型记住了什么，曲线都比较平。",
+    "grad.read.single": "**读图规则。** {loss}它只在一个时间步与状态相连，梯度从那里进入，再沿循环向前回传，所以曲线随着"
+                        "与该步的距离而下降。急剧下降就是梯度消失；曲线平坦说明很早以前的状态仍然起作用。",
+    "grad.read.reverse": "反向（←）从末尾开始读输入，所以 L 取的是它在位置 0 的最终状态：它的曲线向右下降。",
+    "grad.read.numbers": "此处 {direction}：t = {far} 处的 ‖∂L/∂h‖ 是 t = {t_star} 处的 {ratio} 倍",
+    "grad.read.steps": "**读图规则。** {loss}每个有目标值的时间步都贡献自己的一项，因此每个 h_t 都直接得到梯度，"
+                       "不管模型记住了什么，整个 L 的曲线都比较平：这里在 {T} 个时间步上只相差 {spread} 倍。"
+                       "这不是一张梯度消失图。要看某一个预测能回溯多远，请看下面的对比（归一化）和再下一节，"
+                       "它们只取第 t = {t} 步的那一项损失。",
+    "grad.scale": "梯度刻度",
+    "grad.scale.help": "原始范数跟随损失的大小（训练得好的模型损失小，各处梯度也小），所以比较不同模型或不同快照的曲线时"
+                       "要归一化：除以它们在损失所在步 t* 的值，在那里全都等于 1。",
+    "grad.scale.normalised": "在损失所在步归一化",
+    "grad.scale.raw": "原始范数",
+    "grad.scale.raw.note": "原始范数：每条曲线的高低主要反映对应模型损失的大小，而不是它的记忆；请比较斜率，或切换到归一化视图。",
+    "grad.scale.normalised.note": "每条曲线都除以它在 t* = {t_star}（L 与状态相连的那一步）的值，因此在那里都从 1 开始："
+                                  "曲线越高，说明越早的时间步保留的梯度份额越大。",
+    "grad.scale.normalised.step_note": "每条曲线只取第 t = {t} 步那一项损失的梯度，再除以它在 t 处的值：在那里都等于 1，"
+                                       "向左的下降显示这一个预测能回溯多远。",
+    "loss.last_ce": "L = 最后一步之后的交叉熵",
+    "loss.last_ce.long": "L 是由最终状态预测的类别的交叉熵，在最后一步之后计算（间隔任务在“?”处提问）。",
+    "loss.last_mse": "L = 最后一步之后的平方误差",
+    "loss.last_mse.long": "L 是由最终状态预测的数值的平方误差，在最后一步之后计算。",
+    "loss.steps_ce": "L = 各时间步的平均交叉熵",
+    "loss.steps_ce.at": "L = 仅第 {t} 步的交叉熵",
+    "loss.steps_ce.long": "L 是所有有目标值的时间步上交叉熵的平均。",
+    "loss.steps_mse": "L = 各时间步的平均平方误差",
+    "loss.steps_mse.at": "L = 仅第 {t} 步的平方误差",
+    "loss.steps_mse.long": "L 是所有有目标值的时间步上平方误差的平均。",
+    "loss.encoder": "L = 解码器的交叉熵，经由编码器的最终状态",
+    "loss.encoder.long": "L 是教师强制下解码器在输出上的平均交叉熵；它只通过编码器的最终状态（解码器的初始状态）"
+                         "到达编码器。",
+    "loss.decoder": "L = 解码器各步的平均交叉熵",
+    "loss.decoder.at": "L = 仅解码器第 {t} 步的交叉熵",
+    "loss.decoder.long": "L 是教师强制下解码器各步交叉熵的平均。",
+    "loss.sum": "L = 所有输出之和",
+    "loss.sum.at": "L = 第 {t} 步的输出之和",
+    "loss.sum.long": "L 是模块所有输出之和（上传的模块没有输出层，也没有目标值）。",
     "grad.reach.header": "第 t 步的预测能向前追溯多远？",
     "grad.reach.n1": "这个模型只在最后一步之后做一次预测：无论 t 取何值，这里显示的都是这次预测的敏感度。",
     "grad.reach.none": "第 {t} 步的损失没有目标值，因此没有梯度从这里回传；请选择一个有目标值的时间步。",
@@ -210,6 +247,8 @@ ZH: dict[str, str] = {
     "plot.distance": "距离（步）",
     "plot.text.title": "按 {what} 着色的输入",
     "plot.grad.h": "‖∂L/∂h_t‖", "plot.grad.c": "‖∂L/∂c_t‖",
+    "plot.grad.norm_h": "‖∂L/∂h_t‖（对数）",
+    "plot.grad.norm_h.normalised": "‖∂L/∂h_t‖ / ‖∂L/∂h_t*‖（对数），t* = 损失所在步",
     "plot.layer": "第 {layer} 层",
     # offline export (cellviz.export)
     "export.keys": "按键：← / → 或 PageUp / PageDown 逐步移动 · 空格 播放 / 暂停 · Home / End 跳到首尾",
@@ -376,6 +415,10 @@ ZH: dict[str, str] = {
     "training.heat.title": "{snapshot} 时的门和状态",
     "training.grad.title": "每个快照的梯度流 ‖∂L/∂h_t‖",
     "training.grad.note": "每个快照一条线：随着训练进行，损失能向前影响多远。",
+    "training.grad.note.normalised": "在损失所在步归一化：随着模型学会，原始范数主要随损失一起下降，会掩盖曲线形状的变化。",
+    "training.grad.note.raw": "原始范数：高低反映每个快照的损失（早期大，学会后小），而不是梯度能回溯多远。",
+    "learn.grad.note": "下面的梯度图显示 ‖∂L/∂h_t‖ 随与最后一步的距离的变化，默认在那里归一化为 1（原始范数主要跟随"
+                       "损失，而损失会随着学习下降）。括号任务每一步都有自己的损失项，所以不管记忆如何，曲线都比较平。",
     # 来自模型库的名称（任务、指标、已知特征、类别、预测）：i18n.label
     "task.lag": "间隔回忆", "task.brackets": "括号深度", "task.sentiment": "情感分类", "task.charlm": "字符级语言模型",
     "task.forecast": "时间序列预测", "task.waveform": "波形生成", "task.translate": "英文数词转数字",

@@ -8,8 +8,9 @@ import numpy as np
 import plotly.graph_objects as go
 import streamlit as st
 
-from ... import plots, summaries
-from .. import data, state
+from ... import plots
+from .. import data, gradflow, state
+from . import explain
 from ..data import Subject
 from ...i18n import t
 
@@ -17,8 +18,9 @@ USES_STEP = True
 
 
 def render(subject: Subject, step: int, units: list[int]) -> go.Figure:
-    st.caption(t("grad.intro"))
-    fig = plots.gradient_norms(plots.grad_norm_curves(subject.trace), step)
+    explain.gradient_reading(subject, int(state.get("layer")), step)
+    fig = plots.gradient_norms(plots.grad_norm_curves(subject.trace), step,
+                               y_title=plots.grad_axis_title(gradflow.loss_label(subject), what="any"))
     st.plotly_chart(fig, key="grad_norms")
     _reach(subject, step)
     _compare(subject, step)
@@ -27,7 +29,7 @@ def render(subject: Subject, step: int, units: list[int]) -> go.Figure:
 
 def _reach(subject: Subject, step: int) -> None:
     st.markdown(f"#### {t('grad.reach.header')}")
-    if subject.io == "N->1":                 # one prediction, after the last step
+    if gradflow.single_step(subject):        # one prediction, after the last step
         st.caption(t("grad.reach.n1"))
         sens, t_star = subject.trace.input_sensitivity[:, 0], subject.steps - 1
     else:
@@ -35,7 +37,8 @@ def _reach(subject: Subject, step: int) -> None:
     if not np.any(sens > 0):
         st.info(t("grad.reach.none", t=t_star))
         return
-    st.plotly_chart(plots.input_reach(sens, subject.tokens, t_star), key="grad_reach")
+    st.plotly_chart(plots.input_reach(sens, subject.tokens, t_star, loss=gradflow.loss_label(subject, t_star)),
+                    key="grad_reach")
     st.plotly_chart(plots.token_strip(subject.tokens, sens, "grad", t("plot.text.title", what="‖∂L/∂x_k‖"),
                                       step=t_star), key="grad_text", config={"displayModeBar": False})
 
@@ -49,10 +52,12 @@ def _compare(subject: Subject, step: int) -> None:
     if len(names) < 2:
         st.info(t("grad.compare.none"))
         return
-    curves = {}
-    for other in names:
-        tr = data.zoo_subject(replace(subject.zoo, name=other, snapshot=None)).trace
-        layer = min(int(state.get("layer")), tr.num_layers - 1)
-        curves[other] = summaries.grad_norms(tr.layer(layer, 0))[0]
+    scale = explain.grad_scale_picker("grad_scale")
+    layer, direction = int(state.get("layer")), int(state.get("direction"))
+    curves = {other: gradflow.curve(data.zoo_subject(replace(subject.zoo, name=other, snapshot=None)), layer,
+                                    direction, step, scale)
+              for other in names}
     title = t("grad.compare.header")
-    st.plotly_chart(plots.gradient_norms(curves, step, title=title, y_title=t("plot.grad.h")), key="grad_compare")
+    st.plotly_chart(plots.gradient_norms(curves, step, title=title, y_title=gradflow.axis_title(subject, scale, step)),
+                    key="grad_compare")
+    explain.grad_scale_note(subject, scale, step, direction)

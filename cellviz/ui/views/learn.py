@@ -12,11 +12,13 @@ from dataclasses import dataclass
 import plotly.graph_objects as go
 import streamlit as st
 
-from ... import plots, summaries
+from ... import grads, plots, summaries
 from ...live import LIMITS, LIVE_TASKS, LiveConfig, train_live
 from ...zoo.tasks import make_task
 from .. import state
-from ..data import Subject
+from ..data import Subject, loss_kind
+from ..gradflow import NORMALISED, RAW
+from . import explain
 from ...i18n import t
 
 USES_STEP = False
@@ -63,6 +65,8 @@ def render(subject: Subject | None, step: int | None, units: list[int]) -> go.Fi
     if run is None:
         st.info(t("learn.prompt"))
         return None
+    explain.grad_scale_picker()
+    st.caption(t("learn.grad.note"))
     slots = {"status": st.empty(), "curves": st.empty(), "cols": [c.empty() for c in st.columns(2)]}
     _draw(run, slots, range(len(run["reports"])))
     if running:
@@ -213,6 +217,12 @@ def _draw(run: dict, slots: dict, columns) -> None:
                 _column(run, k, metric)
 
 
+def distance_curve(by_distance, scale: str):
+    """A gradient norm against the distance from the loss (index 0 = the loss step), normalised there (1 at
+    distance 0) or raw."""
+    return by_distance if scale == RAW else grads.normalised(by_distance, 0)
+
+
 def _column(run: dict, k: int, metric: str) -> None:
     """One run: its latest epoch, gradient norm vs distance at a few epochs, the probe's gates and h."""
     reports = run["reports"][k]
@@ -222,8 +232,12 @@ def _column(run: dict, k: int, metric: str) -> None:
     st.caption(t("learn.epoch", epoch=last.epoch, epochs=run["cfgs"][k].epochs, metric=t(f"learn.metric.{metric}"),
                  value=f"{last.metrics[metric]:.3f}", baseline=f"{run['baseline']:.3f}", seconds=f"{last.seconds:.1f}"))
     picks = sorted({0, (n - 1) // 2, n - 1})
-    curves = {t("learn.at_epoch", epoch=reports[e].epoch): reports[e].grad_norm for e in picks}
-    st.plotly_chart(plots.gradient_norms(curves, title=t("learn.grad.title"), x_title=t("plot.distance")),
+    scale = str(state.get("grad_scale") or NORMALISED)
+    curves = {t("learn.at_epoch", epoch=reports[e].epoch): distance_curve(reports[e].grad_norm, scale) for e in picks}
+    task = make_task(run["cfgs"][k].task, **run["cfgs"][k].task_options)
+    loss = t(f"loss.{loss_kind(task.io, task.output, 'recurrent')}")
+    st.plotly_chart(plots.gradient_norms(curves, title=t("learn.grad.title"), x_title=t("plot.distance"),
+                                         y_title=plots.grad_axis_title(loss, normalised=scale == NORMALISED)),
                     key=f"learn_grad_{k}_{n}")
     rec = last.probe.layer(0)
     series = {q: v for q, v in summaries.quantities(rec).items() if plots.is_gate(q) or q == "h"}

@@ -8,7 +8,8 @@ import plotly.graph_objects as go
 import streamlit as st
 
 from ... import plots, summaries
-from .. import data, state
+from .. import data, gradflow, state
+from . import explain
 from ..data import Subject
 from ...i18n import t
 
@@ -42,11 +43,13 @@ def render(subject: Subject, step: int | None, units: list[int]) -> go.Figure | 
     fig = plots.heatmaps_over_time(summaries.quantities(rec), None, (), now.tokens, clickable=False,
                                    title=t("training.heat.title", snapshot=snapshot_label(chosen)))
     st.plotly_chart(fig, key="training_heat", config={"displayModeBar": False})
-    curves = {snapshot_label(s): summaries.grad_norms(sub.trace.layer(layer, direction))[0]
-              for s, sub in subjects.items()}
-    st.plotly_chart(plots.gradient_norms(curves, title=t("training.grad.title"), y_title=t("plot.grad.h"),
+    scale = explain.grad_scale_picker()
+    last = now.steps - 1                      # no step cursor here: a loss with a term per step is taken at the last
+    curves = {snapshot_label(s): gradflow.curve(sub, layer, direction, last, scale) for s, sub in subjects.items()}
+    st.plotly_chart(plots.gradient_norms(curves, title=t("training.grad.title"),
+                                         y_title=gradflow.axis_title(now, scale, last),
                                          highlight=snapshot_label(chosen)), key="training_grad")
-    st.caption(t("training.grad.note"))
+    st.caption(t("training.grad.note") + " " + t(f"training.grad.note.{scale}"))
     return fig
 
 
