@@ -16,6 +16,7 @@ import base64
 import html
 import inspect
 import json
+import math
 import re
 import sys
 from collections.abc import Iterator, Sequence
@@ -351,7 +352,7 @@ def export_html(model_name: str, text: str | None = None, *, sample: int | None 
         else:
             try:
                 ex = model.task.parse(text, **options)
-            except ValueError as e:
+            except (ValueError, OverflowError, TypeError) as e:     # int(inf), a str where a number belongs
                 raise ValueError(t("input.invalid", reason=e)) from None
         part = part or model.parts()[0]
         if part not in model.parts():
@@ -388,16 +389,31 @@ def _num(v) -> str:
 
 
 # --- command line --------------------------------------------------------------------------------------
+OPTION_CHARS = 80             # an option echoed in an error message is cut to this many characters
+MESSAGE_CHARS = 500           # a whole error line (it may quote the typed text)
+
+
+def _short(text: str, limit: int = OPTION_CHARS) -> str:
+    return text if len(text) <= limit else text[:limit - 1] + "…"
+
+
 def _option(text: str) -> tuple[str, object]:
+    """KEY=VALUE as (key, int | float | str); ValueError for a malformed pair or a number that is not finite
+    (inf, nan, 1e400), so the task never sees a value it cannot turn into steps."""
     key, sep, value = text.partition("=")
     if not sep or not key:
-        raise argparse.ArgumentTypeError(f"expected KEY=VALUE, got {text!r}")
-    for cast in (int, float):
-        try:
-            return key, cast(value)
-        except ValueError:
-            pass
-    return key, value
+        raise ValueError(f"--option: expected KEY=VALUE, got {_short(text)!r}")
+    try:
+        return key, int(value)
+    except ValueError:        # not an integer (or more digits than Python converts)
+        pass
+    try:
+        number = float(value)
+    except ValueError:
+        return key, value
+    if not math.isfinite(number):
+        raise ValueError(f"--option {_short(key, 30)}: {_short(value, 40)!r} is not a finite number")
+    return key, number
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -407,7 +423,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     src = p.add_mutually_exclusive_group()
     src.add_argument("--text", help="the input, as typed in the app")
     src.add_argument("--sample", type=int, help="a held-out-style example by seed (default 0)")
-    p.add_argument("--option", type=_option, action="append", default=[], metavar="KEY=VALUE",
+    p.add_argument("--option", action="append", default=[], metavar="KEY=VALUE",
                    help="a task option for --text, e.g. lag=20 or period=16 (repeatable)")
     p.add_argument("--part", help="encoder or decoder (encoder-decoder models)")
     p.add_argument("--layer", type=int, default=0)
@@ -419,10 +435,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     a = p.parse_args(argv)
     torch.set_num_threads(1)      # tiny models: one thread is faster than two fighting over a busy machine
     try:
+        options = dict(_option(o) for o in a.option)
         page = export_html(a.model, a.text, sample=a.sample, part=a.part, layer=a.layer, direction=a.direction,
-                           units=a.unit, lang=a.lang, max_steps=a.max_steps, options=dict(a.option))
-    except ValueError as e:
-        print(f"{p.prog}: error: {e}", file=sys.stderr)
+                           units=a.unit, lang=a.lang, max_steps=a.max_steps, options=options)
+    except (ValueError, OverflowError) as e:    # one line, no traceback: the message names what to change
+        print(f"{p.prog}: error: {_short(' '.join(str(e).split()), MESSAGE_CHARS)}", file=sys.stderr)
         return 2
     a.output.write_text(page, encoding="utf-8")
     print(f"wrote {a.output} ({a.output.stat().st_size / 1e6:.1f} MB)")

@@ -36,7 +36,7 @@ def render(subject: Subject, step: int, units: list[int]) -> go.Figure:
 
 def pick_from_chart() -> None:
     """on_select callback: the clicked (unit, step) becomes the step and the first selected unit."""
-    event = st.session_state.get(CHART_KEY) or {}
+    event = state.get(CHART_KEY) or {}
     points = [p for p in (event.get("selection") or {}).get("points", []) if p.get("customdata")]
     if not points:
         return
