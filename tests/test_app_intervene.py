@@ -80,3 +80,14 @@ def test_reverse_direction_freeze_keeps_c_towards_the_start():
     orig, new = shown(at)
     s = at.session_state["step"]
     np.testing.assert_array_equal(new["c"][:, :s + 1], np.repeat(new["c"][:, s:s + 1], s + 1, axis=1))
+
+
+def test_choices_survive_a_visit_to_another_page():
+    """The intervention settings are kept alive by state.init (key `keep`), not by the view."""
+    at = open_page("intervene", "brackets-lstm")
+    choose(at, "state", iv_value=0.5, iv_scope="all", iv_span="rest")
+    at.switch_page("cellviz/ui/pages/cell.py").run()
+    at.switch_page("cellviz/ui/pages/intervene.py").run()
+    assert_clean(at)
+    assert at.radio(key="iv_kind").value == "state" and at.number_input(key="iv_value").value == 0.5
+    assert at.radio(key="iv_scope").value == "all" and at.radio(key="iv_span").value == "rest"

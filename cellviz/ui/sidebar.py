@@ -104,7 +104,7 @@ def _option_input(name: str, param: inspect.Parameter) -> None:
     key = state.OPTION_PREFIX + name
     is_int = "int" in str(param.annotation) and "float" not in str(param.annotation)
     default = None if param.default is inspect.Parameter.empty else param.default
-    if key not in st.session_state:
+    if not state.has(key):
         state.put(key, default)
     st.number_input(t(f"input.{name}") if has(f"input.{name}") else name, key=key, step=1 if is_int else 0.5,
                     format=None if is_int else "%.2f", help=t(f"input.{name}.help") if has(f"input.{name}.help") else None,
@@ -126,7 +126,7 @@ def _next_sample(name: str) -> None:
 # --- uploads -------------------------------------------------------------------------------------------
 def _keep_upload() -> None:
     """on_change of the uploader: remember the file (the widget itself forgets it on another page)."""
-    uploaded = st.session_state.get("upload")
+    uploaded = state.get("upload")
     state.put("upload_file", None if uploaded is None else (uploaded.name, uploaded.getvalue()))
 
 

@@ -144,10 +144,9 @@ def _sync(run: _Run, step: int) -> None:
 
 
 def _value(key: str, name: str):
-    try:
-        return (st.session_state.get(key) or {}).get(name)
-    except AttributeError:
-        return None
+    """A value the player set on its side channel (`key`: the sync component's widget key)."""
+    value = state.get(key)
+    return value.get(name) if isinstance(value, dict) else None
 
 
 def _on_step(key: str, steps: int) -> None:

@@ -17,13 +17,9 @@ from ...i18n import t
 
 USES_STEP = True
 MAX_INTERVENED = 16          # intervened traces kept in memory
-KEYS = ("iv_kind", "iv_gate", "iv_gate_value", "iv_state", "iv_value", "iv_scope", "iv_span")
 
 
 def render(subject: Subject, step: int, units: list[int]) -> go.Figure:
-    for key in KEYS:                       # keep the choices when the user visits another page
-        if key in st.session_state:
-            st.session_state[key] = st.session_state[key]
     layer, direction = int(state.get("layer")), int(state.get("direction"))
     st.caption(t("iv.intro"))
     spec = _controls(subject.kind, step, units, layer, direction)
@@ -52,27 +48,26 @@ def render(subject: Subject, step: int, units: list[int]) -> go.Figure:
 def _controls(cell: str, step: int, units: list[int], layer: int, direction: int) -> tuple:
     """The intervention widgets; their choice as a plain tuple (the cache key)."""
     kinds = intervene.kinds_for(cell)
-    if st.session_state.get("iv_kind") not in kinds:
-        st.session_state["iv_kind"] = kinds[0]
+    if state.get("iv_kind") not in kinds:
+        state.put("iv_kind", kinds[0])
     st.radio(t("iv.kind"), kinds, key="iv_kind", horizontal=True, format_func=lambda k: t(f"iv.kind.{k}"))
-    kind = st.session_state["iv_kind"]
+    kind = state.get("iv_kind")
     a, b, c = st.columns([2, 2, 3])
     target, value = "h", 0.0
     if kind == "gate":
         gates = intervene.clampable_gates(cell)
-        if st.session_state.get("iv_gate") not in gates:
-            st.session_state["iv_gate"] = gates[0]
+        if state.get("iv_gate") not in gates:
+            state.put("iv_gate", gates[0])
         a.selectbox(t("iv.gate"), gates, key="iv_gate", format_func=plots.qname)
         b.radio(t("iv.gate_value"), [0.0, 1.0], key="iv_gate_value", horizontal=True, format_func=lambda v: f"{v:g}")
-        target, value = st.session_state["iv_gate"], float(st.session_state["iv_gate_value"])
+        target, value = state.get("iv_gate"), float(state.get("iv_gate_value"))
     elif kind == "state":
         targets = ["c", "h"] if cell == "lstm" else ["h"]
-        if st.session_state.get("iv_state") not in targets:
-            st.session_state["iv_state"] = targets[-1]
+        if state.get("iv_state") not in targets:
+            state.put("iv_state", targets[-1])
         a.radio(t("iv.state"), targets, key="iv_state", horizontal=True, format_func=plots.qname)
-        st.session_state.setdefault("iv_value", 0.0)
         b.number_input(t("iv.value"), min_value=-10.0, max_value=10.0, step=0.1, key="iv_value", help=t("iv.value.help"))
-        target, value = st.session_state["iv_state"], float(st.session_state["iv_value"])
+        target, value = state.get("iv_state"), float(state.get("iv_value"))
     else:
         a.caption(t(f"iv.kind.{kind}.note"))
     shown_units = ", ".join(str(u) for u in units)
@@ -83,8 +78,8 @@ def _controls(cell: str, step: int, units: list[int], layer: int, direction: int
     if kind != "ablate":
         st.radio(t("iv.span"), ["step", "rest"], key="iv_span", horizontal=True,
                  format_func=lambda s: t(f"iv.span.{s}", t=step))
-        rest = st.session_state["iv_span"] == "rest"
-    chosen = tuple(units) if st.session_state["iv_scope"] == "units" else None
+        rest = state.get("iv_span") == "rest"
+    chosen = tuple(units) if state.get("iv_scope") == "units" else None
     return kind, target, value, chosen, rest, step, layer, direction
 
 

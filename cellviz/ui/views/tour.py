@@ -115,12 +115,12 @@ def _rnn() -> None:
     name = MODELS["rnn"]
     if not _available(name):
         return
-    if st.session_state.get("tour_lag") not in LAGS:
-        st.session_state["tour_lag"] = LAG
+    if state.get("tour_lag") not in LAGS:
+        state.put("tour_lag", LAG)
     left, right = st.columns([2, 3])
     with right:
         st.segmented_control(t("tour.lag"), LAGS, key="tour_lag", on_change=state.put, args=("tour_step", 0))
-        subject = _lag_subject(name, int(st.session_state.get("tour_lag") or LAG))
+        subject = _lag_subject(name, int(state.get("tour_lag") or LAG))
         step = _step_control(subject.steps)
         h = summaries.quantities(subject.trace.layer(0))["h"]
         fig = plots.heatmaps_over_time({"h": h}, step, (), subject.tokens, clickable=False,

@@ -25,12 +25,11 @@ def render(subject: Subject, step: int | None, units: list[int]) -> go.Figure | 
         st.info(t("training.none", models=", ".join(with_snaps) or "—"))
         return None
     labels = [*snaps, FINAL]
-    if st.session_state.get(KEY) not in labels:
-        st.session_state[KEY] = labels[0]
-    st.session_state[KEY] = st.session_state[KEY]          # keep the position across pages
+    if state.get(KEY) not in labels:
+        state.put(KEY, labels[0])
     st.caption(t("training.intro"))
     st.select_slider(t("training.slider"), labels, key=KEY, format_func=snapshot_label)
-    chosen = st.session_state[KEY]
+    chosen = state.get(KEY)
     subjects = {s: data.zoo_subject(replace(subject.zoo, snapshot=None if s == FINAL else s)) for s in labels}
     now = subjects[chosen]
     layer, direction = int(state.get("layer")), int(state.get("direction"))
