@@ -58,8 +58,6 @@ KEYS: dict[str, Key] = {
     # page-specific explorer settings
     "quantities": Key((list, type(None)), None, "which quantities the over-time heatmaps show (None = all)",
                       keep=True),
-    "time_heatmap": Key((dict, type(None)), None, "the over-time heatmap's selection event (Streamlit writes it)",
-                        fill=False),
     "color_by": Key(str, "h", "text and units: the quantity colouring the text", keep=True),
     "color_unit": Key(int, 0, "text and units: the unit colouring the text", keep=True),
     "feature": Key((str, type(None)), None, "the known feature to find a unit for", keep=True),
