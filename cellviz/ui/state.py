@@ -52,17 +52,21 @@ KEYS: dict[str, Key] = {
     "step": Key(int, 0, "the time step t", link=True, keep=True),
     "units": Key(list, [0], "the selected hidden units (at most 8)", link=True, keep=True),
     "playing": Key(bool, False, "the step panel is playing"),
+    "_player_seen": Key((int, type(None)), None, "the step the step player last reported (cellviz.ui.stepper)"),
+    "_player_seq": Key(int, 0, "bumped when Python moves the step, so that the step player follows it"),
     "panel_ms": Key((float, type(None)), None, "time of the last step panel run (read by cellviz.ui_bench)"),
     # page-specific explorer settings
     "quantities": Key((list, type(None)), None, "which quantities the over-time heatmaps show (None = all)",
                       keep=True),
-    "time_heatmap": Key((dict, type(None)), None, "the over-time heatmap's selection event (Streamlit writes it)",
-                        fill=False),
     "color_by": Key(str, "h", "text and units: the quantity colouring the text", keep=True),
     "color_unit": Key(int, 0, "text and units: the unit colouring the text", keep=True),
     "feature": Key((str, type(None)), None, "the known feature to find a unit for", keep=True),
     "grad_scale": Key(str, "normalised", 'gradient curves of several models / snapshots: "normalised" | "raw"',
                       keep=True),
+    # exploding gradients and clipping
+    "expl_radius": Key(float, 3.0, "the demo's spectral radius of W_hh", keep=True),
+    "expl_steps": Key(int, 40, "the demo's sequence length", keep=True),
+    "expl_threshold": Key(float, 1.0, "the demo's clipping threshold", keep=True),
     # the upload path
     "upload": Key(object, None, "the file uploader's own value (Streamlit writes it)", fill=False),
     "upload_file": Key((tuple, type(None)), None, "(file name, bytes) of the last upload, kept across pages"),
