@@ -173,3 +173,43 @@ def _array(v) -> np.ndarray:
         import base64
         return np.frombuffer(base64.b64decode(v["bdata"]), dtype=np.dtype(v["dtype"])).astype(float)
     return np.asarray(v, dtype=float)
+
+
+# --- exploding gradients and clipping (item 5) ----------------------------------------------------------
+def test_exploding_demo_norms_grow_back_in_time_and_clipping_bounds_them():
+    from cellviz import exploding
+    d = exploding.run(3.0, 40, 1.0)
+    assert d.measured_radius == pytest.approx(3.0, rel=1e-5)
+    assert d.growth > 1.1 and d.grad_h[0] > 1e3 * d.grad_h[-1]        # grows going back from the loss
+    thirds = [np.log(p).mean() for p in np.array_split(d.grad_h, 3)]
+    assert thirds[0] > thirds[1] + 1 > thirds[2] + 2                   # ... all the way back, not only at t=0
+    assert d.norm_by_length[-1] > 100 * d.norm_by_length[0]            # longer sequences: larger gradients
+    assert np.all(d.clipped_by_length <= 1.0 + 1e-5)                   # clipping bounds every one at τ
+    np.testing.assert_allclose(d.clipped_by_length[d.norm_by_length > 1], 1.0, rtol=1e-4)
+    assert d.norm > 1e3 and d.clipped == pytest.approx(1.0, rel=1e-4) and d.cosine == pytest.approx(1.0, abs=1e-6)
+    small = exploding.run(0.5, 40, 1.0)
+    assert small.growth < 1 and small.grad_h[0] < 1e-3 * small.grad_h[-1]   # below 1: it vanishes instead
+
+
+def test_growth_factor_rises_with_the_spectral_radius():
+    from cellviz import exploding
+    g = exploding.growth_by_radius([0.5, 1.0, 2.0, 3.0])
+    assert g[0] < 1 < g[2] < g[3]
+
+
+def test_exploding_page_shows_the_demo_numbers():
+    from app_driver import assert_clean, figure, open_page
+    from cellviz import exploding
+    from cellviz.i18n import t
+    at = open_page("exploding")
+    d = exploding.run(3.0, 40, 1.0)
+    shown = {m.label: m.value for m in at.metric}
+    assert shown[t("expl.m.growth")] == f"× {d.growth:.3f}"
+    assert shown[t("expl.m.after", tau="1")] == f"{d.clipped:.3g}"
+    flow = figure(at, "expl_flow")
+    assert t("loss.sum.at", t=39) in flow["layout"]["yaxis"]["title"]["text"]
+    assert any("25 of 25" in a.value or "of 25" in a.value for a in at.info)
+    at.slider(key="expl_radius").set_value(0.5).run()
+    assert_clean(at)
+    assert any(c.value.startswith(t("expl.read.shrinks", radius="0.5", factor="", steps="", ratio="")[:20])
+               for c in at.caption)

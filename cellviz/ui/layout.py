@@ -13,7 +13,8 @@ from .safety import guarded
 # view module name -> (title key, icon); the order of the navigation
 PAGES = {"tour": ("page.tour", ":material/school:"),
          "cell": ("page.cell", ":material/memory:"), "over_time": ("page.over_time", ":material/grid_on:"),
-         "gradients": ("page.gradients", ":material/trending_down:"), "units": ("page.units", ":material/translate:"),
+         "gradients": ("page.gradients", ":material/trending_down:"),
+         "exploding": ("page.exploding", ":material/trending_up:"), "units": ("page.units", ":material/translate:"),
          "compare": ("page.compare", ":material/compare_arrows:"),
          "intervene": ("page.intervene", ":material/tune:"), "learn": ("page.learn", ":material/model_training:"),
          "training": ("page.training", ":material/history:")}

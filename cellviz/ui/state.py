@@ -63,6 +63,10 @@ KEYS: dict[str, Key] = {
     "feature": Key((str, type(None)), None, "the known feature to find a unit for", keep=True),
     "grad_scale": Key(str, "normalised", 'gradient curves of several models / snapshots: "normalised" | "raw"',
                       keep=True),
+    # exploding gradients and clipping
+    "expl_radius": Key(float, 3.0, "the demo's spectral radius of W_hh", keep=True),
+    "expl_steps": Key(int, 40, "the demo's sequence length", keep=True),
+    "expl_threshold": Key(float, 1.0, "the demo's clipping threshold", keep=True),
     # the upload path
     "upload": Key(object, None, "the file uploader's own value (Streamlit writes it)", fill=False),
     "upload_file": Key((tuple, type(None)), None, "(file name, bytes) of the last upload, kept across pages"),

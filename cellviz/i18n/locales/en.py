@@ -508,5 +508,57 @@ EN: dict[str, str] = {
                               "at these test lags: {held}. What fails at long lags above is learning from a gradient that "
                               "must cross the whole lag, not holding the memory once it is learned.",
     "compare.claims.none": "none",
+    # exploding gradients and clipping (views/exploding.py)
+    "page.exploding": "Exploding gradients",
+    "expl.intro": "Backpropagation through time multiplies ∂L/∂h_t by each step's Jacobian diag(1 − h_t²) W_hh, once "
+                  "per step. Here a vanilla tanh RNN (32 units, small random inputs) has W_hh = ρ·Q, a random "
+                  "rotation stretched by ρ: its spectral radius is ρ. Below 1 the product shrinks step after step "
+                  "(vanishing gradient); above 1 it can grow geometrically (exploding gradient), and one training step "
+                  "on such a gradient can throw the weights far away. Gradient clipping is the standard guard.",
+    "expl.radius": "Spectral radius ρ of W_hh",
+    "expl.radius.help": "The largest |eigenvalue| of the recurrent matrix. The demo keeps the same rotation Q and input "
+                        "and only rescales it.",
+    "expl.steps": "Sequence length T",
+    "expl.threshold": "Clipping threshold τ",
+    "expl.threshold.help": "torch.nn.utils.clip_grad_norm_(model.parameters(), τ): when the norm of the whole "
+                           "parameter gradient is above τ, the gradient is rescaled to norm τ.",
+    "expl.m.radius": "ρ measured",
+    "expl.m.radius.help": "max |eigenvalue| of the module's weight_hh_l0, computed from the module.",
+    "expl.m.growth": "per step back",
+    "expl.m.growth.help": "(‖∂L/∂h_0‖ / ‖∂L/∂h_{T−1}‖)^(1/(T−1)): the average factor by which the gradient grows (> 1) "
+                          "or shrinks (< 1) per step back in time.",
+    "expl.m.ratio": "‖∂L/∂h_0‖ / ‖∂L/∂h_{T}‖",
+    "expl.m.before": "‖∇θ L‖ before clipping",
+    "expl.m.after": "after clipping at {tau}",
+    "expl.flow.title": "The gradient back in time: ‖∂L/∂h_t‖ (log scale)",
+    "expl.read.grows": "With ρ = {radius} each step back multiplies ‖∂L/∂h_t‖ by {factor} on average: {steps} steps "
+                       "before the loss it is {ratio} × its value at the loss. The gradient explodes as it goes back: "
+                       "tanh's slope (≤ 1) damps every step, so ρ > 1 is needed for this, but not always enough.",
+    "expl.read.shrinks": "With ρ = {radius} each step back multiplies ‖∂L/∂h_t‖ by {factor} on average: {steps} steps "
+                         "before the loss only {ratio} × of it is left. This is the vanishing gradient; raise ρ above 1 "
+                         "to make it explode.",
+    "expl.clip.header": "What clipping does",
+    "loss.sum.at.last": "L = sum of the outputs at the last step",
+    "expl.clip.read": "At this length the parameter gradient has norm {before}; clip_grad_norm_ with τ = {tau} scales "
+                      "all of it by {scale}, to {after}. The cosine between the gradient before and after is {cos}: the "
+                      "direction is unchanged, only the size of the step is bounded. Clipping does not make far steps "
+                      "count more or less — it keeps one exploding batch from wrecking the weights.",
+    "expl.shipped": "Every model in the zoo was trained with gradient clipping at 1.0: {ok} of {n} model cards record "
+                    "clip = 1.0 (python -m cellviz.zoo.train); the claims experiment and “Watch it learn” clip at 1.0 "
+                    "too.",
+    "expl.shipped.others": " Other values found: {values}.",
+    "expl.growth.header": "Growth per step against ρ",
+    "expl.growth.read": "The same rotation and input at every ρ. The gradient first grows (factor > 1) from ρ ≈ {first}: "
+                        "with tanh, ρ > 1 is necessary for explosion, and the saturated units (slope near 0) decide "
+                        "how much more is needed.",
+    "plot.clip.before": "before clipping",
+    "plot.clip.after": "after clipping at τ = {tau}",
+    "plot.clip.length": "sequence length",
+    "plot.clip.y": "‖∇θ L‖ (log)",
+    "plot.clip.title": "Parameter-gradient norm by sequence length, before and after clipping",
+    "plot.growth.x": "spectral radius ρ of W_hh",
+    "plot.growth.y": "growth per step back",
+    "plot.growth.one": "1: neither grows nor shrinks",
+    "plot.growth.title": "How fast ‖∂L/∂h_t‖ grows per step back, by ρ",
     "list.sep": ", ", "list.sep2": "; ",
 }

@@ -468,5 +468,49 @@ ZH: dict[str, str] = {
                               "{threshold}：{held}。上面长间隔下的失败，在于梯度要穿过整段间隔才能学会，"
                               "而不在于学会之后记不住。",
     "compare.claims.none": "无",
+    "page.exploding": "梯度爆炸",
+    "expl.intro": "随时间反向传播每经过一步，就把 ∂L/∂h_t 乘上该步的雅可比矩阵 diag(1 − h_t²) W_hh。这里是一个普通的 tanh "
+                  "RNN（32 个隐藏单元，输入是较小的随机数），W_hh = ρ·Q，即一个随机旋转再放大 ρ 倍：它的谱半径就是 ρ。"
+                  "ρ 小于 1 时乘积一步步缩小（梯度消失）；大于 1 时它可能按几何级数增长（梯度爆炸），在这样的梯度上"
+                  "走一步训练就可能把权重甩得很远。梯度裁剪是标准的防护手段。",
+    "expl.radius": "W_hh 的谱半径 ρ",
+    "expl.radius.help": "循环矩阵最大的 |特征值|。演示保持同一个旋转 Q 和同一个输入，只改变缩放倍数。",
+    "expl.steps": "序列长度 T",
+    "expl.threshold": "裁剪阈值 τ",
+    "expl.threshold.help": "torch.nn.utils.clip_grad_norm_(model.parameters(), τ)：当全部参数梯度的范数大于 τ 时，"
+                           "把梯度整体缩放到范数 τ。",
+    "expl.m.radius": "实测 ρ",
+    "expl.m.radius.help": "模块 weight_hh_l0 的最大 |特征值|，由模块直接算出。",
+    "expl.m.growth": "每向前一步",
+    "expl.m.growth.help": "(‖∂L/∂h_0‖ / ‖∂L/∂h_{T−1}‖)^(1/(T−1))：梯度每向前回传一步平均增大（> 1）或缩小（< 1）的倍数。",
+    "expl.m.ratio": "‖∂L/∂h_0‖ / ‖∂L/∂h_{T}‖",
+    "expl.m.before": "裁剪前的 ‖∇θ L‖",
+    "expl.m.after": "在 {tau} 处裁剪后",
+    "expl.flow.title": "梯度随时间回传：‖∂L/∂h_t‖（对数坐标）",
+    "expl.read.grows": "当 ρ = {radius} 时，每向前一步，‖∂L/∂h_t‖ 平均乘以 {factor}：在损失之前 {steps} 步处，它是损失处的 "
+                       "{ratio} 倍。梯度在回传中爆炸：tanh 的斜率（≤ 1）会在每一步削弱它，所以这需要 ρ > 1，但 ρ > 1 "
+                       "并不总是足够。",
+    "expl.read.shrinks": "当 ρ = {radius} 时，每向前一步，‖∂L/∂h_t‖ 平均乘以 {factor}：在损失之前 {steps} 步处只剩下 "
+                         "{ratio} 倍。这就是梯度消失；把 ρ 调到 1 以上可以让它爆炸。",
+    "expl.clip.header": "梯度裁剪做了什么",
+    "loss.sum.at.last": "L = 最后一步的输出之和",
+    "expl.clip.read": "在这个长度下，参数梯度的范数是 {before}；clip_grad_norm_ 以 τ = {tau} 把它整体乘以 {scale}，"
+                      "变成 {after}。裁剪前后梯度的余弦相似度是 {cos}：方向不变，只是限制了一步更新的大小。梯度裁剪"
+                      "不会让远处的时间步更重要或更不重要——它只是防止一个爆炸的批次毁掉权重。",
+    "expl.shipped": "模型库中的每个模型训练时都使用了阈值为 1.0 的梯度裁剪：{n} 张模型卡中有 {ok} 张记录 clip = 1.0"
+                    "（python -m cellviz.zoo.train）；常见说法实验和“看它学习”也在 1.0 处裁剪。",
+    "expl.shipped.others": " 另外发现的值：{values}。",
+    "expl.growth.header": "每步增长倍数与 ρ 的关系",
+    "expl.growth.read": "每个 ρ 都使用同一个旋转和同一个输入。从 ρ ≈ {first} 起梯度开始增长（倍数 > 1）：对 tanh 来说，"
+                        "ρ > 1 是梯度爆炸的必要条件，还需要多大，取决于饱和的隐藏单元（斜率接近 0）。",
+    "plot.clip.before": "裁剪前",
+    "plot.clip.after": "在 τ = {tau} 处裁剪后",
+    "plot.clip.length": "序列长度",
+    "plot.clip.y": "‖∇θ L‖（对数）",
+    "plot.clip.title": "参数梯度范数随序列长度的变化：裁剪前与裁剪后",
+    "plot.growth.x": "W_hh 的谱半径 ρ",
+    "plot.growth.y": "每向前一步的增长倍数",
+    "plot.growth.one": "1：既不增长也不缩小",
+    "plot.growth.title": "‖∂L/∂h_t‖ 每向前一步的增长倍数，随 ρ 变化",
     "list.sep": "、", "list.sep2": "；",
 }
