@@ -9,10 +9,10 @@ from ... import plots, summaries
 from .. import data, state
 from ..data import Subject
 from ...i18n import t
+from ...zoo.training import FINAL  # the slider's value for the shipped (final) weights
 
 USES_STEP = False
 KEY = "train_snapshot"
-FINAL = "final"              # the slider's value for the shipped (final) weights
 
 
 def render(subject: Subject, step: int | None, units: list[int]) -> go.Figure | None:
