@@ -5,7 +5,9 @@ the outputs, or the layer above), `backward` returns the *total* derivatives dL/
 gradient at each gate's pre-activation, and dL/dx_t for the layer's input. Everything that does not depend
 on the running gradient is precomputed for all steps at once, so the loop is one small matrix product and a
 few element-wise operations per step. `jacobian_norms` measures ||dh_T/dh_t|| (the textbook
-vanishing-gradient quantity) with the same recurrence run on a batch of basis vectors.
+vanishing-gradient quantity) with the same recurrence run on a batch of basis vectors. `loss_step` and
+`normalised` put gradient curves of different models or snapshots on one footing: raw norms track the size of
+the loss, ‖∂L/∂h_t‖ / ‖∂L/∂h_{t*}‖ (1 at the loss step t*) shows how the gradient changes on its way back.
 """
 from __future__ import annotations
 
@@ -155,3 +157,21 @@ def jacobian_norms(fw: Forward, w: LayerWeights, batch: int = 0) -> np.ndarray:
     ext[-1] = np.eye(H, dtype=fw.h.dtype)
     bw = backward(sub, w, ext)
     return np.linalg.norm(bw.grad_h, axis=(1, 2))
+
+
+def loss_step(seq_len: int, direction: int = 0, at_step: int | None = None) -> int:
+    """Where a loss taken on the final state (or, with `at_step`, on one output position) meets a direction's
+    hidden states, as an input position: the last step forward, position 0 in reverse (where the reverse
+    direction ends), or `at_step` itself for a loss at one step (both directions output there)."""
+    if at_step is not None:
+        return int(at_step)
+    return seq_len - 1 if direction == 0 else 0
+
+
+def normalised(norms: np.ndarray, at: int) -> np.ndarray:
+    """`norms` divided by its value at step `at` (1 there); all NaN when nothing reaches that step."""
+    norms = np.asarray(norms, dtype=np.float64)
+    ref = norms[at]
+    if not np.isfinite(ref) or ref <= 0:
+        return np.full(norms.shape, np.nan)
+    return norms / ref

@@ -54,7 +54,7 @@ def task_sample(name: str) -> str:
     return data.zoo_model(name).task.sample(0).text
 
 
-def _check_example(name: str, source: tuple) -> None:
+def _check_example(name: str, source: data.Typed) -> None:
     try:
         ex = data.zoo_example(name, source)
     except ValueError as e:
@@ -69,7 +69,7 @@ def test_every_task_parse_returns_or_explains(name):
     @FAST
     @given(text=text_for(name))
     def run(text):
-        _check_example(name, ("typed", text, ()))
+        _check_example(name, data.Typed(text))
     run()
 
 
@@ -80,7 +80,7 @@ def test_every_task_traces_what_it_accepts(name):
     @given(text=text_for(name))
     def run(text):
         try:
-            subject = data.zoo_subject(name, None, ("typed", text, ()), data.zoo_model(name).parts()[0])
+            subject = data.zoo_subject(data.ZooSource(name, data.Typed(text), data.zoo_model(name).parts()[0]))
         except ValueError as e:
             assert str(e).strip()
             return
@@ -92,7 +92,7 @@ def test_every_task_traces_what_it_accepts(name):
 def _option_values(param):
     ints = st.integers(-10**9, 10**9)
     floats = st.floats(allow_nan=True, allow_infinity=True)
-    return st.one_of(st.none(), ints, floats) if "float" in str(param.annotation) else st.one_of(st.none(), ints)
+    return st.one_of(st.none(), ints, floats) if param.type is float else st.one_of(st.none(), ints)
 
 
 @pytest.mark.parametrize("name", [n for n in TASK_MODELS.values() if data.parse_options(n)])
@@ -105,7 +105,7 @@ def test_task_options_fuzzed(name):
            text=st.one_of(st.just(task_sample(name)), text_for(name)))
     def run(values, text):
         chosen = tuple(sorted((k, v) for k, v in values.items() if v is not None))
-        _check_example(name, ("typed", text, chosen))
+        _check_example(name, data.Typed(text, chosen))
     run()
 
 
@@ -143,7 +143,7 @@ def test_parse_numbers_refuses_too_many_steps():
        length=st.integers(-10**6, 10**6), seed=st.integers(0, 2**63))
 def test_generated_upload_inputs_are_bounded(width, source, length, seed):
     try:
-        x = data.upload_input(width, source, length, seed, "")
+        x = data.upload_input(width, data.UploadInput(source, length, seed))
     except ValueError as e:
         assert str(e).strip()
         assert not 1 <= length <= data.MAX_UPLOAD_STEPS

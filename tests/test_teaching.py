@@ -84,3 +84,135 @@ def test_compare_page_shows_the_formula_with_the_modules_numbers():
     assert len(rows) == 3 and all(str(r[list(r)[3]]).endswith("✓") for r in rows)
     lstm = next(r for r in rows if r[list(r)[0]] == "LSTM")
     assert lstm[list(lstm)[3]].replace(",", "").startswith(str(4 * block))
+
+
+# --- gradient flow (item 1) ---------------------------------------------------------------------------
+LOSS_KINDS = {("lag-lstm", "recurrent"): "last_ce", ("brackets-rnn", "recurrent"): "steps_ce",
+              ("forecast-gru-2layer", "recurrent"): "steps_mse", ("translate-gru", "encoder"): "encoder",
+              ("translate-gru", "decoder"): "decoder", ("waveform-rnn", "recurrent"): "steps_mse"}
+
+
+@pytest.mark.parametrize("name,part", list(LOSS_KINDS), ids=[f"{n}-{p}" for n, p in LOSS_KINDS])
+def test_each_zoo_model_knows_its_loss_kind(name, part):
+    from cellviz.ui import data
+    assert data.zoo_subject(data.ZooSource(name, data.Sample(0), part)).loss == LOSS_KINDS[name, part]
+
+
+def test_the_adding_task_is_a_squared_error_after_the_last_step():
+    from cellviz.ui import data
+    from cellviz.zoo.tasks import make_task
+    task = make_task("adding")
+    assert data.loss_kind(task.io, task.output, "recurrent") == "last_mse"
+
+
+@pytest.mark.parametrize("kind", ["last_ce", "last_mse", "steps_ce", "steps_mse", "encoder", "decoder", "sum"])
+def test_gradient_axis_title_names_the_loss(kind):
+    from cellviz.i18n import t
+    from cellviz.ui import gradflow
+    from cellviz.ui.data import Subject
+    subject = Subject("x", _zoo_trace("lag-rnn"), [], loss=kind)
+    raw = gradflow.axis_title(subject, gradflow.RAW, 3)
+    assert raw.endswith(t(f"loss.{kind}")) and t(f"loss.{kind}").startswith("L = ")
+    normalised = gradflow.axis_title(subject, gradflow.NORMALISED, 3)
+    assert "/ ‖∂L/∂h_t*‖" in normalised
+    if gradflow.single_step(subject):
+        assert normalised.endswith(t(f"loss.{kind}"))
+    else:                                            # a loss with a term per step: the term at step 3 alone
+        assert normalised.endswith(t(f"loss.{kind}.at", t=3)) and "3" in normalised
+
+
+@pytest.mark.parametrize("name,direction", [("lag-lstm", 0), ("sentiment-bilstm", 1), ("sentiment-bilstm", 0),
+                                            ("brackets-rnn", 0), ("charlm-lstm-2layer", 0)])
+def test_normalised_curve_is_one_at_the_loss_step(name, direction):
+    from cellviz.ui import data, gradflow
+    subject = data.zoo_subject(data.ZooSource(name, data.Sample(0)))
+    T, step = subject.steps, subject.steps // 2
+    curve = gradflow.curve(subject, 0, direction, step, gradflow.NORMALISED)
+    at = gradflow.ref_step(subject, direction, step)
+    if gradflow.single_step(subject):
+        assert at == (T - 1 if direction == 0 else 0)     # the reverse direction's loss sits at position 0
+    else:
+        assert at == step
+        assert np.all(curve[at + 1:] == 0) or direction == 1   # a loss at step t reaches no later state
+    assert curve[at] == pytest.approx(1.0)
+    raw = gradflow.curve(subject, 0, direction, step, gradflow.RAW)
+    if gradflow.single_step(subject):
+        np.testing.assert_allclose(curve, raw / raw[at], rtol=1e-6)
+
+
+def test_the_per_step_loss_curve_is_level_and_the_single_step_one_falls():
+    """charlm-rnn: the whole mean loss varies little over the steps; the loss at the last step alone falls."""
+    from cellviz.ui import data, gradflow
+    subject = data.zoo_subject(data.ZooSource("charlm-rnn", data.Sample(0)))
+    raw = gradflow.curve(subject, 0, 0, subject.steps - 1, gradflow.RAW)
+    single = gradflow.curve(subject, 0, 0, subject.steps - 1, gradflow.NORMALISED)
+    assert raw.max() / raw.min() < 20
+    assert single[0] < 1e-2 * single[-1]
+
+
+def test_gradient_page_names_the_loss_on_its_axes():
+    from app_driver import open_page, panel, sync
+    from cellviz.i18n import t
+
+    def figure(at, panel_id):              # the step player's figures (drawn once in the browser)
+        return panel(at, panel_id)["figure"]
+    at = open_page("gradients", "brackets-rnn")
+    main = figure(at, "grad")
+    assert t("loss.steps_ce") in main["layout"]["yaxis"]["title"]["text"]
+    compare = sync(at)["server"]["compare"]                # normalised at the step shown, sent per step
+    assert t("loss.steps_ce.at", t=0) in compare["layout"]["yaxis.title.text"]
+    rule = next(c.value for c in at.caption if c.value.startswith(t("grad.read.steps", loss="", spread="", T="",
+                                                                       t="")[:17]))
+    assert t("loss.steps_ce.long") in rule and "Every step with a target" in rule
+    at = open_page("gradients", "lag-lstm")
+    assert t("loss.last_ce") in figure(at, "grad")["layout"]["yaxis"]["title"]["text"]
+    ys = [_array(d["y"]) for d in figure(at, "compare")["data"]]
+    assert all(y[-1] == pytest.approx(1.0) for y in ys)                 # normalised at the '?'
+
+
+def _array(v) -> np.ndarray:
+    """A Plotly JSON array (a list, or base64 with a dtype) as floats."""
+    if isinstance(v, dict):
+        import base64
+        return np.frombuffer(base64.b64decode(v["bdata"]), dtype=np.dtype(v["dtype"])).astype(float)
+    return np.asarray(v, dtype=float)
+
+
+# --- exploding gradients and clipping (item 5) ----------------------------------------------------------
+def test_exploding_demo_norms_grow_back_in_time_and_clipping_bounds_them():
+    from cellviz import exploding
+    d = exploding.run(3.0, 40, 1.0)
+    assert d.measured_radius == pytest.approx(3.0, rel=1e-5)
+    assert d.growth > 1.1 and d.grad_h[0] > 1e3 * d.grad_h[-1]        # grows going back from the loss
+    thirds = [np.log(p).mean() for p in np.array_split(d.grad_h, 3)]
+    assert thirds[0] > thirds[1] + 1 > thirds[2] + 2                   # ... all the way back, not only at t=0
+    assert d.norm_by_length[-1] > 100 * d.norm_by_length[0]            # longer sequences: larger gradients
+    assert np.all(d.clipped_by_length <= 1.0 + 1e-5)                   # clipping bounds every one at τ
+    np.testing.assert_allclose(d.clipped_by_length[d.norm_by_length > 1], 1.0, rtol=1e-4)
+    assert d.norm > 1e3 and d.clipped == pytest.approx(1.0, rel=1e-4) and d.cosine == pytest.approx(1.0, abs=1e-6)
+    small = exploding.run(0.5, 40, 1.0)
+    assert small.growth < 1 and small.grad_h[0] < 1e-3 * small.grad_h[-1]   # below 1: it vanishes instead
+
+
+def test_growth_factor_rises_with_the_spectral_radius():
+    from cellviz import exploding
+    g = exploding.growth_by_radius([0.5, 1.0, 2.0, 3.0])
+    assert g[0] < 1 < g[2] < g[3]
+
+
+def test_exploding_page_shows_the_demo_numbers():
+    from app_driver import assert_clean, figure, open_page
+    from cellviz import exploding
+    from cellviz.i18n import t
+    at = open_page("exploding")
+    d = exploding.run(3.0, 40, 1.0)
+    shown = {m.label: m.value for m in at.metric}
+    assert shown[t("expl.m.growth")] == f"× {d.growth:.3f}"
+    assert shown[t("expl.m.after", tau="1")] == f"{d.clipped:.3g}"
+    flow = figure(at, "expl_flow")
+    assert t("loss.sum.at", t=39) in flow["layout"]["yaxis"]["title"]["text"]
+    assert any("25 of 25" in a.value or "of 25" in a.value for a in at.info)
+    at.slider(key="expl_radius").set_value(0.5).run()
+    assert_clean(at)
+    assert any(c.value.startswith(t("expl.read.shrinks", radius="0.5", factor="", steps="", ratio="")[:20])
+               for c in at.caption)

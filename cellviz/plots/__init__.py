@@ -6,7 +6,8 @@ pixels are block-averaged (`summaries.downsample`). Texts come from `cellviz.i18
 """
 from .cell_diagram import DIAGRAMS, cell_diagram
 from .compare import claims_accuracy, claims_gradients, parameter_counts
-from .gradients import grad_norm_curves, gradient_norms, input_reach
+from . import exploding
+from .gradients import grad_axis_title, grad_norm_curves, gradient_norms, input_reach
 from .over_time import heatmaps_over_time, unit_traces
 from .style import (
                     CELL_COLORS,
@@ -28,8 +29,8 @@ from .style import (
 from .training import intervention_effect, intervention_traces, learning_curves
 from .units import feature_match, saturation_bars, token_strip, unit_ranking
 
-__all__ = ["DIAGRAMS", "cell_diagram", "claims_accuracy", "claims_gradients", "parameter_counts",
-           "grad_norm_curves", "gradient_norms", "input_reach", "heatmaps_over_time", "unit_traces",
+__all__ = ["exploding", "DIAGRAMS", "cell_diagram", "claims_accuracy", "claims_gradients", "parameter_counts",
+           "grad_axis_title", "grad_norm_curves", "gradient_norms", "input_reach", "heatmaps_over_time", "unit_traces",
            "CELL_COLORS", "CURSOR", "FONT", "GATE_SCALE", "GRAD_SCALE", "LINE_COLORS", "MAX_CLICK_POINTS",
            "MAX_HEAT_STEPS", "MAX_HEAT_UNITS", "QUANTITIES", "TANH_SCALE", "coloraxis", "display_token", "is_gate",
            "qname", "intervention_effect", "intervention_traces", "learning_curves", "feature_match",

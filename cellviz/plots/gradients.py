@@ -32,6 +32,14 @@ def grad_norm_curves(tr, batch: int = 0) -> dict[str, np.ndarray]:
     return curves
 
 
+def grad_axis_title(loss: str | None = None, normalised: bool = False, what: str = "h") -> str:
+    """A gradient axis's title naming its loss L: "‖∂L/∂h_t‖ (log)<br>L = …", or for the normalised view
+    "‖∂L/∂h_t‖ / ‖∂L/∂h_t*‖ (log)<br>L = …, t* = its step"."""
+    head = (t(f"plot.grad.norm_{what}.normalised") if normalised else
+            t("plot.grad.norm") if what == "any" else t(f"plot.grad.norm_{what}"))
+    return head if not loss else f"{head}<br>{loss}"
+
+
 def gradient_norms(curves: Mapping[str, np.ndarray], step: int | None = None, title: str | None = None,
                    y_title: str | None = None, x_title: str | None = None, highlight: str | None = None) -> go.Figure:
     """Norms against t on a log scale, one line per label (e.g. "‖∂L/∂h‖ · layer 0 →"); the `highlight`
@@ -50,10 +58,11 @@ def gradient_norms(curves: Mapping[str, np.ndarray], step: int | None = None, ti
     log_y(fig, y_title or t("plot.grad.norm"), np.concatenate([f32(y) for y in curves.values()]) if curves else [])
     fig.update_xaxes(title_text=x_title or t("plot.step"))
     fig.update_layout(legend=dict(orientation="h", y=1.02, yanchor="bottom", x=1, xanchor="right"))
-    return base_layout(fig, title or t("plot.grad.title"), 380)
+    return base_layout(fig, title or t("plot.grad.title"), 400)
 
 
-def input_reach(sensitivity: np.ndarray, tokens: Sequence[str], t_star: int, title: str | None = None) -> go.Figure:
+def input_reach(sensitivity: np.ndarray, tokens: Sequence[str], t_star: int, title: str | None = None,
+                loss: str | None = None) -> go.Figure:
     """‖∂L_{t*}/∂x_k‖ over input positions k, bars coloured on the log gradient scale."""
     s = f32(sensitivity)
     logs = np.log10(np.where(s > 0, s, np.nan)).astype(np.float32)
@@ -63,6 +72,6 @@ def input_reach(sensitivity: np.ndarray, tokens: Sequence[str], t_star: int, tit
         marker=dict(color=logs, colorscale=GRAD_SCALE, colorbar=dict(title=t("plot.scale.grad"))),
         hovertemplate=f"{t('plot.position')} %{{x}} (%{{customdata}})<br>‖∂L/∂x‖ = %{{y:.3e}}<extra></extra>"))
     add_cursor(fig, t_star)
-    log_y(fig, t("plot.reach.y"), s)
+    log_y(fig, t("plot.reach.y") + (f"<br>{loss}" if loss else ""), s)
     fig.update_xaxes(title_text=t("plot.position"))
     return base_layout(fig, title or t("plot.reach.title", t=t_star), 340)

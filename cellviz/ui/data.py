@@ -7,8 +7,8 @@ with bounded sizes for the hosted demo's ~690 MB.
 from __future__ import annotations
 
 import hashlib
-import inspect
 from dataclasses import dataclass, field
+from typing import Any, Union
 
 import numpy as np
 import streamlit as st
@@ -19,6 +19,7 @@ import cellviz
 from cellviz import zoo
 
 from .. import i18n
+from . import state
 
 # Every session traces on its own thread. With torch's and OpenBLAS's pools at 2 threads, a trace next to any
 # other busy thread spin-waits: an H=256, T=1000 LSTM at_step trace took a median 294 ms (max 3.3 s) on 2
@@ -35,6 +36,56 @@ UPLOAD_TTL = 900             # uploads: one user's files, dropped sooner
 FLOAT32_MAX = float(np.finfo(np.float32).max)
 
 
+# --- where a subject comes from (frozen: hashable, and Streamlit's caches hash them field by field) ---------
+@dataclass(frozen=True)
+class Sample:
+    """A zoo task's own sample input number `seed`."""
+
+    seed: int = 0
+
+
+@dataclass(frozen=True)
+class Typed:
+    """A zoo input the user typed, with the task's parse options (lag, period, ...) as sorted (name, value) pairs."""
+
+    text: str
+    options: tuple[tuple[str, Any], ...] = ()
+
+
+@dataclass(frozen=True)
+class ZooSource:
+    """A shipped model (optionally one of its training snapshots) on an input, one recurrent part of it."""
+
+    name: str
+    input: Union[Sample, Typed] = Sample()
+    part: str = "recurrent"
+    snapshot: str | None = None           # a training snapshot label; None = the final weights
+
+
+@dataclass(frozen=True)
+class UploadInput:
+    """The input built for an uploaded module: random numbers, random one-hot, or typed numbers."""
+
+    kind: str = "random"                  # "random" | "onehot" | "typed"
+    length: int = 50
+    seed: int = 0
+    numbers: str = ""                     # the typed numbers (kind "typed")
+
+
+@dataclass(frozen=True)
+class UploadSource:
+    """A user's uploaded file, named by the SHA-256 of its bytes (the bytes themselves stay in the session)."""
+
+    digest: str
+    name: str                             # the file name, for display
+    prefix: str = ""
+    nonlinearity: str = "tanh"
+    input: UploadInput = UploadInput()
+
+
+Source = Union[ZooSource, UploadSource]
+
+
 @dataclass
 class Subject:
     """One traced model on one input: everything the views read."""
@@ -47,7 +98,14 @@ class Subject:
     io: str = "module"                    # the zoo card's "N->N" | "N->1" | "1->N" | "N->M"; "module" for uploads
     task: str | None = None
     part: str = "recurrent"
-    key: tuple = ()                       # cache key: (source, ...) to re-trace at a step or compare siblings
+    source: Source | None = None          # what to re-trace at a step, intervene on, or compare with siblings
+    loss: str = "sum"                     # what L is (`loss_kind`): "last_ce" | "last_mse" | "steps_ce" |
+                                          # "steps_mse" | "encoder" | "decoder" | "sum" (uploads)
+
+    @property
+    def zoo(self) -> ZooSource | None:
+        """The zoo source, or None for an upload."""
+        return self.source if isinstance(self.source, ZooSource) else None
 
     @property
     def kind(self) -> str:
@@ -79,25 +137,25 @@ def zoo_model(name: str, snapshot: str | None = None):
     return zoo.load(name, snapshot=snapshot)
 
 
-def parse_options(name: str) -> dict[str, inspect.Parameter]:
-    """The keyword options a zoo task's `parse` accepts (lag, period, ...), for the input form."""
-    params = list(inspect.signature(zoo_model(name).task.parse).parameters.values())[1:]   # after the text
-    return {p.name: p for p in params if p.kind in (p.POSITIONAL_OR_KEYWORD, p.KEYWORD_ONLY)}
+def parse_options(name: str) -> dict[str, zoo.tasks.ParseOption]:
+    """The keyword options a zoo task's `parse` accepts (lag, period, ...) with their types, for the input form."""
+    return zoo_model(name).task.parse_options()
 
 
-def zoo_example(name: str, source: tuple):
-    """An Example from ("sample", seed) or ("typed", text, ((option, value), ...)); ValueError if bad."""
+def zoo_example(name: str, source: Sample | Typed):
+    """The task's Example for a sample number or a typed text (with its options); ValueError if bad."""
     task = zoo_model(name).task
-    if source[0] == "sample":
-        return task.sample(int(source[1]))
-    return task.parse(source[1], **dict(source[2]))
+    if isinstance(source, Sample):
+        return task.sample(int(source.seed))
+    return task.parse(source.text, **dict(source.options))
 
 
 @st.cache_resource(max_entries=MAX_TRACES, ttl=TTL)
-def zoo_subject(name: str, snapshot: str | None, source: tuple, part: str, at_step: int | None = None) -> Subject:
+def zoo_subject(source: ZooSource, at_step: int | None = None) -> Subject:
     """Trace a zoo model on an input (cached by name, snapshot, input and part). ValueError for bad input."""
-    model = zoo_model(name, snapshot)
-    ex = zoo_example(name, source)
+    name, part = source.name, source.part
+    model = zoo_model(name, source.snapshot)
+    ex = zoo_example(name, source.input)
     module, x, h0, loss = model.trace_args(ex, part=part)
     tr = cellviz.trace(module, x, h0=h0, loss=loss, at_step=at_step)
     tokens = list(ex.tokens)
@@ -109,8 +167,21 @@ def zoo_subject(name: str, snapshot: str | None, source: tuple, part: str, at_st
     features = {k: np.asarray(v, dtype=float) for k, v in model.task.features(ex).items()
                 if np.shape(v) == (tr.seq_len,)}
     card = zoo_card(name)
-    return Subject(name, tr, tokens, features, model.prediction(ex), card["io"], card["task"], part,
-                   ("zoo", name, snapshot, source, part))
+    return Subject(name, tr, tokens, features, model.prediction(ex), card["io"], card["task"], part, source,
+                   loss_kind(card["io"], model.task.output, part))
+
+
+def loss_kind(io: str, output: str, part: str) -> str:
+    """What a zoo model's traced loss L is (zoo.models `trace_args`): the criterion on the prediction after the
+    last step (N->1), the mean over steps with a target (N->N, 1->N), the teacher-forced decoder's loss reached
+    through the encoder's final state (encoder part) or over the decoder's steps (decoder part)."""
+    if part in ("encoder", "decoder"):
+        return part
+    criterion = "ce" if output == "class" else "mse"
+    return ("last_" if io == "N->1" else "steps_") + criterion
+
+
+SINGLE_STEP_LOSSES = ("last_ce", "last_mse", "encoder")     # L reads the final state only
 
 
 def siblings(name: str) -> list[str]:
@@ -132,15 +203,16 @@ def upload_module(key: str, _data: bytes, prefix: str, nonlinearity: str) -> tor
     return cellviz.load_checkpoint(_data, prefix=prefix or None, nonlinearity=nonlinearity)
 
 
-def upload_input(width: int, source: str, length: int, seed: int, numbers: str) -> np.ndarray:
+def upload_input(width: int, source: UploadInput) -> np.ndarray:
     """(T, width) float32 input for a bare module: random numbers, random one-hot, or typed numbers."""
     from ..i18n import t
-    if source == "typed":
-        return parse_numbers(numbers, width)
+    if source.kind == "typed":
+        return parse_numbers(source.numbers, width)
+    length = int(source.length)
     if not 1 <= length <= MAX_UPLOAD_STEPS:
         raise ValueError(t("input.too_long", got=length, limit=MAX_UPLOAD_STEPS))
-    rng = np.random.default_rng(seed)
-    if source == "onehot":
+    rng = np.random.default_rng(source.seed)
+    if source.kind == "onehot":
         return np.eye(width, dtype=np.float32)[rng.integers(width, size=length)]
     return rng.standard_normal((length, width)).astype(np.float32)
 
@@ -180,24 +252,26 @@ def _is_number(s: str) -> bool:
 
 
 @st.cache_resource(max_entries=4, ttl=UPLOAD_TTL)
-def upload_subject(key: str, _data: bytes, name: str, prefix: str, nonlinearity: str, source: tuple,
-                   at_step: int | None = None) -> Subject:
-    """Trace an uploaded module on a generated or typed input; loss = the sum of all outputs."""
-    module = upload_module(key, _data, prefix, nonlinearity)
-    x = upload_input(module.input_size, *source)
+def upload_subject(source: UploadSource, _data: bytes, at_step: int | None = None) -> Subject:
+    """Trace an uploaded module on a generated or typed input; loss = the sum of all outputs.
+    Cached by `source` (the file's hash, never its bytes: `_data` is not hashed)."""
+    module = upload_module(source.digest, _data, source.prefix, source.nonlinearity)
+    x = upload_input(module.input_size, source.input)
     tr = cellviz.trace(module, x, loss=lambda out, h_n: out.sum(), at_step=at_step)
-    return Subject(name, tr, [str(k) for k in range(tr.seq_len)], key=("upload", key, name, prefix, nonlinearity,
-                                                                         source))
+    return Subject(source.name, tr, [str(k) for k in range(tr.seq_len)], source=source)
+
+
+def upload_bytes() -> bytes:
+    """The bytes of the session's upload (b"" if none): only read on a cache miss, the caches key on the hash."""
+    stored = state.get("upload_file")
+    return stored[1] if stored else b""
 
 
 def retrace(subject: Subject, at_step: int | None) -> Subject:
     """The same model and input traced with the loss at one step only (cached like the full trace)."""
-    if subject.key[0] == "zoo":
-        _, name, snapshot, source, part = subject.key
-        return zoo_subject(name, snapshot, source, part, at_step)
-    _, key, name, prefix, nonlinearity, source = subject.key
-    stored = st.session_state.get("upload_file")
-    return upload_subject(key, stored[1] if stored else b"", name, prefix, nonlinearity, source, at_step)
+    if isinstance(subject.source, ZooSource):
+        return zoo_subject(subject.source, at_step)
+    return upload_subject(subject.source, upload_bytes(), at_step)
 
 
 # --- parameter counts ----------------------------------------------------------------------------------

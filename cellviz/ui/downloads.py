@@ -4,13 +4,14 @@ from __future__ import annotations
 import html
 import io
 import re
+from collections.abc import Callable
 
 import numpy as np
 import plotly.graph_objects as go
 import streamlit as st
 
 from .. import export, summaries
-from . import state
+from . import data, state
 from .data import Subject
 from ..i18n import language, t
 
@@ -80,17 +81,17 @@ def trace_buttons(subject: Subject) -> None:
 
 def lecture_html(subject: Subject, layer: int, direction: int, units: list[int], lang: str) -> str:
     """The offline lecture page (cellviz.export) for a zoo subject's model, input, part, layer and direction."""
-    _, name, _, source, part = subject.key
-    if source[0] == "sample":
-        return export.export_html(name, sample=int(source[1]), part=part, layer=layer, direction=direction,
+    src = subject.zoo
+    if isinstance(src.input, data.Sample):
+        return export.export_html(src.name, sample=src.input.seed, part=src.part, layer=layer, direction=direction,
                                   units=units, lang=lang)
-    return export.export_html(name, source[1], options=dict(source[2]) or None, part=part, layer=layer,
-                              direction=direction, units=units, lang=lang)
+    return export.export_html(src.name, src.input.text, options=dict(src.input.options) or None, part=src.part,
+                              layer=layer, direction=direction, units=units, lang=lang)
 
 
 def lecture_button(subject: Subject) -> None:
     """Download the offline lecture page (built only when clicked), or say why there is none."""
-    if subject.key[0] != "zoo":
+    if subject.zoo is None:
         st.caption(t("download.lecture.upload"))
         return
     if subject.steps > export.MAX_STEPS:
@@ -109,12 +110,16 @@ def lecture_button(subject: Subject) -> None:
     st.download_button(t("download.lecture"), build, file_name=f"{_file_stem(subject)}-lecture.html",
                        mime="text/html", on_click="ignore", key="dl_lecture", help=t("download.lecture.help"),
                        icon=":material/slideshow:", width="stretch")
-    if subject.key[2] is not None:
+    if subject.zoo.snapshot is not None:
         st.caption(t("download.lecture.snapshot"))
 
 
-def figure_button(fig: go.Figure, subject: Subject, view: str) -> None:
-    """The view's main figure as a standalone HTML file (plotly.js from the CDN)."""
-    st.download_button(t("download.figure"), lambda: fig.to_html(include_plotlyjs="cdn", full_html=True),
+def figure_button(fig: go.Figure | Callable[[], go.Figure], subject: Subject, view: str) -> None:
+    """The view's main figure (or a function building it, called only on a click) as a standalone HTML file
+    (plotly.js from the CDN)."""
+    def page() -> str:
+        return (fig if isinstance(fig, go.Figure) else fig()).to_html(include_plotlyjs="cdn", full_html=True)
+
+    st.download_button(t("download.figure"), page,
                        file_name=f"{_file_stem(subject)}-{view}.html", mime="text/html", on_click="ignore",
                        key=f"dl_fig_{view}")

@@ -13,7 +13,8 @@ from .safety import guarded
 # view module name -> (title key, icon); the order of the navigation
 PAGES = {"tour": ("page.tour", ":material/school:"),
          "cell": ("page.cell", ":material/memory:"), "over_time": ("page.over_time", ":material/grid_on:"),
-         "gradients": ("page.gradients", ":material/trending_down:"), "units": ("page.units", ":material/translate:"),
+         "gradients": ("page.gradients", ":material/trending_down:"),
+         "exploding": ("page.exploding", ":material/trending_up:"), "units": ("page.units", ":material/translate:"),
          "compare": ("page.compare", ":material/compare_arrows:"),
          "intervene": ("page.intervene", ":material/tune:"), "learn": ("page.learn", ":material/model_training:"),
          "training": ("page.training", ":material/history:")}
@@ -50,20 +51,19 @@ def catalog() -> links.Catalog:
 
 
 def _option_types(name: str) -> dict[str, type]:
-    return {k: int if "int" in str(p.annotation) and "float" not in str(p.annotation) else float
-            for k, p in data.parse_options(name).items()}
+    return {k: option.type for k, option in data.parse_options(name).items()}
 
 
 def start_session() -> bool:
     """Top of every run (app.py): the URL on a session's first run, the language. Whether to present."""
     state.apply_url(catalog())
-    set_language(st.session_state.get("lang", "en"))
-    return bool(st.session_state.get("present"))
+    set_language(state.get("lang"))
+    return bool(state.get("present"))
 
 
 def follow_url_view(current: object) -> None:
     """A link's `view=` names another page than the path: go there once (keeping the other params)."""
-    view = st.session_state.pop("_url_view", None)
+    view = state.pop("_url_view")
     if view and view != _page_name(current):
         params = {k: v for k, v in st.query_params.to_dict().items() if k != "view"}
         st.switch_page(f"cellviz/ui/pages/{view}.py", query_params=params)
@@ -71,7 +71,7 @@ def follow_url_view(current: object) -> None:
 
 def warn_ignored_params() -> None:
     """One warning listing the link's malformed params (defaults were used for them)."""
-    problems = st.session_state.pop("_url_problems", None)
+    problems = state.pop("_url_problems")
     if problems:
         st.warning(t("link.ignored", items=", ".join(problems)), icon=":material/link_off:")
 

@@ -1,12 +1,12 @@
 """The sidebar: model picker, input, layer and direction, downloads. Returns the traced `Subject` or None."""
 from __future__ import annotations
 
-import inspect
 import logging
 
 import streamlit as st
 
 import cellviz
+from cellviz.zoo.tasks import ParseOption
 
 from . import data, downloads, state
 from ..i18n import CATALOGUES, card_metrics, has, label, t
@@ -69,10 +69,8 @@ def _zoo(name: str) -> data.Subject | None:
     if len(parts) > 1:
         st.radio(t("model.part"), parts, key="part", horizontal=True, format_func=lambda p: t(f"model.part.{p}"))
     source = _zoo_input(name, model.task)
-    if source is None:
-        return None
     try:
-        subject = data.zoo_subject(name, state.snapshot(), source, state.get("part"))
+        subject = data.zoo_subject(data.ZooSource(name, source, state.get("part"), state.snapshot()))
     except ValueError as e:
         st.error(t("input.invalid", reason=e))
         return None
@@ -80,8 +78,8 @@ def _zoo(name: str) -> data.Subject | None:
     return subject
 
 
-def _zoo_input(name: str, task) -> tuple | None:
-    """The input form for a zoo task; the input's cache key ("sample", seed) / ("typed", text, options)."""
+def _zoo_input(name: str, task) -> data.Sample | data.Typed:
+    """The input form for a zoo task; the input it describes (a sample number, or typed text with options)."""
     st.markdown(f"**{t('input.header')}**")
     if state.get("text") is None:
         state.put("text", _sample_text(name, state.get("sample_seed")))
@@ -95,19 +93,18 @@ def _zoo_input(name: str, task) -> tuple | None:
     for opt, param in opts.items():
         _option_input(opt, param)
     if state.get("source") == "sample":
-        return ("sample", int(state.get("sample_seed")))
+        return data.Sample(int(state.get("sample_seed")))
     text = state.get("text") or ""
     chosen = tuple(sorted((k, v) for k, v in state.options().items() if k in opts))
-    return ("typed", text, chosen)
+    return data.Typed(text, chosen)
 
 
-def _option_input(name: str, param: inspect.Parameter) -> None:
+def _option_input(name: str, option: ParseOption) -> None:
     """A number input for one parse option (lag, period, amplitude, length); empty = the task's default."""
     key = state.OPTION_PREFIX + name
-    is_int = "int" in str(param.annotation) and "float" not in str(param.annotation)
-    default = None if param.default is inspect.Parameter.empty else param.default
-    if key not in st.session_state:
-        state.put(key, default)
+    is_int = option.type is int
+    if not state.has(key):
+        state.put(key, option.default)
     st.number_input(t(f"input.{name}") if has(f"input.{name}") else name, key=key, step=1 if is_int else 0.5,
                     format=None if is_int else "%.2f", help=t(f"input.{name}.help") if has(f"input.{name}.help") else None,
                     on_change=state.put, args=("source", "typed"))
@@ -128,7 +125,7 @@ def _next_sample(name: str) -> None:
 # --- uploads -------------------------------------------------------------------------------------------
 def _keep_upload() -> None:
     """on_change of the uploader: remember the file (the widget itself forgets it on another page)."""
-    uploaded = st.session_state.get("upload")
+    uploaded = state.get("upload")
     state.put("upload_file", None if uploaded is None else (uploaded.name, uploaded.getvalue()))
 
 
@@ -157,16 +154,16 @@ def _upload() -> data.Subject | None:
     st.caption(t("upload.loaded", kind=type(module).__name__, inputs=module.input_size, hidden=module.hidden_size,
                  layers=module.num_layers, bi=t("model.bi") if module.bidirectional else "",
                  params=f"{sum(p.numel() for p in module.parameters()):,}"))
-    source = _upload_input(module.input_size)
+    source = data.UploadSource(key, name, state.get("upload_prefix"), state.get("upload_nonlinearity"),
+                               _upload_input(module.input_size))
     try:
-        return data.upload_subject(key, raw, name, state.get("upload_prefix"),
-                                   state.get("upload_nonlinearity"), source)
+        return data.upload_subject(source, raw)
     except ValueError as e:
         st.error(t("input.invalid", reason=e))
         return None
 
 
-def _upload_input(width: int) -> tuple:
+def _upload_input(width: int) -> data.UploadInput:
     st.markdown(f"**{t('input.header')}**")
     st.radio(t("input.source"), ["random", "onehot", "typed"], key="upload_source",
              format_func=lambda s: t(f"input.source.{s}"))
@@ -175,8 +172,8 @@ def _upload_input(width: int) -> tuple:
     else:
         st.number_input(t("input.length"), min_value=1, max_value=data.MAX_UPLOAD_STEPS, step=1, key="upload_length")
         st.number_input(t("input.seed"), min_value=0, step=1, key="upload_seed")
-    return (state.get("upload_source"), int(state.get("upload_length")), int(state.get("upload_seed")),
-            state.get("upload_numbers") or "")
+    return data.UploadInput(state.get("upload_source"), int(state.get("upload_length")), int(state.get("upload_seed")),
+                            state.get("upload_numbers") or "")
 
 
 # --- layer and direction -------------------------------------------------------------------------------

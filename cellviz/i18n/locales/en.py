@@ -107,8 +107,58 @@ EN: dict[str, str] = {
     "time.downsampled": "The heatmaps average blocks of {bt} step(s) × {bu} unit(s) to fit the screen.",
     "time.click_hint": "Click a heatmap cell to select that unit and step.",
     # view 3: gradients
-    "grad.intro": "How strongly the loss depends on each step's state. A steep fall to the left is the "
-                  "vanishing gradient; a flat curve means the state still matters many steps back.",
+    "grad.intro": "How strongly the loss L depends on each step's state. Where L sits at one step (N→1: after the "
+                  "last step; for a reverse direction at position 0), the fall away from that step is the vanishing "
+                  "gradient. Where every step adds its own loss term (N→N), the curve stays level whatever the model "
+                  "remembers.",
+    "grad.read.single": "**Reading rule.** {loss} It meets the states at one step, where the gradient enters; from "
+                        "there it flows back through the recurrence, so the curve falls with the distance from that "
+                        "step. A steep fall is the vanishing gradient; a flat curve means states far back still "
+                        "matter.",
+    "grad.read.reverse": "The reverse direction (←) reads the input from the end, so L takes its final state at "
+                         "position 0: its curve falls to the right.",
+    "grad.read.numbers": "here, {direction}: ‖∂L/∂h‖ at t = {far} is {ratio} × its "
+                         "value at t = {t_star}",
+    "grad.read.steps": "**Reading rule.** {loss} Every step with a target adds its own term, so every h_t receives a "
+                       "direct gradient and the curve of the whole L stays level whatever the model remembers: here "
+                       "it varies only {spread}× over {T} steps. That is not a vanishing-gradient plot. To see how far "
+                       "back one prediction reaches, the comparison below (normalised) and the section after it take "
+                       "the loss term at step t = {t} alone.",
+    "grad.scale": "Gradient scale",
+    "grad.scale.help": "Raw norms follow the size of the loss (a well-trained model has a small loss and small "
+                       "gradients everywhere), so curves of different models or snapshots are compared normalised: "
+                       "divided by their value at the loss step t*, where they all equal 1.",
+    "grad.scale.normalised": "normalised at the loss step",
+    "grad.scale.raw": "raw norms",
+    "grad.scale.raw.note": "Raw norms: the height of each curve mostly follows the size of its model's loss, not its "
+                           "memory; compare their slopes, or switch to the normalised view.",
+    "grad.scale.normalised.note": "Each curve is divided by its value at t* = {t_star}, where L meets the states, "
+                                  "so all start at 1 there: a curve that stays high keeps a larger share of the "
+                                  "gradient far back.",
+    "grad.scale.normalised.step_note": "Each curve is the gradient of the loss term at step t = {t} alone, divided "
+                                       "by its value at t: all equal 1 there, and the fall to the left shows how far "
+                                       "back that one prediction reaches.",
+    # what L is (gradient axes name it)
+    "loss.last_ce": "L = cross-entropy after the last step",
+    "loss.last_ce.long": "L is the cross-entropy of the class predicted from the final state, after the last step "
+                         "(the lag task asks at the ‘?’).",
+    "loss.last_mse": "L = squared error after the last step",
+    "loss.last_mse.long": "L is the squared error of the value predicted from the final state, after the last step.",
+    "loss.steps_ce": "L = mean cross-entropy over the steps",
+    "loss.steps_ce.at": "L = cross-entropy at step {t} only",
+    "loss.steps_ce.long": "L is the cross-entropy averaged over every step with a target.",
+    "loss.steps_mse": "L = mean squared error over the steps",
+    "loss.steps_mse.at": "L = squared error at step {t} only",
+    "loss.steps_mse.long": "L is the squared error averaged over every step with a target.",
+    "loss.encoder": "L = decoder's cross-entropy, via the encoder's final state",
+    "loss.encoder.long": "L is the teacher-forced decoder's mean cross-entropy over the output; it reaches the "
+                         "encoder only through the encoder's final state, which starts the decoder.",
+    "loss.decoder": "L = mean cross-entropy over the decoder's steps",
+    "loss.decoder.at": "L = cross-entropy at decoder step {t} only",
+    "loss.decoder.long": "L is the teacher-forced decoder's cross-entropy averaged over its steps.",
+    "loss.sum": "L = sum of all outputs",
+    "loss.sum.at": "L = sum of the outputs at step {t}",
+    "loss.sum.long": "L is the sum of every output of the module (an uploaded module has no head and no target).",
     "grad.reach.header": "How far back does the prediction at step t reach?",
     "grad.reach.n1": "This model makes one prediction, after the last step: the sensitivity shown is that "
                      "prediction's, whatever t is.",
@@ -221,6 +271,8 @@ EN: dict[str, str] = {
     "plot.distance": "distance (steps)",
     "plot.text.title": "Input coloured by {what}",
     "plot.grad.h": "‖∂L/∂h_t‖", "plot.grad.c": "‖∂L/∂c_t‖",
+    "plot.grad.norm_h": "‖∂L/∂h_t‖ (log)",
+    "plot.grad.norm_h.normalised": "‖∂L/∂h_t‖ / ‖∂L/∂h_t*‖ (log), t* = loss step",
     "plot.layer": "Layer {layer}",
     # offline export (cellviz.export)
     "export.keys": "Keys: ← / → or PageUp / PageDown step · Space plays / pauses · Home / End jump",
@@ -399,6 +451,13 @@ EN: dict[str, str] = {
     "training.heat.title": "Gates and states at {snapshot}",
     "training.grad.title": "Gradient flow ‖∂L/∂h_t‖ at every snapshot",
     "training.grad.note": "One line per snapshot: how far back the loss reaches as training goes on.",
+    "training.grad.note.normalised": "Normalised at the loss step: the raw norms mostly fall with the loss as the "
+                                     "model learns, which would hide how the shape changes.",
+    "training.grad.note.raw": "Raw norms: their height follows the loss at each snapshot (large early, small once "
+                              "learned), not how far back the gradient reaches.",
+    "learn.grad.note": "The gradient plots below show ‖∂L/∂h_t‖ against the distance from the last step, normalised "
+                       "to 1 there by default (raw norms mostly follow the loss, which falls as the cell learns). For "
+                       "brackets, every step has its own loss term, so the curve stays level whatever the memory.",
     # names that come from the zoo (its tasks, metrics, known features, class labels, predictions): i18n.label
     "task.lag": "lag", "task.brackets": "brackets", "task.sentiment": "sentiment", "task.charlm": "character LM",
     "task.forecast": "forecast", "task.waveform": "waveform", "task.translate": "number words to digits",
@@ -449,5 +508,57 @@ EN: dict[str, str] = {
                               "at these test lags: {held}. What fails at long lags above is learning from a gradient that "
                               "must cross the whole lag, not holding the memory once it is learned.",
     "compare.claims.none": "none",
+    # exploding gradients and clipping (views/exploding.py)
+    "page.exploding": "Exploding gradients",
+    "expl.intro": "Backpropagation through time multiplies ∂L/∂h_t by each step's Jacobian diag(1 − h_t²) W_hh, once "
+                  "per step. Here a vanilla tanh RNN (32 units, small random inputs) has W_hh = ρ·Q, a random "
+                  "rotation stretched by ρ: its spectral radius is ρ. Below 1 the product shrinks step after step "
+                  "(vanishing gradient); above 1 it can grow geometrically (exploding gradient), and one training step "
+                  "on such a gradient can throw the weights far away. Gradient clipping is the standard guard.",
+    "expl.radius": "Spectral radius ρ of W_hh",
+    "expl.radius.help": "The largest |eigenvalue| of the recurrent matrix. The demo keeps the same rotation Q and input "
+                        "and only rescales it.",
+    "expl.steps": "Sequence length T",
+    "expl.threshold": "Clipping threshold τ",
+    "expl.threshold.help": "torch.nn.utils.clip_grad_norm_(model.parameters(), τ): when the norm of the whole "
+                           "parameter gradient is above τ, the gradient is rescaled to norm τ.",
+    "expl.m.radius": "ρ measured",
+    "expl.m.radius.help": "max |eigenvalue| of the module's weight_hh_l0, computed from the module.",
+    "expl.m.growth": "per step back",
+    "expl.m.growth.help": "(‖∂L/∂h_0‖ / ‖∂L/∂h_{T−1}‖)^(1/(T−1)): the average factor by which the gradient grows (> 1) "
+                          "or shrinks (< 1) per step back in time.",
+    "expl.m.ratio": "‖∂L/∂h_0‖ / ‖∂L/∂h_{T}‖",
+    "expl.m.before": "‖∇θ L‖ before clipping",
+    "expl.m.after": "after clipping at {tau}",
+    "expl.flow.title": "The gradient back in time: ‖∂L/∂h_t‖ (log scale)",
+    "expl.read.grows": "With ρ = {radius} each step back multiplies ‖∂L/∂h_t‖ by {factor} on average: {steps} steps "
+                       "before the loss it is {ratio} × its value at the loss. The gradient explodes as it goes back: "
+                       "tanh's slope (≤ 1) damps every step, so ρ > 1 is needed for this, but not always enough.",
+    "expl.read.shrinks": "With ρ = {radius} each step back multiplies ‖∂L/∂h_t‖ by {factor} on average: {steps} steps "
+                         "before the loss only {ratio} × of it is left. This is the vanishing gradient; raise ρ above 1 "
+                         "to make it explode.",
+    "expl.clip.header": "What clipping does",
+    "loss.sum.at.last": "L = sum of the outputs at the last step",
+    "expl.clip.read": "At this length the parameter gradient has norm {before}; clip_grad_norm_ with τ = {tau} scales "
+                      "all of it by {scale}, to {after}. The cosine between the gradient before and after is {cos}: the "
+                      "direction is unchanged, only the size of the step is bounded. Clipping does not make far steps "
+                      "count more or less — it keeps one exploding batch from wrecking the weights.",
+    "expl.shipped": "Every model in the zoo was trained with gradient clipping at 1.0: {ok} of {n} model cards record "
+                    "clip = 1.0 (python -m cellviz.zoo.train); the claims experiment and “Watch it learn” clip at 1.0 "
+                    "too.",
+    "expl.shipped.others": " Other values found: {values}.",
+    "expl.growth.header": "Growth per step against ρ",
+    "expl.growth.read": "The same rotation and input at every ρ. The gradient first grows (factor > 1) from ρ ≈ {first}: "
+                        "with tanh, ρ > 1 is necessary for explosion, and the saturated units (slope near 0) decide "
+                        "how much more is needed.",
+    "plot.clip.before": "before clipping",
+    "plot.clip.after": "after clipping at τ = {tau}",
+    "plot.clip.length": "sequence length",
+    "plot.clip.y": "‖∇θ L‖ (log)",
+    "plot.clip.title": "Parameter-gradient norm by sequence length, before and after clipping",
+    "plot.growth.x": "spectral radius ρ of W_hh",
+    "plot.growth.y": "growth per step back",
+    "plot.growth.one": "1: neither grows nor shrinks",
+    "plot.growth.title": "How fast ‖∂L/∂h_t‖ grows per step back, by ρ",
     "list.sep": ", ", "list.sep2": "; ",
 }

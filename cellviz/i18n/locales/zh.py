@@ -106,8 +106,45 @@ ZH: dict[str, str] = {
     "time.downsampled": "为适应屏幕，热力图对每 {bt} 个时间步 × {bu} 个神经元的区块取平均。",
     "time.click_hint": "点击热力图中的格子，即可选中对应的神经元和时间步。",
     # view 3: gradients
-    "grad.intro": "损失对每个时间步状态的依赖程度。曲线向左急剧下降，就是梯度消失；"
-                  "曲线平坦，说明许多步之前的状态仍然起作用。",
+    "grad.intro": "损失 L 对每个时间步状态的依赖程度。当 L 只位于一个时间步时（多对一：最后一步之后；反向方向则在位置 0），"
+                  "离开该步后的下降就是梯度消失。当每个时间步都贡献自己的损失项时（多对多），不管模型记住了什么，曲线都比较平。",
+    "grad.read.single": "**读图规则。** {loss}它只在一个时间步与状态相连，梯度从那里进入，再沿循环向前回传，所以曲线随着"
+                        "与该步的距离而下降。急剧下降就是梯度消失；曲线平坦说明很早以前的状态仍然起作用。",
+    "grad.read.reverse": "反向（←）从末尾开始读输入，所以 L 取的是它在位置 0 的最终状态：它的曲线向右下降。",
+    "grad.read.numbers": "此处 {direction}：t = {far} 处的 ‖∂L/∂h‖ 是 t = {t_star} 处的 {ratio} 倍",
+    "grad.read.steps": "**读图规则。** {loss}每个有目标值的时间步都贡献自己的一项，因此每个 h_t 都直接得到梯度，"
+                       "不管模型记住了什么，整个 L 的曲线都比较平：这里在 {T} 个时间步上只相差 {spread} 倍。"
+                       "这不是一张梯度消失图。要看某一个预测能回溯多远，请看下面的对比（归一化）和再下一节，"
+                       "它们只取第 t = {t} 步的那一项损失。",
+    "grad.scale": "梯度刻度",
+    "grad.scale.help": "原始范数跟随损失的大小（训练得好的模型损失小，各处梯度也小），所以比较不同模型或不同快照的曲线时"
+                       "要归一化：除以它们在损失所在步 t* 的值，在那里全都等于 1。",
+    "grad.scale.normalised": "在损失所在步归一化",
+    "grad.scale.raw": "原始范数",
+    "grad.scale.raw.note": "原始范数：每条曲线的高低主要反映对应模型损失的大小，而不是它的记忆；请比较斜率，或切换到归一化视图。",
+    "grad.scale.normalised.note": "每条曲线都除以它在 t* = {t_star}（L 与状态相连的那一步）的值，因此在那里都从 1 开始："
+                                  "曲线越高，说明越早的时间步保留的梯度份额越大。",
+    "grad.scale.normalised.step_note": "每条曲线只取第 t = {t} 步那一项损失的梯度，再除以它在 t 处的值：在那里都等于 1，"
+                                       "向左的下降显示这一个预测能回溯多远。",
+    "loss.last_ce": "L = 最后一步之后的交叉熵",
+    "loss.last_ce.long": "L 是由最终状态预测的类别的交叉熵，在最后一步之后计算（间隔任务在“?”处提问）。",
+    "loss.last_mse": "L = 最后一步之后的平方误差",
+    "loss.last_mse.long": "L 是由最终状态预测的数值的平方误差，在最后一步之后计算。",
+    "loss.steps_ce": "L = 各时间步的平均交叉熵",
+    "loss.steps_ce.at": "L = 仅第 {t} 步的交叉熵",
+    "loss.steps_ce.long": "L 是所有有目标值的时间步上交叉熵的平均。",
+    "loss.steps_mse": "L = 各时间步的平均平方误差",
+    "loss.steps_mse.at": "L = 仅第 {t} 步的平方误差",
+    "loss.steps_mse.long": "L 是所有有目标值的时间步上平方误差的平均。",
+    "loss.encoder": "L = 解码器的交叉熵，经由编码器的最终状态",
+    "loss.encoder.long": "L 是教师强制下解码器在输出上的平均交叉熵；它只通过编码器的最终状态（解码器的初始状态）"
+                         "到达编码器。",
+    "loss.decoder": "L = 解码器各步的平均交叉熵",
+    "loss.decoder.at": "L = 仅解码器第 {t} 步的交叉熵",
+    "loss.decoder.long": "L 是教师强制下解码器各步交叉熵的平均。",
+    "loss.sum": "L = 所有输出之和",
+    "loss.sum.at": "L = 第 {t} 步的输出之和",
+    "loss.sum.long": "L 是模块所有输出之和（上传的模块没有输出层，也没有目标值）。",
     "grad.reach.header": "第 t 步的预测能向前追溯多远？",
     "grad.reach.n1": "这个模型只在最后一步之后做一次预测：无论 t 取何值，这里显示的都是这次预测的敏感度。",
     "grad.reach.none": "第 {t} 步的损失没有目标值，因此没有梯度从这里回传；请选择一个有目标值的时间步。",
@@ -210,6 +247,8 @@ ZH: dict[str, str] = {
     "plot.distance": "距离（步）",
     "plot.text.title": "按 {what} 着色的输入",
     "plot.grad.h": "‖∂L/∂h_t‖", "plot.grad.c": "‖∂L/∂c_t‖",
+    "plot.grad.norm_h": "‖∂L/∂h_t‖（对数）",
+    "plot.grad.norm_h.normalised": "‖∂L/∂h_t‖ / ‖∂L/∂h_t*‖（对数），t* = 损失所在步",
     "plot.layer": "第 {layer} 层",
     # offline export (cellviz.export)
     "export.keys": "按键：← / → 或 PageUp / PageDown 逐步移动 · 空格 播放 / 暂停 · Home / End 跳到首尾",
@@ -376,6 +415,10 @@ ZH: dict[str, str] = {
     "training.heat.title": "{snapshot} 时的门和状态",
     "training.grad.title": "每个快照的梯度流 ‖∂L/∂h_t‖",
     "training.grad.note": "每个快照一条线：随着训练进行，损失能向前影响多远。",
+    "training.grad.note.normalised": "在损失所在步归一化：随着模型学会，原始范数主要随损失一起下降，会掩盖曲线形状的变化。",
+    "training.grad.note.raw": "原始范数：高低反映每个快照的损失（早期大，学会后小），而不是梯度能回溯多远。",
+    "learn.grad.note": "下面的梯度图显示 ‖∂L/∂h_t‖ 随与最后一步的距离的变化，默认在那里归一化为 1（原始范数主要跟随"
+                       "损失，而损失会随着学习下降）。括号任务每一步都有自己的损失项，所以不管记忆如何，曲线都比较平。",
     # 来自模型库的名称（任务、指标、已知特征、类别、预测）：i18n.label
     "task.lag": "间隔回忆", "task.brackets": "括号深度", "task.sentiment": "情感分类", "task.charlm": "字符级语言模型",
     "task.forecast": "时间序列预测", "task.waveform": "波形生成", "task.translate": "英文数词转数字",
@@ -425,5 +468,49 @@ ZH: dict[str, str] = {
                               "{threshold}：{held}。上面长间隔下的失败，在于梯度要穿过整段间隔才能学会，"
                               "而不在于学会之后记不住。",
     "compare.claims.none": "无",
+    "page.exploding": "梯度爆炸",
+    "expl.intro": "随时间反向传播每经过一步，就把 ∂L/∂h_t 乘上该步的雅可比矩阵 diag(1 − h_t²) W_hh。这里是一个普通的 tanh "
+                  "RNN（32 个隐藏单元，输入是较小的随机数），W_hh = ρ·Q，即一个随机旋转再放大 ρ 倍：它的谱半径就是 ρ。"
+                  "ρ 小于 1 时乘积一步步缩小（梯度消失）；大于 1 时它可能按几何级数增长（梯度爆炸），在这样的梯度上"
+                  "走一步训练就可能把权重甩得很远。梯度裁剪是标准的防护手段。",
+    "expl.radius": "W_hh 的谱半径 ρ",
+    "expl.radius.help": "循环矩阵最大的 |特征值|。演示保持同一个旋转 Q 和同一个输入，只改变缩放倍数。",
+    "expl.steps": "序列长度 T",
+    "expl.threshold": "裁剪阈值 τ",
+    "expl.threshold.help": "torch.nn.utils.clip_grad_norm_(model.parameters(), τ)：当全部参数梯度的范数大于 τ 时，"
+                           "把梯度整体缩放到范数 τ。",
+    "expl.m.radius": "实测 ρ",
+    "expl.m.radius.help": "模块 weight_hh_l0 的最大 |特征值|，由模块直接算出。",
+    "expl.m.growth": "每向前一步",
+    "expl.m.growth.help": "(‖∂L/∂h_0‖ / ‖∂L/∂h_{T−1}‖)^(1/(T−1))：梯度每向前回传一步平均增大（> 1）或缩小（< 1）的倍数。",
+    "expl.m.ratio": "‖∂L/∂h_0‖ / ‖∂L/∂h_{T}‖",
+    "expl.m.before": "裁剪前的 ‖∇θ L‖",
+    "expl.m.after": "在 {tau} 处裁剪后",
+    "expl.flow.title": "梯度随时间回传：‖∂L/∂h_t‖（对数坐标）",
+    "expl.read.grows": "当 ρ = {radius} 时，每向前一步，‖∂L/∂h_t‖ 平均乘以 {factor}：在损失之前 {steps} 步处，它是损失处的 "
+                       "{ratio} 倍。梯度在回传中爆炸：tanh 的斜率（≤ 1）会在每一步削弱它，所以这需要 ρ > 1，但 ρ > 1 "
+                       "并不总是足够。",
+    "expl.read.shrinks": "当 ρ = {radius} 时，每向前一步，‖∂L/∂h_t‖ 平均乘以 {factor}：在损失之前 {steps} 步处只剩下 "
+                         "{ratio} 倍。这就是梯度消失；把 ρ 调到 1 以上可以让它爆炸。",
+    "expl.clip.header": "梯度裁剪做了什么",
+    "loss.sum.at.last": "L = 最后一步的输出之和",
+    "expl.clip.read": "在这个长度下，参数梯度的范数是 {before}；clip_grad_norm_ 以 τ = {tau} 把它整体乘以 {scale}，"
+                      "变成 {after}。裁剪前后梯度的余弦相似度是 {cos}：方向不变，只是限制了一步更新的大小。梯度裁剪"
+                      "不会让远处的时间步更重要或更不重要——它只是防止一个爆炸的批次毁掉权重。",
+    "expl.shipped": "模型库中的每个模型训练时都使用了阈值为 1.0 的梯度裁剪：{n} 张模型卡中有 {ok} 张记录 clip = 1.0"
+                    "（python -m cellviz.zoo.train）；常见说法实验和“看它学习”也在 1.0 处裁剪。",
+    "expl.shipped.others": " 另外发现的值：{values}。",
+    "expl.growth.header": "每步增长倍数与 ρ 的关系",
+    "expl.growth.read": "每个 ρ 都使用同一个旋转和同一个输入。从 ρ ≈ {first} 起梯度开始增长（倍数 > 1）：对 tanh 来说，"
+                        "ρ > 1 是梯度爆炸的必要条件，还需要多大，取决于饱和的隐藏单元（斜率接近 0）。",
+    "plot.clip.before": "裁剪前",
+    "plot.clip.after": "在 τ = {tau} 处裁剪后",
+    "plot.clip.length": "序列长度",
+    "plot.clip.y": "‖∇θ L‖（对数）",
+    "plot.clip.title": "参数梯度范数随序列长度的变化：裁剪前与裁剪后",
+    "plot.growth.x": "W_hh 的谱半径 ρ",
+    "plot.growth.y": "每向前一步的增长倍数",
+    "plot.growth.one": "1：既不增长也不缩小",
+    "plot.growth.title": "‖∂L/∂h_t‖ 每向前一步的增长倍数，随 ρ 变化",
     "list.sep": "、", "list.sep2": "；",
 }

@@ -44,3 +44,52 @@ def parameters(input_size: int, hidden_size: int, counted: dict[str, int]) -> No
                      t("explain.params.col.one_bias"): f"{G} × {block1:,} = {param_blocks(kind, I, H, biases=1):,}"})
     st.dataframe(rows, hide_index=True, width="stretch")
     st.caption(t("explain.params.bias"))
+
+
+# --- gradient flow ---------------------------------------------------------------------------------------
+def gradient_reading(subject, layer: int, step: int) -> None:
+    """The reading rule that matches what L is and where it sits, with this trace's numbers."""
+    from .. import gradflow
+    from ... import summaries
+    tr = subject.trace
+    layer = min(layer, tr.num_layers - 1)
+    T = tr.seq_len
+    if gradflow.single_step(subject):
+        parts = []
+        for d in range(tr.num_directions):
+            g = summaries.grad_norms(tr.layer(layer, d))[0]
+            at = gradflow.ref_step(subject, d, step)
+            far = 0 if d == 0 else T - 1
+            ratio = g[far] / g[at] if g[at] > 0 else float("nan")
+            parts.append(t("grad.read.numbers", direction=t(f"nav.direction.{d}"), far=far, t_star=at,
+                           ratio=f"{ratio:.3g}"))
+        text = t("grad.read.single", loss=gradflow.loss_sentence(subject), t_star=T - 1, layer=layer)
+        if tr.num_directions > 1:
+            text += " " + t("grad.read.reverse")
+        st.caption(text + " " + t("list.sep2").join(parts) + ".")
+        return
+    g = summaries.grad_norms(tr.layer(layer, 0))[0]
+    g = g[g > 0]
+    spread = g.max() / g.min() if g.size else float("nan")
+    st.caption(t("grad.read.steps", loss=gradflow.loss_sentence(subject), spread=f"{spread:.3g}", T=T, t=step))
+
+
+def grad_scale_picker(key: str = "grad_scale") -> str:
+    """Normalised (default) or raw norms for curves of several models / snapshots; the choice."""
+    from .. import gradflow, state
+    if state.get(key) not in gradflow.SCALES:
+        state.put(key, gradflow.NORMALISED)
+    st.radio(t("grad.scale"), gradflow.SCALES, key=key, horizontal=True, help=t("grad.scale.help"),
+             format_func=lambda s: t(f"grad.scale.{s}"))
+    return state.get(key)
+
+
+def grad_scale_note(subject, scale: str, step: int, direction: int = 0) -> None:
+    """What the curves of several models show on this scale."""
+    from .. import gradflow
+    if scale == gradflow.RAW:
+        st.caption(t("grad.scale.raw.note"))
+    elif gradflow.single_step(subject):
+        st.caption(t("grad.scale.normalised.note", t_star=gradflow.ref_step(subject, direction, step)))
+    else:
+        st.caption(t("grad.scale.normalised.step_note", t=step))

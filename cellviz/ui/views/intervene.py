@@ -17,18 +17,13 @@ from ...i18n import t
 
 USES_STEP = True
 MAX_INTERVENED = 16          # intervened traces kept in memory
-KEYS = ("iv_kind", "iv_gate", "iv_gate_value", "iv_state", "iv_value", "iv_scope", "iv_span")
 
 
 def render(subject: Subject, step: int, units: list[int]) -> go.Figure:
-    for key in KEYS:                       # keep the choices when the user visits another page
-        if key in st.session_state:
-            st.session_state[key] = st.session_state[key]
     layer, direction = int(state.get("layer")), int(state.get("direction"))
     st.caption(t("iv.intro"))
     spec = _controls(subject.kind, step, units, layer, direction)
-    stored = st.session_state.get("upload_file")
-    changed = intervened(subject.key, spec, stored[1] if stored and subject.key[0] == "upload" else b"")
+    changed = intervened(subject.source, spec, b"" if subject.zoo else data.upload_bytes())
     orig_rec, new_rec = subject.trace.layer(layer, direction), changed.trace.layer(layer, direction)
     _outcome(subject, changed)
     deltas = {q: np.linalg.norm(v - summaries.quantities(orig_rec)[q], axis=-1)
@@ -53,27 +48,26 @@ def render(subject: Subject, step: int, units: list[int]) -> go.Figure:
 def _controls(cell: str, step: int, units: list[int], layer: int, direction: int) -> tuple:
     """The intervention widgets; their choice as a plain tuple (the cache key)."""
     kinds = intervene.kinds_for(cell)
-    if st.session_state.get("iv_kind") not in kinds:
-        st.session_state["iv_kind"] = kinds[0]
+    if state.get("iv_kind") not in kinds:
+        state.put("iv_kind", kinds[0])
     st.radio(t("iv.kind"), kinds, key="iv_kind", horizontal=True, format_func=lambda k: t(f"iv.kind.{k}"))
-    kind = st.session_state["iv_kind"]
+    kind = state.get("iv_kind")
     a, b, c = st.columns([2, 2, 3])
     target, value = "h", 0.0
     if kind == "gate":
         gates = intervene.clampable_gates(cell)
-        if st.session_state.get("iv_gate") not in gates:
-            st.session_state["iv_gate"] = gates[0]
+        if state.get("iv_gate") not in gates:
+            state.put("iv_gate", gates[0])
         a.selectbox(t("iv.gate"), gates, key="iv_gate", format_func=plots.qname)
         b.radio(t("iv.gate_value"), [0.0, 1.0], key="iv_gate_value", horizontal=True, format_func=lambda v: f"{v:g}")
-        target, value = st.session_state["iv_gate"], float(st.session_state["iv_gate_value"])
+        target, value = state.get("iv_gate"), float(state.get("iv_gate_value"))
     elif kind == "state":
         targets = ["c", "h"] if cell == "lstm" else ["h"]
-        if st.session_state.get("iv_state") not in targets:
-            st.session_state["iv_state"] = targets[-1]
+        if state.get("iv_state") not in targets:
+            state.put("iv_state", targets[-1])
         a.radio(t("iv.state"), targets, key="iv_state", horizontal=True, format_func=plots.qname)
-        st.session_state.setdefault("iv_value", 0.0)
         b.number_input(t("iv.value"), min_value=-10.0, max_value=10.0, step=0.1, key="iv_value", help=t("iv.value.help"))
-        target, value = st.session_state["iv_state"], float(st.session_state["iv_value"])
+        target, value = state.get("iv_state"), float(state.get("iv_value"))
     else:
         a.caption(t(f"iv.kind.{kind}.note"))
     shown_units = ", ".join(str(u) for u in units)
@@ -84,8 +78,8 @@ def _controls(cell: str, step: int, units: list[int], layer: int, direction: int
     if kind != "ablate":
         st.radio(t("iv.span"), ["step", "rest"], key="iv_span", horizontal=True,
                  format_func=lambda s: t(f"iv.span.{s}", t=step))
-        rest = st.session_state["iv_span"] == "rest"
-    chosen = tuple(units) if st.session_state["iv_scope"] == "units" else None
+        rest = state.get("iv_span") == "rest"
+    chosen = tuple(units) if state.get("iv_scope") == "units" else None
     return kind, target, value, chosen, rest, step, layer, direction
 
 
@@ -95,7 +89,7 @@ def _outcome(subject: Subject, changed: Subject) -> None:
     a, b = st.columns([1, 3])
     a.metric(t("iv.loss"), f"{after:.4g}", delta=f"{after - before:+.4g}", delta_color="inverse",
              help=t("iv.loss.help", before=f"{before:.4g}"))
-    if subject.key[0] != "zoo":
+    if subject.zoo is None:
         b.caption(t("iv.pred.none"))
     elif changed.prediction is None:
         b.caption(t("iv.pred.decoder"))
@@ -105,22 +99,22 @@ def _outcome(subject: Subject, changed: Subject) -> None:
 
 
 @st.cache_resource(max_entries=MAX_INTERVENED, ttl=data.TTL)
-def intervened(key: tuple, spec: tuple, _raw: bytes = b"") -> Subject:
-    """The subject `key` (a Subject.key) re-run with the intervention `spec` (cached on plain values)."""
+def intervened(source: data.Source, spec: tuple, _raw: bytes = b"") -> Subject:
+    """The subject of `source` re-run with the intervention `spec` (cached on plain values; an upload's bytes
+    `_raw` are not hashed, its digest is)."""
     kind, target, value, units, rest, step, layer, direction = spec
-    model = ex = None
-    if key[0] == "zoo":
-        _, name, snapshot, source, part = key
-        base = data.zoo_subject(name, snapshot, source, part)
-        model, ex = data.zoo_model(name, snapshot), data.zoo_example(name, source)
+    model = ex = part = None
+    if isinstance(source, data.ZooSource):
+        base = data.zoo_subject(source)
+        part = source.part
+        model, ex = data.zoo_model(source.name, source.snapshot), data.zoo_example(source.name, source.input)
         module, x, h0, loss = model.trace_args(ex, part=part)
     else:
-        _, digest, name, prefix, nonlinearity, source = key
-        base = data.upload_subject(digest, _raw, name, prefix, nonlinearity, source)
-        module = data.upload_module(digest, _raw, prefix, nonlinearity)
-        x, h0, loss = data.upload_input(module.input_size, *source), None, lambda out, h_n: out.sum()
+        base = data.upload_subject(source, _raw)
+        module = data.upload_module(source.digest, _raw, source.prefix, source.nonlinearity)
+        x, h0, loss = data.upload_input(module.input_size, source.input), None, lambda out, h_n: out.sum()
     edits = intervene.build(kind, cell=base.kind, step=step, seq_len=base.steps, target=target, value=value,
                             units=units, rest=rest, layer=layer, direction=direction)
     tr = cellviz.trace(module, x, h0=h0, loss=loss, interventions=edits)
-    answer = intervene.predict(model, ex, edits, part, parts=True) if model is not None else None
+    answer = intervene.prediction(model, ex, edits, part) if model is not None else None
     return replace(base, trace=tr, answer=answer)

@@ -1,7 +1,7 @@
 """View 7: watch it learn — two small cells trained side by side on a synthetic task (`cellviz.live`), the
 loss curves, gradient norm against distance and the probe's gate heatmaps redrawn after every epoch.
 
-The run lives in `st.session_state[RUN]` (its generators and every report so far), so it survives reruns:
+The run lives in the session state under RUN (its generators and every report so far), so it survives reruns:
 a Stop click starts a rerun that interrupts the training loop at its next redraw, and its callback marks the
 run stopped; any other rerun (a widget, another page and back) picks the run up where it was.
 """
@@ -12,10 +12,13 @@ from dataclasses import dataclass
 import plotly.graph_objects as go
 import streamlit as st
 
-from ... import plots, summaries
+from ... import grads, plots, summaries
 from ...live import LIMITS, LIVE_TASKS, LiveConfig, train_live
 from ...zoo.tasks import make_task
-from ..data import Subject
+from .. import state
+from ..data import Subject, loss_kind
+from ..gradflow import NORMALISED, RAW
+from . import explain
 from ...i18n import t
 
 USES_STEP = False
@@ -41,33 +44,29 @@ class Knob:
 
 KNOBS = {"lag": Knob("learn_lag", "max_lag", 5, MAX_LAG, "learn.lag", "learn.lag.help"),
          "adding": Knob("learn_length", "length", 10, 50, "learn.length", "learn.length.help")}
-DEFAULTS = {"learn_task": "lag", "learn_cell_a": "rnn", "learn_cell_b": "lstm", "learn_hidden": 16,
-            "learn_epochs": 10, "learn_steps": 20, "learn_batch": 32, "learn_lr": 0.01, "learn_lag": 10,
-            "learn_length": 10}
-# settings a task suggests instead of DEFAULTS, loaded when the task is picked (adding needs more batches to leave
+# settings a task suggests instead of the defaults (state.KEYS), loaded when the task is picked (adding needs more batches to leave
 # its plateau at the baseline: an LSTM of 16 units at length 10 learns it in ~15 x 40 batches)
 TASK_DEFAULTS = {"adding": {"learn_epochs": 15, "learn_steps": 40}}
 
 
 def render(subject: Subject | None, step: int | None, units: list[int]) -> go.Figure | None:
-    ss = st.session_state
-    for key, value in DEFAULTS.items():          # keep the settings alive across pages
-        ss[key] = ss.get(key, value)
     st.caption(t("learn.intro", hidden=LIMITS.max_hidden, epochs=LIMITS.max_epochs,
                  seconds=int(LIMITS.max_seconds)))
     _settings()
-    run = ss.get(RUN)
+    run = state.get(RUN)
     running = run is not None and run["status"] == "running"
     a, b, _ = st.columns([1, 1, 4])
     a.button(t("learn.train"), key="learn_train", type="primary", icon=":material/play_arrow:", on_click=_start,
              disabled=running, width="stretch")
     b.button(t("learn.stop"), key="learn_stop", icon=":material/stop:", on_click=_stop, disabled=not running,
              width="stretch")
-    if ss.get(ERROR):
-        st.error(ss[ERROR])
+    if state.get(ERROR):
+        st.error(state.get(ERROR))
     if run is None:
         st.info(t("learn.prompt"))
         return None
+    explain.grad_scale_picker()
+    st.caption(t("learn.grad.note"))
     slots = {"status": st.empty(), "curves": st.empty(), "cols": [c.empty() for c in st.columns(2)]}
     _draw(run, slots, range(len(run["reports"])))
     if running:
@@ -86,7 +85,7 @@ def _settings() -> None:
     c[4].number_input(t("learn.epochs"), min_value=1, step=1, key="learn_epochs",
                       help=t("learn.limit", limit=LIMITS.max_epochs))
     c = st.columns([1.4, 1, 1, 1, 1])
-    knob = KNOBS.get(st.session_state["learn_task"])
+    knob = KNOBS.get(state.get("learn_task"))
     if knob is not None:
         c[0].number_input(t(knob.label), min_value=knob.low, step=1, key=knob.key,
                           help=t(knob.help, low=knob.low, limit=knob.high))
@@ -99,32 +98,31 @@ def _settings() -> None:
 
 def _task_changed() -> None:
     """Load the picked task's suggested settings (the common defaults where it suggests none)."""
-    ss = st.session_state
-    suggested = TASK_DEFAULTS.get(ss["learn_task"], {})
+    suggested = TASK_DEFAULTS.get(state.get("learn_task"), {})
     for key in {k for d in TASK_DEFAULTS.values() for k in d}:
-        ss[key] = suggested.get(key, DEFAULTS[key])
+        state.put(key, suggested.get(key, state.DEFAULTS[key]))
 
 
 def configs() -> list[LiveConfig]:
     """The two runs the settings ask for; ValueError with a user-facing message when over a limit."""
-    ss = st.session_state
     caps = {"hidden": LIMITS.max_hidden, "epochs": LIMITS.max_epochs, "steps": LIMITS.max_steps,
             "batch": LIMITS.max_batch}
     for name, cap in caps.items():
-        value = int(ss[f"learn_{name}"])
+        value = int(state.get(f"learn_{name}"))
         if not 1 <= value <= cap:
             raise ValueError(t("learn.too_big", what=t(f"learn.{name}"), got=value, limit=cap))
-    task = ss["learn_task"]
+    task = state.get("learn_task")
     options = dict(TASK_OPTIONS[task])
     knob = KNOBS.get(task)
     if knob is not None:
-        value = int(ss[knob.key])
+        value = int(state.get(knob.key))
         if not knob.low <= value <= knob.high:
             raise ValueError(t("learn.out_of_range", what=t(knob.label), got=value, low=knob.low, high=knob.high))
         options[knob.option] = value
-    cfgs = [LiveConfig(task=task, cell=ss[key], hidden=int(ss["learn_hidden"]), epochs=int(ss["learn_epochs"]),
-                       steps=int(ss["learn_steps"]), batch=int(ss["learn_batch"]), lr=float(ss["learn_lr"]),
-                       task_options=options) for key in ("learn_cell_a", "learn_cell_b")]
+    cfgs = [LiveConfig(task=task, cell=state.get(key), hidden=int(state.get("learn_hidden")),
+                       epochs=int(state.get("learn_epochs")), steps=int(state.get("learn_steps")),
+                       batch=int(state.get("learn_batch")), lr=float(state.get("learn_lr")), task_options=options)
+            for key in ("learn_cell_a", "learn_cell_b")]
     for cfg in cfgs:
         cfg.check()
     return cfgs
@@ -144,11 +142,11 @@ def new_run(cfgs: list[LiveConfig]) -> dict:
 
 
 def _start() -> None:
-    st.session_state[ERROR] = None
+    state.put(ERROR, None)
     try:
-        st.session_state[RUN] = new_run(configs())
+        state.put(RUN, new_run(configs()))
     except ValueError as e:
-        st.session_state[ERROR] = t("learn.refused", reason=e)
+        state.put(ERROR, t("learn.refused", reason=e))
 
 
 def stop(run: dict | None) -> None:
@@ -158,7 +156,7 @@ def stop(run: dict | None) -> None:
 
 
 def _stop() -> None:
-    stop(st.session_state.get(RUN))
+    stop(state.get(RUN))
 
 
 def _train(run: dict, slots: dict) -> None:
@@ -219,6 +217,12 @@ def _draw(run: dict, slots: dict, columns) -> None:
                 _column(run, k, metric)
 
 
+def distance_curve(by_distance, scale: str):
+    """A gradient norm against the distance from the loss (index 0 = the loss step), normalised there (1 at
+    distance 0) or raw."""
+    return by_distance if scale == RAW else grads.normalised(by_distance, 0)
+
+
 def _column(run: dict, k: int, metric: str) -> None:
     """One run: its latest epoch, gradient norm vs distance at a few epochs, the probe's gates and h."""
     reports = run["reports"][k]
@@ -228,8 +232,12 @@ def _column(run: dict, k: int, metric: str) -> None:
     st.caption(t("learn.epoch", epoch=last.epoch, epochs=run["cfgs"][k].epochs, metric=t(f"learn.metric.{metric}"),
                  value=f"{last.metrics[metric]:.3f}", baseline=f"{run['baseline']:.3f}", seconds=f"{last.seconds:.1f}"))
     picks = sorted({0, (n - 1) // 2, n - 1})
-    curves = {t("learn.at_epoch", epoch=reports[e].epoch): reports[e].grad_norm for e in picks}
-    st.plotly_chart(plots.gradient_norms(curves, title=t("learn.grad.title"), x_title=t("plot.distance")),
+    scale = str(state.get("grad_scale") or NORMALISED)
+    curves = {t("learn.at_epoch", epoch=reports[e].epoch): distance_curve(reports[e].grad_norm, scale) for e in picks}
+    task = make_task(run["cfgs"][k].task, **run["cfgs"][k].task_options)
+    loss = t(f"loss.{loss_kind(task.io, task.output, 'recurrent')}")
+    st.plotly_chart(plots.gradient_norms(curves, title=t("learn.grad.title"), x_title=t("plot.distance"),
+                                         y_title=plots.grad_axis_title(loss, normalised=scale == NORMALISED)),
                     key=f"learn_grad_{k}_{n}")
     rec = last.probe.layer(0)
     series = {q: v for q, v in summaries.quantities(rec).items() if plots.is_gate(q) or q == "h"}

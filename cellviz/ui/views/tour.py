@@ -94,7 +94,7 @@ def _step_control(T: int) -> int:
 def _lag_subject(name: str, lag: int) -> data.Subject:
     """A zoo lag-task model on the tour's input (sample 0's cue and distractors) at `lag`."""
     base = data.zoo_model(name).task.sample(0).text
-    return data.zoo_subject(name, None, ("typed", base, (("lag", lag),)), "recurrent")
+    return data.zoo_subject(data.ZooSource(name, data.Typed(base, (("lag", lag),))))
 
 
 def _available(name: str) -> bool:
@@ -105,7 +105,7 @@ def _available(name: str) -> bool:
 
 
 def _model_caption(subject: data.Subject) -> None:
-    text = subject.key[3][1] if subject.key[3][0] == "typed" else ""
+    text = subject.zoo.input.text if isinstance(subject.zoo.input, data.Typed) else ""
     shown = text if len(text) <= 60 else text[:57] + "…"
     st.caption(t("tour.model", name=subject.label, text=shown, prediction=subject.prediction))
 
@@ -115,12 +115,12 @@ def _rnn() -> None:
     name = MODELS["rnn"]
     if not _available(name):
         return
-    if st.session_state.get("tour_lag") not in LAGS:
-        st.session_state["tour_lag"] = LAG
+    if state.get("tour_lag") not in LAGS:
+        state.put("tour_lag", LAG)
     left, right = st.columns([2, 3])
     with right:
         st.segmented_control(t("tour.lag"), LAGS, key="tour_lag", on_change=state.put, args=("tour_step", 0))
-        subject = _lag_subject(name, int(st.session_state.get("tour_lag") or LAG))
+        subject = _lag_subject(name, int(state.get("tour_lag") or LAG))
         step = _step_control(subject.steps)
         h = summaries.quantities(subject.trace.layer(0))["h"]
         fig = plots.heatmaps_over_time({"h": h}, step, (), subject.tokens, clickable=False,
@@ -171,7 +171,7 @@ def _bi() -> None:
     name = MODELS["bi"]
     if not _available(name):
         return
-    subject = data.zoo_subject(name, None, ("sample", 0), "recurrent")
+    subject = data.zoo_subject(data.ZooSource(name, data.Sample(0)))
     step = _step_control(subject.steps)
     tr = subject.trace
     cols = st.columns(2)

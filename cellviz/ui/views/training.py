@@ -2,11 +2,14 @@
 model saved while it trained (the lag-* models ship them)."""
 from __future__ import annotations
 
+from dataclasses import replace
+
 import plotly.graph_objects as go
 import streamlit as st
 
 from ... import plots, summaries
-from .. import data, state
+from .. import data, gradflow, state
+from . import explain
 from ..data import Subject
 from ...i18n import t
 from ...zoo.training import FINAL  # the slider's value for the shipped (final) weights
@@ -16,20 +19,18 @@ KEY = "train_snapshot"
 
 
 def render(subject: Subject, step: int | None, units: list[int]) -> go.Figure | None:
-    snaps = data.zoo_card(subject.label).get("snapshots", []) if subject.key[0] == "zoo" else []
+    snaps = data.zoo_card(subject.zoo.name).get("snapshots", []) if subject.zoo else []
     if not snaps:
         with_snaps = [n for n in data.zoo_names() if data.zoo_card(n).get("snapshots")]
         st.info(t("training.none", models=", ".join(with_snaps) or "—"))
         return None
-    _, name, _, source, part = subject.key
     labels = [*snaps, FINAL]
-    if st.session_state.get(KEY) not in labels:
-        st.session_state[KEY] = labels[0]
-    st.session_state[KEY] = st.session_state[KEY]          # keep the position across pages
+    if state.get(KEY) not in labels:
+        state.put(KEY, labels[0])
     st.caption(t("training.intro"))
     st.select_slider(t("training.slider"), labels, key=KEY, format_func=snapshot_label)
-    chosen = st.session_state[KEY]
-    subjects = {s: data.zoo_subject(name, None if s == FINAL else s, source, part) for s in labels}
+    chosen = state.get(KEY)
+    subjects = {s: data.zoo_subject(replace(subject.zoo, snapshot=None if s == FINAL else s)) for s in labels}
     now = subjects[chosen]
     layer, direction = int(state.get("layer")), int(state.get("direction"))
     final_loss = float(subjects[FINAL].trace.loss)
@@ -42,11 +43,13 @@ def render(subject: Subject, step: int | None, units: list[int]) -> go.Figure | 
     fig = plots.heatmaps_over_time(summaries.quantities(rec), None, (), now.tokens, clickable=False,
                                    title=t("training.heat.title", snapshot=snapshot_label(chosen)))
     st.plotly_chart(fig, key="training_heat", config={"displayModeBar": False})
-    curves = {snapshot_label(s): summaries.grad_norms(sub.trace.layer(layer, direction))[0]
-              for s, sub in subjects.items()}
-    st.plotly_chart(plots.gradient_norms(curves, title=t("training.grad.title"), y_title=t("plot.grad.h"),
+    scale = explain.grad_scale_picker()
+    last = now.steps - 1                      # no step cursor here: a loss with a term per step is taken at the last
+    curves = {snapshot_label(s): gradflow.curve(sub, layer, direction, last, scale) for s, sub in subjects.items()}
+    st.plotly_chart(plots.gradient_norms(curves, title=t("training.grad.title"),
+                                         y_title=gradflow.axis_title(now, scale, last),
                                          highlight=snapshot_label(chosen)), key="training_grad")
-    st.caption(t("training.grad.note"))
+    st.caption(t("training.grad.note") + " " + t(f"training.grad.note.{scale}"))
     return fig
 
 
