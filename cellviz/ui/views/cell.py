@@ -7,6 +7,7 @@ import streamlit as st
 from ... import plots, summaries
 from .. import state
 from ..data import Subject
+from . import explain
 from ...i18n import t
 
 USES_STEP = True
@@ -45,9 +46,11 @@ def render(subject: Subject, step: int, units: list[int]) -> go.Figure:
         act = r"\tanh" if tr.nonlinearity == "tanh" else r"\mathrm{relu}"
         for eq in EQUATIONS[tr.kind]:
             st.latex(eq.replace(r"\{act}", act))
+        explain.conventions(tr.kind, vectors, unit)
     with right:
         st.markdown(f"**{t('cell.unit_numbers', unit=unit)}**")
         rows = [(plots.qname(q), float(v[unit])) for q, v in vectors.items() if q != "x" and unit < len(v)]
         st.dataframe({t("cell.quantity"): [r[0] for r in rows], t("cell.value"): [f"{r[1]:+.4f}" for r in rows]},
                      hide_index=True, width="stretch")
+    explain.stacking(tr, layer)
     return fig

@@ -10,6 +10,7 @@ import streamlit as st
 from ... import plots, summaries
 from .. import state
 from ..data import Subject
+from . import explain
 from ...i18n import t
 
 USES_STEP = True
@@ -31,6 +32,7 @@ def render(subject: Subject, step: int, units: list[int]) -> go.Figure:
     if (blocks.bt, blocks.bu) != (1, 1):
         st.caption(t("time.downsampled", bt=blocks.bt, bu=blocks.bu))
     st.plotly_chart(plots.unit_traces(shown, units, step, subject.tokens), key="time_traces")
+    explain.pytorch_shapes(subject)
     return fig
 
 
