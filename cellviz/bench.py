@@ -88,7 +88,9 @@ def trace_bytes(tr: cellviz.Trace) -> int:
     return sum(seen.values())
 
 
-def main(argv: list[str] | None = None) -> None:
+def main(argv: list[str] | None = None) -> dict:
+    """Run the benchmark, print its table; the numbers as {"LSTM": {"fused": s, "trace": s, "ratio": x, ...},
+    ..., "memory": {"held": bytes, "peak": bytes, "one_array": bytes}}."""
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--hidden", type=int, default=128)
     ap.add_argument("--steps", type=int, default=1000)
@@ -102,15 +104,18 @@ def main(argv: list[str] | None = None) -> None:
     print(f"torch {torch.__version__}, numpy {np.__version__}, torch threads {torch.get_num_threads()}")
     print(f"1 layer, H={args.hidden}, T={args.steps}, B=1, input {args.input}, best of {args.repeat}")
     print(f"{'cell':5} {'fused fwd+bwd':>14} {'cellviz.trace':>14} {'ratio':>7} {'naive loop':>11} {'naive ratio':>11}")
+    results: dict = {}
     for cls in (nn.LSTM, nn.GRU, nn.RNN):
         m = cls(args.input, args.hidden)
         x = torch.randn(args.steps, 1, args.input)
         fused = best_over_threads(lambda: fused_forward_backward(m, x), args.repeat)
         traced = best_over_threads(lambda: cellviz.trace(m, x), args.repeat)
         line = f"{cls.__name__:5} {fused * 1e3:11.1f} ms {traced * 1e3:11.1f} ms {traced / fused:6.2f}x"
+        results[cls.__name__] = {"fused": fused, "trace": traced, "ratio": traced / fused}
         if not args.skip_naive:
             naive = best_time(lambda: naive_autograd_trace(m, x), max(1, args.repeat // 3))
             line += f" {naive * 1e3:8.1f} ms {naive / fused:10.1f}x"
+            results[cls.__name__].update(naive=naive, naive_ratio=naive / fused)
         print(line)
 
     T, H = args.memory_steps, args.memory_hidden
@@ -124,6 +129,8 @@ def main(argv: list[str] | None = None) -> None:
     one = T * H * 4
     print(f"memory, LSTM T={T}, H={H}: trace holds {held / 2**20:.0f} MiB "
           f"({held / one:.1f} x one (T,H) float32 array), peak while tracing {peak / 2**20:.0f} MiB")
+    results["memory"] = {"held": held, "peak": peak, "one_array": one}
+    return results
 
 
 if __name__ == "__main__":

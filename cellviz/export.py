@@ -2,43 +2,36 @@
 
     python -m cellviz.export --model lag-lstm --sample 3 -o lecture.html
 
-The page inlines plotly.js once and holds the cell diagram, the input strip, the units x time heatmaps and
-the gradient norms, each with one animation frame per step. A global control (slider, buttons, keyboard:
-arrows / PageUp / PageDown for presentation clickers, Space to play) calls `Plotly.animate` on every figure.
-Frames carry only what changes: the diagram's colour strips and title, and elsewhere the cursor shapes.
-Figures come from `cellviz.plots`; every text from the catalogues (`cellviz.i18n`, keys `export.*` for the
-export's own), in any language they hold (`--lang en` / `--lang zh`).
+The page inlines plotly.js once and the step player the app uses (`cellviz.player`: the same JS and the same
+data format), with the cell diagram, the input strip, the units x time heatmaps and the gradient norms drawn
+once; the player's step bar (buttons, slider, keyboard: arrows / PageUp / PageDown for presentation clickers,
+Home / End, Space to play) moves cursors and recolours the diagram in the browser. Figures come from
+`cellviz.plots` through `cellviz.player.panels`; every text from the catalogues (`cellviz.i18n`, keys
+`export.*` for the export's own), in any language they hold (`--lang en` / `--lang zh`).
 """
 from __future__ import annotations
 
 import argparse
-import base64
 import html
 import inspect
-import json
 import math
 import re
 import sys
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass
 from pathlib import Path
 
-import numpy as np
-import plotly.graph_objects as go
-import plotly.io as pio
 import torch
 from plotly.offline import get_plotlyjs
 
-from . import plots, summaries
+from . import player, plots, summaries
+from .player import panels, payload
 from .trace import Trace
 from .i18n import CATALOGUES, label, language, set_language, t
 from .i18n import prediction as worded_prediction
 
 MAX_STEPS = 300
-PLAY_MS = 700                 # one step per PLAY_MS while playing
 STRIP_CHARS = 100             # characters that fit on one row of the input strip
-OUTLINE = "#00b4ff"           # step cursors and outlines: visible on black, navy, red and yellow
 
 @contextmanager
 def _language(lang: str) -> Iterator[None]:
@@ -52,93 +45,34 @@ def _language(lang: str) -> Iterator[None]:
         set_language(before)
 
 
-# --- figures with one frame per step -------------------------------------------------------------------
-def _f4(a: np.ndarray) -> dict:
-    """A float32 array as a plotly.js typed-array spec (base64: 4 bytes a value, ~5.3 characters)."""
-    a = np.ascontiguousarray(a, dtype=np.float32)
-    spec = {"dtype": "f4", "bdata": base64.b64encode(a.tobytes()).decode("ascii")}
-    if a.ndim > 1:
-        spec["shape"] = ", ".join(map(str, a.shape))
-    return spec
+# --- the player's sections ------------------------------------------------------------------------------
+GROUP = "export"
 
 
-def _cursor_shapes(fig: go.Figure) -> list[int]:
-    """Indices of the vertical cursor lines `plots` draws at step 0 (x0 == x1 == 0, y spanning the domain)."""
-    found = [i for i, s in enumerate(fig.layout.shapes)
-             if s.type == "line" and s.x0 == s.x1 == 0 and str(s.yref).endswith("domain")]
-    if not found:
-        raise RuntimeError("no step cursor found in the figure: did plots.style.add_cursor change?")
-    return found
-
-
-def _cursor_frames(fig: go.Figure, T: int) -> list[dict]:
-    """Frames that only move the figure's cursor lines to each step (recoloured to show on a projector)."""
-    idx = _cursor_shapes(fig)
-    for i in idx:                 # plots' dotted #111 line disappears on dark heatmap cells
-        fig.layout.shapes[i].line.update(color=OUTLINE, width=2.5, dash="solid")
-    return [{"name": str(k), "layout": {f"shapes[{i}].{end}": k for i in idx for end in ("x0", "x1")}}
-            for k in range(T)]
-
-
-def _cell_figure(tr: Trace, layer: int, tokens: Sequence[str], direction: int, unit: int | None,
-                 batch: int) -> tuple[go.Figure, list[dict]]:
-    """The cell diagram at step 0, and per step a frame with every strip's vector and the title."""
-    rec, x = tr.layer(layer, direction), summaries.layer_input(tr, layer)
-    vecs = [summaries.cell_vectors(rec, x, k, direction, batch) for k in range(tr.seq_len)]
-    fig = plots.cell_diagram(tr.kind, vecs[0], unit=unit, step=0, token=tokens[0], nonlinearity=tr.nonlinearity,
-                             ranges=summaries.sequence_values(rec, x, batch))
-    strip = {d.name: i for i, d in enumerate(fig.data) if d.type == "heatmap"}
-    names = [n for n in vecs[0] if plots.qname(n) in strip]
-    frames = [{"name": str(k), "traces": [strip[plots.qname(n)] for n in names],
-               "data": [{"z": _f4(v[n][None])} for n in names],
-               "layout": {"title.text": t("plot.cell.title", kind=tr.kind.upper(), t=k,
-                                          token=plots.display_token(tokens[k]))}}
-              for k, v in enumerate(vecs)]
-    return fig, frames
-
-
-def _strip_figure(tokens: Sequence[str], grad: np.ndarray) -> tuple[go.Figure, list[dict]]:
-    """The input tokens coloured by ‖∂L/∂h_t‖, with a frame per step moving the outline to token t."""
-    shown = [plots.display_token(s) for s in tokens]
-    width = int(np.percentile([len(s) for s in shown], 90))    # a few long labels (a waveform's header) get cut
-    per_row = int(np.clip(STRIP_CHARS // (width + 1), 6, 40))
-    fits = max(2, STRIP_CHARS // per_row - 1)
-    labels = [s if len(s) <= fits else s[:fits - 1] + "…" for s in shown]
-    title = t("export.strip.title", what=t("plot.grad.h"))
-    fig = plots.token_strip(labels, grad, "grad", title, per_row=per_row, step=0)
-    i = next(i for i, s in enumerate(fig.layout.shapes) if s.type == "rect")
-    fig.layout.shapes[i].line.update(color=OUTLINE, width=3)       # #111 vanishes on the scale's dark end
-    frames = []
-    for k in range(len(tokens)):
-        r, c = divmod(k, per_row)
-        frames.append({"name": str(k), "layout": {f"shapes[{i}].x0": c - 0.5, f"shapes[{i}].x1": c + 0.5,
-                                                  f"shapes[{i}].y0": r - 0.5, f"shapes[{i}].y1": r + 0.5}})
-    return fig, frames
-
-
-@dataclass
-class Panel:
-    """One figure of the page at step 0, its frames (one per step, named "0", "1", ...) and a caption."""
-
-    fig: go.Figure
-    frames: list[dict]
-    caption: str = ""
-
-
-def build_panels(tr: Trace, tokens: Sequence[str], *, layer: int = 0, direction: int = 0,
-                 units: Sequence[int] = (), batch: int = 0) -> dict[str, Panel]:
-    """Every figure of the page, by element id, in page order (arguments already checked)."""
+def build_sections(tr: Trace, tokens: Sequence[str], *, layer: int = 0, direction: int = 0,
+                   units: Sequence[int] = (), batch: int = 0) -> list[dict]:
+    """The page's player sections (cellviz.player.payload): the step bar, the cell diagram (and the first
+    unit's numbers), the input coloured by ‖∂L/∂h_t‖, the units x time heatmaps and the gradient norms —
+    the same panels the app's pages draw (arguments already checked)."""
     T, unit = tr.seq_len, (units[0] if units else None)
     rec = tr.layer(layer, direction)
     cell_caption = " ".join([t("cell.legend", unit=unit) if unit is not None else "",
                              t("nav.reverse_note") if direction == 1 else ""]).strip()
-    time = plots.heatmaps_over_time(summaries.quantities(rec, batch), step=0, units=units, tokens=tokens,
-                                    clickable=False)
-    grads = plots.gradient_norms(plots.grad_norm_curves(tr, batch), step=0)
-    return {"cell": Panel(*_cell_figure(tr, layer, tokens, direction, unit, batch), cell_caption),
-            "tokens": Panel(*_strip_figure(tokens, summaries.grad_norms(rec, batch)[0])),
-            "time": Panel(time, _cursor_frames(time, T)),
-            "grad": Panel(grads, _cursor_frames(grads, T), t("grad.intro"))}
+    labels, per_row = panels.strip_layout(tokens, STRIP_CHARS)
+    cell = [panels.cell_diagram(tr, layer, direction, tokens, unit, batch, caption=cell_caption)]
+    if unit is not None:
+        cell.append(panels.unit_numbers(tr, layer, direction, unit, batch))
+    grads = panels.gradient_norms(plots.grad_norm_curves(tr, batch))
+    grads["caption"] = t("grad.intro")
+    figures = [
+        *cell,
+        panels.token_strip("tokens", labels, summaries.grad_norms(rec, batch)[0], "grad",
+                           t("export.strip.title", what=t("plot.grad.h")), per_row=per_row),
+        panels.heatmaps(summaries.quantities(rec, batch), units, tokens, clickable=False),
+        grads,
+    ]
+    return [payload.section(GROUP, T, controls=True, tokens=tokens, keys=t("export.keys")),
+            payload.section(GROUP, T, figures)]
 
 
 def _check(tr: Trace, tokens: Sequence[str], layer: int, direction: int, units: Sequence[int], batch: int,
@@ -172,22 +106,8 @@ def trace_to_html(tr: Trace, tokens: Sequence[str] | None = None, title: str = "
     units = [int(u) for u in units]
     with _language(lang):
         _check(tr, tokens, layer, direction, units, batch, max_steps)
-        panels = build_panels(tr, tokens, layer=layer, direction=direction, units=units, batch=batch)
-        last = tr.seq_len - 1         # steps are numbered 0..last, as on the figures' axes
-        steps = [t("step.token", t=k, T=last, token=plots.display_token(s)) for k, s in enumerate(tokens)]
-        return _page(title, intro, panels, steps, lang)
-
-
-def _json(obj) -> str:
-    """JSON that is safe inside a <script> element."""
-    return json.dumps(obj, separators=(",", ":"), ensure_ascii=False).replace("<", "\\u003c")
-
-
-def _figure_json(panel: Panel) -> str:
-    spec = json.loads(pio.to_json(panel.fig, validate=False))
-    spec["frames"] = panel.frames
-    spec["config"] = {"displaylogo": False, "responsive": True}
-    return _json(spec)
+        sections = build_sections(tr, tokens, layer=layer, direction=direction, units=units, batch=batch)
+        return _page(title, intro, sections, lang)
 
 
 def _para(text: str, cls: str = "") -> str:
@@ -197,31 +117,12 @@ def _para(text: str, cls: str = "") -> str:
     return f'<p class="{cls}">{body}</p>' if cls else f"<p>{body}</p>"
 
 
-# Button icons as inline SVG: the ⏮ / ⏭ glyphs are missing from many fonts.
-_ICONS = {"first": "M3 3h2v10H3zM13 3v10L6 8z", "prev": "M11 3v10L4 8z", "play": "M4 2v12l10-6z",
-          "next": "M5 3v10l7-5z", "last": "M11 3h2v10h-2zM3 3v10l7-5z", "pause": "M3 2h4v12H3zM9 2h4v12H9z"}
-
-
-def _icon(name: str) -> str:
-    return f'<svg viewBox="0 0 16 16" aria-hidden="true"><path d="{_ICONS[name]}"/></svg>'
-
-
-def _page(title: str, intro: Sequence[str], panels: dict[str, Panel], steps: Sequence[str], lang: str) -> str:
+def _page(title: str, intro: Sequence[str], sections: Sequence[dict], lang: str) -> str:
     from . import __version__
-    play, pause = (_icon(b) + html.escape(t(f"step.{b}")) for b in ("play", "pause"))
-    buttons = "".join(f'<button id="{b}" type="button" title="{html.escape(t(f"step.{b}.help"))}">'
-                      f'{play if b == "play" else _icon(b)}</button>' for b in ("first", "prev", "play", "next",
-                                                                                 "last"))
-    texts = {"play": play, "pause": pause, "steps": list(steps), "ms": PLAY_MS}
-    divs = "\n".join(f'<div class="fig" id="{name}"></div>' + (_para(p.caption, "caption") if p.caption else "")
-                     for name, p in panels.items())
     return _TEMPLATE.format(
-        lang=html.escape(lang), title=html.escape(title), plotlyjs=get_plotlyjs(),
-        intro="\n".join(_para(p) for p in intro if p), keys=html.escape(t("export.keys")), buttons=buttons,
-        label=html.escape(t("step.label")), last=len(steps) - 1, first_step=html.escape(steps[0]), divs=divs,
-        data="\n".join(f'<script type="application/json" id="{name}-data">{_figure_json(p)}</script>'
-                       for name, p in panels.items()),
-        texts=_json(texts), footer=html.escape(t("export.footer", version=__version__)), script=_SCRIPT)
+        lang=html.escape(lang), title=html.escape(title), plotlyjs=get_plotlyjs(), css=player.css(),
+        intro="\n".join(_para(p) for p in intro if p), player_js=player.js(),
+        data=payload.to_json(list(sections)), footer=html.escape(t("export.footer", version=__version__)))
 
 
 _TEMPLATE = """<!DOCTYPE html>
@@ -235,96 +136,38 @@ body {{ font-family: Inter, "Segoe UI", Helvetica, Arial, sans-serif; margin: 0;
 header, main, footer {{ max-width: 1100px; margin: 0 auto; padding: 0 16px; }}
 h1 {{ font-size: 1.6em; margin: 18px 0 6px; }}
 header p {{ margin: 4px 0; }}
-.keys, footer {{ color: #666; font-size: 0.9em; }}
-#control {{ position: sticky; top: 0; z-index: 10; background: rgba(255,255,255,0.96);
-  border-bottom: 1px solid #ddd; padding: 8px 16px; display: flex; gap: 8px; align-items: center;
-  flex-wrap: wrap; justify-content: center; }}
-#control button {{ font: inherit; padding: 4px 10px; border: 1px solid #bbb; border-radius: 6px;
-  background: #f7f7f7; cursor: pointer; }}
-#control button:hover {{ background: #eee; }}
-#control svg {{ width: 14px; height: 14px; fill: #333; vertical-align: -2px; }}
-#play svg {{ margin-right: 5px; }}
-.caption {{ color: #555; font-size: 0.92em; margin: 0 0 18px; }}
-#step {{ flex: 1 1 240px; max-width: 420px; }}
-#step-label {{ min-width: 16em; font-variant-numeric: tabular-nums; }}
-.fig {{ width: 100%; margin: 8px 0; }}
-footer {{ margin-top: 12px; padding-bottom: 24px; }}
+footer {{ color: #666; font-size: 0.9em; margin-top: 12px; padding-bottom: 24px; }}
+main > div:first-child {{ position: sticky; top: 0; z-index: 10; background: rgba(255,255,255,0.96);
+  border-bottom: 1px solid #ddd; }}
+{css}
 </style>
 <script>{plotlyjs}</script>
+<script>{player_js}</script>
 </head>
-<body data-step="0">
+<body>
 <header>
 <h1>{title}</h1>
 {intro}
-<p class="keys">{keys}</p>
 </header>
-<div id="control">
-{buttons}
-<input id="step" type="range" min="0" max="{last}" value="0" step="1" aria-label="{label}">
-<span id="step-label" aria-live="polite">{first_step}</span>
-</div>
-<main>
-{divs}
-</main>
+<main id="player"></main>
 <footer>{footer}</footer>
-{data}
-<script>const TEXTS = {texts};
-{script}</script>
+<script type="application/json" id="cellviz-data">{data}</script>
+<script>
+(function () {{
+  const root = document.getElementById("player");
+  const sections = JSON.parse(document.getElementById("cellviz-data").textContent);
+  const ready = sections.map(P => {{
+    const div = document.createElement("div");
+    root.appendChild(div);
+    window.CellvizPlayer.mount(div, P);
+    return new Promise(resolve => {{ const check = () => div.dataset.ready === "1" || !P.panels.length
+      ? resolve() : setTimeout(check, 20); check(); }});
+  }});
+  Promise.all(ready).then(() => {{ document.body.dataset.ready = "1"; }});
+}})();
+</script>
 </body>
 </html>
-"""
-
-_SCRIPT = """
-(function () {
-  const figs = Array.from(document.querySelectorAll(".fig"));
-  const slider = document.getElementById("step"), label = document.getElementById("step-label");
-  const playButton = document.getElementById("play");
-  const last = TEXTS.steps.length - 1, opts = {transition: {duration: 0}, frame: {duration: 0, redraw: true},
-                                               mode: "immediate"};
-  let step = 0, wanted = null, busy = false, timer = null;
-
-  function pump() {            // draw the latest wanted step; steps asked for while drawing collapse into one
-    if (busy || wanted === null) return;
-    const k = String(wanted); wanted = null; busy = true;
-    Promise.all(figs.map(d => Plotly.animate(d, [k], opts))).catch(() => {}).then(() => {
-      busy = false; document.body.dataset.shown = k; pump();
-    });
-  }
-  function go(k) {
-    step = Math.max(0, Math.min(last, k));
-    slider.value = step; label.textContent = TEXTS.steps[step]; document.body.dataset.step = step;
-    wanted = step; pump();
-  }
-  function play(on) {
-    clearInterval(timer); timer = null;
-    if (on) {
-      if (step >= last) go(0);
-      timer = setInterval(() => { if (step >= last) play(false); else go(step + 1); }, TEXTS.ms);
-    }
-    playButton.innerHTML = on ? TEXTS.pause : TEXTS.play;
-  }
-  document.getElementById("first").onclick = () => go(0);
-  document.getElementById("prev").onclick = () => go(step - 1);
-  document.getElementById("next").onclick = () => go(step + 1);
-  document.getElementById("last").onclick = () => go(last);
-  playButton.onclick = () => play(timer === null);
-  slider.oninput = () => go(Number(slider.value));
-  // a clicked button gives the focus back, so that Space keeps meaning play / pause
-  document.querySelectorAll("#control button").forEach(b => b.addEventListener("click", () => b.blur()));
-  document.addEventListener("keydown", e => {
-    if (e.altKey || e.ctrlKey || e.metaKey) return;                                      // browser shortcuts
-    if (e.target.tagName === "BUTTON" && (e.key === " " || e.key === "Enter")) return;   // the button's own
-    const moves = {ArrowRight: 1, PageDown: 1, ArrowLeft: -1, PageUp: -1};   // clickers send PageUp / PageDown
-    if (e.key in moves) go(step + moves[e.key]);
-    else if (e.key === "Home") go(0);
-    else if (e.key === "End") go(last);
-    else if (e.key === " ") play(timer === null);
-    else return;
-    e.preventDefault();
-  });
-  Promise.all(figs.map(d => Plotly.newPlot(d, JSON.parse(document.getElementById(d.id + "-data").textContent))))
-    .then(() => { document.body.dataset.ready = "1"; document.body.dataset.shown = "0"; });
-})();
 """
 
 

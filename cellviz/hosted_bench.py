@@ -146,9 +146,10 @@ def drive(context, url: str, model: str, view: str, text: str | None) -> None:
     if text is not None:
         type_input(page, text)
     page.wait_for_selector(".js-plotly-plot", timeout=60_000)
-    nxt = page.locator(".st-key-step_next [data-testid^='stBaseButton']")
+    nxt = page.locator(".cvp-next")           # the step player's "next" (a step sync follows, debounced)
     for _ in range(2 if nxt.count() else 0):
         nxt.first.click()
+        page.wait_for_timeout(400)
         wait_idle(page)
     errors = page.locator("[data-testid='stException'], [data-testid='stAlertContentError']").count()
     if errors:

@@ -97,11 +97,10 @@ class Intervened(nn.Module):
         return out, (h_n, torch.from_numpy(np.ascontiguousarray(squeeze(np.stack(cs)))))
 
 
-def predict(model, ex, interventions: list[Intervention], part: str = "recurrent", parts: bool = False):
-    """What the zoo `model` predicts for `ex` with `interventions` in its recurrent `part` (a string; with
-    `parts`, the (kind, values) of `Task.prediction`, for a caller that words it in another language).
+def with_interventions(model, interventions: list[Intervention], part: str = "recurrent"):
+    """The zoo `model` with `interventions` in its recurrent `part`, or None for a decoder (generation feeds it
+    one step per call, so input positions mean nothing there).
 
-    None for a decoder: generation feeds it one step per call, so input positions mean nothing there.
     The cached model is not touched: a shallow copy gets its own child table with the wrapped module.
     """
     if part == "decoder":
@@ -111,4 +110,17 @@ def predict(model, ex, interventions: list[Intervention], part: str = "recurrent
     clone = copy.copy(model)
     clone._modules = dict(model._modules)
     clone._modules[name] = Intervened(target, interventions)
-    return clone.prediction(ex) if parts else clone.predict(ex)
+    return clone
+
+
+def predict(model, ex, interventions: list[Intervention], part: str = "recurrent") -> str | None:
+    """What the zoo `model` predicts for `ex` with `interventions` in its recurrent `part`, in English words
+    (None for a decoder)."""
+    clone = with_interventions(model, interventions, part)
+    return None if clone is None else clone.predict(ex)
+
+
+def prediction(model, ex, interventions: list[Intervention], part: str = "recurrent") -> tuple[str, dict] | None:
+    """`predict` as the (kind, values) of `Task.prediction`, for a caller that words it in another language."""
+    clone = with_interventions(model, interventions, part)
+    return None if clone is None else clone.prediction(ex)

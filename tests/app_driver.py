@@ -9,6 +9,7 @@ import numpy as np
 import pytest
 from streamlit.testing.v1 import AppTest
 
+import cellviz
 import cellviz.zoo
 
 APP = str(Path(__file__).resolve().parents[1] / "app.py")
@@ -38,13 +39,46 @@ def assert_clean(at: AppTest) -> None:
 
 
 def charts(at: AppTest) -> list:
-    return list(at.get("plotly_chart"))
+    """Every chart on the page: Streamlit's Plotly charts and the step player's figure panels."""
+    return list(at.get("plotly_chart")) + [p for s in player(at).values() for p in s["panels"]
+                                           if p["type"] == "figure"]
+
+
+def player(at: AppTest) -> dict[str, dict]:
+    """The step player's sections the page sends to the browser, by key ("controls", "diagram", ...):
+    the payloads (cellviz.player.payload) that player.js draws."""
+    out = {}
+    for el in at.get("bidi_component"):
+        if el.proto.component_name == "cellviz_player":
+            out[el.proto.id.rsplit("-", 1)[-1]] = json.loads(el.proto.json)
+    return out
+
+
+def sync(at: AppTest) -> dict:
+    """What the page tells the player through its side channel: the step, the seek number, server data."""
+    found = [json.loads(el.proto.json) for el in at.get("bidi_component")
+             if el.proto.component_name == "cellviz_player_sync"]
+    assert len(found) == 1, found
+    return found[0]
+
+
+def panel(at: AppTest, panel_id: str) -> dict:
+    """One panel of the player by id ("cell", "numbers", "time", ...)."""
+    found = [p for s in player(at).values() for p in s["panels"] if p["id"] == panel_id]
+    assert len(found) == 1, f"{len(found)} player panels {panel_id!r}"
+    return found[0]
+
+
+def go_to_step(at: AppTest, step: int) -> AppTest:
+    """What the player does when the user steps: the step reaches the session (as its sync callback does)."""
+    at.session_state["step"] = step
+    return at.run()
 
 
 def steps_of(at: AppTest) -> int:
-    """The number of steps of the current input, from the step slider (1 when there is no slider)."""
-    sliders = [s for s in at.slider if s.key == "step"]
-    return sliders[0].max + 1 if sliders else 1
+    """The number of steps of the current input, from the player's step bar (1 without one)."""
+    bars = [s for s in player(at).values() if s.get("controls")]
+    return bars[0]["steps"] if bars else 1
 
 
 def visit_every_corner(at: AppTest, model: str) -> None:
@@ -65,14 +99,11 @@ def visit_every_corner(at: AppTest, model: str) -> None:
 
 def _first_and_last(at: AppTest) -> None:
     last = steps_of(at) - 1
-    at.button(key="step_last").click().run()
-    assert_clean(at)
-    assert at.session_state["step"] == last
-    assert charts(at)
-    at.button(key="step_first").click().run()
-    assert_clean(at)
-    assert at.session_state["step"] == 0
-    assert charts(at)
+    for step in (last, 0):
+        go_to_step(at, step)
+        assert_clean(at)
+        assert at.session_state["step"] == step and sync(at)["step"] == step
+        assert charts(at)
 
 
 def figure(at: AppTest, key: str) -> dict:
@@ -91,3 +122,21 @@ def heatmap_values(fig: dict) -> dict[str, np.ndarray]:
             return a.reshape([int(s) for s in str(shape).split(",")]) if shape else a
         return np.asarray(z, dtype=float)
     return {tr["name"]: decode(tr["z"]) for tr in fig["data"] if tr.get("type") == "heatmap"}
+
+
+def decode(spec) -> np.ndarray:
+    """A Plotly / player typed-array spec ({dtype, bdata, shape}) or a plain list as an array."""
+    if isinstance(spec, dict):
+        a = np.frombuffer(base64.b64decode(spec["bdata"]), dtype=np.dtype(spec["dtype"])).astype(np.float64)
+        shape = spec.get("shape")
+        if isinstance(shape, str):
+            shape = [int(s) for s in shape.split(",")]
+        return a.reshape(shape) if shape else a
+    return np.asarray(spec, dtype=float)
+
+
+def zoo_trace(model: str, part: str | None = None, at_step: int | None = None):
+    """The trace the app shows for `model` on its default input (sample 0), computed here independently."""
+    m = cellviz.zoo.load(model)
+    module, x, h0, loss = m.trace_args(m.task.sample(0), part=part or m.parts()[0])
+    return cellviz.trace(module, x, h0=h0, loss=loss, at_step=at_step)

@@ -1,7 +1,10 @@
-"""AppTest: the 'gradients' page with every kind of zoo model, at the first and the last step."""
+"""AppTest: the 'gradients' page with every kind of zoo model, at the first and the last step; the norms the
+player draws are the trace's, and "how far back step t reaches" is the trace with the loss at step t."""
+import numpy as np
 import pytest
 
-from app_driver import MODELS, charts, open_page, visit_every_corner
+from app_driver import MODELS, charts, decode, go_to_step, open_page, panel, sync, visit_every_corner, zoo_trace
+from cellviz import summaries
 
 
 @pytest.mark.parametrize("model", MODELS)
@@ -9,3 +12,44 @@ def test_every_model_first_and_last_step(model):
     at = open_page("gradients", model)
     assert charts(at)
     visit_every_corner(at, model)
+
+
+def test_norms_and_reach_at_a_step_are_the_traces():
+    at = open_page("gradients", "charlm-gru")                 # N->N: the reach depends on the step
+    tr = zoo_trace("charlm-gru")
+    lines = {d["name"]: decode(d["y"]) for d in panel(at, "grad")["figure"]["data"]}
+    gh, _ = summaries.grad_norms(tr.layer(0))
+    np.testing.assert_allclose(lines["‖∂L/∂h_t‖ · Layer 0"], gh, rtol=1e-6)
+    for step in (5, tr.seq_len - 1):
+        go_to_step(at, step)
+        reach = sync(at)["server"]["reach"]                  # sent per step, a few hundred bytes
+        assert reach["t"] == step and f"step {step}" in reach["layout"]["title.text"]
+        want = zoo_trace("charlm-gru", at_step=step).input_sensitivity[:, 0]
+        np.testing.assert_allclose(decode(reach["values"]), want, rtol=1e-6)
+        assert not np.any(decode(reach["values"])[step + 1:])     # the loss at step t reads nothing after t
+    assert panel(at, "reach")["server"] == "reach"
+
+
+def test_reach_of_a_classifier_is_its_one_prediction():
+    at = open_page("gradients", "sentiment-rnn")
+    tr = zoo_trace("sentiment-rnn")
+    bars = panel(at, "reach")["figure"]["data"][0]
+    np.testing.assert_allclose(decode(bars["y"]), tr.input_sensitivity[:, 0], rtol=1e-6)
+    assert "server" not in sync(at)
+
+
+def test_normalised_comparison_follows_the_step_from_the_server():
+    from dataclasses import replace
+    from cellviz.ui import data, gradflow
+    at = open_page("gradients", "charlm-gru")                 # L adds up over steps: normalised at t* = t
+    go_to_step(at, 9)
+    compare = sync(at)["server"]["compare"]
+    assert compare["t"] == 9
+    curves = decode(compare["values"])
+    subject = data.zoo_subject(data.ZooSource("charlm-gru", data.Sample(0)))
+    names = data.siblings("charlm-gru")
+    assert curves.shape == (len(names), subject.steps)
+    for row, name in zip(curves, names):
+        want = gradflow.curve(data.zoo_subject(replace(subject.zoo, name=name)), 0, 0, 9, gradflow.NORMALISED)
+        np.testing.assert_allclose(row, want, rtol=1e-6)
+        assert row[9] == pytest.approx(1.0)                   # 1 at t* = the step shown

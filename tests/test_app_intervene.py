@@ -3,7 +3,7 @@ states where it should (and nowhere before step t), with no error; f = 1, i = 0 
 import numpy as np
 import pytest
 
-from app_driver import assert_clean, figure, heatmap_values, open_page
+from app_driver import assert_clean, figure, go_to_step, heatmap_values, open_page
 from cellviz import plots
 
 STEP = 5
@@ -28,7 +28,7 @@ def choose(at, kind: str, **widgets) -> None:
 @pytest.mark.parametrize("model", ["brackets-lstm", "brackets-gru", "brackets-rnn"])
 def test_every_intervention_kind(model):
     at = open_page("intervene", model)
-    at.slider(key="step").set_value(STEP).run()
+    go_to_step(at, STEP)
     before, _ = shown(at)
     T = before["h"].shape[1]
     kinds = [r.options for r in at.radio if r.key == "iv_kind"][0]
@@ -75,7 +75,7 @@ def test_prediction_and_loss_change():
 def test_reverse_direction_freeze_keeps_c_towards_the_start():
     at = open_page("intervene", "sentiment-bilstm")
     at.radio(key="direction").set_value(1).run()
-    at.slider(key="step").set_value(STEP).run()
+    go_to_step(at, STEP)
     choose(at, "freeze", iv_scope="all", iv_span="rest")
     orig, new = shown(at)
     s = at.session_state["step"]

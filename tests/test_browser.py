@@ -47,29 +47,51 @@ def server():
         proc.kill()
 
 
-def test_next_step_in_a_real_browser(server):
+def test_a_step_changes_the_view_in_the_browser_without_a_round_trip(server):
+    """→ moves the step and redraws the figure before the page sends anything to the server; the step reaches
+    the server a moment later (debounced) for the URL, and that costs a few kilobytes, not a figure."""
     from playwright.sync_api import sync_playwright
     ARTIFACTS.mkdir(exist_ok=True)
     with sync_playwright() as p:
         browser = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
         try:
             page = browser.new_page(viewport={"width": 1400, "height": 1000})
-            page.goto(server)
+            ws = {"sent": 0, "received": 0}
+            page.on("websocket", lambda w: (w.on("framesent", lambda f: ws.__setitem__("sent", ws["sent"] + 1)),
+                                            w.on("framereceived", lambda f: ws.__setitem__(
+                                                "received", ws["received"] + len(f)))))
+            page.goto(server + "/?model=lag-lstm&step=5")
             page.wait_for_selector(IDLE, timeout=90_000)
-            page.wait_for_selector(".js-plotly-plot", timeout=60_000)
-            page.get_by_text("step 0 of").wait_for(timeout=30_000)
+            page.wait_for_selector("[data-ready='1'] [data-panel=cell] .cvp-svg rect", timeout=60_000)
+            page.get_by_text("step 5 of").wait_for(timeout=30_000)
+            page.wait_for_timeout(1500)
+            page.screenshot(path=str(ARTIFACTS / "cell-step5.png"))
+            fills = "() => Array.from(document.querySelectorAll('[data-panel=cell] .cvp-svg rect')).map(r => r.getAttribute('fill')).join()"
+            before = page.evaluate(fills)
+            page.mouse.click(1390, 990)                    # focus the page, on nothing in particular
+            ws.update(sent=0, received=0)
+            page.keyboard.press("ArrowRight")
+            page.get_by_text("step 6 of").wait_for(timeout=5_000)
+            sent_when_shown = ws["sent"]
+            assert page.evaluate(fills) != before                     # the diagram shows step 6
+            assert sent_when_shown == 0                              # ... and the server was not asked
+            page.wait_for_function("new URLSearchParams(location.search).get('step') === '6'", timeout=30_000)
+            page.wait_for_selector(IDLE, timeout=30_000)
             page.wait_for_timeout(500)
-            page.screenshot(path=str(ARTIFACTS / "cell-step0.png"))
-            page.locator(".st-key-step_next [data-testid^='stBaseButton']").first.click()
-            page.get_by_text("step 1 of").wait_for(timeout=30_000)
-            page.wait_for_selector(IDLE, timeout=60_000)
-            page.wait_for_selector(".js-plotly-plot", timeout=30_000)
-            page.wait_for_timeout(500)
+            assert ws["sent"] >= 1 and ws["received"] < 8_000, ws       # the sync: no figure re-sent
             assert page.locator("[data-testid='stException']").count() == 0
-            page.screenshot(path=str(ARTIFACTS / "cell-step1.png"))
-            page.goto(server + "/over_time")
+            page.screenshot(path=str(ARTIFACTS / "cell-step6.png"))
+
+            page.goto(server + "/over_time?model=lag-lstm&step=3")
             page.wait_for_selector(IDLE, timeout=60_000)
-            page.wait_for_selector(".js-plotly-plot", timeout=30_000)
+            page.wait_for_selector("[data-ready='1'] [data-panel=time] .cvp-vline", timeout=30_000)
+            left = "() => parseFloat(document.querySelector('[data-panel=time] .cvp-vline').style.left)"
+            x3 = page.evaluate(left)
+            page.mouse.click(1390, 990)
+            last = page.evaluate("document.querySelector('.cvp-slider').max")
+            page.keyboard.press("End")
+            page.get_by_text(f"step {last} of {last}").wait_for(timeout=5_000)
+            assert page.evaluate(left) > x3 + 200                    # the cursor went to the last step
             page.wait_for_timeout(500)
             page.screenshot(path=str(ARTIFACTS / "over_time.png"), full_page=True)
         finally:

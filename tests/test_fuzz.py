@@ -92,7 +92,7 @@ def test_every_task_traces_what_it_accepts(name):
 def _option_values(param):
     ints = st.integers(-10**9, 10**9)
     floats = st.floats(allow_nan=True, allow_infinity=True)
-    return st.one_of(st.none(), ints, floats) if "float" in str(param.annotation) else st.one_of(st.none(), ints)
+    return st.one_of(st.none(), ints, floats) if param.type is float else st.one_of(st.none(), ints)
 
 
 @pytest.mark.parametrize("name", [n for n in TASK_MODELS.values() if data.parse_options(n)])

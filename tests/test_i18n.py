@@ -51,13 +51,32 @@ def test_placeholders_agree():
     assert not bad, f"placeholders differ between en and zh (en, zh): {bad}"
 
 
-def test_every_text_formats_in_both_languages():
-    for lang, cat in CATALOGUES.items():
+def _unformattable(catalogues) -> list[str]:
+    """`lang:key: error` for every text that does not format with sample values (a stray brace, a bad spec), or
+    whose placeholders show no value once formatted."""
+    bad = []
+    for lang, cat in catalogues.items():
         for key, text in cat.items():
-            names = {name for name, _, _ in _fields(text)}
-            sample = {n: 1.5 if n in ("r", "value") else 1 for n in names}
-            text.format(**sample)          # a stray brace or a bad spec raises here, naming nothing: say which
-    # (reaching here means every text formats)
+            try:
+                names = {name for name, _, _ in _fields(text)}
+                out = text.format(**{n: 1.5 if n in ("r", "value") else 1 for n in names})
+            except (ValueError, KeyError, IndexError, TypeError) as e:
+                bad.append(f"{lang}:{key}: {type(e).__name__}: {e}")
+                continue
+            if names and "1" not in out:
+                bad.append(f"{lang}:{key}: formatted as {out!r}")
+    return bad
+
+
+def test_every_text_formats_in_both_languages():
+    bad = _unformattable(CATALOGUES)
+    assert not bad, "texts that do not format:\n" + "\n".join(bad)
+
+
+def test_the_format_check_names_a_broken_text():
+    bad = _unformattable({"en": {"ok": "step {t} of {T}", "plain": "no placeholder", "brace": "step {t",
+                                 "spec": "value {value:d}", "literal": "keep {{t}} as is"}})
+    assert [b.split(": ")[0] for b in bad] == ["en:brace", "en:spec"], bad
 
 
 def test_chinese_is_chinese():

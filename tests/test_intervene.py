@@ -46,3 +46,6 @@ def test_prediction_under_intervention():
     assert cut != model.predict(ex)
     assert model.rnn.__class__ is nn.LSTM        # the model itself is untouched
     assert intervene.predict(zoo.load("translate-gru"), zoo.load("translate-gru").task.sample(0), [], "decoder") is None
+    kind, values = intervene.prediction(model, ex, intervene.build("ablate", cell="lstm", step=0, seq_len=T))
+    assert model.task.predictions[kind].format(**values) == cut      # the same answer, as (kind, values)
+    assert intervene.prediction(model, ex, []) == model.prediction(ex)

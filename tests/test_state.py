@@ -5,8 +5,8 @@ import pathlib
 
 import pytest
 
-from cellviz.ui import links, state
-from cellviz.ui.views import learn, over_time, training
+from cellviz.ui import links, state, stepper
+from cellviz.ui.views import learn, training
 
 ROOT = pathlib.Path(__file__).resolve().parents[1]
 UI = ROOT / "cellviz" / "ui"
@@ -36,7 +36,7 @@ def _literal_keys(path) -> set[str]:
 
 def test_every_key_used_is_named_in_state():
     used = {k: p.relative_to(ROOT) for p in _ui_files() for k in _literal_keys(p)}
-    constants = {training.KEY, learn.RUN, learn.ERROR, over_time.CHART_KEY, *(k.key for k in learn.KNOBS.values()),
+    constants = {training.KEY, learn.RUN, learn.ERROR, stepper.SEEN, stepper.SEQ, *(k.key for k in learn.KNOBS.values()),
                  *learn.TASK_DEFAULTS["adding"]}
     assert used, "the scan found no state.get / state.put calls: is the test still looking at the right files?"
     missing = {k: str(where) for k, where in used.items() if k not in state.KEYS}
@@ -61,4 +61,3 @@ def test_intervene_and_learn_widgets_are_kept_alive():
                                                   and k not in (learn.RUN, learn.ERROR)]):
         assert name in state.PERSISTENT, name
     assert "upload" not in state.PERSISTENT and not state.KEYS["upload"].fill     # Streamlit owns these values
-    assert not state.KEYS[over_time.CHART_KEY].fill

@@ -151,19 +151,22 @@ def test_the_per_step_loss_curve_is_level_and_the_single_step_one_falls():
 
 
 def test_gradient_page_names_the_loss_on_its_axes():
-    from app_driver import figure, open_page
+    from app_driver import open_page, panel, sync
     from cellviz.i18n import t
+
+    def figure(at, panel_id):              # the step player's figures (drawn once in the browser)
+        return panel(at, panel_id)["figure"]
     at = open_page("gradients", "brackets-rnn")
-    main = figure(at, "grad_norms")
+    main = figure(at, "grad")
     assert t("loss.steps_ce") in main["layout"]["yaxis"]["title"]["text"]
-    compare = figure(at, "grad_compare")
-    assert t("loss.steps_ce.at", t=0) in compare["layout"]["yaxis"]["title"]["text"]
+    compare = sync(at)["server"]["compare"]                # normalised at the step shown, sent per step
+    assert t("loss.steps_ce.at", t=0) in compare["layout"]["yaxis.title.text"]
     rule = next(c.value for c in at.caption if c.value.startswith(t("grad.read.steps", loss="", spread="", T="",
                                                                        t="")[:17]))
     assert t("loss.steps_ce.long") in rule and "Every step with a target" in rule
     at = open_page("gradients", "lag-lstm")
-    assert t("loss.last_ce") in figure(at, "grad_norms")["layout"]["yaxis"]["title"]["text"]
-    ys = [_array(d["y"]) for d in figure(at, "grad_compare")["data"]]
+    assert t("loss.last_ce") in figure(at, "grad")["layout"]["yaxis"]["title"]["text"]
+    ys = [_array(d["y"]) for d in figure(at, "compare")["data"]]
     assert all(y[-1] == pytest.approx(1.0) for y in ys)                 # normalised at the '?'
 
 

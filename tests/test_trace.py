@@ -207,10 +207,19 @@ def test_engine_imports_without_streamlit():
     subprocess.run([sys.executable, "-c", code], check=True)
 
 
-def test_benchmark_script_runs():
+def test_benchmark_script_runs(capsys):
+    """The benchmark measures what it prints: a time for every cell on both sides and the trace's memory
+    (an LSTM trace holds at least h, c, the 4 gates and dL/dh, dL/dc: 8 (T, H) float32 arrays)."""
     from cellviz import bench
-    bench.main(["--hidden", "8", "--steps", "20", "--repeat", "1", "--memory-steps", "50",
-                "--memory-hidden", "8", "--skip-naive"])
+    out = bench.main(["--hidden", "8", "--steps", "20", "--repeat", "1", "--memory-steps", "50",
+                      "--memory-hidden", "8", "--skip-naive"])
+    printed = capsys.readouterr().out
+    for cell in ("LSTM", "GRU", "RNN"):
+        r = out[cell]
+        assert r["fused"] > 0 and r["trace"] > 0 and r["ratio"] == pytest.approx(r["trace"] / r["fused"])
+        assert f"{r['ratio']:6.2f}x" in printed
+    mem = out["memory"]
+    assert mem["one_array"] == 50 * 8 * 4 and mem["held"] >= 8 * mem["one_array"] and mem["peak"] > 0
 
 
 from hypothesis import given, settings, strategies as st  # noqa: E402

@@ -7,7 +7,6 @@ with bounded sizes for the hosted demo's ~690 MB.
 from __future__ import annotations
 
 import hashlib
-import inspect
 from dataclasses import dataclass, field
 from typing import Any, Union
 
@@ -138,10 +137,9 @@ def zoo_model(name: str, snapshot: str | None = None):
     return zoo.load(name, snapshot=snapshot)
 
 
-def parse_options(name: str) -> dict[str, inspect.Parameter]:
-    """The keyword options a zoo task's `parse` accepts (lag, period, ...), for the input form."""
-    params = list(inspect.signature(zoo_model(name).task.parse).parameters.values())[1:]   # after the text
-    return {p.name: p for p in params if p.kind in (p.POSITIONAL_OR_KEYWORD, p.KEYWORD_ONLY)}
+def parse_options(name: str) -> dict[str, zoo.tasks.ParseOption]:
+    """The keyword options a zoo task's `parse` accepts (lag, period, ...) with their types, for the input form."""
+    return zoo_model(name).task.parse_options()
 
 
 def zoo_example(name: str, source: Sample | Typed):

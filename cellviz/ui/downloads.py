@@ -4,6 +4,7 @@ from __future__ import annotations
 import html
 import io
 import re
+from collections.abc import Callable
 
 import numpy as np
 import plotly.graph_objects as go
@@ -113,8 +114,12 @@ def lecture_button(subject: Subject) -> None:
         st.caption(t("download.lecture.snapshot"))
 
 
-def figure_button(fig: go.Figure, subject: Subject, view: str) -> None:
-    """The view's main figure as a standalone HTML file (plotly.js from the CDN)."""
-    st.download_button(t("download.figure"), lambda: fig.to_html(include_plotlyjs="cdn", full_html=True),
+def figure_button(fig: go.Figure | Callable[[], go.Figure], subject: Subject, view: str) -> None:
+    """The view's main figure (or a function building it, called only on a click) as a standalone HTML file
+    (plotly.js from the CDN)."""
+    def page() -> str:
+        return (fig if isinstance(fig, go.Figure) else fig()).to_html(include_plotlyjs="cdn", full_html=True)
+
+    st.download_button(t("download.figure"), page,
                        file_name=f"{_file_stem(subject)}-{view}.html", mime="text/html", on_click="ignore",
                        key=f"dl_fig_{view}")

@@ -51,8 +51,7 @@ def catalog() -> links.Catalog:
 
 
 def _option_types(name: str) -> dict[str, type]:
-    return {k: int if "int" in str(p.annotation) and "float" not in str(p.annotation) else float
-            for k, p in data.parse_options(name).items()}
+    return {k: option.type for k, option in data.parse_options(name).items()}
 
 
 def start_session() -> bool:

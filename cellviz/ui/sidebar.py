@@ -1,12 +1,12 @@
 """The sidebar: model picker, input, layer and direction, downloads. Returns the traced `Subject` or None."""
 from __future__ import annotations
 
-import inspect
 import logging
 
 import streamlit as st
 
 import cellviz
+from cellviz.zoo.tasks import ParseOption
 
 from . import data, downloads, state
 from ..i18n import CATALOGUES, card_metrics, has, label, t
@@ -99,13 +99,12 @@ def _zoo_input(name: str, task) -> data.Sample | data.Typed:
     return data.Typed(text, chosen)
 
 
-def _option_input(name: str, param: inspect.Parameter) -> None:
+def _option_input(name: str, option: ParseOption) -> None:
     """A number input for one parse option (lag, period, amplitude, length); empty = the task's default."""
     key = state.OPTION_PREFIX + name
-    is_int = "int" in str(param.annotation) and "float" not in str(param.annotation)
-    default = None if param.default is inspect.Parameter.empty else param.default
+    is_int = option.type is int
     if not state.has(key):
-        state.put(key, default)
+        state.put(key, option.default)
     st.number_input(t(f"input.{name}") if has(f"input.{name}") else name, key=key, step=1 if is_int else 0.5,
                     format=None if is_int else "%.2f", help=t(f"input.{name}.help") if has(f"input.{name}.help") else None,
                     on_change=state.put, args=("source", "typed"))

@@ -1,94 +1,170 @@
-"""The step panel: step slider (key `step`), first / previous / next / last with keyboard shortcuts,
-play / pause, the selected units — and the step-dependent view below them, all in one fragment, so that a
-step change re-runs only this panel. While playing, the fragment re-runs itself every PLAY_SECONDS.
+"""The step panel in the app: the step player (cellviz.player, a Custom Component v2) and the view below it.
+
+The view's step-dependent figures are sent to the browser once per (input, view options) as player sections;
+stepping, playing (Space), ←/→ and Home/End happen in the browser without a server round trip. The player
+tells Python the step a moment after it settles (component state, debounced) so that the URL, downloads and
+server-side panels follow; Python moves the player (a deep link, a clicked heatmap cell, a new input) by
+bumping a sequence number the player watches. The panel runs in a fragment: a step sync re-runs only it,
+and what it re-sends is unchanged (the browser's message cache turns it into references), so a step costs
+the websocket about a kilobyte.
 """
 from __future__ import annotations
 
+import threading
 import time
-from collections.abc import Callable
+from collections import OrderedDict
+from collections.abc import Callable, Hashable, Sequence
+from contextvars import ContextVar
+from dataclasses import dataclass, field
+from pathlib import Path
 
 import plotly.graph_objects as go
 import streamlit as st
 
+from .. import player
+from ..i18n import language, t
+from ..player import payload
 from . import links, state
 from .data import Subject
 from .downloads import figure_button
-from ..i18n import t
 from .safety import guarded
 
-PLAY_SECONDS = 0.7
-View = Callable[[Subject, int, list[int]], go.Figure | None]
+APP_DIR = Path(__file__).resolve().parents[2]         # where app.py is: Streamlit serves its static/ folder
+View = Callable[[Subject, int, list[int]], "go.Figure | Callable[[], go.Figure] | None"]
+
+_PLAYER = st.components.v2.component(
+    "cellviz_player", css=player.css(), isolate_styles=False,
+    js=player.js() + "\nexport default function (c) { return window.CellvizPlayer.component(c); }\n")
+_SYNC = st.components.v2.component("cellviz_player_sync", js=player.sync_js(), isolate_styles=False)
+
+
+@dataclass
+class _Run:
+    """What one run of the step panel collects: its player group, steps, and server data for the player."""
+
+    group: str
+    steps: int
+    server: dict = field(default_factory=dict)
+
+
+_RUN: ContextVar[_Run | None] = ContextVar("cellviz_player_run", default=None)
+
+
+def plotly_url() -> str:
+    """plotly.js from the installed plotly package, served by Streamlit's static serving (fetched once per tab;
+    relative, so that it works under a base URL path too)."""
+    return "app/static/" + player.plotly_js_file(APP_DIR / "static")
 
 
 def panel(subject: Subject, view: View, name: str) -> None:
-    """Run the step controls and `view` in a fragment (auto-rerunning while playing)."""
-    every = PLAY_SECONDS if state.get("playing") else None
-    st.fragment(run_every=every)(step_panel)(subject, view, name)
+    """The step player and `view` in a fragment (a step sync re-runs only this)."""
+    st.fragment(step_panel)(subject, view, name)
 
 
 def step_panel(subject: Subject, view: View, name: str) -> None:
     """The panel's body: plain function, so that tests and the fragment run the same code."""
     started = time.perf_counter()
     T, H = subject.steps, subject.trace.hidden_size
-    if state.get("playing"):
-        _advance(T)
-    state.clamp("step", 0, T - 1)
+    step = state.clamp("step", 0, T - 1)
     units = [u for u in (state.get("units") or []) if isinstance(u, int) and 0 <= u < H] or [0]
     state.put("units", units)
-    _controls(subject)
-    step = int(state.get("step"))
-    fig = guarded(view)(subject, step, list(state.get("units")))
+    run = _Run(f"player-{name}", T)
+    token = _RUN.set(run)
+    try:
+        show([], key="controls", controls=True, tokens=subject.tokens)
+        st.multiselect(t("nav.units"), list(range(H)), key="units", help=t("nav.units.help"), max_selections=8)
+        fig = guarded(view)(subject, step, list(state.get("units")))
+        _sync(run, step)
+    finally:
+        _RUN.reset(token)
     if fig is not None:
         figure_button(fig, subject, name)
     state.put("panel_ms", 1000 * (time.perf_counter() - started))     # read by cellviz.ui_bench
     state.write_url(links.EXPLORER_URL)       # a fragment run: the step and units changed without a full run
 
 
-def _advance(T: int) -> None:
-    step = int(state.get("step") or 0)
-    if step >= T - 1:
-        state.put("playing", False)
-        st.rerun()           # a full run, to drop the fragment's timer
-    state.put("step", step + 1)
+def show(panels: Sequence[dict], *, key: str, controls: bool = False, tokens: Sequence[str] | None = None) -> None:
+    """Mount a player section (panels that follow the panel's step) under `key` (unique on the page)."""
+    run = _RUN.get()
+    if run is None:
+        raise RuntimeError("stepper.show() outside a step panel")
+    data = payload.section(run.group, run.steps, panels, controls=controls, tokens=tokens, plotly_url=plotly_url())
+    _PLAYER(key=f"{run.group}-{key}", data=data)
 
 
-def _move(delta: int | None, T: int, to: int | None = None) -> None:
-    step = to if to is not None else int(state.get("step") or 0) + delta
-    state.put("step", min(max(step, 0), T - 1))
+def server_data(name: str, value: dict) -> None:
+    """Per-step data a server panel (payload `server=name`) shows for the current step."""
+    run = _RUN.get()
+    if run is not None:
+        run.server[name] = value
 
 
-def _toggle_play(T: int) -> None:
-    playing = not state.get("playing")
-    if playing and int(state.get("step") or 0) >= T - 1:
-        state.put("step", 0)
-    state.put("playing", playing)
+def cached(key: Hashable, build: Callable[[], object]) -> object:
+    """A payload built once per key (names, input, options, language) and shared by every session:
+    re-running the panel on a step sync then costs a dictionary look-up, and the JSON is byte-identical."""
+    full = (key, language())
+    with _LOCK:
+        if full in _CACHE:
+            _CACHE.move_to_end(full)
+            return _CACHE[full]
+    value = build()
+    with _LOCK:
+        _CACHE[full] = value
+        while len(_CACHE) > MAX_CACHED:
+            _CACHE.popitem(last=False)
+    return value
 
 
-def _controls(subject: Subject) -> None:
-    T, H = subject.steps, subject.trace.hidden_size
-    last = T - 1
-    step = int(state.get("step"))
-    c = st.columns([1.3, 1.3, 6, 1.3, 1.3, 2], vertical_alignment="bottom")
-    # (column, name, icon, shortcut, move args, disabled)
-    moves = [(0, "first", "first_page", "Home", (None, T, 0), step == 0),
-             (1, "prev", "chevron_left", "Left", (-1, T), step == 0),
-             (3, "next", "chevron_right", "Right", (1, T), step >= last),
-             (4, "last", "last_page", "End", (None, T, last), step >= last)]
-    for col, name, icon, key, args, disabled in moves:
-        c[col].button(t(f"step.{name}"), icon=f":material/{icon}:", on_click=_move, args=args, shortcut=key,
-                      disabled=disabled, width="stretch", key=f"step_{name}", help=t(f"step.{name}.help"))
-    if last > 0:
-        c[2].slider(t("step.label"), 0, last, key="step", help=t("step.help"))
-    else:
-        c[2].caption(t("step.label") + ": 0")
-    playing = bool(state.get("playing"))
-    if c[5].button(t("step.pause") if playing else t("step.play"), width="stretch", key="step_play",
-                   disabled=last == 0, type="primary" if playing else "secondary", on_click=_toggle_play,
-                   icon=":material/pause:" if playing else ":material/play_arrow:",
-                   help=t("step.pause.help") if playing else t("step.play.help"),
-                   args=(T,), shortcut="Space"):
-        st.rerun()           # a full run: the fragment's timer changes
-    info, pick = st.columns([3, 2], vertical_alignment="bottom")
-    token = subject.tokens[step] if step < len(subject.tokens) else ""
-    info.markdown(t("step.token", t=step, T=T, token=f"`{token}`" if token.strip() else "`␣`"))
-    pick.multiselect(t("nav.units"), list(range(H)), key="units", help=t("nav.units.help"), max_selections=8)
+MAX_CACHED = 48
+_CACHE: OrderedDict = OrderedDict()
+_LOCK = threading.Lock()
+
+
+def subject_key(subject: Subject) -> tuple:
+    """What identifies a subject's trace (zoo name, snapshot, input, part; or an upload's hash and input)."""
+    source = subject.source if subject.source is not None else ("trace", id(subject.trace))
+    return (source, subject.steps, subject.trace.hidden_size)
+
+
+# --- the side channel ----------------------------------------------------------------------------------
+SEEN, SEQ = "_player_seen", "_player_seq"
+
+
+def _sync(run: _Run, step: int) -> None:
+    """The tiny component that carries the step both ways (and server data to the player)."""
+    if state.get(SEEN) != step:           # Python moved the step: tell the player to follow
+        state.put(SEQ, int(state.get(SEQ) or 0) + 1)
+        state.put(SEEN, step)
+    key = f"{run.group}-sync"
+    data = {"group": run.group, "step": step, "seq": int(state.get(SEQ) or 0)}
+    if run.server:
+        data["server"] = run.server
+    _SYNC(key=key, data=data, on_step_change=lambda: _on_step(key, run.steps),
+          on_pick_change=lambda: _on_pick(key, run.steps))
+
+
+def _value(key: str, name: str):
+    """A value the player set on its side channel (`key`: the sync component's widget key)."""
+    value = state.get(key)
+    return value.get(name) if isinstance(value, dict) else None
+
+
+def _on_step(key: str, steps: int) -> None:
+    """The player settled on a step: the state follows (and is marked as the player's own)."""
+    value = _value(key, "step")
+    if isinstance(value, int) and 0 <= value < steps:
+        state.put("step", value)
+        state.put(SEEN, value)
+
+
+def _on_pick(key: str, steps: int) -> None:
+    """A clicked heatmap cell: that step, and that unit first among the selected ones."""
+    pick = _value(key, "pick")
+    if not isinstance(pick, dict):
+        return
+    unit, step = pick.get("unit"), pick.get("step")
+    if not (isinstance(unit, int) and isinstance(step, int) and 0 <= step < steps):
+        return
+    state.put("units", [unit] + [u for u in (state.get("units") or []) if u != unit][:7])
+    state.put("step", step)
+    st.toast(t("time.selected", unit=unit, t=step))

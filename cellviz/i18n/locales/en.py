@@ -123,7 +123,7 @@ EN: dict[str, str] = {
                        "direct gradient and the curve of the whole L stays level whatever the model remembers: here "
                        "it varies only {spread}× over {T} steps. That is not a vanishing-gradient plot. To see how far "
                        "back one prediction reaches, the comparison below (normalised) and the section after it take "
-                       "the loss term at step t = {t} alone.",
+                       "the loss term at the step t shown alone.",
     "grad.scale": "Gradient scale",
     "grad.scale.help": "Raw norms follow the size of the loss (a well-trained model has a small loss and small "
                        "gradients everywhere), so curves of different models or snapshots are compared normalised: "
@@ -571,8 +571,8 @@ EN: dict[str, str] = {
                              "matrix, U (r ⊙ h_{t−1}); here it multiplies the product *after* it, r ⊙ (W_hn h_{t−1} + "
                              "b_hn) (Keras reset_after=True, cuDNN). This one is a genuinely different model, not a "
                              "renaming: weights trained in one form do not give the same outputs in the other.",
-    "explain.conv.gru.numbers": "Unit {unit} at this step: z = {z}, so PyTorch keeps {keep} of h_{{t−1}}; a tutorial "
-                                "using z′ would show z′ = 1 − z = {z_tut} for the same unit.",
+    "explain.conv.gru.numbers": "Unit {unit} on this input: z averages {z}, so PyTorch keeps {keep} of h_{{t−1}} on "
+                                "average; a tutorial using z′ would show z′ = 1 − z = {z_tut} for the same unit.",
     "explain.conv.lstm.title": "Reading an LSTM tutorial? How its notation maps onto these equations",
     "explain.conv.lstm.text": "Tutorials often write one matrix per gate acting on the concatenation [h_{t−1}, x_t] "
                               "and one bias: that matrix is [W_hf W_if] side by side, and the bias is b_if + b_hf "

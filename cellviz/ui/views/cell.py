@@ -5,7 +5,8 @@ import plotly.graph_objects as go
 import streamlit as st
 
 from ... import plots, summaries
-from .. import state
+from ...player import panels
+from .. import state, stepper
 from ..data import Subject
 from . import explain
 from ...i18n import t
@@ -27,30 +28,31 @@ EQUATIONS = {
 }
 
 
-def render(subject: Subject, step: int, units: list[int]) -> go.Figure:
+def render(subject: Subject, step: int, units: list[int]):
     tr = subject.trace
     layer, direction = int(state.get("layer")), int(state.get("direction"))
-    rec = tr.layer(layer, direction)
     unit = units[0]
-    x = summaries.layer_input(tr, layer)
-    vectors = summaries.cell_vectors(rec, x, step, direction)
-    fig = plots.cell_diagram(tr.kind, vectors, unit=unit, step=step, token=subject.tokens[step],
-                             nonlinearity=tr.nonlinearity, ranges=summaries.sequence_values(rec, x))
-    st.plotly_chart(fig, key="cell_diagram", config={"displayModeBar": False})
-    st.caption(t("cell.legend", unit=unit))
-    if direction == 1:
-        st.caption(t("nav.reverse_note"))
+    caption = " ".join([t("cell.legend", unit=unit), t("nav.reverse_note") if direction == 1 else ""]).strip()
+    base = ("cell", stepper.subject_key(subject), layer, direction, unit)
+    diagram = stepper.cached(base + ("diagram",), lambda: panels.cell_diagram(tr, layer, direction, subject.tokens,
+                                                                             unit, caption=caption))
+    stepper.show([diagram], key="diagram")
     left, right = st.columns([3, 2])
     with left:
         st.markdown(f"**{t('cell.equations')}**")
         act = r"\tanh" if tr.nonlinearity == "tanh" else r"\mathrm{relu}"
         for eq in EQUATIONS[tr.kind]:
             st.latex(eq.replace(r"\{act}", act))
-        explain.conventions(tr.kind, vectors, unit)
+        explain.conventions(tr.kind, tr.layer(layer, direction).gates, unit)
     with right:
-        st.markdown(f"**{t('cell.unit_numbers', unit=unit)}**")
-        rows = [(plots.qname(q), float(v[unit])) for q, v in vectors.items() if q != "x" and unit < len(v)]
-        st.dataframe({t("cell.quantity"): [r[0] for r in rows], t("cell.value"): [f"{r[1]:+.4f}" for r in rows]},
-                     hide_index=True, width="stretch")
+        numbers = stepper.cached(base + ("numbers",), lambda: panels.unit_numbers(tr, layer, direction, unit))
+        stepper.show([numbers], key="numbers")
     explain.stacking(tr, layer)
-    return fig
+
+    def figure() -> go.Figure:
+        rec = tr.layer(layer, direction)
+        vectors = summaries.cell_vectors(rec, summaries.layer_input(tr, layer), step, direction)
+        return plots.cell_diagram(tr.kind, vectors, unit=unit, step=step, token=subject.tokens[step],
+                                  nonlinearity=tr.nonlinearity,
+                                  ranges=summaries.sequence_values(rec, summaries.layer_input(tr, layer)))
+    return figure

@@ -72,7 +72,7 @@ def gradient_reading(subject, layer: int, step: int) -> None:
     g = summaries.grad_norms(tr.layer(layer, 0))[0]
     g = g[g > 0]
     spread = g.max() / g.min() if g.size else float("nan")
-    st.caption(t("grad.read.steps", loss=gradflow.loss_sentence(subject), spread=f"{spread:.3g}", T=T, t=step))
+    st.caption(t("grad.read.steps", loss=gradflow.loss_sentence(subject), spread=f"{spread:.3g}", T=T))
 
 
 def grad_scale_picker(key: str = "grad_scale") -> str:
@@ -97,8 +97,9 @@ def grad_scale_note(subject, scale: str, step: int, direction: int = 0) -> None:
 
 
 # --- GRU and LSTM conventions (beside the equations) ----------------------------------------------------
-def conventions(kind: str, vectors: dict, unit: int) -> None:
-    """How the tutorials write this cell, against PyTorch's equations on the page, with the unit's numbers."""
+def conventions(kind: str, gates: dict, unit: int) -> None:
+    """How the tutorials write this cell, against PyTorch's equations on the page; `gates`: the layer record's
+    gates (T, B, H), for the unit's update gate over this input."""
     if kind not in ("gru", "lstm"):
         return
     with st.expander(t(f"explain.conv.{kind}.title")):
@@ -106,8 +107,9 @@ def conventions(kind: str, vectors: dict, unit: int) -> None:
             st.markdown(t("explain.conv.gru.text"))
             st.latex(r"\tilde h_t = \tanh(W x_t + U (r_t \odot h_{t-1}) + b), \quad "
                      r"h_t = z'_t \odot \tilde h_t + (1 - z'_t) \odot h_{t-1}, \quad z'_t = 1 - z_t")
-            if unit < len(vectors.get("z", ())):
-                z = float(vectors["z"][unit])
+            z_all = gates.get("z")
+            if z_all is not None and unit < z_all.shape[-1]:
+                z = float(np.mean(z_all[:, 0, unit]))
                 st.caption(t("explain.conv.gru.numbers", unit=unit, z=f"{z:.3f}", keep=f"{z:.1%}",
                              z_tut=f"{1 - z:.3f}"))
         else:

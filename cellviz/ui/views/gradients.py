@@ -1,15 +1,21 @@
 """View 3: gradient flow — ‖∂L/∂h_t‖, ‖∂L/∂c_t‖ per layer and direction; how far back step t reaches;
-RNN vs LSTM vs GRU on the same task and input."""
+RNN vs LSTM vs GRU on the same task and input.
+
+The norms go to the browser once (the step player moves the cursor). What depends on the step through a
+server computation — the reach of the loss term at step t, and curves normalised at t* = t when L adds up over
+steps — is computed for the step the player settles on and sent as a few hundred bytes of "server" data; the
+player shows the previous view, dimmed, until it arrives.
+"""
 from __future__ import annotations
 
 from dataclasses import replace
 
 import numpy as np
-import plotly.graph_objects as go
 import streamlit as st
 
 from ... import plots
-from .. import data, gradflow, state
+from ...player import panels, payload
+from .. import data, gradflow, state, stepper
 from . import explain
 from ..data import Subject
 from ...i18n import t
@@ -17,33 +23,43 @@ from ...i18n import t
 USES_STEP = True
 
 
-def render(subject: Subject, step: int, units: list[int]) -> go.Figure:
+def render(subject: Subject, step: int, units: list[int]):
     explain.gradient_reading(subject, int(state.get("layer")), step)
-    fig = plots.gradient_norms(plots.grad_norm_curves(subject.trace), step,
-                               y_title=plots.grad_axis_title(gradflow.loss_label(subject), what="any"))
-    st.plotly_chart(fig, key="grad_norms")
-    _reach(subject, step)
-    _compare(subject, step)
-    return fig
+    key = ("gradients", stepper.subject_key(subject))
+    y_title = plots.grad_axis_title(gradflow.loss_label(subject), what="any")
+    stepper.show([stepper.cached(key + ("norms",), lambda: panels.gradient_norms(
+        plots.grad_norm_curves(subject.trace), y_title=y_title))], key="norms")
+    _reach(subject, step, key)
+    _compare(subject, step, key)
+    return lambda: plots.gradient_norms(plots.grad_norm_curves(subject.trace), step, y_title=y_title)
 
 
-def _reach(subject: Subject, step: int) -> None:
+def _reach(subject: Subject, step: int, key: tuple) -> None:
     st.markdown(f"#### {t('grad.reach.header')}")
-    if gradflow.single_step(subject):        # one prediction, after the last step
+    if gradflow.single_step(subject):        # one prediction, after the last step: nothing moves
         st.caption(t("grad.reach.n1"))
         sens, t_star = subject.trace.input_sensitivity[:, 0], subject.steps - 1
-    else:
-        sens, t_star = data.retrace(subject, step).trace.input_sensitivity[:, 0], step
-    if not np.any(sens > 0):
-        st.info(t("grad.reach.none", t=t_star))
+        if not np.any(sens > 0):
+            st.info(t("grad.reach.none", t=t_star))
+            return
+        stepper.show(stepper.cached(key + ("reach",), lambda: panels.input_reach(
+            sens, subject.tokens, t_star, loss=gradflow.loss_label(subject, t_star))), key="reach")
         return
-    st.plotly_chart(plots.input_reach(sens, subject.tokens, t_star, loss=gradflow.loss_label(subject, t_star)),
-                    key="grad_reach")
-    st.plotly_chart(plots.token_strip(subject.tokens, sens, "grad", t("plot.text.title", what="‖∂L/∂x_k‖"),
-                                      step=t_star), key="grad_text", config={"displayModeBar": False})
+    # the loss term at the step shown: a trace with that term alone, sent per step
+    sens = data.retrace(subject, step).trace.input_sensitivity[:, 0]
+    stepper.server_data("reach", {"t": step, "values": payload.typed(sens), "layout": {
+        "title.text": t("plot.reach.title", t=step),
+        "yaxis.title.text": t("plot.reach.y") + f"<br>{gradflow.loss_label(subject, step)}"}})
+    if not np.any(sens > 0):
+        st.caption(t("grad.reach.none", t=step))
+
+    def template() -> list[dict]:
+        first = data.retrace(subject, 0).trace.input_sensitivity[:, 0]
+        return panels.input_reach(first, subject.tokens, 0, server="reach", loss=gradflow.loss_label(subject, 0))
+    stepper.show(stepper.cached(key + ("reach", "server"), template), key="reach")
 
 
-def _compare(subject: Subject, step: int) -> None:
+def _compare(subject: Subject, step: int, key: tuple) -> None:
     st.markdown(f"#### {t('grad.compare.header')}")
     if subject.zoo is None:
         st.info(t("grad.compare.upload"))
@@ -54,10 +70,21 @@ def _compare(subject: Subject, step: int) -> None:
         return
     scale = explain.grad_scale_picker("grad_scale")
     layer, direction = int(state.get("layer")), int(state.get("direction"))
-    curves = {other: gradflow.curve(data.zoo_subject(replace(subject.zoo, name=other, snapshot=None)), layer,
-                                    direction, step, scale)
-              for other in names}
+    others = {other: data.zoo_subject(replace(subject.zoo, name=other, snapshot=None)) for other in names}
     title = t("grad.compare.header")
-    st.plotly_chart(plots.gradient_norms(curves, step, title=title, y_title=gradflow.axis_title(subject, scale, step)),
-                    key="grad_compare")
+    moves = scale == gradflow.NORMALISED and not gradflow.single_step(subject)     # normalised at t* = step
+
+    def curves(at: int) -> dict:
+        return {other: gradflow.curve(s, layer, direction, at, scale) for other, s in others.items()}
+
+    def build() -> list[dict]:
+        at = 0 if moves else step
+        return [panels.gradient_norms(curves(at), "compare", title=title,
+                                      y_title=gradflow.axis_title(subject, scale, at),
+                                      server="compare" if moves else None)]
+    stepper.show(stepper.cached(key + ("compare", layer, direction, scale), build), key="compare")
+    if moves:
+        now = curves(step)
+        stepper.server_data("compare", {"t": step, "values": payload.typed(np.stack(list(now.values()))),
+                                        "layout": {"yaxis.title.text": gradflow.axis_title(subject, scale, step)}})
     explain.grad_scale_note(subject, scale, step, direction)

@@ -116,5 +116,5 @@ def intervened(source: data.Source, spec: tuple, _raw: bytes = b"") -> Subject:
     edits = intervene.build(kind, cell=base.kind, step=step, seq_len=base.steps, target=target, value=value,
                             units=units, rest=rest, layer=layer, direction=direction)
     tr = cellviz.trace(module, x, h0=h0, loss=loss, interventions=edits)
-    answer = intervene.predict(model, ex, edits, part, parts=True) if model is not None else None
+    answer = intervene.prediction(model, ex, edits, part) if model is not None else None
     return replace(base, trace=tr, answer=answer)

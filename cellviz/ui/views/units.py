@@ -2,11 +2,11 @@
 from __future__ import annotations
 
 import numpy as np
-import plotly.graph_objects as go
 import streamlit as st
 
 from ... import plots, summaries
-from .. import state
+from ...player import panels
+from .. import state, stepper
 from ..data import Subject
 from ...i18n import label, t
 
@@ -14,16 +14,18 @@ USES_STEP = True
 EPS = 0.05
 
 
-def render(subject: Subject, step: int, units: list[int]) -> go.Figure:
-    rec = subject.trace.layer(int(state.get("layer")), int(state.get("direction")))
+def render(subject: Subject, step: int, units: list[int]):
+    layer, direction = int(state.get("layer")), int(state.get("direction"))
+    rec = subject.trace.layer(layer, direction)
     series = summaries.quantities(rec)
-    fig = _colored_text(subject, series, step, units)
-    _find_unit(subject, series, step)
+    key = ("units", stepper.subject_key(subject), layer, direction)
+    fig = _colored_text(subject, series, step, units, key)
+    _find_unit(subject, series, key)
     _saturation(rec, series)
     return fig
 
 
-def _colored_text(subject: Subject, series: dict, step: int, units: list[int]) -> go.Figure:
+def _colored_text(subject: Subject, series: dict, step: int, units: list[int], key: tuple):
     if state.get("color_by") not in series:
         state.put("color_by", "h")
     if state.get("color_unit") not in units:
@@ -33,12 +35,13 @@ def _colored_text(subject: Subject, series: dict, step: int, units: list[int]) -
     b.selectbox(t("units.unit"), units, key="color_unit")
     q, unit = state.get("color_by"), int(state.get("color_unit"))
     title = t("plot.text.title", what=f"{plots.qname(q)} · {t('plot.unit')} {unit}")
-    fig = plots.token_strip(subject.tokens, series[q][:, unit], q, title, step=step)
-    st.plotly_chart(fig, key="units_text", config={"displayModeBar": False})
-    return fig
+    strip = stepper.cached(key + ("text", q, unit), lambda: panels.token_strip("text", subject.tokens,
+                                                                              series[q][:, unit], q, title))
+    stepper.show([strip], key="text")
+    return lambda: plots.token_strip(subject.tokens, series[q][:, unit], q, title, step=step)
 
 
-def _find_unit(subject: Subject, series: dict, step: int) -> None:
+def _find_unit(subject: Subject, series: dict, key: tuple) -> None:
     st.markdown(f"#### {t('units.find.header')}")
     if not subject.features:
         st.info(t("units.find.none"))
@@ -60,10 +63,12 @@ def _find_unit(subject: Subject, series: dict, step: int) -> None:
     st.success(t("units.find.best", unit=unit, quantity=plots.qname(q), r=r, feature=name))
     left, right = st.columns(2)
     left.plotly_chart(plots.unit_ranking(matches, name), key="units_rank")
-    right.plotly_chart(plots.feature_match(feature, series[q][:, unit], subject.tokens, name,
-                                           f"{q} · {t('plot.unit')} {unit}", step), key="units_match")
-    st.plotly_chart(plots.token_strip(subject.tokens, feature, "feature", t("plot.text.title", what=name), step=step),
-                    key="units_feature_text", config={"displayModeBar": False})
+    fkey = key + ("feature", state.get("feature"))
+    with right:
+        stepper.show([stepper.cached(fkey + ("match",), lambda: panels.feature_match(
+            feature, series[q][:, unit], subject.tokens, name, f"{q} · {t('plot.unit')} {unit}"))], key="match")
+    stepper.show([stepper.cached(fkey + ("text",), lambda: panels.token_strip(
+        "feature_text", subject.tokens, feature, "feature", t("plot.text.title", what=name)))], key="feature_text")
 
 
 def _saturation(rec, series: dict) -> None:

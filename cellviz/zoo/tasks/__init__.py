@@ -1,6 +1,6 @@
 """The zoo's tasks, by name. Each is a `Task`: data generators, held-out set, metrics, parsing."""
 from .adding import AddingTask
-from .base import Batch, Example, Task
+from .base import Batch, Example, ParseOption, Task
 from .brackets import BracketsTask
 from .charlm import CharLMTask
 from .forecast import ForecastTask
@@ -19,4 +19,4 @@ def make_task(name: str, **options) -> Task:
     return TASKS[name](**options)
 
 
-__all__ = ["TASKS", "make_task", "Task", "Example", "Batch"]
+__all__ = ["TASKS", "make_task", "Task", "Example", "Batch", "ParseOption"]

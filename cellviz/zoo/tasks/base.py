@@ -6,6 +6,9 @@ for "no target" or (T, B) floats with NaN for "no target" (N->N, 1->N).
 """
 from __future__ import annotations
 
+import inspect
+import types
+import typing
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -29,6 +32,15 @@ class Example:
     target: Any
     text: str
     meta: dict = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class ParseOption:
+    """A keyword option of a task's `parse` (lag, period, ...): its number type and default (None: the task's)."""
+
+    name: str
+    type: type                    # int or float, from the parameter's annotation (evaluated, not its text)
+    default: int | float | None
 
 
 @dataclass
@@ -99,6 +111,23 @@ class Task:
 
     def parse(self, user_input: str, **options) -> Example:
         raise NotImplementedError
+
+    def parse_options(self) -> dict[str, ParseOption]:
+        """The keyword options `parse` names after the text, with their types read from the evaluated
+        annotations (`lag: int | None` -> int; float wins when a parameter takes both)."""
+        hints = typing.get_type_hints(self.parse)
+        out = {}
+        for p in list(inspect.signature(self.parse).parameters.values())[1:]:      # after the text
+            if p.kind not in (p.POSITIONAL_OR_KEYWORD, p.KEYWORD_ONLY):
+                continue
+            hint = hints.get(p.name, float)
+            args = set(typing.get_args(hint)) if isinstance(hint, types.UnionType) or typing.get_origin(hint) is \
+                typing.Union else {hint}
+            kind = float if float in args else int if int in args else None
+            if kind is None:
+                raise TypeError(f"{type(self).__name__}.parse option {p.name!r}: annotate it int or float, got {hint}")
+            out[p.name] = ParseOption(p.name, kind, None if p.default is p.empty else p.default)
+        return out
 
     def features(self, ex: Example) -> dict[str, np.ndarray]:
         return {}

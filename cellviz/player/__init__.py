@@ -1,0 +1,51 @@
+"""The step player: one JS module (`player.js`, with `player.css`) and one data format (`payload`), used by the
+Streamlit app (as a Custom Component v2, `cellviz.ui.stepper`) and by the offline export (`cellviz.export`).
+
+The trace is sent to the browser once; stepping, playing and hovering happen there. No Streamlit here.
+"""
+from __future__ import annotations
+
+import os
+import tempfile
+from functools import cache
+from pathlib import Path
+
+from . import panels, payload
+
+HERE = Path(__file__).resolve().parent
+
+
+@cache
+def js() -> str:
+    """The player module's source (defines `window.CellvizPlayer`)."""
+    return (HERE / "player.js").read_text(encoding="utf-8")
+
+
+@cache
+def css() -> str:
+    return (HERE / "player.css").read_text(encoding="utf-8")
+
+
+@cache
+def sync_js() -> str:
+    """The host's tiny side channel (a Custom Component v2 ES module)."""
+    return (HERE / "sync.js").read_text(encoding="utf-8")
+
+
+def plotly_js_file(folder: Path) -> str:
+    """plotly.js of the installed plotly package as a file in `folder` (written once, named by version so a
+    browser may cache it for good); its file name."""
+    import plotly
+    from plotly.offline import get_plotlyjs
+    name = f"plotly-{plotly.__version__}.min.js"
+    path = Path(folder) / name
+    if not path.exists():
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=path.parent, suffix=".tmp")      # atomic: concurrent sessions may race
+        with os.fdopen(fd, "w", encoding="utf-8") as f:
+            f.write(get_plotlyjs())
+        os.replace(tmp, path)
+    return name
+
+
+__all__ = ["js", "css", "sync_js", "plotly_js_file", "panels", "payload"]

@@ -1,0 +1,118 @@
+"""The step-dependent panels of the views, built once per trace for the player (app and export alike).
+
+Each function takes NumPy arrays (one layer, direction and batch element of a `Trace`) and returns player
+panels (`payload.figure` / `payload.table`): figures drawn at no particular step, plus what moves per step.
+"""
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+
+import numpy as np
+
+from .. import plots, summaries
+from ..i18n import t
+from ..plots.style import display_token
+from . import payload
+
+
+def cell_vectors_over_time(tr, layer: int, direction: int, batch: int = 0) -> list[dict[str, np.ndarray]]:
+    """`summaries.cell_vectors` at every step."""
+    rec, x = tr.layer(layer, direction), summaries.layer_input(tr, layer)
+    return [summaries.cell_vectors(rec, x, k, direction, batch) for k in range(tr.seq_len)]
+
+
+def cell_diagram(tr, layer: int, direction: int, tokens: Sequence[str], unit: int | None, batch: int = 0,
+                 caption: str = "") -> dict:
+    """The cell diagram: drawn once, its colour strips recoloured per step, its title per step."""
+    vecs = cell_vectors_over_time(tr, layer, direction, batch)
+    ranges = {n: np.stack([v[n] for v in vecs]) for n in vecs[0]}     # colour scales fixed over the sequence
+    fig = plots.cell_diagram(tr.kind, vecs[0], unit=None, step=0, token=tokens[0], nonlinearity=tr.nonlinearity,
+                             ranges=ranges)
+    strips = []
+    for i, d in enumerate(fig.data):
+        if d.type != "heatmap":
+            continue
+        name = next(n for n in vecs[0] if plots.qname(n) == d.name)
+        values = np.stack([v[name] for v in vecs])                        # (T, n)
+        x, y = np.asarray(d.x, dtype=float), np.asarray(d.y, dtype=float)
+        strips.append({"trace": i, "label": d.name, "coloraxis": d.coloraxis or "coloraxis",
+                       "x0": float(x[0]), "x1": float(x[-1]), "y0": float(y[0]), "y1": float(y[-1]),
+                       "n": int(values.shape[1]), "unit": None if name == "x" else unit,
+                       "values": payload.typed(values, "f2")})
+        d.hoverinfo = "skip"             # the strips' hover comes from the player's overlay (per step)
+    titles = [t("plot.cell.title", kind=tr.kind.upper(), t=k, token=display_token(s)) for k, s in enumerate(tokens)]
+    return payload.figure("cell", fig, cursor=None, strips=strips, titles=titles, caption=caption,
+                          config={"displayModeBar": False})
+
+
+def unit_numbers(tr, layer: int, direction: int, unit: int, batch: int = 0) -> dict:
+    """The selected unit's value of every quantity of the diagram, per step (float32: the trace's own)."""
+    vecs = cell_vectors_over_time(tr, layer, direction, batch)
+    rows = [(plots.qname(q), np.array([v[q][unit] for v in vecs])) for q in vecs[0]
+            if q != "x" and unit < len(vecs[0][q])]
+    return payload.table("numbers", t("cell.unit_numbers", unit=unit), [t("cell.quantity"), t("cell.value")], rows)
+
+
+def heatmaps(series: Mapping[str, np.ndarray], units: Sequence[int], tokens: Sequence[str] | None,
+             clickable: bool = True) -> dict:
+    """Units x time heatmaps with a cursor line; a click picks (unit, step)."""
+    fig = plots.heatmaps_over_time(series, None, units, tokens, clickable=False)
+    return payload.figure("time", fig, click="unit_step" if clickable else None,
+                          config={"displayModeBar": False})
+
+
+def unit_traces(series: Mapping[str, np.ndarray], units: Sequence[int], tokens: Sequence[str] | None) -> dict:
+    return payload.figure("traces", plots.unit_traces(series, units, None, tokens))
+
+
+def gradient_norms(curves: Mapping[str, np.ndarray], panel_id: str = "grad", server: str | None = None,
+                   **kw) -> dict:
+    """Gradient norms against t with a cursor. With `server`, the host sends every curve anew for the step
+    shown (`{server: {"t", "values": (curves, T), "layout"}}`: curves normalised at that step)."""
+    fig = plots.gradient_norms(curves, None, **kw)
+    return payload.figure(panel_id, fig, server=server, server_update={"kind": "lines"} if server else None)
+
+
+def strip_layout(tokens: Sequence[str], chars: int = 100) -> tuple[list[str], int]:
+    """Labels that fit a token strip of `chars` characters a row, and tokens per row."""
+    shown = [display_token(s) for s in tokens]
+    width = int(np.percentile([len(s) for s in shown], 90)) if shown else 1
+    per_row = int(np.clip(chars // (width + 1), 6, 40))
+    fits = max(2, chars // per_row - 1)
+    return [s if len(s) <= fits else s[:fits - 1] + "…" for s in shown], per_row
+
+
+def token_strip(panel_id: str, tokens: Sequence[str], values: np.ndarray, quantity: str, title: str,
+                per_row: int = 40) -> dict:
+    """The input coloured by `values`, with an outline on token t."""
+    fig = plots.token_strip(tokens, values, quantity, title, per_row=per_row, step=None)
+    return payload.figure(panel_id, fig, cursor="cell", per_row=per_row, config={"displayModeBar": False})
+
+
+def feature_match(feature: np.ndarray, unit_values: np.ndarray, tokens: Sequence[str], feature_name: str,
+                  unit_label: str) -> dict:
+    return payload.figure("match", plots.feature_match(feature, unit_values, tokens, feature_name, unit_label))
+
+
+def input_reach(sensitivity: np.ndarray, tokens: Sequence[str], t_star: int, server: str | None = None,
+                loss: str | None = None) -> list[dict]:
+    """How far back step t* reaches: bars and the coloured input. Without `server` both are fixed (an N->1
+    model's one prediction); with it, the host sends the bars of the step the player shows
+    (`{server: {"t", "values", "title"}}`) and the cursors follow that step."""
+    per_row = 40
+    bars = plots.input_reach(sensitivity, tokens, t_star, loss=loss)
+    strip = plots.token_strip(tokens, sensitivity, "grad", t("plot.text.title", what="‖∂L/∂x_k‖"), per_row=per_row,
+                              step=None if server else t_star)
+    if not server:
+        return [payload.figure("reach", bars, cursor=None),
+                payload.figure("reach_text", strip, cursor=None, config={"displayModeBar": False})]
+    return [payload.figure("reach", _no_cursor(bars), cursor="vline", server=server, server_at=t_star,
+                           server_update={"kind": "bars"}),
+            payload.figure("reach_text", strip, cursor="cell", per_row=per_row, server=server, server_at=t_star,
+                           server_update={"kind": "strip", "per_row": per_row}, config={"displayModeBar": False})]
+
+
+def _no_cursor(fig):
+    """A figure without the dotted step line `plots` draws (the player draws its own)."""
+    fig.layout.shapes = [s for s in fig.layout.shapes if not (s.type == "line" and s.x0 == s.x1)]
+    return fig

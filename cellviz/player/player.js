@@ -1,0 +1,455 @@
+/* cellviz step player: one module for the Streamlit app (a Custom Component v2) and the offline export.
+ *
+ * The payload (cellviz/player/payload.py, format "cellviz-player/1") is drawn once: every Plotly figure is
+ * plotted a single time. A step change then touches only light DOM: the caption and slider, cursor lines and
+ * outlines placed from the axes' pixel mapping (an overlay over the plot, so Plotly redraws nothing), the
+ * cell diagram's colour strips (SVG rects over the heatmaps), per-step titles and tables of numbers.
+ *
+ * Sections of one page that share a step form a group (by name). The section with `controls` draws the
+ * step bar (buttons, slider, "step t of T" caption) and owns the keyboard: ←/→ and PageUp/PageDown step,
+ * Home/End jump, Space plays. The host is told the step (debounced) through group.sync, when it has one.
+ */
+(function () {
+  "use strict";
+  const VERSION = "1";
+  if (window.CellvizPlayer && window.CellvizPlayer.version === VERSION) return;
+  const REG = (window.__cellvizPlayer = window.__cellvizPlayer || { groups: {} });
+  const SYNC_MS = 250;          // the host hears about the step this long after the last change
+  const SYNC_MAX_MS = 1000;     // ... and at least this often while playing
+  const SVG = "http://www.w3.org/2000/svg";
+  const ICONS = { first: "M3 3h2v10H3zM13 3v10L6 8z", prev: "M11 3v10L4 8z", play: "M4 2v12l10-6z",
+                  next: "M5 3v10l7-5z", last: "M11 3h2v10h-2zM3 3v10l7-5z", pause: "M3 2h4v12H3zM9 2h4v12H9z" };
+
+  // --- data -------------------------------------------------------------------------------------------
+  function b64bytes(s) {
+    const bin = atob(s), out = new Uint8Array(bin.length);
+    for (let i = 0; i < bin.length; i++) out[i] = bin.charCodeAt(i);
+    return out;
+  }
+  function half(u) {             // IEEE half -> float
+    const s = u & 0x8000 ? -1 : 1, e = (u >> 10) & 0x1f, f = u & 0x3ff;
+    if (e === 0) return s * f * 5.960464477539063e-8;
+    if (e === 31) return f ? NaN : s * Infinity;
+    return s * (1 + f / 1024) * Math.pow(2, e - 15);
+  }
+  /** A typed-array spec {dtype: "f4"|"f2", bdata, shape?} -> Float32Array (row-major). */
+  function decode(spec) {
+    if (spec == null) return null;
+    if (Array.isArray(spec)) return Float32Array.from(spec);
+    const bytes = b64bytes(spec.bdata);
+    if (spec.dtype === "f4") return new Float32Array(bytes.buffer);
+    if (spec.dtype === "f2") {
+      const u = new Uint16Array(bytes.buffer), out = new Float32Array(u.length);
+      for (let i = 0; i < u.length; i++) out[i] = half(u[i]);
+      return out;
+    }
+    throw new Error("cellviz player: unknown dtype " + spec.dtype);
+  }
+
+  // --- colours (the same scale as the figure's colour axis) --------------------------------------------
+  function parseColor(c) {
+    if (Array.isArray(c)) return c.slice(0, 3);
+    c = String(c).trim();
+    if (c[0] === "#") {
+      const h = c.length === 4 ? c.slice(1).split("").map(x => x + x).join("") : c.slice(1, 7);
+      return [0, 2, 4].map(i => parseInt(h.slice(i, i + 2), 16));
+    }
+    const m = c.match(/rgba?\(([^)]+)\)/);
+    return m ? m[1].split(",").slice(0, 3).map(Number) : [128, 128, 128];
+  }
+  function colorFn(axis) {
+    const stops = (axis.colorscale || [[0, "#000"], [1, "#fff"]]).map(s => [Number(s[0]), parseColor(s[1])]);
+    const lo = axis.cmin, hi = axis.cmax, span = hi - lo || 1;
+    return function (v) {
+      if (!isFinite(v)) return "rgba(0,0,0,0)";
+      const p = Math.min(1, Math.max(0, (v - lo) / span));
+      let k = 1;
+      while (k < stops.length - 1 && stops[k][0] < p) k++;
+      const [p0, c0] = stops[k - 1], [p1, c1] = stops[k], w = p1 > p0 ? (p - p0) / (p1 - p0) : 0;
+      return "rgb(" + [0, 1, 2].map(i => Math.round(c0[i] + w * (c1[i] - c0[i]))).join(",") + ")";
+    };
+  }
+
+  // --- plotly.js, loaded once per page -----------------------------------------------------------------
+  function loadPlotly(url) {
+    if (window.Plotly) return Promise.resolve(window.Plotly);
+    if (REG.plotly) return REG.plotly;
+    if (!url) return Promise.reject(new Error("cellviz player: plotly.js is not on the page"));
+    REG.plotly = new Promise((resolve, reject) => {
+      const s = document.createElement("script");
+      s.src = url; s.async = true;
+      s.onload = () => resolve(window.Plotly);
+      s.onerror = () => { REG.plotly = null; reject(new Error("cellviz player: could not load " + url)); };
+      document.head.appendChild(s);
+    });
+    return REG.plotly;
+  }
+
+  function el(tag, cls, parent) {
+    const e = document.createElement(tag);
+    if (cls) e.className = cls;
+    if (parent) parent.appendChild(e);
+    return e;
+  }
+  function icon(name) {
+    return '<svg viewBox="0 0 16 16" aria-hidden="true"><path d="' + ICONS[name] + '"/></svg>';
+  }
+  function fmt(v, digits) {
+    if (!isFinite(v)) return "–";
+    return (v >= 0 ? "+" : "−") + Math.abs(v).toFixed(digits);
+  }
+
+  // --- a group: the shared step of a page's sections ---------------------------------------------------
+  function group(name) {
+    const g = REG.groups[name] || (REG.groups[name] = {});
+    if (g.setStep) return g;
+    Object.assign(g, { name, step: 0, steps: 1, sections: new Set(), timer: null, syncTimer: null,
+                       lastSync: 0, sent: null });
+    g.clamp = k => Math.max(0, Math.min(g.steps - 1, k | 0));
+    g.setStep = function (k, opts) {
+      k = g.clamp(k);
+      g.step = k;
+      g.sections.forEach(s => s.show(k));
+      if (!(opts && opts.fromHost)) g.scheduleSync();
+    };
+    g.scheduleSync = function () {
+      if (!g.sync) return;
+      clearTimeout(g.syncTimer);
+      const now = performance.now(), due = g.timer && now - g.lastSync > SYNC_MAX_MS ? 0 : SYNC_MS;
+      g.syncTimer = setTimeout(() => {
+        g.lastSync = performance.now();
+        if (g.sent !== g.step && g.sync) { g.sent = g.step; g.sync.setStateValue("step", g.step); }
+      }, due);
+    };
+    g.play = function (on) {
+      clearInterval(g.timer); g.timer = null;
+      if (on) {
+        if (g.step >= g.steps - 1) g.setStep(0);
+        g.timer = setInterval(() => { if (g.step >= g.steps - 1) g.play(false); else g.setStep(g.step + 1); },
+                              g.playMs || 700);
+      }
+      g.sections.forEach(s => s.playing && s.playing(!!g.timer));
+    };
+    /** The host moved the step (a deep link, a click elsewhere, a new input). */
+    g.seek = function (k) { g.sent = g.clamp(k); g.setStep(k, { fromHost: true }); };
+    g.server = function (data) { g.serverData = data; g.sections.forEach(s => s.server && s.server(data)); };
+    if (g.pendingSeek !== undefined) { const k = g.pendingSeek; delete g.pendingSeek; g.step = k; g.sent = k; }
+    return g;
+  }
+
+  // --- overlays: cursors and outlines placed from the axes' pixel mapping ------------------------------
+  function axisPair(full, id) {             // "x2y2" -> [xaxis2, yaxis2]
+    const m = id.match(/^(x\d*)(y\d*)$/);
+    if (!m) return null;
+    const ax = a => full[a.replace(/^x/, "xaxis").replace(/^y/, "yaxis")];
+    return [ax(m[1]), ax(m[2])];
+  }
+
+  function Figure(panel, holder, P) {
+    const wrap = el("div", "cvp-figwrap", holder);
+    const gd = el("div", "cvp-fig", wrap);
+    const over = el("div", "cvp-overlay", wrap);
+    const svg = document.createElementNS(SVG, "svg");
+    svg.setAttribute("class", "cvp-svg");
+    over.appendChild(svg);
+    const cursors = panel.cursors || [], strips = (panel.strips || []).map(s => Object.assign({}, s, {
+      data: decode(s.values) }));
+    let lines = [], boxes = [], rects = [], step = 0, drawn = false, serverSeries = null;
+
+    function layout() {                      // (re)build the overlay elements for the current axes
+      if (!gd._fullLayout) return;
+      const full = gd._fullLayout;
+      lines.forEach(l => l.remove()); boxes.forEach(b => b.remove());
+      lines = []; boxes = [];
+      while (svg.firstChild) svg.removeChild(svg.firstChild);
+      rects = [];
+      svg.setAttribute("width", full.width); svg.setAttribute("height", full.height);
+      for (const c of cursors) {
+        if (c.type === "vline") {
+          const ids = c.axes || (full._subplots && full._subplots.cartesian) || ["xy"];
+          const seen = new Set();
+          for (const id of ids) {
+            const pair = axisPair(full, id);
+            if (!pair || !pair[0] || !pair[1] || seen.has(pair[0]._id)) continue;
+            seen.add(pair[0]._id);
+            const l = el("div", "cvp-vline", over);
+            l._axes = pair; l._cursor = c;
+            if (c.color) l.style.borderColor = c.color;
+            lines.push(l);
+          }
+        } else if (c.type === "cell") {
+          const pair = axisPair(full, c.axes || "xy");
+          const b = el("div", "cvp-box", over);
+          b._axes = pair; b._cursor = c;
+          if (c.color) b.style.borderColor = c.color;
+          boxes.push(b);
+        }
+      }
+      for (const s of strips) {
+        const pair = axisPair(full, s.axes || "xy"), xa = pair[0], ya = pair[1];
+        const color = colorFn(full[s.coloraxis] || {});
+        const left = xa._offset + xa.l2p(s.x0), right = xa._offset + xa.l2p(s.x1);
+        const top = ya._offset + ya.l2p(s.y1), bottom = ya._offset + ya.l2p(s.y0);
+        const w = (right - left) / s.n, cells = [];
+        for (let u = 0; u < s.n; u++) {
+          const r = document.createElementNS(SVG, "rect");
+          r.setAttribute("x", left + u * w); r.setAttribute("y", Math.min(top, bottom));
+          r.setAttribute("width", Math.max(w, 0.5) + 0.3); r.setAttribute("height", Math.abs(bottom - top));
+          r.addEventListener("mouseenter", () => {
+            const v = s.data[step * s.n + u];
+            title.textContent = s.label + "\n" + P.texts.unit + " " + u + "\n" + (isFinite(v) ? v.toFixed(4) : "–");
+          });
+          const title = document.createElementNS(SVG, "title");
+          r.appendChild(title);
+          svg.appendChild(r); cells.push(r);
+        }
+        if (s.unit != null && s.unit >= 0 && s.unit < s.n) {
+          const o = document.createElementNS(SVG, "rect");
+          o.setAttribute("x", left + s.unit * w - 1); o.setAttribute("y", Math.min(top, bottom) - 2);
+          o.setAttribute("width", w + 2); o.setAttribute("height", Math.abs(bottom - top) + 4);
+          o.setAttribute("class", "cvp-outline");
+          svg.appendChild(o);
+        }
+        rects.push({ s, cells, color });
+      }
+      drawn = true;
+      show(step);
+    }
+
+    function place(k) {
+      for (const l of lines) {
+        const [xa, ya] = l._axes, x = l._cursor.at === "server" ? serverAt() : k;
+        const px = xa._offset + xa.l2p(x);
+        const inside = x != null && px >= xa._offset - 1 && px <= xa._offset + xa._length + 1;
+        l.style.display = inside ? "" : "none";
+        l.style.left = px + "px"; l.style.top = ya._offset + "px"; l.style.height = ya._length + "px";
+      }
+      for (const b of boxes) {
+        const [xa, ya] = b._axes, c = b._cursor, at = c.at === "server" ? serverAt() : k;
+        const r = Math.floor(at / c.per_row), col = at % c.per_row;
+        const x0 = xa._offset + xa.l2p(col - 0.5), x1 = xa._offset + xa.l2p(col + 0.5);
+        const y0 = ya._offset + ya.l2p(r - 0.5), y1 = ya._offset + ya.l2p(r + 0.5);
+        b.style.left = Math.min(x0, x1) + "px"; b.style.width = Math.abs(x1 - x0) + "px";
+        b.style.top = Math.min(y0, y1) + "px"; b.style.height = Math.abs(y1 - y0) + "px";
+      }
+      for (const { s, cells, color } of rects) {
+        const base = k * s.n;
+        for (let u = 0; u < s.n; u++) cells[u].setAttribute("fill", color(s.data[base + u]));
+      }
+    }
+    function serverAt() { return serverSeries ? serverSeries.t : panel.server_at; }
+
+    function show(k) {
+      step = k;
+      if (drawn) place(k);
+    }
+
+    const ready = loadPlotly(P.plotly_url).then(Plotly => {
+      const fig = panel.figure;
+      const config = Object.assign({ displaylogo: false, responsive: true }, panel.config || {});
+      return Plotly.newPlot(gd, fig.data, fig.layout, config).then(() => {
+        layout();
+        gd.on("plotly_afterplot", layout);
+        if (panel.click === "unit_step") {
+          gd.on("plotly_click", ev => {
+            const p = ev && ev.points && ev.points[0];
+            if (!p || p.x == null || p.y == null) return;
+            P.pick({ unit: Math.round(p.y), step: Math.round(p.x) });
+          });
+        }
+      });
+    });
+
+    return {
+      ready, show,
+      /** A server panel's new series: {t, values (typed spec), title}. */
+      server(data) {
+        if (!panel.server || !data || !data[panel.server]) return;
+        const d = data[panel.server], v = decode(d.values);
+        serverSeries = d;
+        if (drawn) place(step);
+        ready.then(() => {
+          const upd = panel.server_update || {};
+          const y = Array.from(v), logs = y.map(a => (a > 0 ? Math.log10(a) : NaN));
+          if (upd.kind === "bars") {
+            window.Plotly.restyle(gd, { y: [y], "marker.color": [logs] }, [0]);
+          } else if (upd.kind === "strip") {
+            const rows = [], per = upd.per_row;
+            for (let r = 0; r * per < y.length; r++) {
+              const row = [];
+              for (let c = 0; c < per; c++) { const i = r * per + c; row.push(i < logs.length ? logs[i] : NaN); }
+              rows.push(row);
+            }
+            window.Plotly.restyle(gd, { z: [rows] }, [0]);
+          } else if (upd.kind === "lines") {          // (curves, T): one row per trace, non-positive = gap
+            const T = d.values.shape[1], rows = [];
+            for (let i = 0; i < d.values.shape[0]; i++)
+              rows.push(Array.from(v.subarray(i * T, (i + 1) * T), a => (a > 0 ? a : NaN)));
+            window.Plotly.restyle(gd, { y: rows }, rows.map((_, i) => i));
+          }
+          if (d.layout) window.Plotly.relayout(gd, d.layout);
+          wrap.classList.remove("cvp-stale");
+          wrap.dataset.serverStep = d.t;
+        });
+      },
+      stale() { if (panel.server) wrap.classList.add("cvp-stale"); },
+      destroy() { if (window.Plotly) window.Plotly.purge(gd); },
+    };
+  }
+
+  function Table(panel, holder) {
+    const box = el("div", "cvp-table", holder);
+    if (panel.title) el("div", "cvp-table-title", box).textContent = panel.title;
+    const table = el("table", "", box), head = el("tr", "", el("thead", "", table)), body = el("tbody", "", table);
+    (panel.columns || []).forEach(c => { el("th", "", head).textContent = c; });
+    const rows = (panel.rows || []).map(r => {
+      const tr = el("tr", "", body);
+      el("td", "", tr).textContent = r.label;
+      const td = el("td", "cvp-num", tr);
+      return { td, values: decode(r.values) };
+    });
+    return {
+      ready: Promise.resolve(),
+      show(k) { rows.forEach(r => { r.td.textContent = fmt(r.values[k], panel.digits == null ? 4 : panel.digits); }); },
+      destroy() {},
+    };
+  }
+
+  // --- a section: some panels of a page (and maybe the step bar) ---------------------------------------
+  function Section(root, P, host) {
+    const g = group(P.group || "cellviz");
+    if (P.steps) g.steps = P.steps;
+    if (P.play_ms) g.playMs = P.play_ms;
+    g.step = g.clamp(g.step);
+    const box = el("div", "cvp-section", root);
+    const self = { box };
+    const panels = [];
+    let bar = null;
+    P.pick = v => { if (g.sync && g.sync.setTriggerValue) g.sync.setTriggerValue("pick", v); else g.setStep(v.step); };
+    if (P.controls) bar = Controls(box, P, g);
+    for (const panel of P.panels || []) {
+      const holder = el("div", "cvp-panel", box);
+      holder.dataset.panel = panel.id;
+      const titleEl = panel.titles ? el("div", "cvp-title", holder) : null;
+      const view = panel.type === "table" ? Table(panel, holder) : Figure(panel, holder, P);
+      if (panel.caption) el("p", "cvp-caption", holder).textContent = panel.caption;
+      panels.push({ panel, view, titleEl });
+    }
+    self.show = function (k) {
+      if (bar) bar.show(k);
+      for (const p of panels) {
+        if (p.titleEl) p.titleEl.textContent = p.panel.titles[k];
+        p.view.show(k);
+        if (p.panel.server && p.view.stale && !(g.serverData && g.serverData[p.panel.server] &&
+            g.serverData[p.panel.server].t === k)) p.view.stale();
+      }
+      root.dataset.step = k;
+    };
+    self.playing = on => { if (bar) bar.playing(on); };
+    self.server = data => panels.forEach(p => p.view.server && p.view.server(data));
+    self.ready = Promise.all(panels.map(p => p.view.ready)).then(() => { root.dataset.ready = "1"; });
+    self.destroy = function () {
+      g.sections.delete(self);
+      if (bar) bar.destroy();
+      panels.forEach(p => p.view.destroy());
+      box.remove();
+      if (!g.sections.size) { g.play(false); }
+    };
+    g.sections.add(self);
+    self.show(g.step);
+    if (g.serverData) self.server(g.serverData);
+    return self;
+  }
+
+  function Controls(box, P, g) {
+    const bar = el("div", "cvp-bar", box);
+    const T = P.texts, btn = {};
+    for (const name of ["first", "prev", "play", "next", "last"]) {
+      const b = el("button", "cvp-btn cvp-" + name, bar);
+      b.type = "button";
+      b.title = T[name + ".help"] || "";
+      b.innerHTML = icon(name) + (name === "play" ? "<span>" + escapeHtml(T.play) + "</span>" : "");
+      b.addEventListener("click", () => b.blur());
+      btn[name] = b;
+    }
+    const slider = el("input", "cvp-slider", bar);
+    slider.type = "range"; slider.min = 0; slider.max = Math.max(0, g.steps - 1); slider.step = 1;
+    slider.setAttribute("aria-label", T.label || "step");
+    bar.insertBefore(slider, btn.next);
+    const caption = el("span", "cvp-step", bar);
+    caption.setAttribute("aria-live", "polite");
+    btn.first.onclick = () => g.setStep(0);
+    btn.prev.onclick = () => g.setStep(g.step - 1);
+    btn.next.onclick = () => g.setStep(g.step + 1);
+    btn.last.onclick = () => g.setStep(g.steps - 1);
+    btn.play.onclick = () => g.play(g.timer === null);
+    slider.addEventListener("input", () => g.setStep(Number(slider.value)));
+    if (P.keys) el("span", "cvp-keys", bar).textContent = P.keys;
+
+    function typing(t) {
+      if (!t || t === document.body) return false;
+      if (t === slider) return false;
+      const tag = (t.tagName || "").toLowerCase();
+      return tag === "input" || tag === "textarea" || tag === "select" || t.isContentEditable ||
+             (t.closest && t.closest("[role=combobox],[role=listbox],[role=slider],[role=textbox]") !== null);
+    }
+    function onKey(e) {
+      if (e.altKey || e.ctrlKey || e.metaKey || e.defaultPrevented) return;
+      const t = e.composedPath ? e.composedPath()[0] : e.target;
+      if (typing(t)) return;
+      if ((t && t.tagName === "BUTTON") && (e.key === " " || e.key === "Enter")) return;
+      const moves = { ArrowRight: 1, PageDown: 1, ArrowLeft: -1, PageUp: -1 };
+      if (e.key in moves) g.setStep(g.step + moves[e.key]);
+      else if (e.key === "Home") g.setStep(0);
+      else if (e.key === "End") g.setStep(g.steps - 1);
+      else if (e.key === " ") g.play(g.timer === null);
+      else return;
+      e.preventDefault(); e.stopPropagation();
+    }
+    if (P.keyboard !== false) document.addEventListener("keydown", onKey, true);
+    return {
+      show(k) {
+        slider.max = Math.max(0, g.steps - 1);
+        slider.value = k;
+        caption.textContent = (P.captions && P.captions[k]) || "";
+        btn.first.disabled = btn.prev.disabled = k <= 0;
+        btn.next.disabled = btn.last.disabled = k >= g.steps - 1;
+        btn.play.disabled = g.steps <= 1;
+      },
+      playing(on) {
+        btn.play.innerHTML = icon(on ? "pause" : "play") + "<span>" + escapeHtml(on ? T.pause : T.play) + "</span>";
+        btn.play.title = T[(on ? "pause" : "play") + ".help"] || "";
+        btn.play.classList.toggle("cvp-on", on);
+      },
+      destroy() { document.removeEventListener("keydown", onKey, true); },
+    };
+  }
+
+  function escapeHtml(s) {
+    return String(s == null ? "" : s).replace(/[&<>"']/g, c => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;",
+                                                                   '"': "&quot;", "'": "&#39;" })[c]);
+  }
+
+  // --- hosts ------------------------------------------------------------------------------------------
+  const mounted = new WeakMap();          // a host element -> {json, section}
+
+  /** Mount (or re-mount with new data) a section into `root`. Returns a cleanup function. */
+  function mount(root, P, host) {
+    const old = mounted.get(root);
+    if (old && old.payload === P) return old.cleanup;
+    if (old) old.section.destroy();
+    const section = Section(root, P, host || {});
+    const cleanup = () => { section.destroy(); mounted.delete(root); };
+    mounted.set(root, { payload: P, section, cleanup });
+    return cleanup;
+  }
+
+  /** The Streamlit Custom Component v2 entry (data = a section payload). */
+  function component(c) {
+    const P = c.data;
+    if (!P || P.format !== "cellviz-player/1") return undefined;
+    return mount(c.parentElement, P, {});
+  }
+
+  window.CellvizPlayer = { version: VERSION, mount, component, decode, group };
+})();
