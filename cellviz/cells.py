@@ -47,6 +47,40 @@ class Intervention:
     layer: int = 0
     direction: int = 0
 
+    def __post_init__(self) -> None:
+        """ValueError for a value that is not finite numbers (NaN would silently poison every trace after it)
+        or a place that is not integers (1.5 is no step); ranges are checked against the module by `trace`."""
+        if not isinstance(self.target, str):
+            raise ValueError(f"intervention target must be a name such as 'f' or 'h', got {type(self.target).__name__}")
+        for name in ("layer", "direction") + (("step",) if self.step is not None else ()):
+            if not _is_int(getattr(self, name)):
+                raise ValueError(f"intervention {name} must be an integer, got {_brief(getattr(self, name))}")
+        if self.units is not None:
+            try:
+                units = list(self.units)
+            except TypeError:
+                raise ValueError(f"intervention units must be a sequence of integers, got {_brief(self.units)}") from None
+            if not all(_is_int(u) for u in units):
+                raise ValueError(f"intervention units must be integers, got {_brief(self.units)}")
+        try:
+            value = np.asarray(self.value, dtype=np.float64)
+        except (TypeError, ValueError):
+            raise ValueError(f"intervention value must be a number or one number per unit, got {_brief(self.value)}") from None
+        if value.ndim > 1:
+            raise ValueError(f"intervention value must be a number or one number per unit, got shape {value.shape}")
+        if not np.isfinite(value).all():
+            raise ValueError(f"intervention value must be finite (no NaN or inf), got {_brief(self.value)}")
+
+
+def _is_int(v: object) -> bool:
+    return isinstance(v, (int, np.integer)) and not isinstance(v, (bool, np.bool_))
+
+
+def _brief(v: object, limit: int = 60) -> str:
+    """repr(v) cut to `limit` characters for an error message."""
+    r = repr(v)
+    return r if len(r) <= limit else r[:limit - 1] + "…"
+
 
 @dataclass
 class LayerWeights:

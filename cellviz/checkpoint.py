@@ -11,6 +11,7 @@ import io
 import os
 import pickle
 import re
+import stat
 import warnings
 import zipfile
 from collections.abc import Mapping
@@ -30,7 +31,7 @@ NAMES = ("weight_ih", "weight_hh", "bias_ih", "bias_hh")
 ACCEPTED = ("Accepted: a .safetensors file, or a PyTorch state_dict saved with torch.save(model.state_dict(), path), "
             "holding an nn.RNN, nn.LSTM or nn.GRU (alone or inside a bigger model).")
 _KEY = re.compile(r"^(?P<prefix>(?:.*\.)?)(?P<name>weight_ih|weight_hh|bias_ih|bias_hh|weight_hr)"
-                  r"_l(?P<layer>\d+)(?P<rev>_reverse)?$")
+                  r"_l(?P<layer>\d{1,9})(?P<rev>_reverse)?$")
 
 Source = str | os.PathLike | BinaryIO | bytes
 
@@ -40,17 +41,23 @@ class CheckpointError(ValueError):
 
 
 def load_checkpoint(path_or_file: Source, *, prefix: str | None = None, batch_first: bool = False,
-                    nonlinearity: str = "tanh") -> nn.RNN | nn.LSTM | nn.GRU:
+                    nonlinearity: str = "tanh", max_bytes: int | None = None,
+                    max_params: int | None = None) -> nn.RNN | nn.LSTM | nn.GRU:
     """Build the recurrent module stored in a checkpoint, with its weights loaded, in eval mode.
 
-    `path_or_file`: a path, a binary file object (e.g. Streamlit's UploadedFile) or raw bytes.
+    `path_or_file`: a path to a regular file, a binary file object (e.g. Streamlit's UploadedFile) or raw bytes.
     `prefix` picks one recurrent part when the file holds several (e.g. "encoder.lstm").
     `nonlinearity` ("tanh" | "relu") applies to a vanilla RNN only.
+    `max_bytes` caps both the file and what it unpacks to (a torch zip's members); `max_params` the recurrent
+    module's parameters. Lower them to bound a server's memory per upload (the app derives them from its
+    upload limit); they cannot be raised above MAX_BYTES / MAX_PARAMS.
     """
     if nonlinearity not in ("tanh", "relu"):
         raise ValueError(f"nonlinearity must be 'tanh' or 'relu', got {nonlinearity!r}")
-    state = _unwrap(_parse(_read(path_or_file)))
-    module_cls, config, weights = _infer(_recurrent_part(state, prefix))
+    max_bytes = MAX_BYTES if max_bytes is None else min(int(max_bytes), MAX_BYTES)
+    max_params = MAX_PARAMS if max_params is None else min(int(max_params), MAX_PARAMS)
+    state = _unwrap(_parse(_read(path_or_file, max_bytes), max_bytes))
+    module_cls, config, weights = _infer(_recurrent_part(state, prefix), max_params)
     if module_cls is nn.RNN:
         config["nonlinearity"] = nonlinearity
     dtype = next(iter(weights.values())).dtype
@@ -62,39 +69,74 @@ def load_checkpoint(path_or_file: Source, *, prefix: str | None = None, batch_fi
     return module.eval()
 
 
-def _read(src: Source) -> bytes:
-    """The checkpoint's bytes, at most MAX_BYTES of them."""
-    too_big = CheckpointError(f"the file is larger than the {MAX_BYTES // 2**20} MB limit for checkpoints. {ACCEPTED}")
+def _megabytes(n: int) -> str:
+    return f"{n / 2**20:.3g} MB"
+
+
+def _read(src: Source, max_bytes: int) -> bytes:
+    """The checkpoint's bytes, at most `max_bytes` of them (never more than max_bytes + 1 are read)."""
+    too_big = CheckpointError(f"the file is larger than the {_megabytes(max_bytes)} limit for checkpoints. {ACCEPTED}")
     if isinstance(src, (bytes, bytearray, memoryview)):
         data = bytes(src)
     elif isinstance(src, (str, os.PathLike)):
-        path = Path(src)
-        try:
-            if path.stat().st_size > MAX_BYTES:
-                raise too_big
-            data = path.read_bytes()
-        except OSError as e:
-            raise CheckpointError(f"cannot read {str(path)!r}: {e.strerror or e}") from e
+        data = _read_path(Path(src), max_bytes)
     elif hasattr(src, "read"):
-        data = src.read(MAX_BYTES + 1)
+        data = src.read(max_bytes + 1)
         if isinstance(data, str):
             raise CheckpointError("the file was opened in text mode; open checkpoints in binary mode ('rb').")
         data = bytes(data)
     else:
         raise TypeError(f"expected a path, a binary file object or bytes, got {type(src).__name__}")
-    if len(data) > MAX_BYTES:
+    if len(data) > max_bytes:
         raise too_big
     if not data:
         raise CheckpointError(f"the file is empty. {ACCEPTED}")
     return data
 
 
-def _parse(data: bytes) -> object:
+def _read_path(path: Path, max_bytes: int) -> bytes:
+    """A regular file's bytes. Opened non-blocking and checked on the open descriptor, so that a FIFO neither
+    hangs nor is read, and /dev/zero, a socket or a directory is refused rather than read until memory runs out."""
+    shown = _brief(str(path))
+    try:
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0))
+    except OSError as e:
+        raise CheckpointError(f"cannot read {shown}: {e.strerror or e}") from None
+    try:
+        info = os.fstat(fd)
+        if not stat.S_ISREG(info.st_mode):
+            raise CheckpointError(f"{shown} is not a regular file (a device, FIFO, socket or directory); "
+                                  f"give the path of a checkpoint file. {ACCEPTED}")
+        if info.st_size > max_bytes:
+            raise CheckpointError(f"the file is larger than the {_megabytes(max_bytes)} limit for checkpoints. "
+                                  f"{ACCEPTED}")
+        chunks, size = [], 0
+        while size <= max_bytes and (chunk := os.read(fd, min(max_bytes + 1 - size, 2**24))):
+            chunks.append(chunk)
+            size += len(chunk)
+        return b"".join(chunks)
+    except OSError as e:
+        raise CheckpointError(f"cannot read {shown}: {e.strerror or e}") from None
+    finally:
+        os.close(fd)
+
+
+def _listed(items: list[str], n: int = 8) -> str:
+    """The first `n` items joined, and how many there are in all: messages stay short for any file."""
+    return ", ".join(items[:n]) + (f", ... ({len(items)} in all)" if len(items) > n else "")
+
+
+def _brief(text: str, limit: int = 120) -> str:
+    """repr(text) cut to `limit` characters, for messages that quote a name or path."""
+    return repr(text if len(text) <= limit else text[:limit - 1] + "…")
+
+
+def _parse(data: bytes, max_bytes: int) -> object:
     """Decode by content: safetensors (8-byte header length, then JSON), or a torch zip / legacy pickle."""
     if len(data) > 8 and data[8:9] == b"{":
         return _load_safetensors(data)
     if data[:2] == b"PK" or data[:1] == b"\x80":
-        return _load_torch(data)
+        return _load_torch(data, max_bytes)
     raise CheckpointError(f"this is neither a safetensors nor a PyTorch file (it starts with {data[:8]!r}). {ACCEPTED}")
 
 
@@ -109,15 +151,15 @@ def _load_safetensors(data: bytes) -> dict[str, torch.Tensor]:
         raise CheckpointError(f"could not read this safetensors file (truncated or corrupt?): {e}. {ACCEPTED}") from e
 
 
-def _load_torch(data: bytes) -> object:
+def _load_torch(data: bytes, max_bytes: int) -> object:
     if data[:2] == b"PK":  # a deflated archive could unpack to far more than the file's size
         try:
             unpacked = sum(info.file_size for info in zipfile.ZipFile(io.BytesIO(data)).infolist())
         except Exception as e:
             raise CheckpointError(f"could not read this PyTorch file (truncated or corrupt?): {e}. {ACCEPTED}") from None
-        if unpacked > MAX_BYTES:
-            raise CheckpointError(f"this PyTorch file unpacks to more than the {MAX_BYTES // 2**20} MB limit "
-                                  f"for checkpoints. {ACCEPTED}")
+        if unpacked > max_bytes:
+            raise CheckpointError(f"this PyTorch file unpacks to more than the {_megabytes(max_bytes)} limit for "
+                                  f"checkpoints ({unpacked:,} bytes). {ACCEPTED}")
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
@@ -133,8 +175,19 @@ def _load_torch(data: bytes) -> object:
             "Save the weights instead: torch.save(model.state_dict(), 'model.pt'), or "
             "safetensors.torch.save_file(model.state_dict(), 'model.safetensors').") from None
     except Exception as e:  # corrupt or truncated archive
-        reason = str(e).split(". ")[0][:200]
+        reason = _reason(e)
         raise CheckpointError(f"could not read this PyTorch file (truncated or corrupt?): {reason}. {ACCEPTED}") from None
+
+
+def _reason(e: BaseException) -> str:
+    """A short reason for a failed torch.load: its message's first sentence, or what the exception means when it
+    has none (a truncated legacy file ends in a bare EOFError / UnpicklingError)."""
+    text = " ".join(str(e).split(". ")[0].split())
+    if isinstance(e, EOFError) or "EOF" in text or "truncated" in text:
+        text = f"the file ends too early ({type(e).__name__}{': ' + text if text else ''})"
+    elif not text:
+        text = type(e).__name__
+    return text if len(text) <= 200 else text[:199] + "…"
 
 
 def _unwrap(obj: object) -> Mapping:
@@ -157,10 +210,11 @@ def _recurrent_part(state: Mapping, prefix: str | None) -> dict[str, object]:
         if isinstance(key, str) and (m := _KEY.match(key)):
             groups.setdefault(m["prefix"], {})[key[len(m["prefix"]):]] = value
     if not groups:
-        keys = ", ".join(repr(k) for k in sorted(map(str, state))[:6]) + (", ..." if len(state) > 6 else "")
+        keys = ", ".join(_brief(k, 60) for k in sorted(map(str, state))[:6]) + (", ..." if len(state) > 6 else "")
         raise CheckpointError(f"no recurrent weights found (expected keys like 'weight_ih_l0' or 'rnn.weight_ih_l0'); "
                               f"the file has {len(state)} keys: {keys or 'none'}. {ACCEPTED}")
-    candidates = sorted(p.rstrip(".") for p in groups)
+    names = sorted(p.rstrip(".") for p in groups)
+    candidates = "[" + ", ".join(_brief(p, 60) for p in names[:6]) + (f", ... ({len(names)} in all)]" if len(names) > 6 else "]")
     if prefix is None:
         if len(groups) > 1:
             raise CheckpointError(f"this file holds {len(groups)} recurrent modules; pick one with prefix=, "
@@ -169,7 +223,7 @@ def _recurrent_part(state: Mapping, prefix: str | None) -> dict[str, object]:
     want = prefix.rstrip(".")
     chosen = [p for p in groups if p.rstrip(".") == want] or [p for p in groups if p.startswith(want + ".")]
     if len(chosen) != 1:
-        raise CheckpointError(f"prefix {prefix!r} matches {len(chosen) or 'none'} of the recurrent modules in this "
+        raise CheckpointError(f"prefix {_brief(str(prefix), 60)} matches {len(chosen) or 'none'} of the recurrent modules in this "
                               f"file; candidates: {candidates}.")
     return groups[chosen[0]]
 
@@ -180,25 +234,39 @@ def _check_tensor(key: str, value: object) -> torch.Tensor:
         raise CheckpointError(f"{key} is a {type(value).__name__}, not a tensor. {ACCEPTED}")
     if value.layout != torch.strided:
         raise CheckpointError(f"{key} is a {value.layout} tensor; weights must be dense tensors.")
+    if value.device.type != "cpu":     # a meta tensor (no data at all): map_location="cpu" leaves it on meta
+        raise CheckpointError(f"{key} is a {value.device.type}-device tensor without values (saved from a model "
+                              f"that was never materialised?); weights must hold numbers. {ACCEPTED}")
     if not value.is_floating_point():
         raise CheckpointError(f"{key} has dtype {value.dtype}; weights must be floating point "
                               "(float32/float64; float16/bfloat16 are converted to float32).")
     return value
 
 
-def _infer(part: dict[str, object]) -> tuple[type[nn.RNNBase], dict, dict[str, torch.Tensor]]:
+def _check_storage(key: str, value: torch.Tensor) -> None:
+    """CheckpointError unless the file holds every value of `value`: a stride-0 or overlapping view (a 1.7 KB
+    file of `torch.zeros(1).expand(14000, 3500)`) would become hundreds of MB once copied into a module."""
+    needed = value.numel() * value.element_size()
+    held = value.untyped_storage().nbytes() - value.storage_offset() * value.element_size()
+    if needed > held:
+        raise CheckpointError(f"{key} has {value.numel():,} values but the file holds only {max(held, 0):,} bytes "
+                              f"of them (an expanded or overlapping view, e.g. torch.zeros(1).expand(...)); "
+                              "save real weights: torch.save(model.state_dict(), path).")
+
+
+def _infer(part: dict[str, object], max_params: int) -> tuple[type[nn.RNNBase], dict, dict[str, torch.Tensor]]:
     """Module class, constructor config and validated weights of one recurrent part."""
     if any(k.startswith("weight_hr") for k in part):
         raise CheckpointError("this LSTM has projections (proj_size > 0, 'weight_hr_l*' keys), which cellviz does not "
                               "support. Accepted: nn.LSTM without proj_size, nn.GRU, nn.RNN.")
     weights = {k: _check_tensor(k, v) for k, v in part.items()}
     params = sum(w.numel() for w in weights.values())   # checked before any copy: a stride-0 tensor can be huge
-    if params > MAX_PARAMS:
-        raise CheckpointError(f"{params:,} parameters is too many: cellviz accepts at most {MAX_PARAMS:,}.")
+    if params > max_params:
+        raise CheckpointError(f"{params:,} parameters is too many: cellviz accepts at most {max_params:,} here.")
     w_hh, w_ih = weights.get("weight_hh_l0"), weights.get("weight_ih_l0")
     if w_hh is None or w_ih is None:
         raise CheckpointError(f"missing {'weight_hh_l0' if w_hh is None else 'weight_ih_l0'}: found only "
-                              f"{sorted(part)}. {ACCEPTED}")
+                              f"{_listed(sorted(part))}. {ACCEPTED}")
     rows, hidden = w_hh.shape if w_hh.dim() == 2 else (0, 0)
     if not hidden or rows % hidden or rows // hidden not in MODULES:
         raise CheckpointError(f"weight_hh_l0 has shape {tuple(w_hh.shape)}; expected (G*H, H) with G = 1 (RNN), "
@@ -212,7 +280,7 @@ def _infer(part: dict[str, object]) -> tuple[type[nn.RNNBase], dict, dict[str, t
     layers = len(found := {int(m["layer"]) for m in keys})
     if found != set(range(layers)):
         raise CheckpointError(f"inconsistent checkpoint: layer numbers must run 0, 1, ... without gaps; found "
-                              f"{', '.join(f'l{n}' for n in sorted(found))}.")
+                              f"{_listed([f'l{n}' for n in sorted(found)], 12)}.")
     directions = 2 if any(m["rev"] for m in keys) else 1
     bias = any(m["name"].startswith("bias") for m in keys)
     expected = {}
@@ -225,13 +293,15 @@ def _infer(part: dict[str, object]) -> tuple[type[nn.RNNBase], dict, dict[str, t
     missing = [k for k in expected if k not in weights]
     if missing:
         raise CheckpointError(f"inconsistent checkpoint: missing {', '.join(missing[:6])}"
-                              f"{', ...' if len(missing) > 6 else ''} (found {', '.join(sorted(part))}).")
+                              f"{', ...' if len(missing) > 6 else ''} (found {_listed(sorted(part))}).")
     kind = MODULES[gates].__name__
     for key, shape in expected.items():
         if tuple(weights[key].shape) != shape:
             raise CheckpointError(f"{key} has shape {tuple(weights[key].shape)}, expected {shape} for this {kind} with "
                                   f"input_size={inputs}, hidden_size={hidden}, {directions} direction(s) "
                                   "(layers above the first read hidden_size * directions inputs).")
+    for key, w in weights.items():         # before anything is copied
+        _check_storage(key, w)
     dtype = torch.float64 if all(w.dtype == torch.float64 for w in weights.values()) else torch.float32
     weights = {k: w.to(dtype) for k, w in weights.items()}   # float16/bfloat16 -> float32
     for key, w in weights.items():

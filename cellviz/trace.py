@@ -167,7 +167,12 @@ def trace(module: nn.Module, x, h0=None, loss: LossFn | None = None, *, at_step:
     if T == 0:
         raise ValueError("x has no time steps")
     x_np = np.ascontiguousarray(x_tm.numpy(), dtype=np_dtype)
+    if not np.isfinite(x_np).all():
+        raise ValueError(f"x must be finite: it holds {int((~np.isfinite(x_np)).sum())} NaN or inf value(s) "
+                         f"(numbers beyond {dtype}'s range count as inf)")
     h0_np, c0_np = _initial_states(kind, h0, dtype, np_dtype, L * D, B, H, unbatched)
+    if at_step is not None and (not isinstance(at_step, (int, np.integer)) or isinstance(at_step, (bool, np.bool_))):
+        raise ValueError(f"at_step must be an integer step or None, got {type(at_step).__name__}")
     if at_step is not None and not -T <= at_step < T:
         raise ValueError(f"at_step={at_step} is outside the sequence (length {T})")
     at_step = None if at_step is None else at_step % T
@@ -269,6 +274,8 @@ def _initial_states(kind, h0, dtype, np_dtype, n_states, B, H, unbatched):
         if tuple(t.shape) != want:
             raise ValueError(f"{what} must have shape {want}, got {tuple(t.shape)}")
         a = t.numpy().astype(np_dtype)
+        if not np.isfinite(a).all():
+            raise ValueError(f"{what} must be finite: it holds {int((~np.isfinite(a)).sum())} NaN or inf value(s)")
         return a[:, None] if unbatched else a
 
     if kind == "lstm":

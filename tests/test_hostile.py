@@ -6,6 +6,8 @@ and asserts what the user sees (a bounded, inert message) or that the library re
 """
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from cellviz.export import main as export_main
@@ -47,3 +49,239 @@ def test_export_refuses_non_finite_options_in_one_line(model, text, option, tmp_
     assert err.count("\n") == 1 and err.startswith("python -m cellviz.export: error: --option")
     assert "Traceback" not in err and len(err) < 200
     assert not out.exists()
+
+
+# --- checkpoints: stride-0 bombs, special files, meta tensors, truncated legacy files (1, 3, 4, 8) ---------
+import io
+import os
+import threading
+
+import numpy as np
+import torch
+from torch import nn
+
+import cellviz
+from cellviz import CheckpointError, Intervention
+
+
+def _pt(obj, **kw) -> bytes:
+    buf = io.BytesIO()
+    torch.save(obj, buf, **kw)
+    return buf.getvalue()
+
+
+def _rss_peak_reset() -> bool:
+    """Reset this process's peak RSS (VmHWM) so the next reading measures only what follows (Linux)."""
+    try:
+        with open("/proc/self/clear_refs", "w") as f:
+            f.write("5")
+        return True
+    except OSError:
+        return False
+
+
+def _rss_mb(field: str = "VmHWM") -> float:
+    with open("/proc/self/status") as f:
+        return next(int(line.split()[1]) for line in f if line.startswith(field + ":")) / 1024
+
+
+def stride0_bomb(hidden: int = 3500) -> bytes:
+    """The review's file: 1.9 KB that would load as a 49M-parameter LSTM (374 MB in float64)."""
+    zero = torch.zeros(1, dtype=torch.float64)
+    return _pt({"weight_ih_l0": zero.expand(4 * hidden, 1), "weight_hh_l0": zero.expand(4 * hidden, hidden)})
+
+
+@pytest.mark.skipif(not os.path.exists("/proc/self/clear_refs"), reason="needs Linux /proc")
+def test_stride0_bomb_is_refused_by_load_checkpoint_without_allocating():
+    raw = stride0_bomb()
+    assert len(raw) < 4000
+    before = _rss_mb("VmRSS")
+    assert _rss_peak_reset()
+    with pytest.raises(CheckpointError, match=r"weight_\w+_l0 has [\d,]+ values but the file holds only 8 bytes"):
+        cellviz.load_checkpoint(raw)
+    assert _rss_mb() - before < 20          # measured: < 1 MB (it was +517 MB)
+
+
+def test_overlapping_view_is_refused_but_a_view_of_a_bigger_storage_loads():
+    base = torch.randn(10)
+    overlap = base.as_strided((8, 3), (1, 1))        # 24 values read from 10 slots
+    with pytest.raises(CheckpointError, match="expanded or overlapping view"):
+        cellviz.load_checkpoint(_pt({"weight_ih_l0": overlap, "weight_hh_l0": torch.randn(8, 8)[:, :2].contiguous()}))
+    flat = torch.randn(8 * 3 + 8 * 2)                 # both weights as views of one flat buffer: legitimate
+    rnn = cellviz.load_checkpoint(_pt({"weight_ih_l0": flat[:24].view(8, 3), "weight_hh_l0": flat[24:].view(8, 2)}))
+    assert (rnn.input_size, rnn.hidden_size) == (3, 2)
+
+
+def test_caps_per_call_bound_parameters_and_unpacked_bytes():
+    raw = _pt(nn.LSTM(30, 40).state_dict())      # 11,520 parameters, ~47 KB
+    assert cellviz.load_checkpoint(raw, max_params=11_520).hidden_size == 40
+    with pytest.raises(CheckpointError, match="11,520 parameters is too many.*at most 10,000"):
+        cellviz.load_checkpoint(raw, max_params=10_000)
+    with pytest.raises(CheckpointError, match="larger than the 0.0286 MB limit"):
+        cellviz.load_checkpoint(raw, max_bytes=30_000)
+    with pytest.raises(CheckpointError, match="larger than the 200 MB limit"):   # never above the module's cap
+        cellviz.checkpoint._read(b"x" * (cellviz.checkpoint.MAX_BYTES + 1), cellviz.checkpoint.MAX_BYTES)
+
+
+@pytest.mark.parametrize("special", ["/dev/zero", "/dev/urandom", "/dev/null"])
+def test_device_files_are_refused_not_read(special):
+    if not os.path.exists(special):
+        pytest.skip(f"no {special}")
+    with pytest.raises(CheckpointError, match="not a regular file"):
+        cellviz.load_checkpoint(special)
+
+
+def test_directory_and_fifo_are_refused_without_hanging(tmp_path):
+    with pytest.raises(CheckpointError, match="not a regular file|cannot read"):
+        cellviz.load_checkpoint(tmp_path)
+    fifo = tmp_path / "pipe.pt"
+    os.mkfifo(fifo)
+    outcome = []
+    worker = threading.Thread(target=lambda: outcome.append(_raises(lambda: cellviz.load_checkpoint(fifo))),
+                              daemon=True)
+    worker.start()
+    worker.join(10)
+    if worker.is_alive():                    # unblock the reader before failing, so the test run ends
+        with open(fifo, "wb"):
+            pass
+        pytest.fail("load_checkpoint blocked on a FIFO")
+    assert outcome and isinstance(outcome[0], CheckpointError) and "not a regular file" in str(outcome[0])
+
+
+def _raises(fn):
+    try:
+        fn()
+    except Exception as e:   # noqa: BLE001 — the test inspects it
+        return e
+    return None
+
+
+def test_symlink_to_a_checkpoint_still_loads(tmp_path):
+    (tmp_path / "real.pt").write_bytes(_pt(nn.GRU(2, 3).state_dict()))
+    (tmp_path / "link.pt").symlink_to(tmp_path / "real.pt")
+    assert cellviz.load_checkpoint(tmp_path / "link.pt").hidden_size == 3
+
+
+def test_meta_device_tensors_raise_checkpoint_error():
+    meta = {k: torch.empty_like(v, device="meta") for k, v in nn.LSTM(3, 4).state_dict().items()}
+    with pytest.raises(CheckpointError, match="meta-device tensor without values"):
+        cellviz.load_checkpoint(_pt(meta))
+
+
+@pytest.mark.parametrize("cut", [10, 100, 400, 0.5, -5])
+def test_truncated_legacy_file_gives_a_reason(cut):
+    raw = _pt(nn.LSTM(3, 4).state_dict(), _use_new_zipfile_serialization=False)
+    n = int(len(raw) * cut) if isinstance(cut, float) else cut
+    with pytest.raises(CheckpointError) as info:
+        cellviz.load_checkpoint(raw[:n])
+    message = str(info.value)
+    assert "(truncated or corrupt?): ." not in message
+    assert re.search(r"\(truncated or corrupt\?\): \S", message)
+
+
+def test_checkpoint_messages_stay_short_for_huge_keys_and_prefixes():
+    state = {("k" * 100_000) + str(i): torch.zeros(1) for i in range(10)}
+    with pytest.raises(CheckpointError) as info:
+        cellviz.load_checkpoint(_pt(state))
+    assert len(str(info.value)) < 1000
+    good = {f"{'m' * 50_000}.{k}": v for k, v in nn.GRU(2, 2).state_dict().items()}
+    good.update({f"other.{k}": v for k, v in nn.GRU(2, 2).state_dict().items()})
+    with pytest.raises(CheckpointError) as info:
+        cellviz.load_checkpoint(_pt(good), prefix="p" * 100_000)
+    assert len(str(info.value)) < 1000
+
+
+# --- zoo names (6) ----------------------------------------------------------------------------------------
+@pytest.mark.parametrize("name", [str(cellviz.zoo.store.ZOO / "lag-lstm"), "../zoo/lag-lstm", "lag-lstm/.",
+                                  "./lag-lstm", "/tmp/x/lag-lstm", "", "..", 3, None, "x" * 10_000])
+def test_zoo_accepts_only_listed_names(name):
+    with pytest.raises(ValueError, match="no zoo model named") as info:
+        cellviz.zoo.load(name)
+    assert len(str(info.value)) < 1000
+    with pytest.raises(ValueError, match="no zoo model named"):
+        cellviz.zoo.card(name)
+
+
+def test_zoo_snapshot_cannot_be_a_path():
+    with pytest.raises(ValueError):
+        cellviz.zoo.load("lag-lstm", snapshot="../../lag-gru/model")
+    with pytest.raises(ValueError):
+        cellviz.zoo.store.weights_path("lag-lstm", "../model")
+
+
+def test_export_cli_model_must_be_listed(tmp_path, capsys):
+    outside = tmp_path / "lag-lstm"
+    outside.mkdir()
+    for f in ("card.json", "model.safetensors"):
+        (outside / f).write_bytes((cellviz.zoo.store.ZOO / "lag-lstm" / f).read_bytes())
+    for model in (str(outside), "../zoo/lag-lstm"):
+        assert export_main(["--model", model, "--sample", "0", "-o", str(tmp_path / "x.html")]) == 2
+        assert "no zoo model named" in capsys.readouterr().err
+    assert not (tmp_path / "x.html").exists()
+
+
+# --- trace arguments (8) ----------------------------------------------------------------------------------
+@pytest.mark.parametrize("at_step", [1.5, "2", True, np.float64(2.0), [1]])
+def test_trace_at_step_must_be_an_integer(at_step):
+    with pytest.raises(ValueError, match="at_step must be an integer"):
+        cellviz.trace(nn.GRU(2, 3), torch.randn(5, 2), at_step=at_step)
+
+
+def test_trace_at_step_numpy_integer_still_works():
+    assert cellviz.trace(nn.GRU(2, 3), torch.randn(5, 2), at_step=np.int64(-1)).at_step == 4
+
+
+@pytest.mark.parametrize("bad", [float("nan"), float("inf"), -float("inf")])
+def test_trace_refuses_non_finite_x_and_h0(bad):
+    x = torch.randn(5, 2)
+    x[3, 1] = bad
+    with pytest.raises(ValueError, match="x must be finite: it holds 1 NaN or inf"):
+        cellviz.trace(nn.RNN(2, 3), x)
+    h0 = torch.zeros(1, 3)
+    h0[0, 2] = bad
+    with pytest.raises(ValueError, match="h0 must be finite"):
+        cellviz.trace(nn.RNN(2, 3), torch.randn(5, 2), h0=h0)
+    with pytest.raises(ValueError, match="x must be finite"):      # beyond float32's range is inf in float32
+        cellviz.trace(nn.RNN(2, 3), np.full((4, 2), 1e300))
+
+
+@pytest.mark.parametrize("kwargs, message", [
+    (dict(value=float("nan")), "value must be finite"),
+    (dict(value=(0.5, float("inf")), units=(0, 1)), "value must be finite"),
+    (dict(value="abc"), "value must be a number"),
+    (dict(value=[[1.0]]), "value must be a number or one number per unit"),
+    (dict(step=1.5), "step must be an integer"),
+    (dict(step=True), "step must be an integer"),
+    (dict(units=(0.5,)), "units must be integers"),
+    (dict(units=3), "units must be a sequence"),
+    (dict(layer=0.0), "layer must be an integer"),
+])
+def test_intervention_refuses_nan_and_non_integer_places(kwargs, message):
+    with pytest.raises(ValueError, match=message):
+        Intervention("f", **kwargs)
+
+
+def test_valid_interventions_are_unchanged():
+    x = torch.randn(6, 2)
+    m = nn.LSTM(2, 3)
+    a = cellviz.trace(m, x, interventions=[Intervention("f", np.float32(1.0), step=np.int64(2), units=[0, 2])])
+    b = cellviz.trace(m, x, interventions=[Intervention("f", 1.0, step=2, units=(0, 2))])
+    np.testing.assert_array_equal(a.layer(0).h, b.layer(0).h)
+    assert np.isfinite(a.layer(0).h).all()
+
+
+# --- bounded messages (8) ---------------------------------------------------------------------------------
+@pytest.mark.parametrize("name", ["forecast-gru", "sentiment-gru", "translate-gru", "waveform-gru", "lag-gru",
+                                  "brackets-gru", "charlm-gru"])
+def test_task_messages_do_not_echo_a_huge_input(name):
+    task = cellviz.zoo.load(name).task
+    for text in ("é" * 650_000, "1," * 300_000 + "x", " ".join(f"w{i}" for i in range(100_000))):
+        with pytest.raises(ValueError) as info:
+            task.parse(text)
+        assert len(str(info.value)) < 600
+
+
+def test_export_cli_message_is_one_bounded_line(tmp_path, capsys):
+    assert export_main(["--model", "forecast-gru", "--text", "q" * 650_000, "-o", str(tmp_path / "x.html")]) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and len(err) < 600

@@ -26,16 +26,26 @@ def list_names(root: Path | None = None) -> list[str]:
     return sorted(p.name for p in root.iterdir() if (p / "card.json").is_file()) if root.is_dir() else []
 
 
-def read_card(name: str, root: Path | None = None) -> dict:
-    path = model_dir(name, root) / "card.json"
-    if not path.is_file():
+def check_name(name: object, root: Path | None = None) -> str:
+    """`name` if it is one of the listed models (a directory of the zoo root), else a ValueError naming them.
+    Only listed names reach the file system: a path ("/tmp/x/lag-lstm", "../../lag-lstm") is no name."""
+    if not isinstance(name, str) or name not in list_names(root):
+        shown = repr(name) if len(repr(name)) <= 60 else repr(name)[:59] + "…"
         known = ", ".join(list_names(root)) or "none"
-        raise ValueError(f"no zoo model named {name!r}; shipped models: {known}")
+        raise ValueError(f"no zoo model named {shown}; shipped models: {known}")
+    return name
+
+
+def read_card(name: str, root: Path | None = None) -> dict:
+    path = model_dir(check_name(name, root), root) / "card.json"
     return json.loads(path.read_text())
 
 
 def weights_path(name: str, snapshot: str | None = None, root: Path | None = None) -> Path:
-    d = model_dir(name, root)
+    d = model_dir(check_name(name, root), root)
+    if snapshot is not None and (not isinstance(snapshot, str) or Path(snapshot).name != snapshot
+                                 or snapshot in ("", ".", "..")):
+        raise ValueError(f"no snapshot named {snapshot!r:.60}")
     return d / "model.safetensors" if snapshot is None else d / "snapshots" / f"{snapshot}.safetensors"
 
 

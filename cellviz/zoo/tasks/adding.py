@@ -13,7 +13,7 @@ import re
 import numpy as np
 import torch
 
-from .base import Batch, Example, Task
+from .base import Batch, Example, Task, quoted_list
 
 TOLERANCE = 0.04        # an answer counts as right within this distance (Hochreiter & Schmidhuber 1997)
 MARK = "*"
@@ -87,7 +87,7 @@ class AddingTask(Task):
         numbers = [p[1:] if p.startswith(MARK) else p[:-1] if p.endswith(MARK) else p for p in merged]
         bad = [p for p, n in zip(merged, numbers) if not _is_number(n)]
         if bad:
-            raise ValueError(f"not numbers: {', '.join(repr(b) for b in bad[:10])}; {how}")
+            raise ValueError(f"not numbers: {quoted_list(bad, ', ')}; {how}")
         values = np.array([float(n) for n in numbers], dtype=np.float64)
         out = [p for p, v in zip(merged, values) if not 0 <= v <= 1]
         if out:

@@ -16,6 +16,20 @@ import numpy as np
 import torch
 
 IGNORE = -100  # class target that the loss skips (torch's default ignore_index)
+QUOTE_CHARS = 30  # a piece of user input quoted in an error message is cut to this many characters
+QUOTE_COUNT = 10  # and at most this many pieces are listed
+
+
+def quoted(text: str, limit: int = QUOTE_CHARS) -> str:
+    """repr(text) cut to `limit` characters with an ellipsis: error messages stay short whatever was typed."""
+    return repr(text if len(text) <= limit else text[:limit - 1] + "…")
+
+
+def quoted_list(items, sep: str = " ") -> str:
+    """The first QUOTE_COUNT items, each `quoted`, and how many more there are."""
+    items = list(items)
+    more = f"{sep}… (+{len(items) - QUOTE_COUNT} more)" if len(items) > QUOTE_COUNT else ""
+    return sep.join(quoted(str(t)) for t in items[:QUOTE_COUNT]) + more
 
 
 @dataclass
@@ -101,7 +115,7 @@ class Task:
         unknown = sorted({t for t in tokens if t not in self.vocab})
         if unknown:
             accepted = " ".join(repr(t) for t in self.vocab)
-            raise ValueError(f"unknown {what}(s) {' '.join(repr(t) for t in unknown)}; accepted: {accepted}")
+            raise ValueError(f"unknown {what}(s) {quoted_list(unknown)}; accepted: {accepted}")
         if len(tokens) > self.max_len:
             raise ValueError(f"the input has {len(tokens)} steps; the limit is {self.max_len}")
 

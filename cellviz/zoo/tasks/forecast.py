@@ -11,7 +11,7 @@ import re
 import numpy as np
 import torch
 
-from .base import Batch, Example, Task, tag_predictions
+from .base import Batch, Example, Task, quoted_list, tag_predictions
 
 NOISE = 0.1
 
@@ -65,7 +65,7 @@ class ForecastTask(Task):
             raise ValueError("the input is empty: type numbers separated by commas, e.g. 0.1, 0.5, 0.9, 0.5")
         bad = [p for p in parts if not _is_number(p)]
         if bad:
-            raise ValueError(f"not numbers: {', '.join(repr(b) for b in bad[:10])}; type numbers separated by "
+            raise ValueError(f"not numbers: {quoted_list(bad, ', ')}; type numbers separated by "
                              "commas, e.g. 0.1, 0.5, 0.9")
         if len(parts) > self.max_len:
             raise ValueError(f"the input has {len(parts)} values; the limit is {self.max_len}")

@@ -9,7 +9,7 @@ from __future__ import annotations
 import numpy as np
 import torch
 
-from .base import Batch, Example, Task
+from .base import Batch, Example, Task, quoted
 
 SHAPES = ["sine", "square", "triangle", "sawtooth"]
 
@@ -63,7 +63,7 @@ class WaveformTask(Task):
         if not shape:
             raise ValueError(f"the input is empty: choose a shape, one of {', '.join(SHAPES)}")
         if shape not in SHAPES:
-            raise ValueError(f"unknown shape {shape!r}; accepted: {', '.join(SHAPES)}")
+            raise ValueError(f"unknown shape {quoted(shape)}; accepted: {', '.join(SHAPES)}")
         length = self.length if length is None else int(length)
         if not 2 <= length <= self.max_len:
             raise ValueError(f"length must be between 2 and {self.max_len}, got {length}")
