@@ -136,6 +136,21 @@
     return g;
   }
 
+  /** A strip's (T, n) values from the panel's series: as is, shifted by a step (the previous state, from the
+   *  initial one), or through tanh (payload.strip_values is the same in Python). */
+  function stripData(s, series) {
+    const src = series[s.series], n = s.n, T = src.length / n, shift = s.shift || 0;
+    if (!shift && !s.fn) return src;
+    const init = s.initial ? decode(s.initial) : null, out = new Float32Array(src.length);
+    for (let t = 0; t < T; t++) {
+      const j = t - shift;
+      if (j >= 0 && j < T) out.set(src.subarray(j * n, (j + 1) * n), t * n);
+      else if (init) out.set(init, t * n);
+    }
+    if (s.fn === "tanh") for (let i = 0; i < out.length; i++) out[i] = Math.tanh(out[i]);
+    return out;
+  }
+
   // --- overlays: cursors and outlines placed from the axes' pixel mapping ------------------------------
   function axisPair(full, id) {             // "x2y2" -> [xaxis2, yaxis2]
     const m = id.match(/^(x\d*)(y\d*)$/);
@@ -148,8 +163,9 @@
     const wrap = el("div", "cvp-figwrap", holder);
     const gd = el("div", "cvp-fig", wrap);
     const over = el("div", "cvp-overlay", wrap);
-    const cursors = panel.cursors || [], strips = (panel.strips || []).map(s => Object.assign({}, s, {
-      data: decode(s.values) }));
+    const cursors = panel.cursors || [], series = {};
+    for (const k in panel.series || {}) series[k] = decode(panel.series[k]);
+    const strips = (panel.strips || []).map(s => Object.assign({}, s, { data: stripData(s, series) }));
     const PAD = 3;                           // canvas margin around a strip, for the unit's outline
     let lines = [], boxes = [], strips_ = [], rects = [], step = 0, drawn = false, serverSeries = null;
 
@@ -197,8 +213,9 @@
         cv.addEventListener("mousemove", ev => {
           const u = Math.floor((ev.offsetX - PAD) / w);
           if (u < 0 || u >= s.n) { cv.title = ""; return; }
-          const v = s.data[step * s.n + u];
-          cv.title = s.label + "\n" + P.texts.unit + " " + u + "\n" + (isFinite(v) ? v.toFixed(4) : "–");
+          const v = s.data[step * s.n + u], bu = s.bu || 1;
+          const units = bu > 1 ? (u * bu) + "–" + (Math.min(s.units, (u + 1) * bu) - 1) + " (" + P.texts.mean + ")" : u;
+          cv.title = s.label + "\n" + P.texts.unit + " " + units + "\n" + (isFinite(v) ? v.toFixed(4) : "–");
         });
         strips_.push(cv);
         rects.push({ s, ctx, color, w, width, height });
@@ -230,9 +247,10 @@
           ctx.fillStyle = color(s.data[base + u]);
           ctx.fillRect(PAD + u * w, PAD, w + 0.5, height);
         }
-        if (s.unit != null && s.unit >= 0 && s.unit < s.n) {      // the selected unit's outline
+        const cell = s.unit == null ? -1 : Math.floor(s.unit / (s.bu || 1));
+        if (cell >= 0 && cell < s.n) {                          // the selected unit's outline (its block)
           ctx.strokeStyle = "#111"; ctx.lineWidth = 2;
-          ctx.strokeRect(PAD + s.unit * w - 1, PAD - 2, w + 2, height + 4);
+          ctx.strokeRect(PAD + cell * w - 1, PAD - 2, w + 2, height + 4);
         }
       }
     }

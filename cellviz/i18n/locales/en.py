@@ -241,6 +241,7 @@ EN: dict[str, str] = {
     "plot.position": "input position k",
     "plot.value": "value",
     "plot.click": "click to select",
+    "plot.mean": "mean",  # the step player: a cell-diagram cell that averages several units
     "plot.block_mean": "mean of {bt} step(s) × {bu} unit(s)",
     "plot.cell.title": "{kind} cell at step {t} (input “{token}”)",
     "plot.time.title": "Units × time: every gate and state, cursor at step t",

@@ -217,6 +217,7 @@ ZH: dict[str, str] = {
     "plot.position": "输入位置 k",
     "plot.value": "数值",
     "plot.click": "点击选中",
+    "plot.mean": "平均值",  # the step player: a cell-diagram cell that averages several units
     "plot.block_mean": "{bt} 个时间步 × {bu} 个神经元的平均值",
     "plot.cell.title": "第 {t} 步的 {kind} 单元（输入“{token}”）",
     "plot.time.title": "神经元 × 时间：所有门和状态，光标位于第 t 步",
