@@ -120,12 +120,24 @@
         if (g.sent !== g.step && g.sync) { g.sent = g.step; g.sync.setStateValue("step", g.step); }
       }, due);
     };
+    /** Play / pause: one step per `playMs`, advanced in animation frames, so that every step is painted
+     *  (at 10 steps/s and more, a slow frame delays the next step instead of skipping one). */
     g.play = function (on) {
-      clearInterval(g.timer); g.timer = null;
+      g.timer = null;
       if (on) {
         if (g.step >= g.steps - 1) g.setStep(0);
-        g.timer = setInterval(() => { if (g.step >= g.steps - 1) g.play(false); else g.setStep(g.step + 1); },
-                              g.playMs || 700);
+        const run = {}, tick = now => {
+          if (g.timer !== run) return;
+          if (now - run.last >= (g.playMs || 700)) {
+            run.last = now;
+            if (g.step >= g.steps - 1) { g.play(false); return; }
+            g.setStep(g.step + 1);
+          }
+          requestAnimationFrame(tick);
+        };
+        run.last = performance.now();
+        g.timer = run;
+        requestAnimationFrame(tick);
       }
       g.sections.forEach(s => s.playing && s.playing(!!g.timer));
     };
@@ -406,6 +418,14 @@
     btn.last.onclick = () => g.setStep(g.steps - 1);
     btn.play.onclick = () => g.play(g.timer === null);
     slider.addEventListener("input", () => g.setStep(Number(slider.value)));
+    const speed = el("select", "cvp-speed", bar);        // steps per second while playing
+    speed.title = T.speed || "";
+    for (const ms of [700, 250, 100, 50]) {
+      const o = el("option", "", speed);
+      o.value = ms; o.textContent = (T.rate || "{n}/s").replace("{n}", String(Math.round(10000 / ms) / 10));
+    }
+    speed.value = String(g.playMs || 700);
+    speed.addEventListener("change", () => { g.playMs = Number(speed.value); speed.blur(); });
     if (P.keys) el("span", "cvp-keys", bar).textContent = P.keys;
 
     function typing(t) {

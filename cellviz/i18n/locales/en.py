@@ -86,6 +86,8 @@ EN: dict[str, str] = {
     "step.last": "", "step.last.help": "Last step (End)",
     "step.play": "Play", "step.play.help": "Animate through the steps (Space)",
     "step.pause": "Pause", "step.pause.help": "Stop the animation (Space)",
+    "step.speed": "Playing speed",
+    "step.rate": "{n} steps/s",
     "step.token": "step {t} of {T} · input {token}",
     # downloads
     "download.header": "Downloads",

@@ -85,6 +85,8 @@ ZH: dict[str, str] = {
     "step.last": "", "step.last.help": "最后一步（End）",
     "step.play": "播放", "step.play.help": "逐步播放动画（空格）",
     "step.pause": "暂停", "step.pause.help": "停止动画（空格）",
+    "step.speed": "播放速度",
+    "step.rate": "每秒 {n} 步",
     "step.token": "第 {t} / {T} 步 · 输入 {token}",
     # downloads
     "download.header": "下载",
