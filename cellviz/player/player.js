@@ -359,7 +359,10 @@
     const panels = [];
     let bar = null;
     P.current = () => g.step;
-    P.pick = v => { if (g.sync && g.sync.setTriggerValue) g.sync.setTriggerValue("pick", v); else g.setStep(v.step); };
+    P.pick = v => {                          // a clicked heatmap cell: that step now, that unit via the host
+      g.setStep(v.step);
+      if (g.sync && g.sync.setTriggerValue) g.sync.setTriggerValue("pick", v);
+    };
     if (P.controls) bar = Controls(box, P, g);
     for (const panel of P.panels || []) {
       const holder = el("div", "cvp-panel", box);
