@@ -13,9 +13,9 @@ import streamlit as st
 
 from . import links
 from ..i18n import set_language
+from ..zoo.training import FINAL  # the final weights' label, shared with the training loops
 
 UPLOAD = "__upload__"        # the model picker's value for "upload your own"
-FINAL = "final"              # the snapshot picker's value for the final weights (a selectbox shows None as empty)
 OPTION_PREFIX = "opt_"       # task.parse keyword options (lag, period, ...) live under opt_<name>: see `options`
 
 

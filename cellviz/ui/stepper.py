@@ -44,6 +44,7 @@ class _Run:
 
     group: str
     steps: int
+    on_server: bool = False               # the view computes something for the step (its module's STEP_ON_SERVER)
     server: dict = field(default_factory=dict)
 
 
@@ -68,15 +69,18 @@ def step_panel(subject: Subject, view: View, name: str) -> None:
     step = state.clamp("step", 0, T - 1)
     units = [u for u in (state.get("units") or []) if isinstance(u, int) and 0 <= u < H] or [0]
     state.put("units", units)
-    run = _Run(f"player-{name}", T)
+    run = _Run(f"player-{name}", T, on_server=bool(getattr(view, "STEP_ON_SERVER", False)))
     token = _RUN.set(run)
     try:
         show([], key="controls", controls=True, tokens=subject.tokens)
         st.multiselect(t("nav.units"), list(range(H)), key="units", help=t("nav.units.help"), max_selections=8)
         fig = guarded(view)(subject, step, list(state.get("units")))
-        _sync(run, step)
     finally:
         _RUN.reset(token)
+    if run.on_server or run.server:
+        _sync(run)               # a step sync re-runs the whole panel: the view computes for the new step
+    else:
+        st.fragment(_sync)(run)  # only the side channel re-runs: nothing of the view is re-sent
     if fig is not None:
         figure_button(fig, subject, name)
     state.put("panel_ms", 1000 * (time.perf_counter() - started))     # read by cellviz.ui_bench
@@ -130,8 +134,11 @@ def subject_key(subject: Subject) -> tuple:
 SEEN, SEQ = "_player_seen", "_player_seq"
 
 
-def _sync(run: _Run, step: int) -> None:
-    """The tiny component that carries the step both ways (and server data to the player)."""
+def _sync(run: _Run) -> None:
+    """The tiny component that carries the step both ways (and server data to the player). On its own (a
+    fragment of its own, for views that compute nothing per step) a step sync re-runs only this: the state
+    and the URL follow, and a kilobyte crosses the websocket."""
+    step = state.clamp("step", 0, run.steps - 1)
     if state.get(SEEN) != step:           # Python moved the step: tell the player to follow
         state.put(SEQ, int(state.get(SEQ) or 0) + 1)
         state.put(SEEN, step)
@@ -141,6 +148,7 @@ def _sync(run: _Run, step: int) -> None:
         data["server"] = run.server
     _SYNC(key=key, data=data, on_step_change=lambda: _on_step(key, run.steps),
           on_pick_change=lambda: _on_pick(key, run.steps))
+    state.write_url(links.EXPLORER_URL)
 
 
 def _value(key: str, name: str):
@@ -168,3 +176,4 @@ def _on_pick(key: str, steps: int) -> None:
     state.put("units", [unit] + [u for u in (state.get("units") or []) if u != unit][:7])
     state.put("step", step)
     st.toast(t("time.selected", unit=unit, t=step))
+    st.rerun(scope="app")        # the units changed: the whole panel (unit lines, traces) follows

@@ -16,6 +16,7 @@ from ..data import Subject
 from ...i18n import t
 
 USES_STEP = True
+STEP_ON_SERVER = True       # the intervened trace is computed for the step: a step re-runs the view
 MAX_INTERVENED = 16          # intervened traces kept in memory
 
 
