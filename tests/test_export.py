@@ -164,6 +164,7 @@ def test_cli_in_chinese(tmp_path):
     assert language() == "en"
 
 
+@pytest.mark.integration
 def test_cli_bad_text_exits_non_zero(tmp_path):
     out = tmp_path / "bad.html"
     run = subprocess.run([sys.executable, "-m", "cellviz.export", "--model", "lag-lstm", "--text", "Q?",
