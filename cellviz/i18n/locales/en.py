@@ -41,6 +41,8 @@ EN: dict[str, str] = {
     "upload.prefix.help": "Only needed when the file holds several recurrent modules, e.g. “encoder.lstm”.",
     "upload.nonlinearity": "Vanilla RNN nonlinearity",
     "upload.loaded": "{kind} · input {inputs} · hidden {hidden} · {layers} layer(s){bi} · {params} parameters",
+    "upload.steps_cap": "This module is large: inputs are capped at {steps} steps, so that its trace holds at most "
+                        "{mb} MB of numbers.",
     # input
     "input.header": "Input",
     "input.text": "Text",
