@@ -18,6 +18,7 @@ import torch
 from .trace import Trace, trace
 from .zoo.models import ModelConfig, build
 from .zoo.tasks import make_task
+from .zoo.training import train_step
 
 LIVE_TASKS = ("lag", "brackets", "adding")   # synthetic tasks that learn in seconds
 
@@ -110,12 +111,7 @@ def train_live(cfg: LiveConfig, probe_seed: int = 0, should_stop: Callable[[], b
             if time.monotonic() - start > limits.max_seconds:
                 stopped = "time limit"
                 break
-            loss = model.loss(task.batch(rng, cfg.batch))
-            opt.zero_grad()
-            loss.backward()
-            torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0)
-            opt.step()
-            losses.append(loss.item())
+            losses.append(train_step(model, opt, task.batch(rng, cfg.batch)))
         yield report(epoch, float(np.mean(losses)) if losses else None, stopped)
         if stopped:
             return

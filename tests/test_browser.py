@@ -62,11 +62,11 @@ def test_a_step_changes_the_view_in_the_browser_without_a_round_trip(server):
                                                 "received", ws["received"] + len(f)))))
             page.goto(server + "/?model=lag-lstm&step=5")
             page.wait_for_selector(IDLE, timeout=90_000)
-            page.wait_for_selector("[data-ready='1'] [data-panel=cell] .cvp-svg rect", timeout=60_000)
+            page.wait_for_selector("[data-ready='1'] [data-panel=cell] canvas.cvp-strip", timeout=60_000)
             page.get_by_text("step 5 of").wait_for(timeout=30_000)
             page.wait_for_timeout(1500)
             page.screenshot(path=str(ARTIFACTS / "cell-step5.png"))
-            fills = "() => Array.from(document.querySelectorAll('[data-panel=cell] .cvp-svg rect')).map(r => r.getAttribute('fill')).join()"
+            fills = "() => Array.from(document.querySelectorAll('[data-panel=cell] canvas.cvp-strip')).map(c => c.toDataURL()).join()"
             before = page.evaluate(fills)
             page.mouse.click(1390, 990)                    # focus the page, on nothing in particular
             ws.update(sent=0, received=0)

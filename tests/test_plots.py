@@ -160,3 +160,23 @@ def test_log_axes_label_only_powers_of_ten_over_wide_ranges():
     narrow = plots.gradient_norms({"a": np.linspace(0.02, 0.09, 30)})
     assert wide.layout.yaxis.type == "log" and wide.layout.yaxis.dtick == 1
     assert narrow.layout.yaxis.type == "log" and narrow.layout.yaxis.dtick is None
+
+
+def _log_axes(fig) -> dict:
+    return {k: v for k, v in fig.layout.to_plotly_json().items() if k.startswith(("xaxis", "yaxis"))
+            and v.get("type") == "log"}
+
+
+def test_every_log_axis_labels_only_powers_of_ten_over_wide_ranges():
+    """Each builder with a log axis, on data spanning many decades: no 2 / 5 minor labels (dtick 1 or fixed ticks)."""
+    wide = np.geomspace(1e-8, 1, 12)
+    runs = {"A": {"epoch": list(range(12)), "loss": [None, *wide[1:]], "mse": list(wide)}}
+    figs = {"gradient_norms": plots.gradient_norms({"a": wide}),
+            "input_reach": plots.input_reach(wide, [str(k) for k in range(12)], 11),
+            "learning_curves": plots.learning_curves(runs, "mse", log_metric=True)}
+    for name, fig in figs.items():
+        axes = _log_axes(fig)
+        assert axes, name
+        for key, axis in axes.items():
+            assert axis.get("dtick") == 1 or axis.get("tickvals") is not None, (name, key, axis)
+    assert len(_log_axes(figs["learning_curves"])) == 2

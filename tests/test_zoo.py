@@ -11,6 +11,7 @@ import torch
 import cellviz
 from cellviz import zoo
 from cellviz.zoo import store, train
+from cellviz.zoo.cue import cue_unit
 
 NAMES = zoo.names()
 CARD_KEYS = {"name", "cell", "io", "task", "num_layers", "hidden_size", "bidirectional", "params", "metrics",
@@ -142,24 +143,42 @@ def test_parse_other_tasks():
     assert set(lm.task.features(ex)) >= {"in word", "position in word"}
 
 
-def test_claims_table():
-    table = zoo.claims()
-    assert table["command"] == "python -m cellviz.zoo.claims_experiment" and table["chance"] == 0.25
-    assert set(table["cells"]) == {"rnn", "lstm", "gru"} and 200 in table["lags"]
-    for cell in table["cells"]:
-        for lag in table["lags"]:
-            accs = table["accuracy"][cell][str(lag)]
-            assert accs and all(0 <= a <= 1 for a in accs)
-        g = table["grad_norm_vs_distance"][cell]
-        assert len(g["distance"]) == len(g["norm"]) > 50
-    assert table["notes"]
+def test_lag_cards_state_their_curriculum_and_init():
+    for cell, init in (("lstm", "chrono"), ("gru", "default"), ("rnn", "default")):
+        c = zoo.card(f"lag-{cell}")
+        cur = c["curriculum"]
+        assert c["init"] == init and cur["levels"][-1] >= 160
+        learned = [int(L) for L, s in cur["steps_to_learn"].items() if s is not None]
+        assert cur["largest_lag"] == max(learned, default=0) and cur["trained_lags"][0] == cur["min_lag"]
+        # snapshots: the untrained weights, then one at each step a level was learned
+        assert c["snapshots"] == ["step-00000"] + [f"step-{cur['steps_to_learn'][str(L)]:05d}" for L in learned]
+        assert c["task_options"]["max_lag"] == cur["levels"][-1]
+
+
+def test_lag_lstm_keeps_the_cue_on_its_carousel():
+    """The shipped chrono-init LSTM: on the unit that separates the cues, f >= 0.9 over the distractors, at lag 100."""
+    model = zoo.load("lag-lstm")
+    for cue in "ABCD":
+        text = cue + model.task.sample(0).text[1:]
+        cu = cue_unit(model, text, lag=100)
+        assert cu.lag == 100 and cu.gates["f"] >= 0.9, (cue, cu)
+        assert model.predict(model.task.parse(text, lag=100)).startswith(cue)
+
+
+def test_lag_curriculum_cli(tmp_path):
+    train.main(["--task", "lag", "--cell", "lstm", "--quick", "--hidden", "8", "--out", str(tmp_path)])
+    c = zoo.card("lag-lstm", tmp_path)
+    assert c["init"] == "chrono" and c["curriculum"]["levels"] == [3, 5] and c["snapshots"][0] == "step-00000"
+    m = zoo.load("lag-lstm", root=tmp_path)
+    for k, v in c["metrics"].items():
+        assert m.evaluate()[k] == pytest.approx(v, rel=0.02, abs=1e-4)
 
 
 def test_snapshots_load():
     for name in NAMES:
         labels = zoo.snapshots(name)
         if name.startswith("lag-"):
-            assert len(labels) == 5
+            assert len(labels) >= 2 and labels[0] == "step-00000"
         for label in labels[:2]:
             assert not zoo.load(name, snapshot=label).training
     with pytest.raises(ValueError, match="snapshot"):

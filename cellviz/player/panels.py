@@ -54,10 +54,10 @@ def unit_numbers(tr, layer: int, direction: int, unit: int, batch: int = 0) -> d
 
 
 def heatmaps(series: Mapping[str, np.ndarray], units: Sequence[int], tokens: Sequence[str] | None,
-             clickable: bool = True) -> dict:
+             clickable: bool = True, title: str | None = None, panel_id: str = "time") -> dict:
     """Units x time heatmaps with a cursor line; a click picks (unit, step)."""
-    fig = plots.heatmaps_over_time(series, None, units, tokens, clickable=False)
-    return payload.figure("time", fig, click="unit_step" if clickable else None,
+    fig = plots.heatmaps_over_time(series, None, units, tokens, clickable=False, title=title)
+    return payload.figure(panel_id, fig, click="unit_step" if clickable else None,
                           config={"displayModeBar": False})
 
 

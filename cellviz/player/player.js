@@ -3,7 +3,7 @@
  * The payload (cellviz/player/payload.py, format "cellviz-player/1") is drawn once: every Plotly figure is
  * plotted a single time. A step change then touches only light DOM: the caption and slider, cursor lines and
  * outlines placed from the axes' pixel mapping (an overlay over the plot, so Plotly redraws nothing), the
- * cell diagram's colour strips (SVG rects over the heatmaps), per-step titles and tables of numbers.
+ * cell diagram's colour strips (small canvases over the heatmaps), per-step titles and tables of numbers.
  *
  * Sections of one page that share a step form a group (by name). The section with `controls` draws the
  * step bar (buttons, slider, "step t of T" caption) and owns the keyboard: ←/→ and PageUp/PageDown step,
@@ -16,7 +16,6 @@
   const REG = (window.__cellvizPlayer = window.__cellvizPlayer || { groups: {} });
   const SYNC_MS = 250;          // the host hears about the step this long after the last change
   const SYNC_MAX_MS = 1000;     // ... and at least this often while playing
-  const SVG = "http://www.w3.org/2000/svg";
   const ICONS = { first: "M3 3h2v10H3zM13 3v10L6 8z", prev: "M11 3v10L4 8z", play: "M4 2v12l10-6z",
                   next: "M5 3v10l7-5z", last: "M11 3h2v10h-2zM3 3v10l7-5z", pause: "M3 2h4v12H3zM9 2h4v12H9z" };
 
@@ -149,21 +148,17 @@
     const wrap = el("div", "cvp-figwrap", holder);
     const gd = el("div", "cvp-fig", wrap);
     const over = el("div", "cvp-overlay", wrap);
-    const svg = document.createElementNS(SVG, "svg");
-    svg.setAttribute("class", "cvp-svg");
-    over.appendChild(svg);
     const cursors = panel.cursors || [], strips = (panel.strips || []).map(s => Object.assign({}, s, {
       data: decode(s.values) }));
-    let lines = [], boxes = [], rects = [], step = 0, drawn = false, serverSeries = null;
+    const PAD = 3;                           // canvas margin around a strip, for the unit's outline
+    let lines = [], boxes = [], strips_ = [], rects = [], step = 0, drawn = false, serverSeries = null;
 
     function layout() {                      // (re)build the overlay elements for the current axes
       if (!gd._fullLayout) return;
       const full = gd._fullLayout;
-      lines.forEach(l => l.remove()); boxes.forEach(b => b.remove());
-      lines = []; boxes = [];
-      while (svg.firstChild) svg.removeChild(svg.firstChild);
+      lines.forEach(l => l.remove()); boxes.forEach(b => b.remove()); strips_.forEach(c => c.remove());
+      lines = []; boxes = []; strips_ = [];
       rects = [];
-      svg.setAttribute("width", full.width); svg.setAttribute("height", full.height);
       for (const c of cursors) {
         if (c.type === "vline") {
           const ids = c.axes || (full._subplots && full._subplots.cartesian) || ["xy"];
@@ -185,32 +180,28 @@
           boxes.push(b);
         }
       }
-      for (const s of strips) {
+      const dpr = window.devicePixelRatio || 1;
+      for (const s of strips) {        // one small canvas per strip: a step repaints only these pixels
         const pair = axisPair(full, s.axes || "xy"), xa = pair[0], ya = pair[1];
         const color = colorFn(full[s.coloraxis] || {});
         const left = xa._offset + xa.l2p(s.x0), right = xa._offset + xa.l2p(s.x1);
-        const top = ya._offset + ya.l2p(s.y1), bottom = ya._offset + ya.l2p(s.y0);
-        const w = (right - left) / s.n, cells = [];
-        for (let u = 0; u < s.n; u++) {
-          const r = document.createElementNS(SVG, "rect");
-          r.setAttribute("x", left + u * w); r.setAttribute("y", Math.min(top, bottom));
-          r.setAttribute("width", Math.max(w, 0.5) + 0.3); r.setAttribute("height", Math.abs(bottom - top));
-          r.addEventListener("mouseenter", () => {
-            const v = s.data[step * s.n + u];
-            title.textContent = s.label + "\n" + P.texts.unit + " " + u + "\n" + (isFinite(v) ? v.toFixed(4) : "–");
-          });
-          const title = document.createElementNS(SVG, "title");
-          r.appendChild(title);
-          svg.appendChild(r); cells.push(r);
-        }
-        if (s.unit != null && s.unit >= 0 && s.unit < s.n) {
-          const o = document.createElementNS(SVG, "rect");
-          o.setAttribute("x", left + s.unit * w - 1); o.setAttribute("y", Math.min(top, bottom) - 2);
-          o.setAttribute("width", w + 2); o.setAttribute("height", Math.abs(bottom - top) + 4);
-          o.setAttribute("class", "cvp-outline");
-          svg.appendChild(o);
-        }
-        rects.push({ s, cells, color });
+        const y0 = ya._offset + ya.l2p(s.y1), y1 = ya._offset + ya.l2p(s.y0);
+        const top = Math.min(y0, y1), height = Math.abs(y1 - y0), width = right - left;
+        const cv = el("canvas", "cvp-strip", over);
+        cv.style.left = (left - PAD) + "px"; cv.style.top = (top - PAD) + "px";
+        cv.style.width = (width + 2 * PAD) + "px"; cv.style.height = (height + 2 * PAD) + "px";
+        cv.width = Math.round((width + 2 * PAD) * dpr); cv.height = Math.round((height + 2 * PAD) * dpr);
+        const ctx = cv.getContext("2d");
+        ctx.scale(dpr, dpr);
+        const w = width / s.n;
+        cv.addEventListener("mousemove", ev => {
+          const u = Math.floor((ev.offsetX - PAD) / w);
+          if (u < 0 || u >= s.n) { cv.title = ""; return; }
+          const v = s.data[step * s.n + u];
+          cv.title = s.label + "\n" + P.texts.unit + " " + u + "\n" + (isFinite(v) ? v.toFixed(4) : "–");
+        });
+        strips_.push(cv);
+        rects.push({ s, ctx, color, w, width, height });
       }
       drawn = true;
       show(step);
@@ -232,9 +223,17 @@
         b.style.left = Math.min(x0, x1) + "px"; b.style.width = Math.abs(x1 - x0) + "px";
         b.style.top = Math.min(y0, y1) + "px"; b.style.height = Math.abs(y1 - y0) + "px";
       }
-      for (const { s, cells, color } of rects) {
+      for (const { s, ctx, color, w, width, height } of rects) {
         const base = k * s.n;
-        for (let u = 0; u < s.n; u++) cells[u].setAttribute("fill", color(s.data[base + u]));
+        ctx.clearRect(0, 0, width + 2 * PAD, height + 2 * PAD);
+        for (let u = 0; u < s.n; u++) {
+          ctx.fillStyle = color(s.data[base + u]);
+          ctx.fillRect(PAD + u * w, PAD, w + 0.5, height);
+        }
+        if (s.unit != null && s.unit >= 0 && s.unit < s.n) {      // the selected unit's outline
+          ctx.strokeStyle = "#111"; ctx.lineWidth = 2;
+          ctx.strokeRect(PAD + s.unit * w - 1, PAD - 2, w + 2, height + 4);
+        }
       }
     }
     function serverAt() { return serverSeries ? serverSeries.t : panel.server_at; }
@@ -268,11 +267,15 @@
         const d = data[panel.server], v = decode(d.values);
         serverSeries = d;
         if (drawn) place(step);
-        ready.then(() => {
+        // one Plotly.update per figure, in a task of its own (a keypress can come first), and only if the
+        // player still shows that step (otherwise newer data is on its way)
+        ready.then(() => setTimeout(() => {
+          if (P.current && P.current() !== d.t) return;
           const upd = panel.server_update || {};
           const y = Array.from(v), logs = y.map(a => (a > 0 ? Math.log10(a) : NaN));
+          let data = {}, traces = [0];
           if (upd.kind === "bars") {
-            window.Plotly.restyle(gd, { y: [y], "marker.color": [logs] }, [0]);
+            data = { y: [y], "marker.color": [logs] };
           } else if (upd.kind === "strip") {
             const rows = [], per = upd.per_row;
             for (let r = 0; r * per < y.length; r++) {
@@ -280,17 +283,17 @@
               for (let c = 0; c < per; c++) { const i = r * per + c; row.push(i < logs.length ? logs[i] : NaN); }
               rows.push(row);
             }
-            window.Plotly.restyle(gd, { z: [rows] }, [0]);
+            data = { z: [rows] };
           } else if (upd.kind === "lines") {          // (curves, T): one row per trace, non-positive = gap
             const T = d.values.shape[1], rows = [];
             for (let i = 0; i < d.values.shape[0]; i++)
               rows.push(Array.from(v.subarray(i * T, (i + 1) * T), a => (a > 0 ? a : NaN)));
-            window.Plotly.restyle(gd, { y: rows }, rows.map((_, i) => i));
+            data = { y: rows }; traces = rows.map((_, i) => i);
           }
-          if (d.layout) window.Plotly.relayout(gd, d.layout);
+          window.Plotly.update(gd, data, d.layout || {}, traces);
           wrap.classList.remove("cvp-stale");
           wrap.dataset.serverStep = d.t;
-        });
+        }, 0));
       },
       stale() { if (panel.server) wrap.classList.add("cvp-stale"); },
       destroy() { if (window.Plotly) window.Plotly.purge(gd); },
@@ -325,6 +328,7 @@
     const self = { box };
     const panels = [];
     let bar = null;
+    P.current = () => g.step;
     P.pick = v => { if (g.sync && g.sync.setTriggerValue) g.sync.setTriggerValue("pick", v); else g.setStep(v.step); };
     if (P.controls) bar = Controls(box, P, g);
     for (const panel of P.panels || []) {

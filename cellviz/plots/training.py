@@ -15,6 +15,7 @@ from .style import (
     base_layout,
     f32,
     is_gate,
+    log_y,
     qname,
     step_labels,
     token_ticks,
@@ -92,8 +93,12 @@ def learning_curves(runs: Mapping[str, Mapping[str, Sequence[float]]], metric: s
                 hovertemplate=f"{label}<br>{t('plot.epoch')} %{{x}}<br>{what} %{{y:.4f}}<extra></extra>"),
                 row=1, col=col)
     fig.update_xaxes(title_text=t("plot.epoch"), rangemode="tozero")
-    fig.update_yaxes(type="log", title_text=t("plot.learn.loss"), exponentformat="power", row=1, col=1)
-    fig.update_yaxes(title_text=name, row=1, col=2, **(dict(type="log", exponentformat="power") if log_metric else {}))
+    losses = [v for run in runs.values() for v in run["loss"] if v is not None]
+    log_y(fig, t("plot.learn.loss"), losses, row=1, col=1)
+    if log_metric:
+        log_y(fig, name, [v for run in runs.values() for v in f32(run[metric])], row=1, col=2)
+    else:
+        fig.update_yaxes(title_text=name, row=1, col=2)
     if baseline is not None and np.isfinite(baseline):
         fig.add_hline(y=float(baseline), line=dict(dash="dot", color="#777", width=1.5), row=1, col=2)
         # the label by hand: an annotation on a log axis takes log10 of the value (add_hline's would not)

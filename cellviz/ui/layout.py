@@ -20,6 +20,7 @@ PAGES = {"tour": ("page.tour", ":material/school:"),
          "training": ("page.training", ":material/history:")}
 DEFAULT_PAGE = "cell"
 MAX_PROBLEMS = 10            # a link's ignored params listed in its warning
+DEFAULT_SUFFIX = "-home"     # the default page's reserved (unused) url_path: /cell is its hidden alias
 
 
 def run_page(view: ModuleType) -> None:
@@ -85,7 +86,17 @@ def _page_name(page) -> str:
 
 
 def navigation_pages() -> list:
-    """The st.Page objects for app.py's st.navigation (one file per view under cellviz/ui/pages)."""
-    return [st.Page(f"cellviz/ui/pages/{name}.py", title=t(key), icon=icon, default=name == DEFAULT_PAGE,
-                    url_path=name)
-            for name, (key, icon) in PAGES.items()]
+    """The st.Page objects for app.py's st.navigation (one file per view under cellviz/ui/pages).
+
+    The default page is served at the root URL, and Streamlit then answers its own path with "page not found"
+    (a default page's pathname is ""). So the default view is registered twice: as the default (root URL, the
+    menu entry; its url_path only reserves a name nobody links to) and, hidden from the menu, under /cell."""
+    pages = []
+    for name, (key, icon) in PAGES.items():
+        default = name == DEFAULT_PAGE
+        pages.append(st.Page(f"cellviz/ui/pages/{name}.py", title=t(key), icon=icon, default=default,
+                             url_path=f"{name}{DEFAULT_SUFFIX}" if default else name))
+        if default:
+            pages.append(st.Page(f"cellviz/ui/pages/{name}.py", title=t(key), icon=icon, url_path=name,
+                                 visibility="hidden"))
+    return pages

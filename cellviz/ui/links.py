@@ -13,13 +13,14 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from ..zoo.training import FINAL  # the final weights' label (state.FINAL), shared with the training loops
+
 MAX_TEXT = 1000              # characters of typed input a link may carry
 MAX_UNITS = 8
 MAX_INT = 1_000_000          # steps, seeds
 MAX_LAYERS = 16
 MAX_UNIT = 4095
 OPTION_PREFIX = "opt_"
-FINAL = "final"              # the final weights (state.FINAL)
 _NAME = re.compile(r"^[A-Za-z0-9_.\-]{1,64}$")
 _OPTION = re.compile(r"^opt_[a-z][a-z0-9_]{0,23}$")
 TRUE, FALSE = ("1", "true", "yes", "on"), ("0", "false", "no", "off")

@@ -52,7 +52,7 @@ def language_picker() -> None:
 # --- zoo models ----------------------------------------------------------------------------------------
 def _zoo(name: str) -> data.Subject | None:
     card = data.zoo_card(name)
-    st.caption(t("model.card", cell=card["cell"].upper(), io=card["io"], task=label("task", card["task"]),
+    st.caption(t("model.card", cell=card["cell"].upper(), io=label("io", card["io"]), task=label("task", card["task"]),
                  layers=card["num_layers"], hidden=card["hidden_size"], params=f"{card['params']:,}",
                  bi=t("model.bi") if card["bidirectional"] else ""))
     for line in card_metrics(card):

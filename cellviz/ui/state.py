@@ -13,9 +13,9 @@ import streamlit as st
 
 from . import links
 from ..i18n import set_language
+from ..zoo.training import FINAL  # the final weights' label, shared with the training loops
 
 UPLOAD = "__upload__"        # the model picker's value for "upload your own"
-FINAL = "final"              # the snapshot picker's value for the final weights (a selectbox shows None as empty)
 OPTION_PREFIX = "opt_"       # task.parse keyword options (lag, period, ...) live under opt_<name>: see `options`
 
 
@@ -54,6 +54,8 @@ KEYS: dict[str, Key] = {
     "playing": Key(bool, False, "the step panel is playing"),
     "_player_seen": Key((int, type(None)), None, "the step the step player last reported (cellviz.ui.stepper)"),
     "_player_seq": Key(int, 0, "bumped when Python moves the step, so that the step player follows it"),
+    "_player_seen_tour_step": Key((int, type(None)), None, "the tour step the tour's step player last reported"),
+    "_player_seq_tour_step": Key(int, 0, "bumped when Python moves the tour step (a new slide, a link)"),
     "panel_ms": Key((float, type(None)), None, "time of the last step panel run (read by cellviz.ui_bench)"),
     # page-specific explorer settings
     "quantities": Key((list, type(None)), None, "which quantities the over-time heatmaps show (None = all)",

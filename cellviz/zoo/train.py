@@ -1,8 +1,10 @@
 """Train zoo models: `python -m cellviz.zoo.train --task lag --cell lstm` (one model) or `--all`.
 
 Data come from the task's generators (or the shipped corpus); training is plain Adam with gradient
-clipping, a fixed seed, one tqdm bar per model, a loss log per epoch, early stopping on a validation set
-and the best validation state kept. Writes assets/zoo/<name>/ (or --out DIR/<name>/).
+clipping (`training.train_step`), a fixed seed, one tqdm bar per model, a loss log per epoch, early stopping on a
+validation set and the best validation state kept. The lag-task models instead go through the claims
+experiment's lag curriculum (`training.train_curriculum`, same protocol) to its last level, and keep their final
+weights. Writes assets/zoo/<name>/ (or --out DIR/<name>/).
 """
 from __future__ import annotations
 
@@ -19,6 +21,7 @@ from tqdm import tqdm
 from . import store
 from .models import ModelConfig, build
 from .tasks import make_task
+from .training import Curriculum, init_gates, train_curriculum, train_step
 
 
 @dataclass
@@ -38,6 +41,8 @@ class Recipe:
     task_options: dict = field(default_factory=dict)
     stop_at: dict = field(default_factory=dict)   # {metric: value}: stop once validation reaches it
     snapshots: int = 0            # how many weight snapshots to keep (evenly spaced, first = untrained)
+    init: str = "default"         # gate-bias initialisation (`training.init_gates`): default, forget1, chrono, keep1
+    curriculum: dict | None = None  # a `training.Curriculum` (as a dict): train through its levels instead of epochs
 
     @property
     def name(self) -> str:
@@ -53,10 +58,11 @@ class Recipe:
 def _zoo() -> dict[str, Recipe]:
     """Every shipped model and how it is trained."""
     out: list[Recipe] = []
+    lag_curriculum = Curriculum().to_dict()          # the claims experiment's protocol
     for cell in ("rnn", "lstm", "gru"):
-        out.append(Recipe("lag", cell, hidden=32, epochs=60, steps=60, lr=3e-3, snapshots=5,
-                          task_options={"min_lag": 5, "max_lag": 50, "curriculum": 0.5},
-                          stop_at={"accuracy": 0.995, "accuracy_at_max_lag": 0.995}))
+        out.append(Recipe("lag", cell, hidden=32, batch=32, lr=2e-3, init="chrono" if cell == "lstm" else "default",
+                          curriculum=lag_curriculum, task_options={"min_lag": 2, "max_lag": lag_curriculum["levels"][-1]}))
+    for cell in ("rnn", "lstm", "gru"):
         out.append(Recipe("brackets", cell, hidden=24, epochs=25, steps=60, lr=5e-3,
                           stop_at={"sequence_accuracy": 0.995}))
         out.append(Recipe("sentiment", cell, hidden=32, embed=16, epochs=20, steps=60, lr=5e-3,
@@ -100,7 +106,10 @@ def train(r: Recipe, out_root: Path | None = None, quiet: bool = False) -> dict:
     task = make_task(r.task, **r.task_options)
     cfg = ModelConfig(r.cell, r.hidden, r.layers, r.bidirectional, r.embed)
     model = build(task, cfg)
+    init_gates(model.recurrent, r.init, int(r.task_options.get("max_lag", 320)))
     opt = torch.optim.Adam(model.parameters(), lr=r.lr)
+    if r.curriculum:
+        return _train_curriculum(r, task, cfg, model, opt, rng, out_root, quiet)
     sched = torch.optim.lr_scheduler.CosineAnnealingLR(opt, r.epochs * r.steps, eta_min=r.lr / 10)
     val = task.heldout("val")
     primary = next(iter(task.better))
@@ -117,13 +126,7 @@ def train(r: Recipe, out_root: Path | None = None, quiet: bool = False) -> dict:
         model.train()
         losses = []
         for _ in range(r.steps):
-            loss = model.loss(task.batch(rng, r.batch))
-            opt.zero_grad()
-            loss.backward()
-            torch.nn.utils.clip_grad_norm_(model.parameters(), r.clip)
-            opt.step()
-            sched.step()
-            losses.append(loss.item())
+            losses.append(train_step(model, opt, task.batch(rng, r.batch), r.clip, sched))
             step += 1
             if r.snapshots and step % snap_every == 0:
                 states[step] = copy.deepcopy(model.state_dict())
@@ -164,6 +167,51 @@ def train(r: Recipe, out_root: Path | None = None, quiet: bool = False) -> dict:
     return card
 
 
+def _train_curriculum(r: Recipe, task, cfg: ModelConfig, model, opt, rng, out_root: Path | None,
+                      quiet: bool) -> dict:
+    """A lag model through the whole curriculum (no early stop before the last level; final weights kept).
+
+    Snapshots: the untrained weights and the weights at the step each level was learned (named by step), so
+    scrubbing through them shows the mechanism forming as the lag grows.
+    """
+    cur = Curriculum(**{**r.curriculum, "batch": r.batch})
+    states = {0: copy.deepcopy(model.state_dict())}
+    t0 = time.time()
+    bar = tqdm(total=cur.budget, desc=r.name, disable=quiet, leave=False)
+
+    def learned(level: int, step: int) -> None:
+        states[step] = copy.deepcopy(model.state_dict())
+        tqdm.write(f"{r.name}: lag {level} learned at step {step}") if not quiet else None
+    res = train_curriculum(model, opt, task, cur, rng, r.clip, on_step=lambda s: bar.update(1), on_learned=learned)
+    bar.close()
+    model.eval()
+    seconds = time.time() - t0
+    metrics = {k: round(x, 5) for k, x in model.evaluate().items()}
+    snaps = {f"step-{s:05d}": w for s, w in sorted(states.items())}
+    n_learned = sum(v is not None for v in res.steps_to_learn.values())
+    reached = cur.levels[min(n_learned, len(cur.levels) - 1)]        # the highest level it trained on
+    lines = [f"step {h['step']:5d}  level {h['level']:4d}  loss {h['loss']:.4f}  val_accuracy_at_level {h['accuracy']:.4f}"
+             for h in res.history]
+    lines.append(f"curriculum ended ({res.ended}) after {res.steps} steps; largest lag learned {res.largest_lag}; "
+                 f"levels learned at steps {res.steps_to_learn}; held-out {metrics}; {seconds:.0f}s")
+    card = {
+        "name": r.name, "cell": r.cell, "io": task.io, "task": r.task, "num_layers": r.layers,
+        "hidden_size": r.hidden, "bidirectional": r.bidirectional, "params": model.count_params(),
+        "metrics": metrics, "baseline": {k: round(x, 5) for k, x in task.baseline().items()},
+        "better": dict(task.better), "train_command": r.command(), "epochs": 0, "steps": res.steps,
+        "seed": r.seed, "snapshots": list(snaps), "description": task.description,
+        "config": cfg.to_dict(), "task_options": dict(task.options), "recipe": asdict(r), "init": r.init,
+        "curriculum": {**cur.to_dict(), "steps_to_learn": {str(k): v for k, v in res.steps_to_learn.items()},
+                       "largest_lag": res.largest_lag, "ended": res.ended,
+                       "trained_lags": [cur.min_lag, reached]},
+        "train_seconds": round(seconds, 1), "history": res.history,
+    }
+    store.write_model(store.model_dir(r.name, out_root), card, model.state_dict(), "\n".join(lines) + "\n", snaps)
+    if not quiet:
+        tqdm.write(f"{r.name}: {metrics} (largest lag learned {res.largest_lag}, {res.steps} steps, {seconds:.0f}s)")
+    return card
+
+
 def _pick_snapshots(states: dict[int, dict], n: int) -> dict[str, dict]:
     """n states evenly spaced (by training step) from the untrained one to the last one recorded."""
     steps = sorted(states)
@@ -200,10 +248,13 @@ def main(argv: list[str] | None = None) -> None:
         if a.quick:
             over = {"epochs": 1, "steps": 3, "batch": 8, "snapshots": min(r.snapshots, 2), **over,
                     "task_options": {**r.task_options, **_QUICK.get(r.task, {})}}
+            if r.curriculum:
+                over["curriculum"] = {**r.curriculum, **_QUICK_CURRICULUM}
         train(replace(r, **over), a.out)
     print(f"trained {len(recipes)} model(s) in {time.time() - t0:.0f}s")
 
 
+_QUICK_CURRICULUM = {"levels": [3, 5], "budget": 20, "stuck_limit": 10, "val_every": 5, "val_n": 16}
 _QUICK = {"lag": {"n_heldout": 8, "max_lag": 10}, "brackets": {"n_heldout": 100}, "sentiment": {"n_heldout": 100},
           "charlm": {"n_heldout": 8}, "forecast": {"n_heldout": 20}, "waveform": {"n_heldout": 20},
           "translate": {"n_heldout": 100}}

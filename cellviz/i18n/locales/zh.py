@@ -116,7 +116,7 @@ ZH: dict[str, str] = {
     "grad.read.steps": "**读图规则。** {loss}每个有目标值的时间步都贡献自己的一项，因此每个 h_t 都直接得到梯度，"
                        "不管模型记住了什么，整个 L 的曲线都比较平：这里在 {T} 个时间步上只相差 {spread} 倍。"
                        "这不是一张梯度消失图。要看某一个预测能回溯多远，请看下面的对比（归一化）和再下一节，"
-                       "它们只取第 t = {t} 步的那一项损失。",
+                       "它们只取当前显示的第 t 步的那一项损失。",
     "grad.scale": "梯度刻度",
     "grad.scale.help": "原始范数跟随损失的大小（训练得好的模型损失小，各处梯度也小），所以比较不同模型或不同快照的曲线时"
                        "要归一化：除以它们在损失所在步 t* 的值，在那里全都等于 1。",
@@ -513,5 +513,54 @@ ZH: dict[str, str] = {
     "plot.growth.y": "每向前一步的增长倍数",
     "plot.growth.one": "1：既不增长也不缩小",
     "plot.growth.title": "‖∂L/∂h_t‖ 每向前一步的增长倍数，随 ρ 变化",
+    "explain.conv.gru.title": "在读 GRU 教程？有两处约定与这里的公式不同",
+    "explain.conv.gru.text": "上面的公式是 PyTorch 的，正是这个模型的计算方式。许多教程按 Cho 等人（2014）以及 Keras "
+                             "reset_after=False 的方式写 GRU，有两处不同。**1. z 与 1 − z 互换：**那里的 z′ 是"
+                             "*新*候选状态所占的份额，h_t = z′ ⊙ h̃ + (1 − z′) ⊙ h_{t−1}；这里的 z 是从 h_{t−1} "
+                             "*保留*的份额。两者是同一个模型，z′ = 1 − z（把更新门的权重和偏置取负即可："
+                             "σ(−a) = 1 − σ(a)）。**2. r 作用的位置：**那里 r 在矩阵*之前*乘到 h_{t−1} 上，"
+                             "U (r ⊙ h_{t−1})；这里 r 在矩阵乘积*之后*相乘，r ⊙ (W_hn h_{t−1} + b_hn)（Keras "
+                             "reset_after=True、cuDNN 的写法）。这是真正不同的模型，而不只是换个名字：按一种形式训练"
+                             "的权重，放到另一种形式里输出并不相同。",
+    "explain.conv.gru.numbers": "隐藏单元 {unit} 在这个输入上：z 的平均值是 {z}，所以 PyTorch 平均保留 h_{{t−1}} 的 "
+                                "{keep}；用 z′ 的教程对同一个隐藏单元会写 z′ = 1 − z = {z_tut}。",
+    "explain.conv.lstm.title": "在读 LSTM 教程？它的记号如何对应这里的公式",
+    "explain.conv.lstm.text": "教程常为每个门写一个作用在拼接向量 [h_{t−1}, x_t] 上的矩阵和一个偏置：这个矩阵就是并排"
+                              "放置的 [W_hf W_if]，偏置就是 b_if + b_hf（PyTorch 保留两个，见“循环单元对比”）。候选值 "
+                              "g 常写作 c̃。PyTorch 在 weight_ih_l0 和 weight_hh_l0 中按 i、f、g、o 的顺序存放四个门的行。",
+    "explain.stack.title": "堆叠：{layers} 层中每一层读什么",
+    "explain.stack.text": "堆叠 RNN 把每一层的隐藏状态序列作为输入送给上一层：第 0 层读 x_t（输入维度 {I}）；上面的每一层"
+                          "读下一层的 h_t，两个方向拼接在一起（输入维度 D·H = {D}·{H} = {DH}）。每一层有自己的权重和"
+                          "自己沿时间的循环；只有最上层的 h_t 是模块的输出。下表显示这个模型各层在这个输入上的差别"
+                          "（上面显示的是第 {layer} 层）。",
+    "explain.stack.col.layer": "层",
+    "explain.stack.col.reads": "读入",
+    "explain.stack.col.inputs": "输入维度",
+    "explain.stack.col.abs_h": "|h| 的平均值",
+    "explain.stack.col.saturated": "|h| > 0.95 的比例",
+    "explain.stack.col.grad": "‖∂L/∂h_t‖ 的平均值",
+    "explain.stack.reads_x": "输入 x_t",
+    "explain.stack.reads_h": "第 {below} 层的 h_t",
+    "io.N->1": "多对一（N→1）",
+    "io.1->N": "一对多（1→N）",
+    "io.N->N": "多对多（N→N）",
+    "io.N->M": "序列到序列（N→M）",
+    "explain.io.header": "四种输入/输出形式",
+    "explain.io.col.shape": "形式",
+    "explain.io.col.example": "典型例子",
+    "explain.io.col.zoo": "模型库中这种形式的任务",
+    "explain.io.col.models": "模型数",
+    "explain.io.ex.N->1": "分类：读完整个句子，输出它的情感",
+    "explain.io.ex.1->N": "生成：从一个输入（一种波形、一个起始符号）产生一个序列",
+    "explain.io.ex.N->N": "序列标注、语言模型、预测：每个输入步对应一个输出",
+    "explain.io.ex.N->M": "翻译：编码器读入源序列，解码器写出另一长度的输出",
+    "explain.io.note": "四种形式里的循环单元完全一样；不同的是输出层从哪里读取状态、损失位于哪里，所以梯度流页面对每种"
+                       "形式的读法不同。",
+    "explain.shapes.title": "在 PyTorch 中：{module} 对这个输入返回什么",
+    "explain.shapes.text": "对应到本页（T = {T} 个时间步，D = {D} 个方向，{L} 层，H = {H}）：output[t] 是最上层（第 {top} "
+                           "层）的 h_t（两个方向并排）；h_n[层·D + 方向] 是该层该方向的最终 h——正向是 t = {last} 处的 h，"
+                           "反向是它结束处 t = 0 的 h。",
+    "explain.shapes.checked": "已在本轨迹上核对：h_n 的每一行都等于本页在相应时间步显示的 h。",
+    "explain.shapes.unchecked": "在本轨迹上 h_n 与画出的最终 h 不相等（是否有干预改变了它？）。",
     "list.sep": "、", "list.sep2": "；",
 }

@@ -17,6 +17,7 @@ from ..safety import PREDICTION_CHARS, escape_markdown
 from ...i18n import t
 
 USES_STEP = True
+STEP_ON_SERVER = True       # the intervened trace is computed for the step: a step re-runs the view
 MAX_INTERVENED = 16          # intervened traces of zoo models kept in memory (each under 1 MB)
 MAX_INTERVENED_UPLOADS = 2   # of uploads (each up to data.UPLOAD_TRACE_BYTES)
 

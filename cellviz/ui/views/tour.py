@@ -10,7 +10,8 @@ from collections.abc import Callable
 import streamlit as st
 
 from ... import plots, summaries, zoo
-from .. import data, links, sidebar, state
+from ...player import panels
+from .. import data, links, sidebar, state, stepper
 from ...i18n import t
 from ..safety import guarded
 
@@ -82,12 +83,11 @@ def _navigation(slide: int, n: int, present: bool) -> None:
                   disabled=slide >= n)
 
 
-def _step_control(T: int) -> int:
-    """A slider over the input's steps (key `tour_step`); the current step."""
-    step = state.clamp("tour_step", 0, T - 1)
-    if T > 1:
-        st.slider(t("tour.step"), 0, T - 1, key="tour_step", help=t("tour.step.help"))
-    return step
+def _player(slide: str, subject: data.Subject):
+    """The step player over the slide's input (state `tour_step`, in the URL). Its keys stay with the slides
+    (→ / ← and PageUp / PageDown turn them, for clickers): the bar's buttons and slider step."""
+    return stepper.player(f"player-tour-{slide}", subject.tokens, step_key="tour_step", url=links.TOUR_URL,
+                          keyboard=False)
 
 
 # --- live subjects -------------------------------------------------------------------------------------
@@ -120,12 +120,12 @@ def _rnn() -> None:
     left, right = st.columns([2, 3])
     with right:
         st.segmented_control(t("tour.lag"), LAGS, key="tour_lag", on_change=state.put, args=("tour_step", 0))
-        subject = _lag_subject(name, int(state.get("tour_lag") or LAG))
-        step = _step_control(subject.steps)
-        h = summaries.quantities(subject.trace.layer(0))["h"]
-        fig = plots.heatmaps_over_time({"h": h}, step, (), subject.tokens, clickable=False,
-                                       title=t("tour.rnn.figure", name=name))
-        st.plotly_chart(fig, key="tour_rnn_h", config={"displayModeBar": False})
+        lag = int(state.get("tour_lag") or LAG)
+        subject = _lag_subject(name, lag)
+        with _player("rnn", subject):
+            h = summaries.quantities(subject.trace.layer(0))["h"]
+            stepper.show([stepper.cached(("tour", "rnn", stepper.subject_key(subject)), lambda: panels.heatmaps(
+                {"h": h}, (), subject.tokens, clickable=False, title=t("tour.rnn.figure", name=name)))], key="h")
         _model_caption(subject)
     with left:
         claims = _claims()
@@ -152,18 +152,16 @@ def _gated(slide: str, beside: tuple[str, ...]) -> None:
     if not _available(name):
         return
     subject = _lag_subject(name, LAG)
-    step = _step_control(subject.steps)
-    rec = subject.trace.layer(0)
-    x = summaries.layer_input(subject.trace, 0)
-    vectors = summaries.cell_vectors(rec, x, step, 0)
-    left, right = st.columns([3, 2])
-    left.plotly_chart(plots.cell_diagram(subject.kind, vectors, unit=0, step=step, token=subject.tokens[step],
-                                         ranges=summaries.sequence_values(rec, x)),
-                      key=f"tour_{slide}_cell", config={"displayModeBar": False})
-    series = summaries.quantities(rec)
-    right.plotly_chart(plots.heatmaps_over_time({q: series[q] for q in beside}, step, (), subject.tokens,
-                                                clickable=False), key=f"tour_{slide}_time",
-                       config={"displayModeBar": False})
+    key = ("tour", slide, stepper.subject_key(subject))
+    series = summaries.quantities(subject.trace.layer(0))
+    with _player(slide, subject):
+        left, right = st.columns([3, 2])
+        with left:
+            stepper.show([stepper.cached(key + ("cell",), lambda: panels.cell_diagram(
+                subject.trace, 0, 0, subject.tokens, 0))], key="cell")
+        with right:
+            stepper.show([stepper.cached(key + ("time",), lambda: panels.heatmaps(
+                {q: series[q] for q in beside}, (), subject.tokens, clickable=False))], key="time")
     _model_caption(subject)
 
 
@@ -172,14 +170,14 @@ def _bi() -> None:
     if not _available(name):
         return
     subject = data.zoo_subject(data.ZooSource(name, data.Sample(0)))
-    step = _step_control(subject.steps)
     tr = subject.trace
-    cols = st.columns(2)
-    for d, key in ((0, "tour.bi.forward"), (1, "tour.bi.reverse")):
-        h = summaries.quantities(tr.layer(0, d))["h"]
-        cols[d].plotly_chart(plots.heatmaps_over_time({"h": h}, step, (), subject.tokens, clickable=False,
-                                                      title=t(key)), key=f"tour_bi_{d}",
-                             config={"displayModeBar": False})
+    with _player("bi", subject):
+        cols = st.columns(2)
+        for d, title in ((0, "tour.bi.forward"), (1, "tour.bi.reverse")):
+            h = summaries.quantities(tr.layer(0, d))["h"]
+            with cols[d]:
+                stepper.show([stepper.cached(("tour", "bi", d, stepper.subject_key(subject)), lambda: panels.heatmaps(
+                    {"h": h}, (), subject.tokens, clickable=False, title=t(title), panel_id=f"h{d}"))], key=f"h{d}")
     st.caption(t("tour.model", name=name, text=" ".join(subject.tokens), prediction=subject.prediction))
 
 

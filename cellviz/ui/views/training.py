@@ -12,10 +12,10 @@ from .. import data, gradflow, state
 from . import explain
 from ..data import Subject
 from ...i18n import t
+from ...zoo.training import FINAL  # the slider's value for the shipped (final) weights
 
 USES_STEP = False
 KEY = "train_snapshot"
-FINAL = "final"              # the slider's value for the shipped (final) weights
 
 
 def render(subject: Subject, step: int | None, units: list[int]) -> go.Figure | None:

@@ -86,8 +86,12 @@ class LagTask(Task):
         return Batch(x, torch.tensor([e.target for e in examples]))
 
     def batch(self, rng: np.random.Generator, n: int, lag: int | None = None) -> Batch:
-        lag = int(rng.integers(self.min_lag, self.train_max_lag + 1)) if lag is None else lag
-        return self.collate_same_lag([self.make(rng, lag) for _ in range(n)])
+        """n sequences of one lag (drawn from [min_lag, train_max_lag] when not given), ids (T, n), targets (n,)."""
+        lag = int(rng.integers(self.min_lag, self.train_max_lag + 1)) if lag is None else int(lag)
+        cues = rng.integers(len(CUES), size=n)
+        noise = rng.integers(len(DISTRACTORS), size=(lag - 1, n)) + len(CUES)      # vocab: cues, distractors, '?'
+        x = np.concatenate([cues[None], noise, np.full((1, n), len(CUES) + len(DISTRACTORS))]).astype(np.int64)
+        return Batch(torch.as_tensor(x), torch.as_tensor(cues.astype(np.int64)))
 
     def eval_lags(self) -> list[int]:
         return sorted({int(round(v)) for v in np.linspace(self.min_lag, self.max_lag, 6)})
