@@ -564,5 +564,6 @@ ZH: dict[str, str] = {
                            "反向是它结束处 t = 0 的 h。",
     "explain.shapes.checked": "已在本轨迹上核对：h_n 的每一行都等于本页在相应时间步显示的 h。",
     "explain.shapes.unchecked": "在本轨迹上 h_n 与画出的最终 h 不相等（是否有干预改变了它？）。",
+    "plot.claims.grad.y.normalised": "‖∂L/∂h‖ / 它在“?”处的值（对数）",
     "list.sep": "、", "list.sep2": "；",
 }
