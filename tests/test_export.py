@@ -154,8 +154,8 @@ def test_cli_in_chinese(tmp_path):
     assert '<html lang="zh">' in page and zh["export.keys"] in page
     assert "由 cellviz" in page and "Exported by" not in page and en["export.keys"] not in page
     figs = figures(page)
-    assert figs["cell"]["titles"][0].startswith("第 0 步的 LSTM 单元")
-    assert figs["cell"]["titles"][3].startswith("第 3 步的 LSTM 单元")
+    assert figs["cell"]["titles"][0].startswith("第 0 步的 LSTM 循环单元")
+    assert figs["cell"]["titles"][3].startswith("第 3 步的 LSTM 循环单元")
     assert "着色的输入" in figs["tokens"]["figure"]["layout"]["title"]["text"]
     bar = sections(page)[0]
     assert bar["captions"][0].startswith("第 0 / ") and "播放" in bar["texts"]["play"]

@@ -1,7 +1,9 @@
 """简体中文 catalogue: the same keys as `en.py`, every `{placeholder}` kept (checked by tests/test_i18n.py).
 
 Terms as in Chinese lecture notes on RNNs: 遗忘门 / 输入门 / 输出门 (LSTM), 重置门 / 更新门 (GRU), 候选值,
-细胞状态, 隐藏状态, 时间步, 梯度消失 / 梯度爆炸, 随时间反向传播 (BPTT), 双向, 编码器 / 解码器.
+细胞状态, 隐藏状态, 时间步, 梯度消失 / 梯度爆炸, 梯度裁剪, 随时间反向传播 (BPTT), 双向, 编码器 / 解码器;
+cell = 循环单元, unit = 神经元 (隐藏单元 for the hidden size's units); 堆叠 only for stacked layers (gate blocks are
+拼接); cue = 线索符号; trivial baseline = 朴素基线; clamp = 固定. tests/test_i18n_terms.py checks these.
 """
 from __future__ import annotations
 
@@ -9,11 +11,11 @@ ZH: dict[str, str] = {
     # app and pages
     "app.title": "cellviz",
     "app.tagline": "看清循环单元的内部：每个门、每个状态、每个梯度，逐个时间步展示。",
-    "page.cell": "第 t 步的单元",
+    "page.cell": "第 t 步的循环单元",
     "page.over_time": "随时间变化",
     "page.gradients": "梯度流",
     "page.units": "文本与神经元",
-    "page.compare": "单元对比",
+    "page.compare": "循环单元对比",
     # sidebar: model
     "model.label": "模型",
     "model.help": "从模型库中选一个训练好的模型，或上传你自己的循环网络模块。",
@@ -41,6 +43,7 @@ ZH: dict[str, str] = {
     "upload.prefix.help": "仅当文件中含有多个循环模块时才需要填写，例如“encoder.lstm”。",
     "upload.nonlinearity": "普通 RNN 的激活函数",
     "upload.loaded": "{kind} · 输入维度 {inputs} · 隐藏维度 {hidden} · {layers} 层{bi} · {params} 个参数",
+    "upload.steps_cap": "这个模块较大：输入最多 {steps} 步，使它的追踪结果最多占用 {mb} MB 的数值。",
     # input
     "input.header": "输入",
     "input.text": "文本",
@@ -48,8 +51,8 @@ ZH: dict[str, str] = {
     "input.series.help": "用逗号分隔的数字，最多 {max_len} 个时间步。",
     "input.sample": "换一个样本",
     "input.sample.help": "用一个新的、与留出集同分布的样本替换当前输入。",
-    "input.lag": "间隔（提示与“?”之间的步数）",
-    "input.lag.help": "补齐或截去干扰字符，使提示恰好位于查询之前这么多步。留空：按输入原样。",
+    "input.lag": "间隔（线索符号与“?”之间的步数）",
+    "input.lag.help": "补齐或截去干扰字符，使线索符号恰好位于查询之前这么多步。留空：按输入原样。",
     "input.period": "周期（步）",
     "input.amplitude": "振幅",
     "input.length": "长度（步）",
@@ -92,7 +95,7 @@ ZH: dict[str, str] = {
     "download.npz": "轨迹数据（NPZ）",
     "download.csv": "轨迹数据（CSV）",
     # view 1: the cell
-    "cell.title": "第 {t} 步的 {kind} 单元 · 输入 {token}",
+    "cell.title": "第 {t} 步的 {kind} 循环单元 · 输入 {token}",
     "cell.equations": "公式",
     "cell.unit_numbers": "神经元 {unit} 的数值",
     "cell.quantity": "量",
@@ -167,7 +170,7 @@ ZH: dict[str, str] = {
     "compare.params.note": "输入维度 {inputs}，隐藏维度 {hidden}，单层、单向：LSTM 的权重矩阵拼接了 4 个门块，"
                            "GRU 3 个，普通 RNN 1 个。",
     "compare.zoo.header": "模型库",
-    "compare.col.name": "模型", "compare.col.cell": "单元", "compare.col.io": "输入/输出", "compare.col.task": "任务",
+    "compare.col.name": "模型", "compare.col.cell": "循环单元", "compare.col.io": "输入/输出", "compare.col.task": "任务",
     "compare.col.layers": "层数", "compare.col.hidden": "隐藏维度", "compare.col.bidirectional": "双向",
     "compare.col.params": "总参数量",
     "compare.col.recurrent_params": "循环部分参数量",
@@ -218,7 +221,7 @@ ZH: dict[str, str] = {
     "plot.value": "数值",
     "plot.click": "点击选中",
     "plot.block_mean": "{bt} 个时间步 × {bu} 个神经元的平均值",
-    "plot.cell.title": "第 {t} 步的 {kind} 单元（输入“{token}”）",
+    "plot.cell.title": "第 {t} 步的 {kind} 循环单元（输入“{token}”）",
     "plot.time.title": "神经元 × 时间：所有门和状态，光标位于第 t 步",
     "plot.traces.title": "选中神经元随时间的变化",
     "plot.grad.title": "梯度范数随时间的变化（对数坐标）",
@@ -233,9 +236,9 @@ ZH: dict[str, str] = {
     "plot.sat.low": "接近 {limit}",
     "plot.sat.high": "接近 {limit}",
     "plot.sat.share": "时间步占比",
-    "plot.params.title": "各类单元的参数量（输入维度和隐藏维度相同）",
+    "plot.params.title": "各类循环单元的参数量（输入维度和隐藏维度相同）",
     "plot.params": "参数量",
-    "plot.cell": "单元类型",
+    "plot.cell": "循环单元类型",
     "plot.lag": "间隔（步）",
     "plot.accuracy": "准确率",
     "plot.seeds": "随机种子",
@@ -283,17 +286,17 @@ ZH: dict[str, str] = {
     "tour.step": "时间步 t",
     "tour.step.help": "在输入序列上移动；图表随之更新。",
     "tour.model": "实时模型：{name} · 输入“{text}” · 模型的预测：{prediction}",
-    "tour.lag": "提示与“?”之间的间隔",
+    "tour.lag": "线索符号与“?”之间的间隔",
     "tour.open": "在探索器中打开此模型",
     "tour.open.help": "用这个模型和输入打开探索器。",
     "tour.keys": "按键：PageDown / PageUp 或 → / ← 翻页。",
     "tour.missing": "模型库中没有模型 {name}，因此无法显示这一页。",
     "tour.rnn.title": "1 · 普通 RNN 会遗忘",
-    "tour.rnn.text": "间隔任务先给出一个提示字母（A–D），接着是干扰字符，最后是“?”：要说出那个提示。"
+    "tour.rnn.text": "间隔任务先给出一个线索符号（A–D），接着是干扰字符，最后是“?”：要说出那个线索符号。"
                      "普通 RNN 每一步都会重写整个状态，h_t = tanh(W x_t + U h_{t−1} + b)，所以只有当网络学会"
-                     "为每个提示锁定一种饱和模式时，提示才能保留下来。在每个间隔上用相同的训练预算从头训练，"
+                     "为每个线索符号锁定一种饱和模式时，线索符号才能保留下来。在每个间隔上用相同的训练预算从头训练，"
                      "间隔超过 20 步后它大多会失败（左图；随机猜测为 25%）。模型库中的 lag-rnn 确实找到了"
-                     "这样的模式（右图）：读到提示之后，它的神经元停在 ±1 附近。",
+                     "这样的模式（右图）：读到线索符号之后，它的神经元停在 ±1 附近。",
     "tour.rnn.figure": "{name} 的隐藏状态：神经元 × 时间",
     "tour.grad.title": "2 · 原因：梯度消失",
     "tour.grad.text": "训练时误差沿时间反向传播（随时间反向传播，BPTT）：∂L/∂h_t 等于 ∂L/∂h_{t+1} 乘以该步的"
@@ -303,7 +306,7 @@ ZH: dict[str, str] = {
     "tour.lstm.title": "3 · LSTM：门与细胞状态“高速公路”",
     "tour.lstm.text": "LSTM 增加了一个细胞状态 c 和三个 sigmoid 门。遗忘门 f 决定 c_{t−1} 中保留多少，"
                       "输入门 i 决定写入什么，输出门 o 决定输出什么：c_t = f ⊙ c_{t−1} + i ⊙ g。"
-                      "这种更新是加法式的，因此当 f ≈ 1 时，提示信息及其梯度几乎原封不动地沿着 c 传递。",
+                      "这种更新是加法式的，因此当 f ≈ 1 时，线索符号的信息及其梯度几乎原封不动地沿着 c 传递。",
     "tour.gru.title": "4 · GRU：两个门",
     "tour.gru.text": "GRU 把细胞状态和隐藏状态合二为一，只用两个门。更新门 z 在旧状态与新状态之间混合，"
                      "h_t = (1 − z) ⊙ n + z ⊙ h_{t−1}；重置门 r 决定候选值 n 能看到多少 h_{t−1}。"
@@ -315,7 +318,7 @@ ZH: dict[str, str] = {
     "tour.bi.forward": "正向 → 隐藏状态",
     "tour.bi.reverse": "← 反向隐藏状态",
     "tour.claims.title": "6 · 实测常见说法",
-    "tour.claims.text": "教科书上说，普通 RNN 能学到 10–20 步的依赖，LSTM 能学到 100 步以上。这里对每种单元"
+    "tour.claims.text": "教科书上说，普通 RNN 能学到 10–20 步的依赖，LSTM 能学到 100 步以上。这里对每种循环单元"
                         "做了同样的实验：在每个间隔上用相同的训练预算训练全新的模型（左图），以及梯度范数随"
                         "与损失距离的变化（右图）。看数字，而不是口号。",
     "tour.claims.missing": "尚未运行这项实验：`{command}` 会生成 assets/claims.json。",
@@ -330,17 +333,17 @@ ZH: dict[str, str] = {
     "page.intervene": "干预",
     "page.learn": "观看学习过程",
     "page.training": "回放训练过程",
-    "iv.intro": "在第 t 步改变单元内部发生的事情，并重新运行序列的剩余部分：左边是原始运行，右边是干预后的运行。"
+    "iv.intro": "在第 t 步改变循环单元内部发生的事情，并重新运行序列的剩余部分：左边是原始运行，右边是干预后的运行。"
                 "时间步和神经元由上方的控件选择。",
     "iv.kind": "干预方式",
-    "iv.kind.gate": "钳制一个门",
+    "iv.kind.gate": "固定一个门",
     "iv.kind.freeze": "冻结细胞状态（f = 1，i = 0）",
     "iv.kind.state": "设定一个状态",
     "iv.kind.ablate": "消融神经元",
     "iv.kind.freeze.note": "遗忘门强制为 1、输入门强制为 0：c_t = c_{t−1}，记忆保持不变。",
     "iv.kind.ablate.note": "所选神经元的 h 在序列的每一步都为 0：这些神经元被关闭。",
     "iv.gate": "门",
-    "iv.gate_value": "钳制为",
+    "iv.gate_value": "固定为",
     "iv.state": "状态",
     "iv.value": "设为",
     "iv.value.help": "所选神经元的状态被设成的值（0 即清零）。",
@@ -367,8 +370,8 @@ ZH: dict[str, str] = {
     "plot.learn.title": "学习曲线",
     "plot.learn.loss": "训练损失",
     "plot.learn.metric": "留出集 {metric}",
-    "plot.learn.baseline": "平凡预测器 {value}",
-    "learn.intro": "在合成任务上并排训练两个小型单元，逐轮观看损失、梯度流和门的形成。演示限制：隐藏维度 ≤ {hidden}，"
+    "plot.learn.baseline": "朴素基线 {value}",
+    "learn.intro": "在合成任务上并排训练两个小型循环单元，逐轮观看损失、梯度流和门的形成。演示限制：隐藏维度 ≤ {hidden}，"
                    "轮数 ≤ {epochs}，每次运行 {seconds} 秒。",
     "learn.task": "任务",
     "learn.task.lag": "间隔：回忆第一个符号",
@@ -377,8 +380,8 @@ ZH: dict[str, str] = {
     "learn.task.help": "选择任务时会载入该任务建议的轮数和每轮批次数。",
     "learn.metric.accuracy": "准确率",
     "learn.metric.mse": "均方误差",
-    "learn.cell_a": "单元 A",
-    "learn.cell_b": "单元 B",
+    "learn.cell_a": "循环单元 A",
+    "learn.cell_b": "循环单元 B",
     "learn.hidden": "隐藏维度",
     "learn.epochs": "轮数",
     "learn.steps": "每轮批次数",
@@ -388,19 +391,19 @@ ZH: dict[str, str] = {
     "learn.lag.help": "间隔在 {low} 到此值之间随机抽取（最多 {limit}）。",
     "learn.length": "序列长度",
     "learn.length.help": "每个序列的步数，{low} 到 {limit}：前半段和后半段各有一个标记值；序列越长，LSTM 越久才能离开"
-                         "停留在基线处的平台期。",
+                         "停留在朴素基线处的平台期。",
     "learn.limit": "本演示中最多 {limit}。",
     "learn.train": "训练",
     "learn.stop": "停止训练",
-    "learn.prompt": "选择两个单元并点击“训练”：每一轮都会重绘下面的曲线。",
+    "learn.prompt": "选择两个循环单元并点击“训练”：每一轮都会重绘下面的曲线。",
     "learn.too_big": "本演示中{what}必须在 1 到 {limit} 之间（当前为 {got}）。",
     "learn.out_of_range": "本演示中{what}必须在 {low} 到 {high} 之间（当前为 {got}）。",
     "learn.refused": "未开始：{reason}",
-    "learn.progress": "训练中…… 已完成 {done} / {total} 轮（两个单元合计）",
+    "learn.progress": "训练中…… 已完成 {done} / {total} 轮（两个循环单元合计）",
     "learn.stopped": "在第 {epochs} 轮后停止：已有结果被保留。",
-    "learn.done": "完成：两个单元都已训练好。",
+    "learn.done": "完成：两个循环单元都已训练好。",
     "learn.time_limit": "到达时间上限（每次运行 {seconds} 秒）后结束。",
-    "learn.epoch": "第 {epoch} / {epochs} 轮 · 留出集 {metric} {value}（平凡预测器 {baseline}）· {seconds} 秒",
+    "learn.epoch": "第 {epoch} / {epochs} 轮 · 留出集 {metric} {value}（朴素基线 {baseline}）· {seconds} 秒",
     "learn.at_epoch": "第 {epoch} 轮",
     "learn.grad.title": "‖∂L/∂h‖ 与到损失的距离",
     "learn.heat.title": "固定探测输入上的门和 h，第 {epoch} 轮",
@@ -430,7 +433,7 @@ ZH: dict[str, str] = {
     "metric.accuracy_contrast": "转折句准确率", "metric.lexicon_accuracy": "词表法准确率",
     "metric.exact_match": "完全匹配率", "metric.digit_accuracy": "逐位准确率",
     "feature.depth": "括号深度", "feature.is bracket": "是否为括号",
-    "feature.remembered symbol": "要记住的符号", "feature.steps since cue": "距提示符的步数",
+    "feature.remembered symbol": "要记住的符号", "feature.steps since cue": "距线索符号的步数",
     "feature.in word": "是否在单词内", "feature.position in word": "在单词中的位置",
     "feature.after punctuation": "是否紧跟标点", "feature.value": "数值", "feature.regime": "所处阶段",
     "feature.steps since change": "距突变的步数", "feature.marked": "是否被标记",
@@ -452,14 +455,14 @@ ZH: dict[str, str] = {
     "pred.translate.wrong": "{output}（错误，应为 {truth}）",
     "pred.adding.sum": "和 ≈ {value:.2f}（真实值 {true:.2f}）",
     # 常见说法实验：由 assets/claims.json 汇总（比较页）
-    "compare.claims.protocol": "**实验方法。** 长间隔回忆：先给一个提示符（四个符号之一），接着 {lags} 步干扰输入，"
-                               "最后是“?”；随机猜测的准确率为 {chance}。对每种单元、每个间隔、每个随机种子（共 "
+    "compare.claims.protocol": "**实验方法。** 长间隔回忆：先给一个线索符号（四个符号之一），接着 {lags} 步干扰输入，"
+                               "最后是“?”；随机猜测的准确率为 {chance}。对每种循环单元、每个间隔、每个随机种子（共 "
                                "{seeds} 个种子），都在恰好这个间隔上从头训练一个 {hidden} 个隐藏单元的新模型（Adam，"
                                "学习率 {lr}，批大小 {batch}，最多 {max_steps} 步，验证准确率 ≥ {stop_at} 时提前停止），"
-                               "再在 {n_test} 条留出序列上评估。训练步数预算不大，且各单元相同：失败的意思是"
+                               "再在 {n_test} 条留出序列上评估。训练步数预算不大，且各循环单元相同：失败的意思是"
                                "“在这个预算内没学会”，而不是“表示不了”。",
     "compare.claims.learned": "**{cell}**：在间隔 {lags} 上学会了（平均准确率 ≥ {threshold}）",
-    "compare.claims.learned.none": "**{cell}**：在任何间隔上都没有学会（平均准确率 ≥ {threshold}）",
+    "compare.claims.learned.none": "**{cell}**：在任何间隔上都没有学会（平均准确率都没有达到 {threshold}）",
     "compare.claims.learned.some": "；部分种子在间隔 {lags} 上学会",
     "compare.claims.gradients": "**梯度（右图）。** 对 {examples} 条间隔为 {lag} 的序列取平均的 ‖∂L/∂h_t‖，"
                                 "横轴为到损失的距离；所用的是模型库中的间隔任务模型（用逐渐加长间隔的课程训练，"
@@ -477,7 +480,7 @@ ZH: dict[str, str] = {
     "expl.radius.help": "循环矩阵最大的 |特征值|。演示保持同一个旋转 Q 和同一个输入，只改变缩放倍数。",
     "expl.steps": "序列长度 T",
     "expl.threshold": "裁剪阈值 τ",
-    "expl.threshold.help": "torch.nn.utils.clip_grad_norm_(model.parameters(), τ)：当全部参数梯度的范数大于 τ 时，"
+    "expl.threshold.help": "梯度裁剪 torch.nn.utils.clip_grad_norm_(model.parameters(), τ)：当全部参数梯度的范数大于 τ 时，"
                            "把梯度整体缩放到范数 τ。",
     "expl.m.radius": "实测 ρ",
     "expl.m.radius.help": "模块 weight_hh_l0 的最大 |特征值|，由模块直接算出。",
@@ -561,5 +564,6 @@ ZH: dict[str, str] = {
                            "反向是它结束处 t = 0 的 h。",
     "explain.shapes.checked": "已在本轨迹上核对：h_n 的每一行都等于本页在相应时间步显示的 h。",
     "explain.shapes.unchecked": "在本轨迹上 h_n 与画出的最终 h 不相等（是否有干预改变了它？）。",
+    "plot.claims.grad.y.normalised": "‖∂L/∂h‖ / 它在“?”处的值（对数）",
     "list.sep": "、", "list.sep2": "；",
 }
