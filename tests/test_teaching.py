@@ -267,3 +267,14 @@ def test_stacking_and_gru_conventions_on_the_cell_page():
     at = open_page("cell", "charlm-gru")
     assert any(e.label == t("explain.conv.gru.title") for e in at.expander)
     assert any("z′ = 1 − z" in c.value for c in at.caption)
+
+
+def test_claims_gradient_curves_are_compared_normalised_at_the_query():
+    from cellviz.i18n import t
+    claims = zoo.claims()
+    fig = plots.claims_gradients(claims)
+    assert all(float(np.asarray(d.y)[0]) == pytest.approx(1.0) for d in fig.data)
+    assert t("loss.last_ce") in fig.layout.yaxis.title.text
+    raw = plots.claims_gradients(claims, normalised=False)
+    first = {d.name: float(np.asarray(d.y)[0]) for d in raw.data}
+    assert max(first.values()) / min(first.values()) > 10        # raw heights differ by the loss size

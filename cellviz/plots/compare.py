@@ -59,9 +59,12 @@ def claims_accuracy(claims: Mapping) -> go.Figure:
     return fig.update_layout(legend=dict(orientation="h", yanchor="top", y=-0.22, x=0, font=dict(size=11)))
 
 
-def claims_gradients(claims: Mapping) -> go.Figure:
-    """Gradient norm vs distance per cell, log scale."""
-    curves = claims["grad_norm_vs_distance"]
+def claims_gradients(claims: Mapping, normalised: bool = True) -> go.Figure:
+    """Gradient norm vs distance per cell, log scale; `normalised`: each curve divided by its value at distance 0
+    (the '?', where L sits), since the raw heights follow the size of each model's loss, not its memory."""
+    curves = {cell: {"distance": d["distance"], "norm": (np.asarray(d["norm"], dtype=np.float64) / d["norm"][0]
+                                                        if normalised and d["norm"][0] > 0 else d["norm"])}
+              for cell, d in claims["grad_norm_vs_distance"].items()}
     fig = go.Figure()
     for cell, d in curves.items():
         fig.add_trace(go.Scatter(x=f32(d["distance"]), y=f32(d["norm"]), name=cell.upper(), mode="lines+markers",
@@ -69,5 +72,6 @@ def claims_gradients(claims: Mapping) -> go.Figure:
                                  hovertemplate=f"{cell.upper()}<br>{t('plot.distance')} %{{x}}<br>%{{y:.3e}}"
                                                "<extra></extra>"))
     fig.update_xaxes(title_text=t("plot.distance"))
-    log_y(fig, t("plot.grad.norm"), np.concatenate([f32(d["norm"]) for d in curves.values()]) if curves else [])
+    title = t("plot.claims.grad.y.normalised" if normalised else "plot.grad.norm_h") + f"<br>{t('loss.last_ce')}"
+    log_y(fig, title, np.concatenate([f32(d["norm"]) for d in curves.values()]) if curves else [])
     return base_layout(fig, t("plot.claims.grad.title"), 380)

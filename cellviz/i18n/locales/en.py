@@ -41,6 +41,8 @@ EN: dict[str, str] = {
     "upload.prefix.help": "Only needed when the file holds several recurrent modules, e.g. “encoder.lstm”.",
     "upload.nonlinearity": "Vanilla RNN nonlinearity",
     "upload.loaded": "{kind} · input {inputs} · hidden {hidden} · {layers} layer(s){bi} · {params} parameters",
+    "upload.steps_cap": "This module is large: inputs are capped at {steps} steps, so that its trace holds at most "
+                        "{mb} MB of numbers.",
     # input
     "input.header": "Input",
     "input.text": "Text",
@@ -618,5 +620,6 @@ EN: dict[str, str] = {
                            "direction the h at t = {last}, for the reverse direction the h at t = 0, where it ends.",
     "explain.shapes.checked": "Checked on this trace: every h_n row equals the h this page shows at that step.",
     "explain.shapes.unchecked": "On this trace h_n does not equal the final h drawn (an intervention changed it?).",
+    "plot.claims.grad.y.normalised": "‖∂L/∂h‖ / its value at the ‘?’ (log)",
     "list.sep": ", ", "list.sep2": "; ",
 }

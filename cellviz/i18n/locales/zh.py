@@ -43,6 +43,7 @@ ZH: dict[str, str] = {
     "upload.prefix.help": "仅当文件中含有多个循环模块时才需要填写，例如“encoder.lstm”。",
     "upload.nonlinearity": "普通 RNN 的激活函数",
     "upload.loaded": "{kind} · 输入维度 {inputs} · 隐藏维度 {hidden} · {layers} 层{bi} · {params} 个参数",
+    "upload.steps_cap": "这个模块较大：输入最多 {steps} 步，使它的追踪结果最多占用 {mb} MB 的数值。",
     # input
     "input.header": "输入",
     "input.text": "文本",
@@ -566,5 +567,6 @@ ZH: dict[str, str] = {
                            "反向是它结束处 t = 0 的 h。",
     "explain.shapes.checked": "已在本轨迹上核对：h_n 的每一行都等于本页在相应时间步显示的 h。",
     "explain.shapes.unchecked": "在本轨迹上 h_n 与画出的最终 h 不相等（是否有干预改变了它？）。",
+    "plot.claims.grad.y.normalised": "‖∂L/∂h‖ / 它在“?”处的值（对数）",
     "list.sep": "、", "list.sep2": "；",
 }

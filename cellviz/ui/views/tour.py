@@ -141,7 +141,7 @@ def _grad() -> None:
     subject = _lag_subject(name, LAG)
     gh, _ = summaries.grad_norms(subject.trace.layer(0))
     fig = plots.gradient_norms({t("plot.grad.h"): gh}, subject.steps - 1, title=t("tour.grad.figure", name=name),
-                               y_title=t("plot.grad.h"))
+                               y_title=plots.grad_axis_title(t(f"loss.{subject.loss}")))
     st.plotly_chart(fig, key="tour_grad", config={"displayModeBar": False})
     _model_caption(subject)
 
