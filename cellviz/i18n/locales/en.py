@@ -88,6 +88,8 @@ EN: dict[str, str] = {
     "step.last": "", "step.last.help": "Last step (End)",
     "step.play": "Play", "step.play.help": "Animate through the steps (Space)",
     "step.pause": "Pause", "step.pause.help": "Stop the animation (Space)",
+    "step.speed": "Playing speed",
+    "step.rate": "{n} steps/s",
     "step.token": "step {t} of {T} · input {token}",
     # downloads
     "download.header": "Downloads",
@@ -243,6 +245,7 @@ EN: dict[str, str] = {
     "plot.position": "input position k",
     "plot.value": "value",
     "plot.click": "click to select",
+    "plot.mean": "mean",  # the step player: a cell-diagram cell that averages several units
     "plot.block_mean": "mean of {bt} step(s) × {bu} unit(s)",
     "plot.cell.title": "{kind} cell at step {t} (input “{token}”)",
     "plot.time.title": "Units × time: every gate and state, cursor at step t",
