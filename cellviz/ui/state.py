@@ -12,6 +12,7 @@ from typing import Any
 import streamlit as st
 
 from . import links
+from .. import i18n
 from ..i18n import set_language
 from ..zoo.training import FINAL  # the final weights' label, shared with the training loops
 
@@ -203,3 +204,15 @@ def clamp(key: str, low: int, high: int) -> int:
     value = min(max(int(get(key) or 0), low), high)
     put(key, value)
     return value
+
+
+def session_language() -> str | None:
+    """`lang` of the Streamlit session running on this thread, or None outside a script run (for cellviz.i18n:
+    a fragment rerun starts on a fresh thread that has not called set_language)."""
+    from streamlit.runtime.scriptrunner import get_script_run_ctx
+    if get_script_run_ctx(suppress_warning=True) is None:
+        return None
+    return st.session_state.get("lang")
+
+
+i18n.set_session_language(session_language)

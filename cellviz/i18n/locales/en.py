@@ -41,6 +41,8 @@ EN: dict[str, str] = {
     "upload.prefix.help": "Only needed when the file holds several recurrent modules, e.g. “encoder.lstm”.",
     "upload.nonlinearity": "Vanilla RNN nonlinearity",
     "upload.loaded": "{kind} · input {inputs} · hidden {hidden} · {layers} layer(s){bi} · {params} parameters",
+    "upload.steps_cap": "This module is large: inputs are capped at {steps} steps, so that its trace holds at most "
+                        "{mb} MB of numbers.",
     # input
     "input.header": "Input",
     "input.text": "Text",
@@ -86,6 +88,8 @@ EN: dict[str, str] = {
     "step.last": "", "step.last.help": "Last step (End)",
     "step.play": "Play", "step.play.help": "Animate through the steps (Space)",
     "step.pause": "Pause", "step.pause.help": "Stop the animation (Space)",
+    "step.speed": "Playing speed",
+    "step.rate": "{n} steps/s",
     "step.token": "step {t} of {T} · input {token}",
     # downloads
     "download.header": "Downloads",
@@ -242,6 +246,7 @@ EN: dict[str, str] = {
     "plot.position": "input position k",
     "plot.value": "value",
     "plot.click": "click to select",
+    "plot.mean": "mean",  # the step player: a cell-diagram cell that averages several units
     "plot.block_mean": "mean of {bt} step(s) × {bu} unit(s)",
     "plot.cell.title": "{kind} cell at step {t} (input “{token}”)",
     "plot.time.title": "Units × time: every gate and state, cursor at step t",

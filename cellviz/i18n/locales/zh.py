@@ -43,6 +43,7 @@ ZH: dict[str, str] = {
     "upload.prefix.help": "仅当文件中含有多个循环模块时才需要填写，例如“encoder.lstm”。",
     "upload.nonlinearity": "普通 RNN 的激活函数",
     "upload.loaded": "{kind} · 输入维度 {inputs} · 隐藏维度 {hidden} · {layers} 层{bi} · {params} 个参数",
+    "upload.steps_cap": "这个模块较大：输入最多 {steps} 步，使它的追踪结果最多占用 {mb} MB 的数值。",
     # input
     "input.header": "输入",
     "input.text": "文本",
@@ -87,6 +88,8 @@ ZH: dict[str, str] = {
     "step.last": "", "step.last.help": "最后一步（End）",
     "step.play": "播放", "step.play.help": "逐步播放动画（空格）",
     "step.pause": "暂停", "step.pause.help": "停止动画（空格）",
+    "step.speed": "播放速度",
+    "step.rate": "每秒 {n} 步",
     "step.token": "第 {t} / {T} 步 · 输入 {token}",
     # downloads
     "download.header": "下载",
@@ -220,6 +223,7 @@ ZH: dict[str, str] = {
     "plot.position": "输入位置 k",
     "plot.value": "数值",
     "plot.click": "点击选中",
+    "plot.mean": "平均值",  # the step player: a cell-diagram cell that averages several units
     "plot.block_mean": "{bt} 个时间步 × {bu} 个神经元的平均值",
     "plot.cell.title": "第 {t} 步的 {kind} 循环单元（输入“{token}”）",
     "plot.time.title": "神经元 × 时间：所有门和状态，光标位于第 t 步",
