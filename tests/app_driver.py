@@ -34,8 +34,9 @@ def open_page(page: str = "cell", model: str | None = None) -> AppTest:
 
 
 def shown(markdown: str) -> str:
-    """A message's Markdown source as the reader sees it: `escape_markdown`'s backslash escapes removed."""
-    return re.sub(r"\\([!-/:-@\[-`{-~])", r"\1", markdown)
+    """A message's Markdown source as the reader sees it: `escape_markdown`'s backslash escapes and
+    word joiners removed."""
+    return re.sub(r"\\([!-/:-@\[-`{-~])", r"\1", markdown).replace("\u2060", "")
 
 
 def assert_clean(at: AppTest) -> None:
