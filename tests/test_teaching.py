@@ -278,3 +278,10 @@ def test_claims_gradient_curves_are_compared_normalised_at_the_query():
     raw = plots.claims_gradients(claims, normalised=False)
     first = {d.name: float(np.asarray(d.y)[0]) for d in raw.data}
     assert max(first.values()) / min(first.values()) > 10        # raw heights differ by the loss size
+
+
+def test_the_lecture_page_names_the_loss():
+    from cellviz import export
+    from cellviz.i18n import t
+    page = export.export_html("brackets-rnn", sample=0)
+    assert t("loss.steps_ce") in page and t("loss.steps_ce.long") in page and t("io.N->N") in page
