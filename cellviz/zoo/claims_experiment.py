@@ -89,7 +89,8 @@ def grad_ratio(model, lag: int, n: int, seed: int = 30_000) -> dict[str, list[fl
     for name, g in (("h", rec.grad_h), ("c", rec.grad_c)):
         if g is None:
             continue
-        norms = np.linalg.norm(g, axis=-1).mean(axis=1)[::-1]           # index = distance k from the loss
+        # float64: a float32 norm squares its entries and underflows to 0 below ~1e-19
+        norms = np.linalg.norm(g.astype(np.float64), axis=-1).mean(axis=1)[::-1]   # index = distance k from the loss
         out[name] = [float(v) for v in norms / max(norms[0], 1e-30)]
     return out
 
@@ -142,6 +143,18 @@ def run_scratch(p: Protocol, row: str, seed: int, lag: int, progress=None) -> di
     return {"row": row, "seed": seed, "lag": lag, "steps_to_learn": res.steps_to_learn[lag],
             "accuracy": round(accuracy_at(model, model.task, lag, p.test_n, 20_000 + lag), 4),
             "seconds": round(time.time() - t0, 1)}
+
+
+def regrad(table: dict) -> dict:
+    """Recompute every row's `grad_ratio_init` of a finished table (the models at initialisation are fixed by seed)."""
+    p = table["protocol"]
+    ks = log_range(p["grad_lag"])
+    for row, d in table["rows"].items():
+        cell, init = ROWS[row]
+        gs = [grad_ratio(fresh_model(cell, init, p["hidden"], p["curriculum"]["levels"][-1], seed), p["grad_lag"],
+                         p["grad_examples"]) for seed in p["seeds"]]
+        d["grad_ratio_init"] = {"k": ks, **{q: [[float(f"{g[q][k]:.4g}") for k in ks] for g in gs] for q in gs[0]}}
+    return table
 
 
 def _collect(p: Protocol, results: list[dict]) -> dict:
@@ -277,8 +290,15 @@ def main(argv: list[str] | None = None) -> None:
     ap.add_argument("--stuck", type=int, help="steps on one level before a run gives up")
     ap.add_argument("--scratch-budget", type=int, help="steps per from-scratch run")
     ap.add_argument("--workers", type=int, help="worker processes (one thread each)")
+    ap.add_argument("--regrad", action="store_true",
+                    help="only recompute grad_ratio_init of the existing --out table (no training)")
     ap.add_argument("--tiny", action="store_true", help="smoke test: two tiny levels, a few dozen steps")
     a = ap.parse_args(argv)
+    if a.regrad:
+        table = regrad(json.loads(a.out.read_text()))
+        a.out.write_text(json.dumps(table, indent=1) + "\n")
+        print(f"recomputed grad_ratio_init in {a.out}", file=sys.stderr)
+        return
     p = tiny() if a.tiny else Protocol()
     if a.seeds:
         p.seeds = list(range(a.seeds))
