@@ -188,6 +188,12 @@ def _collect(p: Protocol, results: list[dict]) -> dict:
     return rows
 
 
+def _cpu_seconds() -> float:
+    import resource
+    own, kids = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
+    return own.ru_utime + own.ru_stime + kids.ru_utime + kids.ru_stime
+
+
 def versions() -> dict:
     import cellviz
     return {"python": platform.python_version(), "torch": torch.__version__, "numpy": np.__version__,
@@ -196,7 +202,7 @@ def versions() -> dict:
 
 def run(p: Protocol, out: Path | None, quiet: bool = False) -> dict:
     """Run every (row, seed) (in `p.workers` processes), write the table to `out` (if given) and return it."""
-    t0 = time.time()
+    t0, cpu0 = time.time(), _cpu_seconds()
     # (row, seed, None) = the curriculum run; (row, seed, L) = from scratch at lag L; longest first for balance
     jobs = [(row, s, L) for L in sorted(p.scratch_lags, reverse=True) for row in p.rows for s in p.seeds]
     jobs += [(row, s, None) for row in p.rows for s in p.seeds]
@@ -249,6 +255,7 @@ def run(p: Protocol, out: Path | None, quiet: bool = False) -> dict:
                      "rows": {r: {"cell": ROWS[r][0], "init": ROWS[r][1]} for r in p.rows}},
         "rows": _collect(p, results),
         "seconds": round(time.time() - t0, 1),
+        "cpu_seconds": round(_cpu_seconds() - cpu0, 1),       # this process and its workers, user + system
     }
     table["notes"] = notes(p, table["rows"])
     if out is not None:

@@ -539,6 +539,7 @@ EN: dict[str, str] = {
     "tour.grad.figure": "‖∂L/∂h_t‖ / ‖∂L/∂h_T‖ on this input (log scale), loss at the ‘?’",
     "tour.grad.untrained": "lag-rnn before training",
     "tour.grad.trained": "lag-rnn trained",
+    "tour.grad.y": "‖∂L/∂h_t‖ / ‖∂L/∂h_T‖ (log scale)",
     "tour.lstm.title": "3 · The LSTM: a cell state the forget gate can keep",
     "tour.lstm.text": "An LSTM adds a cell state $c$ and three sigmoid gates: forget $f$, input $i$, output $o$.",
     "tour.lstm.text2": "Along $c$ one step's Jacobian is just $f_t$ — no squashing $\\tanh'$ — so with $f \\approx 1$ "
@@ -572,17 +573,18 @@ EN: dict[str, str] = {
     "plot.claims.row.gru": "GRU (default init)",
     "plot.claims.row.gru-keep1": "GRU, z bias 1",
     "plot.claims.one_bit": "one bit (50%)",
-    "plot.claims.acc.from_scratch": "From scratch at one lag: accuracy vs lag",
+    "plot.claims.acc.from_scratch": "From scratch at one lag: accuracy",
     "plot.claims.acc.curriculum": "After the curriculum: accuracy vs test lag",
     "plot.claims.level": "curriculum level (lag)",
     "plot.claims.step": "training step when learned",
-    "plot.claims.steps.title": "With a curriculum: the step at which each lag was learned",
+    "plot.claims.steps.title": "Curriculum: the step each lag was learned",
     "plot.claims.k": "distance k from the loss (steps)",
     "plot.claims.grad.y": "‖∂L/∂h_(T−k)‖ / ‖∂L/∂h_T‖",
     "plot.claims.grad.title": "At initialisation: the gradient k steps back",
     "compare.claims.header": "Claims, measured: how long a lag each cell learns, and how fast",
     "compare.claims.old": "assets/claims.json comes from an older version of the experiment: rerun `{command}`.",
-    "compare.claims.command": "Reproduce with `{command}` (this run took {minutes} min).",
+    "compare.claims.command": "Reproduce with `{command}` (this run: {minutes} min wall clock on a shared machine, "
+                              "{cpu} CPU-minutes in all, in 2 worker processes).",
     "compare.claims.protocol": "**Protocol.** Long-lag recall: a cue (one of four symbols), distractors, then ‘?’; "
                                "chance is {chance}. {rows} rows, {seeds} seeds each, all trained the same way: {hidden} "
                                "units, Adam (learning rate {lr}), batch {batch}, gradient clipping at {clip}. **With a "

@@ -492,6 +492,7 @@ ZH: dict[str, str] = {
     "tour.grad.figure": "这个输入上的 ‖∂L/∂h_t‖ / ‖∂L/∂h_T‖（对数坐标），损失位于‘?’处",
     "tour.grad.untrained": "训练前的 lag-rnn",
     "tour.grad.trained": "训练后的 lag-rnn",
+    "tour.grad.y": "‖∂L/∂h_t‖ / ‖∂L/∂h_T‖（对数坐标）",
     "tour.lstm.title": "3 · LSTM：遗忘门可以保住的细胞状态",
     "tour.lstm.text": "LSTM 增加了细胞状态 $c$ 和三个 sigmoid 门：遗忘门 $f$、输入门 $i$、输出门 $o$。",
     "tour.lstm.text2": "沿着 $c$，一步的雅可比就是 $f_t$——没有压缩的 $\\tanh'$——所以当 $f \\approx 1$ 时梯度能传得很远。"
@@ -523,17 +524,17 @@ ZH: dict[str, str] = {
     "plot.claims.row.gru": "GRU（默认初始化）",
     "plot.claims.row.gru-keep1": "GRU，z 偏置 1",
     "plot.claims.one_bit": "一个比特（50%）",
-    "plot.claims.acc.from_scratch": "在单一间隔上从头训练：正确率随间隔的变化",
+    "plot.claims.acc.from_scratch": "在单一间隔上从头训练：正确率",
     "plot.claims.acc.curriculum": "课程训练之后：正确率随测试间隔的变化",
     "plot.claims.level": "课程级别（间隔）",
     "plot.claims.step": "学会时的训练步数",
-    "plot.claims.steps.title": "课程训练：学会每个间隔时的训练步数",
+    "plot.claims.steps.title": "课程训练：学会各间隔时的步数",
     "plot.claims.k": "与损失的距离 k（步）",
     "plot.claims.grad.y": "‖∂L/∂h_(T−k)‖ / ‖∂L/∂h_T‖",
     "plot.claims.grad.title": "初始化时：向前 k 步处的梯度",
     "compare.claims.header": "实测常见说法：每种循环单元能学会多长的间隔、学得多快",
     "compare.claims.old": "assets/claims.json 来自旧版本的实验：请重新运行 `{command}`。",
-    "compare.claims.command": "复现：`{command}`（本次运行用时 {minutes} 分钟）。",
+    "compare.claims.command": "复现：`{command}`（本次运行：在共享机器上用时 {minutes} 分钟，共 {cpu} CPU 分钟，2 个工作进程）。",
     "compare.claims.protocol": "**实验方案。** 长间隔回忆：一个线索符号（四选一）、若干干扰符号，然后是‘?’；随机猜测的正确率为 "
                                "{chance}。共 {rows} 行，每行 {seeds} 个随机种子，训练方式完全相同：{hidden} 个隐藏单元，"
                                "Adam（学习率 {lr}），批大小 {batch}，梯度裁剪阈值 {clip}。**课程训练**：级别 {levels}；在级别 "

@@ -59,7 +59,7 @@ def _claims() -> None:
     for text in texts[1:]:
         st.markdown(text)
     st.caption(t("compare.claims.command", command=claims.get("command", CLAIMS_COMMAND),
-                 minutes=f"{claims.get('seconds', 0) / 60:.0f}"))
+                 minutes=f"{claims.get('seconds', 0) / 60:.0f}", cpu=f"{claims.get('cpu_seconds', 0) / 60:.0f}"))
 
 
 def median_range(values: list) -> str:

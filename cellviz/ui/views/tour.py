@@ -260,7 +260,7 @@ def _grad() -> None:
         gh, _ = summaries.grad_norms(subject.trace.layer(0))
         curves[t(key)] = gh / gh[-1]
     fig = plots.gradient_norms(curves, trained.steps - 1, title=t("tour.grad.figure"),
-                               y_title=plots.grad_axis_title(trained.loss, normalised=True))
+                               y_title=t("tour.grad.y"))
     st.plotly_chart(fig, key="tour_grad", config={"displayModeBar": False})
     _model_caption(trained)
 
