@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import argparse
 import html
-import inspect
 import math
 import re
 import sys
@@ -223,8 +222,7 @@ def export_html(model_name: str, text: str | None = None, *, sample: int | None 
 
 def _parse_options(task) -> list[str]:
     """The keyword options a task's `parse` names (lag, period, ...)."""
-    params = list(inspect.signature(task.parse).parameters.values())[1:]        # after the text
-    return [p.name for p in params if p.kind in (p.POSITIONAL_OR_KEYWORD, p.KEYWORD_ONLY)]
+    return list(task.parse_options())
 
 
 def _num(v) -> str:

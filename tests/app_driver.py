@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import base64
 import json
+import re
 from pathlib import Path
 
 import numpy as np
@@ -30,6 +31,11 @@ def open_page(page: str = "cell", model: str | None = None) -> AppTest:
         at.selectbox(key="model").set_value(model).run()
     assert_clean(at)
     return at
+
+
+def shown(markdown: str) -> str:
+    """A message's Markdown source as the reader sees it: `escape_markdown`'s backslash escapes removed."""
+    return re.sub(r"\\([!-/:-@\[-`{-~])", r"\1", markdown)
 
 
 def assert_clean(at: AppTest) -> None:

@@ -1,4 +1,27 @@
-"""Shared test setup: one torch thread (CI has 2 cores; torch's thread pool fights the other test workers)."""
+"""Shared test setup: one torch thread (CI has 2 cores; torch's thread pool fights the other test workers), and
+the split of the suite into fast unit tests and slower integration / browser tests.
+
+Every test gets exactly one of three markers (registered in pyproject.toml):
+- `browser`: starts a real Streamlit server and drives Chromium (marked in the test file);
+- `integration`: runs the app (AppTest pages), trains models, fuzzes the whole input path or starts a
+  subprocess — every test in a file of INTEGRATION_FILES or named test_app_*, and tests marked in place;
+- `unit`: everything else, given here. `python -m pytest -q -m unit` is the fast half (well under a minute).
+"""
+import pytest
 import torch
 
 torch.set_num_threads(1)
+
+# whole files of slower tests (AppTest page tests, test_app_*.py, are matched by name)
+INTEGRATION_FILES = {"test_fuzz.py", "test_live.py", "test_teaching.py", "test_load.py", "test_browser.py"}
+
+
+def pytest_collection_modifyitems(config, items):
+    for item in items:
+        name = item.path.name
+        if item.get_closest_marker("browser") or item.get_closest_marker("integration"):
+            continue
+        if name.startswith("test_app_") or name in INTEGRATION_FILES:
+            item.add_marker(pytest.mark.integration)
+        else:
+            item.add_marker(pytest.mark.unit)

@@ -8,7 +8,7 @@ import torch
 from safetensors.torch import save
 
 import cellviz.zoo
-from app_driver import assert_clean, charts, open_page, steps_of
+from app_driver import assert_clean, charts, open_page, shown, steps_of
 from cellviz.i18n import t
 
 UPLOAD = "__upload__"
@@ -17,7 +17,7 @@ UPLOAD = "__upload__"
 def errors(at) -> str:
     assert not at.exception, [e.value for e in at.exception]
     assert at.error, "expected an error message"
-    return " ".join(e.value for e in at.error)
+    return " ".join(shown(e.value) for e in at.error)
 
 
 @pytest.mark.parametrize("text, says", [("", "empty"), ("(" * 3 + "a" * 300, "limit"), ("(a)[b]", "unknown")],

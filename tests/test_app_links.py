@@ -1,7 +1,7 @@
 """AppTest: a deep link opens the app on the same model, input, step and units; a malformed one warns."""
 from streamlit.testing.v1 import AppTest
 
-from app_driver import APP, assert_clean, charts, go_to_step
+from app_driver import APP, assert_clean, charts, go_to_step, shown
 from cellviz import export
 from cellviz.ui import data, downloads
 from cellviz.i18n import t
@@ -32,7 +32,7 @@ def test_malformed_link_warns_and_uses_defaults():
                text="\x00\x01", utm_source="newsletter")
     assert not at.exception and not at.error
     assert len(at.warning) == 1
-    message = at.warning[0].value
+    message = shown(at.warning[0].value)
     for bad in ("model=no-such-model", "step=-4", "lang=tlh", "view=nowhere"):
         assert bad in message
     assert "utm_source" not in message

@@ -41,8 +41,8 @@ def zoo_trace(name: str, part: str | None = None, sample: int = 0) -> cellviz.Tr
 
 
 def strip(panel: dict, label: str) -> np.ndarray:
-    """A cell-diagram strip's values, (T, n)."""
-    return payload.decode(next(s["values"] for s in panel["strips"] if s["label"] == label))
+    """A cell-diagram strip's values, (T, n), as the player computes them."""
+    return payload.strip_values(panel, label)
 
 
 @pytest.fixture(scope="module")
@@ -154,8 +154,8 @@ def test_cli_in_chinese(tmp_path):
     assert '<html lang="zh">' in page and zh["export.keys"] in page
     assert "由 cellviz" in page and "Exported by" not in page and en["export.keys"] not in page
     figs = figures(page)
-    assert figs["cell"]["titles"][0].startswith("第 0 步的 LSTM 单元")
-    assert figs["cell"]["titles"][3].startswith("第 3 步的 LSTM 单元")
+    assert figs["cell"]["titles"][0].startswith("第 0 步的 LSTM 循环单元")
+    assert figs["cell"]["titles"][3].startswith("第 3 步的 LSTM 循环单元")
     assert "着色的输入" in figs["tokens"]["figure"]["layout"]["title"]["text"]
     bar = sections(page)[0]
     assert bar["captions"][0].startswith("第 0 / ") and "播放" in bar["texts"]["play"]
@@ -164,6 +164,7 @@ def test_cli_in_chinese(tmp_path):
     assert language() == "en"
 
 
+@pytest.mark.integration
 def test_cli_bad_text_exits_non_zero(tmp_path):
     out = tmp_path / "bad.html"
     run = subprocess.run([sys.executable, "-m", "cellviz.export", "--model", "lag-lstm", "--text", "Q?",

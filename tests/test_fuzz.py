@@ -19,7 +19,7 @@ from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 import cellviz.zoo
-from app_driver import assert_clean, charts, open_page
+from app_driver import assert_clean, charts, open_page, shown
 from cellviz.ui import data
 from cellviz.ui.state import UPLOAD
 
@@ -163,7 +163,7 @@ class _Marker:
 
 
 def _errors(at) -> str:
-    return " ".join(e.value for e in at.error)
+    return " ".join(shown(e.value) for e in at.error)
 
 
 def _upload(at, name: str, raw: bytes):

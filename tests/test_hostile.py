@@ -285,3 +285,191 @@ def test_export_cli_message_is_one_bounded_line(tmp_path, capsys):
     assert export_main(["--model", "forecast-gru", "--text", "q" * 650_000, "-o", str(tmp_path / "x.html")]) == 2
     err = capsys.readouterr().err
     assert err.count("\n") == 1 and len(err) < 600
+
+
+# --- the app: uploads within caps derived from the upload limit (1), Markdown injection (2), max_chars (8) -------
+import zipfile
+
+from streamlit.testing.v1 import AppTest
+
+from app_driver import APP, assert_clean, charts, open_page, shown
+from cellviz.ui import data
+from cellviz.ui.views import intervene as intervene_view
+
+UPLOAD = "__upload__"
+EVIL = "evil.example"
+MARKUP = re.compile(r"(?<!\\)[\[\]()*_`<>!]")     # Markdown/HTML syntax that is not backslash-escaped
+
+
+def _upload(at, name: str, raw: bytes):
+    at.selectbox(key="model").set_value(UPLOAD).run()
+    at.file_uploader(key="upload").set_value((name, raw, "application/octet-stream")).run()
+    return at
+
+
+def _messages(at) -> list[str]:
+    return [m.value for kind in ("error", "warning", "info", "caption", "markdown") for m in at.get(kind)]
+
+
+def _assert_inert(at, *needles: str) -> None:
+    """Every message holding one of the needles shows it with all its Markdown escaped (nothing renders)."""
+    assert not at.exception, [e.value for e in at.exception]
+    hits = [m for m in _messages(at) if any(n in shown(m) for n in needles)]
+    assert hits, f"none of {needles} shown; messages: {_messages(at)}"
+    for m in hits:
+        assert EVIL not in m or not re.search(r"(?<!\\)\]\((?:https?|//)", m), m
+        for needle in needles:
+            if needle in shown(m):
+                start = shown(m).index(needle)
+                # the needle's own characters are all escaped in the source
+                assert escape_markdown(needle, 10_000) in m, (needle, m)
+        assert "](" not in m.replace("\\](", "").replace("\\]\\(", "")
+
+
+def test_upload_caps_follow_the_upload_limit():
+    limit = 10 * 2**20
+    assert data.upload_limit() == limit               # .streamlit/config.toml server.maxUploadSize = 10
+    assert data.upload_caps() == (limit, limit // 4)
+
+
+@pytest.mark.skipif(not os.path.exists("/proc/self/clear_refs"), reason="needs Linux /proc")
+@pytest.mark.parametrize("hidden, says", [(3500, "parameters is too many"), (800, "expanded or overlapping view")])
+def test_stride0_bomb_through_the_upload_path_is_refused_and_costs_no_memory(hidden, says):
+    """The review's file (49M parameters: the upload's parameter cap) and one under that cap (2.56M: the storage
+    check). Two of the former took the server from 373 to 1,194 MB."""
+    at = open_page("cell")
+    at.selectbox(key="model").set_value(UPLOAD).run()
+    raw = stride0_bomb(hidden)
+    data.upload_module.clear()
+    before = _rss_mb("VmRSS")
+    assert _rss_peak_reset()
+    at.file_uploader(key="upload").set_value(("bomb.pt", raw, "application/octet-stream")).run()
+    grown = _rss_mb() - before
+    assert not at.exception
+    message = " ".join(shown(e.value) for e in at.error)
+    assert says in message
+    assert grown < 50, f"peak RSS grew by {grown:.0f} MB"     # measured: ~1 MB (the review: +517 MB per upload)
+    assert not charts(at)
+
+
+def test_deflated_zip_that_unpacks_past_the_upload_limit_is_refused_in_the_app():
+    """The review's 36 KB file that loaded a 9M-parameter model: refused before it is unpacked."""
+    state = {"weight_ih_l0": torch.zeros(4 * 1500, 1), "weight_hh_l0": torch.zeros(4 * 1500, 1500)}
+    stored = _pt(state)
+    with zipfile.ZipFile(io.BytesIO(stored)) as src, zipfile.ZipFile(buf := io.BytesIO(), "w",
+                                                                     zipfile.ZIP_DEFLATED) as dst:
+        for info in src.infolist():
+            dst.writestr(info.filename, src.read(info.filename))
+    raw = buf.getvalue()
+    assert len(raw) < 200_000 and len(stored) > 30 * 2**20
+    with pytest.raises(CheckpointError, match="unpacks to more than the 10 MB limit"):
+        cellviz.load_checkpoint(raw, max_bytes=data.upload_caps()[0])
+    at = _upload(open_page("cell"), "deflated.pt", raw)
+    assert "unpacks to more than the 10 MB limit" in " ".join(shown(e.value) for e in at.error)
+
+
+def test_too_many_parameters_for_an_upload_but_not_for_the_library():
+    half = nn.LSTM(1, 820, dtype=torch.float16)         # 2.7M parameters in a 5.4 MB file: within the upload size
+    raw = _pt(half.state_dict())
+    assert len(raw) < data.upload_limit()
+    assert cellviz.load_checkpoint(raw).hidden_size == 820   # the library's own cap is 50M
+    at = _upload(open_page("cell"), "big.pt", raw)
+    message = " ".join(shown(e.value) for e in at.error)
+    assert "parameters is too many" in message and f"{data.upload_caps()[1]:,}" in message
+
+
+def test_large_upload_is_traced_on_fewer_steps():
+    lstm = nn.LSTM(2, 300)                              # 16 vectors x 300 x 4 bytes = 19.2 KB a step
+    most = data.upload_steps(lstm)
+    assert most == data.UPLOAD_TRACE_BYTES // (16 * 300 * 4) == 873
+    assert data.upload_steps(nn.GRU(2, 16)) == data.MAX_UPLOAD_STEPS          # small modules: unchanged
+    at = _upload(open_page("cell"), "lstm300.pt", _pt(lstm.state_dict()))
+    assert_clean(at)
+    assert at.number_input(key="upload_length").max == most
+    assert any(str(most) in c.value for c in at.caption)
+    with pytest.raises(ValueError, match=str(most)):
+        data.upload_input(2, data.UploadInput("random", most + 1), most)
+
+
+def test_upload_interventions_have_a_small_cache_of_their_own():
+    assert intervene_view.MAX_INTERVENED_UPLOADS <= 2
+
+
+@pytest.mark.parametrize("params, needle", [
+    ({"model": "waveform-lstm", "text": f"[session expired: sign in](https://{EVIL}/)"}, "[session expired: sign in]"),
+    ({"model": "waveform-lstm", "text": f"![logo](https://{EVIL}/pixel.png)"}, "![logo]"),
+    ({"model": "forecast-gru", "text": f"1, 2, <img src=https://{EVIL}/x.png>"}, "<img"),
+    ({"model": "sentiment-gru", "text": f"**urgent** _call_ [us](https://{EVIL}/)"}, "**urgent**"),
+    ({"model": "lag-lstm", "step": f"[x](https://{EVIL}/)"}, "step=[x]"),
+    ({"model": "lag-lstm", "units": f"![i](https://{EVIL}/u.png)"}, "units=![i]"),
+])
+def test_deep_link_markdown_is_shown_inert(params, needle):
+    at = AppTest.from_file(APP, default_timeout=60)
+    at.query_params.update(params)
+    at.run()
+    _assert_inert(at, needle)
+
+
+def test_link_warning_lists_a_bounded_number_of_items():
+    at = AppTest.from_file(APP, default_timeout=60)
+    at.query_params.update({"model": "lag-lstm", **{f"opt_{c}x": "1" for c in "abcdefghijklmnopqrstu"},
+                            "step": "x" * 10_000})
+    at.run()
+    assert not at.exception and len(at.warning) == 1
+    assert len(at.warning[0].value) < 2000
+
+
+def test_upload_file_name_with_markdown_is_inert():
+    name = f"[click me](https://{EVIL}/) ![t](https://{EVIL}/t.png).pt"
+    at = _upload(open_page("cell"), name, bytes(range(256)) * 4)
+    _assert_inert(at, "[click me]")
+    at = _upload(open_page("cell"), f"**{EVIL}**.exe", b"MZ")
+    _assert_inert(at, f"**{EVIL}**")
+
+
+def test_inputs_have_max_chars():
+    at = open_page("cell", "lag-lstm")
+    assert at.text_area(key="text").max_chars == data.MAX_TEXT_CHARS
+    at = _upload(open_page("cell"), "gru.pt", _pt(nn.GRU(3, 4).state_dict()))
+    assert at.text_input(key="upload_prefix").max_chars == data.MAX_PREFIX_CHARS
+    at.radio(key="upload_source").set_value("typed").run()
+    assert at.text_area(key="upload_numbers").max_chars == data.MAX_NUMBERS_CHARS
+
+
+# --- tokens in figures (7) ----------------------------------------------------------------------------------
+HOSTILE_TOKENS = [f"<a href='https://{EVIL}/'>click</a>", "<b>x</b>", "&lt;i&gt;", " ", "ok"]
+
+
+def _figure_texts(fig) -> str:
+    """The figure's JSON with every string as its characters (plotly's own JSON writes "<" as \\u003c)."""
+    import json
+
+    import plotly.io as pio
+    return json.dumps(json.loads(pio.to_json(fig, validate=False)), ensure_ascii=False)
+
+
+def test_tokens_are_escaped_for_plotly():
+    from cellviz import plots
+    assert plots.plotly_token("<a href='x'>y</a>") == "&lt;a href='x'&gt;y&lt;/a&gt;"
+    assert plots.plotly_token("&lt;") == "&amp;lt;"
+    assert plots.plotly_token(" ") == "␣" and plots.display_token("<b>") == "<b>"
+    tr = cellviz.trace(nn.LSTM(2, 3), torch.randn(len(HOSTILE_TOKENS), 2))
+    from cellviz import summaries
+    rec = tr.layer(0)
+    figs = [plots.token_strip(HOSTILE_TOKENS, np.arange(5.0), "h", "t"),
+            plots.heatmaps_over_time(summaries.quantities(rec), 1, (), HOSTILE_TOKENS),
+            plots.unit_traces(summaries.quantities(rec), [0], 1, HOSTILE_TOKENS),
+            plots.input_reach(np.ones(5), HOSTILE_TOKENS, 4),
+            plots.cell_diagram("lstm", summaries.cell_vectors(rec, tr.x, 0, 0, 0), step=0, token=HOSTILE_TOKENS[0])]
+    for fig in figs:
+        text = _figure_texts(fig)
+        assert "<a href" not in text and "<b>x" not in text, text[:300]
+    assert "&lt;a href" in _figure_texts(figs[0])
+
+
+def test_exported_page_shows_tokens_as_text(tmp_path):
+    from cellviz.export import trace_to_html
+    tr = cellviz.trace(nn.GRU(2, 3), torch.randn(len(HOSTILE_TOKENS), 2))
+    page = trace_to_html(tr, HOSTILE_TOKENS, "t")
+    assert f"<a href='https://{EVIL}/'" not in page and f'<a href=\\"https://{EVIL}' not in page
+    (tmp_path / "tokens.html").write_text(page, encoding="utf-8")

@@ -217,6 +217,7 @@ def _open_zh(page: str, model: str | None = None):
 
 @pytest.mark.parametrize("page,model", [("cell", "sentiment-lstm"), ("units", "sentiment-lstm"),
                                         ("units", "forecast-gru"), ("intervene", "waveform-lstm")])
+@pytest.mark.integration
 def test_zoo_names_are_chinese_in_a_chinese_session(page, model):
     """Metric names, the task, the prediction and the known features of a model, all in Chinese."""
     at = _open_zh(page, model)
@@ -348,6 +349,7 @@ WIDGETS = ("selectbox", "radio", "multiselect", "slider", "number_input", "text_
            "checkbox", "toggle")
 
 
+@pytest.mark.integration
 @pytest.mark.parametrize("page", _pages())
 def test_every_page_runs_in_chinese(page):
     from cellviz.ui import layout

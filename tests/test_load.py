@@ -29,6 +29,12 @@ from test_browser import _require_browser
 pytestmark = pytest.mark.browser
 
 SESSIONS = 20
+# A fair test of the app, not of the machine: waits are long enough for a busy 2-core machine (other processes
+# may share it) and only catch a session that never draws; how long sessions took is measured in each browser
+# (time from navigation to its first chart) and printed.
+WAIT_MS = 300_000
+FIRST_CHART = """new MutationObserver((_, obs) => { if (document.querySelector('.js-plotly-plot')) {
+  window.__firstChart = performance.now(); obs.disconnect(); } }).observe(document, {childList: true, subtree: true});"""
 RSS_BOUND_MB = 200           # server growth from one warm session to 20 open sessions (12 models, 24 inputs)
 MODELS = [n for n in ["lag-lstm", "charlm-gru", "sentiment-bilstm", "translate-gru", "forecast-gru-2layer",
                       "waveform-rnn", "brackets-rnn", "charlm-lstm-2layer", "sentiment-gru", "lag-rnn",
@@ -57,8 +63,8 @@ def link(base: str, p: dict) -> str:
 
 def check(page, p: dict) -> None:
     where = f"session {p['k']} ({p['model']}, {p['lang']}, step {p['step']})"
-    page.wait_for_selector(IDLE, timeout=90_000)
-    page.wait_for_selector(".js-plotly-plot", timeout=60_000)
+    page.wait_for_selector(IDLE, timeout=WAIT_MS)
+    page.wait_for_selector(".js-plotly-plot", timeout=WAIT_MS)
     bad = page.locator("[data-testid='stException'], [data-testid='stAlertContentError']")
     assert bad.count() == 0, (where, bad.all_inner_texts())
     assert page.locator(".st-key-model input").first.input_value() == p["model"], where
@@ -70,7 +76,7 @@ def check(page, p: dict) -> None:
     assert slider.get_attribute("max") == str(p["steps"] - 1), f"{where}: the trace shown is not this session's input"
     want = "" if p["step"] == 0 else str(p["step"])         # the app writes the session's state back to its URL
     page.wait_for_function("w => (new URLSearchParams(location.search).get('step') || '') === w", arg=want,
-                           timeout=60_000)
+                           timeout=WAIT_MS)
     query = parse_qs(urlparse(page.url).query)
     assert query.get("model", [p["model"]]) == [p["model"]], (where, page.url)
 
@@ -88,19 +94,21 @@ def test_20_concurrent_sessions_are_isolated_and_memory_is_bounded():
             try:
                 warm = browser.new_page(viewport={"width": 900, "height": 700})
                 warm.goto(base)
-                warm.wait_for_selector(IDLE, timeout=90_000)
-                warm.wait_for_selector(".js-plotly-plot", timeout=60_000)
+                warm.wait_for_selector(IDLE, timeout=WAIT_MS)
+                warm.wait_for_selector(".js-plotly-plot", timeout=WAIT_MS)
                 warm.close()
                 before = memory_mb(server.pid)[0]
                 t0 = time.perf_counter()
                 pages = []
                 for p in plans:                       # open all first: the server runs them concurrently
                     page = browser.new_context(viewport={"width": 900, "height": 700}).new_page()
+                    page.add_init_script(FIRST_CHART)
                     page.goto(link(base, p), wait_until="commit")
                     pages.append(page)
                 for page, p in zip(pages, plans):
                     check(page, p)
                 opened = time.perf_counter() - t0
+                first = sorted(page.evaluate("window.__firstChart") / 1000 for page in pages)
                 for page, p in zip(pages, plans):     # every session steps at once
                     page.locator(".cvp-next").first.click()       # in the browser; the server hears it debounced
                     p["step"] += 1
@@ -114,7 +122,9 @@ def test_20_concurrent_sessions_are_isolated_and_memory_is_bounded():
     finally:
         server.terminate()
         server.wait(timeout=10)
-    print(f"\n{SESSIONS} concurrent browser sessions ({len(MODELS)} models, {LANGS}): all open and checked in "
+    print(f"\n{SESSIONS} concurrent browser sessions ({len(MODELS)} models, {LANGS}): first chart after "
+          f"{first[len(first) // 2]:.1f} s median, {first[-1]:.1f} s the slowest (measured in each browser); "
+          f"all open and checked in "
           f"{opened:.1f} s, stepped and re-checked in {wall:.1f} s; server RSS {before:.0f} -> {after:.0f} MB "
           f"({after - before:+.0f} MB, bound {RSS_BOUND_MB}), peak {peak:.0f} MB")
     assert after - before < RSS_BOUND_MB

@@ -24,6 +24,7 @@ def _title(fig) -> str:
     return fig.layout.title.text or ""
 
 
+@pytest.mark.integration
 def test_plots_imports_neither_streamlit_nor_torch():
     code = "import sys, cellviz.plots, cellviz.summaries; print('streamlit' in sys.modules, 'torch' in sys.modules)"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout.split()

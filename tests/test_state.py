@@ -61,3 +61,24 @@ def test_intervene_and_learn_widgets_are_kept_alive():
                                                   and k not in (learn.RUN, learn.ERROR)]):
         assert name in state.PERSISTENT, name
     assert "upload" not in state.PERSISTENT and not state.KEYS["upload"].fill     # Streamlit owns these values
+
+
+def test_a_fresh_thread_takes_the_sessions_language(monkeypatch):
+    """A fragment rerun starts on a thread that never called set_language: cellviz.i18n asks state for `lang`."""
+    import threading
+
+    import streamlit.runtime.scriptrunner as runner
+
+    from cellviz import i18n
+    monkeypatch.setattr(runner, "get_script_run_ctx", lambda suppress_warning=False: object())
+    monkeypatch.setattr(state.st, "session_state", {"lang": "zh"})
+    seen = []
+    th = threading.Thread(target=lambda: seen.append((i18n.language(), i18n.t("page.cell"))))
+    th.start()
+    th.join()
+    assert seen == [("zh", i18n.ZH["page.cell"])]
+    monkeypatch.setattr(runner, "get_script_run_ctx", lambda suppress_warning=False: None)   # no script run
+    th = threading.Thread(target=lambda: seen.append(i18n.language()))
+    th.start()
+    th.join()
+    assert seen[-1] == "en"

@@ -216,3 +216,62 @@ def test_exploding_page_shows_the_demo_numbers():
     assert_clean(at)
     assert any(c.value.startswith(t("expl.read.shrinks", radius="0.5", factor="", steps="", ratio="")[:20])
                for c in at.caption)
+
+
+# --- conventions, stacking, I/O shapes, PyTorch shapes (items 4, 6, 7, 8) -----------------------------
+@pytest.mark.parametrize("kind,layers,bi", [("lstm", 2, True), ("gru", 1, False), ("rnn", 3, True)])
+def test_the_shapes_shown_are_what_the_module_returns(kind, layers, bi):
+    module = {"rnn": torch.nn.RNN, "lstm": torch.nn.LSTM, "gru": torch.nn.GRU}[kind](3, 5, num_layers=layers,
+                                                                                      bidirectional=bi)
+    x = torch.randn(7, 1, 3)
+    out, h_n = module(x)
+    shown = explain.shapes(cellviz.trace(module, x))
+    assert shown["output"] == tuple(out.shape) and shown["input"] == tuple(x.shape)
+    if kind == "lstm":
+        assert shown["h_n"] == tuple(h_n[0].shape) and shown["c_n"] == tuple(h_n[1].shape)
+    else:
+        assert shown["h_n"] == tuple(h_n.shape) and "c_n" not in shown
+
+
+def test_over_time_page_maps_pytorch_shapes_onto_the_trace():
+    from app_driver import open_page
+    from cellviz.i18n import t
+    at = open_page("over_time", "sentiment-bilstm")
+    code = next(c.value for c in at.code if "h_n.shape" in c.value)
+    H = zoo.card("sentiment-bilstm")["hidden_size"]
+    assert f"(2, 1, {H})" in code and f", 1, {2 * H})" in code and "c_n.shape" in code
+    assert any(t("explain.shapes.checked") in c.value for c in at.caption)
+
+
+def test_io_shapes_are_named_with_their_zoo_tasks():
+    from app_driver import open_page
+    from cellviz.i18n import t
+    at = open_page("compare", "lag-lstm")
+    table = next(d.value for d in at.dataframe if t("explain.io.col.shape") in d.value.columns)
+    rows = {r[t("explain.io.col.shape")]: r for r in table.to_dict("records")}
+    assert set(rows) == {t(f"io.{io}") for io in explain.IO_SHAPES}
+    assert "many-to-one (N→1)" in rows and "sentiment" in rows["many-to-one (N→1)"][t("explain.io.col.zoo")]
+    assert "translation" in rows["sequence-to-sequence (N→M)"][t("explain.io.col.example")]
+    cards = [zoo.card(n) for n in zoo.names()]
+    assert sum(r[t("explain.io.col.models")] for r in rows.values()) == len(cards)
+
+
+def test_stacking_and_gru_conventions_on_the_cell_page():
+    from app_driver import open_page
+    from cellviz.i18n import t
+    at = open_page("cell", "charlm-lstm-2layer")
+    assert any(e.label == t("explain.stack.title", layers=2) for e in at.expander)
+    table = next(d.value for d in at.dataframe if t("explain.stack.col.reads") in d.value.columns)
+    assert list(table[t("explain.stack.col.inputs")]) == [zoo.load("charlm-lstm-2layer").recurrent.input_size,
+                                                          zoo.card("charlm-lstm-2layer")["hidden_size"]]
+    at = open_page("cell", "charlm-gru")
+    assert any(e.label == t("explain.conv.gru.title") for e in at.expander)
+    assert any("z′ = 1 − z" in c.value for c in at.caption)
+
+
+def test_claims_gradient_curves_are_compared_normalised_at_the_query():
+    """The claims gradient figure: every curve is a ratio to its value at the '?' (k = 0), L named on the axis."""
+    from cellviz.i18n import t
+    fig = plots.claims_gradients(zoo.claims())
+    assert fig.data and all(float(np.asarray(d.y)[0]) == pytest.approx(1.0) for d in fig.data)
+    assert t("loss.last_ce") in fig.layout.yaxis.title.text

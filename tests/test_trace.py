@@ -199,6 +199,7 @@ def test_numpy_input_is_accepted():
     np.testing.assert_allclose(tr.output, out.numpy(), atol=1e-6)
 
 
+@pytest.mark.integration
 def test_engine_imports_without_streamlit():
     import subprocess
     import sys
@@ -207,6 +208,7 @@ def test_engine_imports_without_streamlit():
     subprocess.run([sys.executable, "-c", code], check=True)
 
 
+@pytest.mark.integration
 def test_benchmark_script_runs(capsys):
     """The benchmark measures what it prints: a time for every cell on both sides and the trace's memory
     (an LSTM trace holds at least h, c, the 4 gates and dL/dh, dL/dc: 8 (T, H) float32 arrays)."""

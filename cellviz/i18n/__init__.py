@@ -5,7 +5,8 @@ One catalogue per language under `cellviz/i18n/locales/`: `en.py` (EN, the refer
 the language for the current thread (a ContextVar). Figure builders in `cellviz.plots` use the same
 catalogue (this module imports nothing from Streamlit). A Streamlit thread that never called `set_language`
 -- a fragment rerun starts on a fresh thread without running the page's `state.init` -- takes the language
-from its session's state (`lang`), so that stepping inside a fragment keeps the page's language.
+from its session's state (`lang`), so that stepping inside a fragment keeps the page's language: the UI hands
+that lookup in with `set_session_language` (cellviz.ui.state does), so this package never reaches up to it.
 A key missing from the active catalogue falls back to English, and a key missing there shows itself
 (so a typo is visible on the page, never an exception).
 
@@ -23,6 +24,7 @@ from __future__ import annotations
 import hashlib
 import json
 import sys
+from collections.abc import Callable
 from contextvars import ContextVar
 from pathlib import Path
 
@@ -41,17 +43,21 @@ def set_language(lang: str) -> None:
     _lang.set(lang if lang in CATALOGUES else "en")
 
 
-def _session_language() -> str | None:
-    """`lang` from the session state of the Streamlit script run on this thread, if there is one.
+_session_lookup: Callable[[], str | None] | None = None
 
-    Streamlit is only looked at when something else imported it (the app), never imported from here."""
-    if "streamlit" not in sys.modules:
+
+def set_session_language(lookup: Callable[[], str | None] | None) -> None:
+    """The UI's way to say where a thread without `set_language` finds its language (the session's `lang`)."""
+    global _session_lookup
+    _session_lookup = lookup
+
+
+def _session_language() -> str | None:
+    """The language the UI's lookup finds for this thread (None without a UI or a session)."""
+    if _session_lookup is None:
         return None
     try:
-        from streamlit.runtime.scriptrunner import get_script_run_ctx
-        if get_script_run_ctx(suppress_warning=True) is None:
-            return None
-        lang = sys.modules["streamlit"].session_state.get("lang")
+        lang = _session_lookup()
     except Exception:         # no session (bare mode, teardown): fall back to English
         return None
     return lang if lang in CATALOGUES else None

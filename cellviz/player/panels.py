@@ -21,28 +21,64 @@ def cell_vectors_over_time(tr, layer: int, direction: int, batch: int = 0) -> li
     return [summaries.cell_vectors(rec, x, k, direction, batch) for k in range(tr.seq_len)]
 
 
+MAX_STRIP_CELLS = 96         # a strip is ~100 px wide: more units than this are drawn as block means
+
+
+def _unit_blocks(a: np.ndarray, bu: int) -> np.ndarray:
+    """(T, n) -> (T, ceil(n / bu)) means over blocks of `bu` units (the last block may be shorter)."""
+    if bu == 1:
+        return np.asarray(a, dtype=np.float32)
+    T, n = a.shape
+    m = -(-n // bu)
+    padded = np.full((T, m * bu), np.nan, dtype=np.float64)
+    padded[:, :n] = a
+    return np.nanmean(padded.reshape(T, m, bu), axis=2).astype(np.float32)
+
+
 def cell_diagram(tr, layer: int, direction: int, tokens: Sequence[str], unit: int | None, batch: int = 0,
                  caption: str = "") -> dict:
-    """The cell diagram: drawn once, its colour strips recoloured per step, its title per step."""
+    """The cell diagram: drawn once, its colour strips recoloured per step, its title per step.
+
+    Each strip reads a (T, n) series of the panel (`series`, float16 colours): the gates, c, h and x as they
+    are; h_{t-1} and c_{t-1} as h and c shifted by a step (from the initial state), tanh(c_t) from c — so the
+    page carries each quantity once. Beyond MAX_STRIP_CELLS units a cell is the mean of `bu` units."""
+    rec, x = tr.layer(layer, direction), summaries.layer_input(tr, layer)
     vecs = cell_vectors_over_time(tr, layer, direction, batch)
     ranges = {n: np.stack([v[n] for v in vecs]) for n in vecs[0]}     # colour scales fixed over the sequence
     fig = plots.cell_diagram(tr.kind, vecs[0], unit=None, step=0, token=tokens[0], nonlinearity=tr.nonlinearity,
                              ranges=ranges)
+    H = tr.hidden_size
+    bu = max(1, -(-H // MAX_STRIP_CELLS))
+    shift = 1 if direction == 0 else -1                 # the previous state: position t-1 forward, t+1 reverse
+    derived = {"h_prev": ("h", shift, rec.h0[batch]), "c_prev": ("c", shift, None if rec.c0 is None else rec.c0[batch])}
+    series: dict[str, dict] = {}
     strips = []
     for i, d in enumerate(fig.data):
         if d.type != "heatmap":
             continue
         name = next(n for n in vecs[0] if plots.qname(n) == d.name)
-        values = np.stack([v[name] for v in vecs])                        # (T, n)
+        block = 1 if name == "x" else bu
+        spec: dict = {}
+        if name in derived and derived[name][2] is not None:
+            src, step_shift, initial = derived[name]
+            spec.update(series=src, shift=step_shift, initial=payload.typed(_unit_blocks(initial[None], block)[0]))
+        elif name == "tanh_c" and block == 1:
+            spec.update(series="c", fn="tanh")
+        source = spec.setdefault("series", name)
+        if source not in series:
+            series[source] = payload.typed(_unit_blocks(ranges[source], block), "f2")
+        n = series[source]["shape"][1]
         x, y = np.asarray(d.x, dtype=float), np.asarray(d.y, dtype=float)
         strips.append({"trace": i, "label": d.name, "coloraxis": d.coloraxis or "coloraxis",
                        "x0": float(x[0]), "x1": float(x[-1]), "y0": float(y[0]), "y1": float(y[-1]),
-                       "n": int(values.shape[1]), "unit": None if name == "x" else unit,
-                       "values": payload.typed(values, "f2")})
+                       "n": int(n), "bu": block, "units": int(len(vecs[0][name])),
+                       "unit": None if name == "x" or unit is None else unit, **spec})
         d.hoverinfo = "skip"             # the strips' hover comes from the player's overlay (per step)
     titles = [t("plot.cell.title", kind=tr.kind.upper(), t=k, token=display_token(s)) for k, s in enumerate(tokens)]
-    return payload.figure("cell", fig, cursor=None, strips=strips, titles=titles, caption=caption,
-                          config={"displayModeBar": False})
+    panel = payload.figure("cell", fig, cursor=None, strips=strips, titles=titles, caption=caption,
+                           config={"displayModeBar": False})
+    panel["series"] = series
+    return panel
 
 
 def unit_numbers(tr, layer: int, direction: int, unit: int, batch: int = 0) -> dict:
@@ -54,10 +90,10 @@ def unit_numbers(tr, layer: int, direction: int, unit: int, batch: int = 0) -> d
 
 
 def heatmaps(series: Mapping[str, np.ndarray], units: Sequence[int], tokens: Sequence[str] | None,
-             clickable: bool = True) -> dict:
+             clickable: bool = True, title: str | None = None, panel_id: str = "time") -> dict:
     """Units x time heatmaps with a cursor line; a click picks (unit, step)."""
-    fig = plots.heatmaps_over_time(series, None, units, tokens, clickable=False)
-    return payload.figure("time", fig, click="unit_step" if clickable else None,
+    fig = plots.heatmaps_over_time(series, None, units, tokens, clickable=False, title=title)
+    return payload.figure(panel_id, fig, click="unit_step" if clickable else None,
                           config={"displayModeBar": False})
 
 

@@ -6,8 +6,8 @@ and panels. The section with ``controls`` also carries the step bar's captions a
 - ``figure``: a Plotly figure spec (data + layout, drawn once) and what moves with the step:
   ``cursors`` — ``{"type": "vline"}`` (a line at x = step in every subplot, or ``axes``: ["x2y2", ...]) or
   ``{"type": "cell", "per_row": n}`` (an outline around cell (row, col) = divmod(step, n) of a token strip);
-  ``strips`` — colour strips recoloured per step (the cell diagram): geometry, colour axis and a (T, n)
-  array; ``titles`` — one heading per step; ``click`` — "unit_step" reports clicks as (unit, step);
+  ``strips`` — colour strips recoloured per step (the cell diagram): geometry, colour axis and which of
+  the panel's ``series`` (T, n) they read (shifted by a step, or through tanh: see `strip_values`); ``titles`` — one heading per step; ``click`` — "unit_step" reports clicks as (unit, step);
   ``server`` — a name under which the host sends per-step data it computed (``server_update`` says how).
 - ``table``: rows of (label, one value per step), shown with ``digits`` decimals.
 
@@ -84,6 +84,19 @@ def figure(panel_id: str, fig: go.Figure, *, cursor: str | None = "vline", per_r
     return panel
 
 
+def strip_values(panel: dict, label: str) -> np.ndarray:
+    """A cell-diagram strip's (T, n) values as player.js computes them from the panel's series (shifted by a
+    step from the initial state for h_{t-1} and c_{t-1}, tanh for tanh(c_t)): what the page shows per step."""
+    s = next(s for s in panel["strips"] if s["label"] == label)
+    src = decode(panel["series"][s["series"]])
+    shift = int(s.get("shift", 0))
+    out = np.empty_like(src)
+    for k in range(len(src)):
+        j = k - shift
+        out[k] = src[j] if 0 <= j < len(src) else decode(s["initial"])
+    return np.tanh(out) if s.get("fn") == "tanh" else out
+
+
 def table(panel_id: str, title: str, columns: Sequence[str], rows: Sequence[tuple[str, np.ndarray]],
           digits: int = 4) -> dict:
     """A table whose value column follows the step: rows of (label, (T,) values)."""
@@ -100,7 +113,8 @@ def captions(tokens: Sequence[str]) -> list[str]:
 
 def control_texts() -> dict[str, str]:
     """The step bar's labels and tooltips in the active language."""
-    out = {"play": t("step.play"), "pause": t("step.pause"), "label": t("step.label"), "unit": t("plot.unit")}
+    out = {"play": t("step.play"), "pause": t("step.pause"), "label": t("step.label"), "unit": t("plot.unit"),
+           "mean": t("plot.mean"), "speed": t("step.speed"), "rate": t("step.rate")}
     for b in ("first", "prev", "next", "last", "play", "pause"):
         out[f"{b}.help"] = t(f"step.{b}.help")
     return out

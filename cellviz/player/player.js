@@ -120,12 +120,24 @@
         if (g.sent !== g.step && g.sync) { g.sent = g.step; g.sync.setStateValue("step", g.step); }
       }, due);
     };
+    /** Play / pause: one step per `playMs`, advanced in animation frames, so that every step is painted
+     *  (at 10 steps/s and more, a slow frame delays the next step instead of skipping one). */
     g.play = function (on) {
-      clearInterval(g.timer); g.timer = null;
+      g.timer = null;
       if (on) {
         if (g.step >= g.steps - 1) g.setStep(0);
-        g.timer = setInterval(() => { if (g.step >= g.steps - 1) g.play(false); else g.setStep(g.step + 1); },
-                              g.playMs || 700);
+        const run = {}, tick = now => {
+          if (g.timer !== run) return;
+          if (now - run.last >= (g.playMs || 700)) {
+            run.last = now;
+            if (g.step >= g.steps - 1) { g.play(false); return; }
+            g.setStep(g.step + 1);
+          }
+          requestAnimationFrame(tick);
+        };
+        run.last = performance.now();
+        g.timer = run;
+        requestAnimationFrame(tick);
       }
       g.sections.forEach(s => s.playing && s.playing(!!g.timer));
     };
@@ -134,6 +146,21 @@
     g.server = function (data) { g.serverData = data; g.sections.forEach(s => s.server && s.server(data)); };
     if (g.pendingSeek !== undefined) { const k = g.pendingSeek; delete g.pendingSeek; g.step = k; g.sent = k; }
     return g;
+  }
+
+  /** A strip's (T, n) values from the panel's series: as is, shifted by a step (the previous state, from the
+   *  initial one), or through tanh (payload.strip_values is the same in Python). */
+  function stripData(s, series) {
+    const src = series[s.series], n = s.n, T = src.length / n, shift = s.shift || 0;
+    if (!shift && !s.fn) return src;
+    const init = s.initial ? decode(s.initial) : null, out = new Float32Array(src.length);
+    for (let t = 0; t < T; t++) {
+      const j = t - shift;
+      if (j >= 0 && j < T) out.set(src.subarray(j * n, (j + 1) * n), t * n);
+      else if (init) out.set(init, t * n);
+    }
+    if (s.fn === "tanh") for (let i = 0; i < out.length; i++) out[i] = Math.tanh(out[i]);
+    return out;
   }
 
   // --- overlays: cursors and outlines placed from the axes' pixel mapping ------------------------------
@@ -148,8 +175,9 @@
     const wrap = el("div", "cvp-figwrap", holder);
     const gd = el("div", "cvp-fig", wrap);
     const over = el("div", "cvp-overlay", wrap);
-    const cursors = panel.cursors || [], strips = (panel.strips || []).map(s => Object.assign({}, s, {
-      data: decode(s.values) }));
+    const cursors = panel.cursors || [], series = {};
+    for (const k in panel.series || {}) series[k] = decode(panel.series[k]);
+    const strips = (panel.strips || []).map(s => Object.assign({}, s, { data: stripData(s, series) }));
     const PAD = 3;                           // canvas margin around a strip, for the unit's outline
     let lines = [], boxes = [], strips_ = [], rects = [], step = 0, drawn = false, serverSeries = null;
 
@@ -197,8 +225,9 @@
         cv.addEventListener("mousemove", ev => {
           const u = Math.floor((ev.offsetX - PAD) / w);
           if (u < 0 || u >= s.n) { cv.title = ""; return; }
-          const v = s.data[step * s.n + u];
-          cv.title = s.label + "\n" + P.texts.unit + " " + u + "\n" + (isFinite(v) ? v.toFixed(4) : "–");
+          const v = s.data[step * s.n + u], bu = s.bu || 1;
+          const units = bu > 1 ? (u * bu) + "–" + (Math.min(s.units, (u + 1) * bu) - 1) + " (" + P.texts.mean + ")" : u;
+          cv.title = s.label + "\n" + P.texts.unit + " " + units + "\n" + (isFinite(v) ? v.toFixed(4) : "–");
         });
         strips_.push(cv);
         rects.push({ s, ctx, color, w, width, height });
@@ -230,9 +259,10 @@
           ctx.fillStyle = color(s.data[base + u]);
           ctx.fillRect(PAD + u * w, PAD, w + 0.5, height);
         }
-        if (s.unit != null && s.unit >= 0 && s.unit < s.n) {      // the selected unit's outline
+        const cell = s.unit == null ? -1 : Math.floor(s.unit / (s.bu || 1));
+        if (cell >= 0 && cell < s.n) {                          // the selected unit's outline (its block)
           ctx.strokeStyle = "#111"; ctx.lineWidth = 2;
-          ctx.strokeRect(PAD + s.unit * w - 1, PAD - 2, w + 2, height + 4);
+          ctx.strokeRect(PAD + cell * w - 1, PAD - 2, w + 2, height + 4);
         }
       }
     }
@@ -329,7 +359,10 @@
     const panels = [];
     let bar = null;
     P.current = () => g.step;
-    P.pick = v => { if (g.sync && g.sync.setTriggerValue) g.sync.setTriggerValue("pick", v); else g.setStep(v.step); };
+    P.pick = v => {                          // a clicked heatmap cell: that step now, that unit via the host
+      g.setStep(v.step);
+      if (g.sync && g.sync.setTriggerValue) g.sync.setTriggerValue("pick", v);
+    };
     if (P.controls) bar = Controls(box, P, g);
     for (const panel of P.panels || []) {
       const holder = el("div", "cvp-panel", box);
@@ -388,6 +421,14 @@
     btn.last.onclick = () => g.setStep(g.steps - 1);
     btn.play.onclick = () => g.play(g.timer === null);
     slider.addEventListener("input", () => g.setStep(Number(slider.value)));
+    const speed = el("select", "cvp-speed", bar);        // steps per second while playing
+    speed.title = T.speed || "";
+    for (const ms of [700, 250, 100, 50]) {
+      const o = el("option", "", speed);
+      o.value = ms; o.textContent = (T.rate || "{n}/s").replace("{n}", String(Math.round(10000 / ms) / 10));
+    }
+    speed.value = String(g.playMs || 700);
+    speed.addEventListener("change", () => { g.playMs = Number(speed.value); speed.blur(); });
     if (P.keys) el("span", "cvp-keys", bar).textContent = P.keys;
 
     function typing(t) {

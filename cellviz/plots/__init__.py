@@ -24,6 +24,8 @@ from .style import (
                     coloraxis,
                     display_token,
                     is_gate,
+                    plotly_text,
+                    plotly_token,
                     qname,
 )
 from .training import intervention_effect, intervention_traces, learning_curves
@@ -33,5 +35,5 @@ __all__ = ["exploding", "DIAGRAMS", "cell_diagram", "claims_accuracy", "claims_g
            "grad_axis_title", "grad_norm_curves", "gradient_norms", "input_reach", "heatmaps_over_time", "unit_traces",
            "CELL_COLORS", "CURSOR", "FONT", "GATE_SCALE", "GRAD_SCALE", "LINE_COLORS", "MAX_CLICK_POINTS",
            "MAX_HEAT_STEPS", "MAX_HEAT_UNITS", "QUANTITIES", "TANH_SCALE", "coloraxis", "display_token", "is_gate",
-           "qname", "intervention_effect", "intervention_traces", "learning_curves", "feature_match",
+           "plotly_text", "plotly_token", "qname", "intervention_effect", "intervention_traces", "learning_curves", "feature_match",
            "saturation_bars", "token_strip", "unit_ranking"]

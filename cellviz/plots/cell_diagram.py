@@ -7,7 +7,7 @@ import numpy as np
 import plotly.graph_objects as go
 
 from ..i18n import t
-from .style import axis_name, base_layout, coloraxes, display_token, f32, qname
+from .style import axis_name, base_layout, coloraxes, f32, plotly_token, qname
 
 # Each node: (x, y, "vector" | op symbol[, label side]). Vectors are drawn as a colour strip of H cells.
 _LSTM = {
@@ -150,7 +150,7 @@ def cell_diagram(kind: str, vectors: Mapping[str, np.ndarray], unit: int | None 
     fig.update_layout(**coloraxes({n: (ranges or {}).get(n, v) for n, v in vectors.items()}))
     fig.update_xaxes(visible=False, range=[-0.2, 11.0], fixedrange=True)
     fig.update_yaxes(visible=False, range=[-0.75, 5.8], fixedrange=True)
-    title = t("plot.cell.title", kind=kind.upper(), t=step, token=display_token(token))
+    title = t("plot.cell.title", kind=kind.upper(), t=step, token=plotly_token(token))
     fig = base_layout(fig, title, 420)
     fig.update_layout(showlegend=False, margin=dict(l=10, r=10, t=50, b=10))
     return fig

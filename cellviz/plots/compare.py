@@ -140,6 +140,7 @@ def claims_gradients(claims: Mapping, rows: Sequence[str] | None = None, k_max: 
                                      line=dict(color=color, width=width, dash=dash),
                                      hovertemplate=f"{label}<br>k = %{{x}}<br>%{{y:.2e}}<extra></extra>"))
     fig.update_xaxes(title_text=t("plot.claims.k"))
-    log_y(fig, t("plot.claims.grad.y"), np.concatenate(values) if values else [])
+    # the loss L these gradients are of: the lag task's cross-entropy at the '?'
+    log_y(fig, f"{t('plot.claims.grad.y')}<br>{t('loss.last_ce')}", np.concatenate(values) if values else [])
     fig = base_layout(fig, t("plot.claims.grad.title"), 440)
     return fig.update_layout(legend=dict(orientation="h", yanchor="top", y=-0.2, x=0, font=dict(size=11)))

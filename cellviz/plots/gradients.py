@@ -13,9 +13,9 @@ from .style import (
     LINE_COLORS,
     add_cursor,
     base_layout,
-    display_token,
     f32,
     log_y,
+    plotly_token,
 )
 
 
@@ -66,7 +66,7 @@ def input_reach(sensitivity: np.ndarray, tokens: Sequence[str], t_star: int, tit
     """‖∂L_{t*}/∂x_k‖ over input positions k, bars coloured on the log gradient scale."""
     s = f32(sensitivity)
     logs = np.log10(np.where(s > 0, s, np.nan)).astype(np.float32)
-    labels = np.array([display_token(x) for x in tokens])
+    labels = np.array([plotly_token(x) for x in tokens])
     fig = go.Figure(go.Bar(
         x=np.arange(len(s), dtype=np.int32), y=s, customdata=labels,
         marker=dict(color=logs, colorscale=GRAD_SCALE, colorbar=dict(title=t("plot.scale.grad"))),

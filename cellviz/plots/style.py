@@ -72,11 +72,19 @@ def coloraxes(series: Mapping[str, object]) -> dict:
         out[axis] = spec
     return out
 def display_token(token: str) -> str:
-    """A token as a hover / label can show it (spaces and newlines made visible)."""
+    """A token as plain text can show it (spaces and newlines made visible). Not escaped: for textContent and
+    other plain-text sinks. Inside a figure use `plotly_token`."""
     return {" ": "␣", "\n": "↵", "\t": "⇥"}.get(token, token)
+def plotly_text(text: str) -> str:
+    """User-derived text made literal for Plotly, which renders a subset of HTML in titles, tick labels, hover
+    and cell text (<a href> becomes a clickable link, <b>, <br>, entities are decoded): &, < and > as entities."""
+    return str(text).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+def plotly_token(token: str) -> str:
+    """A token as a figure shows it: `display_token`, escaped for Plotly."""
+    return plotly_text(display_token(token))
 def step_labels(tokens: Sequence[str] | None, T: int) -> np.ndarray:
-    """One hover label per step: the displayed token, or the step number without tokens."""
-    return np.array([display_token(s) for s in tokens]) if tokens is not None else np.arange(T).astype(str)
+    """One hover label per step: the displayed token (escaped for Plotly), or the step number without tokens."""
+    return np.array([plotly_token(s) for s in tokens]) if tokens is not None else np.arange(T).astype(str)
 def log_y(fig: go.Figure, title: str, values, **where) -> None:
     """A log y axis in powers of ten; spanning two decades or more, only the powers are labelled (no 2, 5 clutter)."""
     v = np.asarray(values, dtype=np.float64).ravel()
@@ -110,5 +118,5 @@ def token_ticks(tokens: Sequence[str] | None, most: int = 80) -> dict:
     """Tick every step with its token when the sequence is short enough to read them."""
     if tokens is None or len(tokens) > most:
         return {}
-    return dict(tickmode="array", tickvals=list(range(len(tokens))), ticktext=[display_token(s) for s in tokens],
+    return dict(tickmode="array", tickvals=list(range(len(tokens))), ticktext=[plotly_token(s) for s in tokens],
                 tickangle=0, tickfont=dict(size=11 if len(tokens) <= 40 else 9))

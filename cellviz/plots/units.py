@@ -15,9 +15,9 @@ from .style import (
     add_cursor,
     base_layout,
     coloraxis,
-    display_token,
     f32,
     is_gate,
+    plotly_token,
     qname,
 )
 
@@ -37,7 +37,7 @@ def token_strip(tokens: Sequence[str], values: np.ndarray, quantity: str, title:
     v = f32(values)
     if quantity == "grad":
         v = np.log10(np.where(v > 0, v, np.nan)).astype(np.float32)
-    z.flat[:T], text.flat[:T], pos.flat[:T] = v, [display_token(s) for s in tokens], np.arange(T)
+    z.flat[:T], text.flat[:T], pos.flat[:T] = v, [plotly_token(s) for s in tokens], np.arange(T)
     if quantity == "grad":
         color = dict(colorscale=GRAD_SCALE, colorbar=dict(title=t("plot.scale.grad")))
     elif quantity == "feature":
@@ -76,7 +76,7 @@ def feature_match(feature: np.ndarray, unit_values: np.ndarray, tokens: Sequence
                   unit_label: str, step: int | None = None) -> go.Figure:
     """A feature and the unit that tracks it, over time, on two y axes."""
     T = len(feature)
-    labels = np.array([display_token(s) for s in tokens])
+    labels = np.array([plotly_token(s) for s in tokens])
     fig = make_subplots(specs=[[{"secondary_y": True}]])
     fig.add_trace(go.Scatter(x=np.arange(T, dtype=np.int32), y=f32(feature), name=feature_name, customdata=labels,
                              line=dict(color="#7f7f7f", width=2, shape="hv"),

@@ -17,6 +17,7 @@ from threadpoolctl import threadpool_limits
 
 import cellviz
 from cellviz import zoo
+from cellviz.trace import module_kind
 
 from .. import i18n
 from . import state
@@ -28,11 +29,17 @@ torch.set_num_threads(1)
 threadpool_limits(1)
 
 MAX_TRACES = 48              # (model, input, part, step) traces kept in memory
-MAX_UPLOAD_STEPS = 1000      # longest input built for an uploaded module
+MAX_UPLOAD_STEPS = 1000      # longest input built for an uploaded module (fewer for large modules: upload_steps)
+MAX_TEXT_CHARS = 5000        # the zoo input box (every task's longest sample fits several times over)
+MAX_NUMBERS_CHARS = 200_000  # typed numbers for an upload (1000 steps of several numbers each)
+MAX_PREFIX_CHARS = 200       # the upload's module prefix ("encoder.lstm")
+UPLOAD_TRACE_BYTES = 16 * 2**20   # arrays one upload trace may hold (the steps allowed follow from the module)
+VECTORS_PER_STEP = {"rnn": 3, "gru": 11, "lstm": 16}   # H-vectors a trace keeps per step, layer and direction
 TTL = 3600
 UPLOAD_TTL = 900             # uploads: one user's files, dropped sooner
-# Memory: a worst-case upload (10 MB = server.maxUploadSize: an LSTM with hidden ~780) traces T=1000 into
-# ~35 MB of arrays; 4 cached upload traces + 48 small zoo traces keep the server under ~600 MB (README).
+# Memory (README "Caps"): an upload unpacks to at most U = server.maxUploadSize bytes and U/4 parameters, and its
+# trace holds at most UPLOAD_TRACE_BYTES of arrays, so the 4 cached upload modules and 4 upload traces stay
+# under ~150 MB whatever is uploaded; each session keeps its own upload's bytes (at most U) in session state.
 FLOAT32_MAX = float(np.finfo(np.float32).max)
 
 
@@ -197,27 +204,54 @@ def digest(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
+def upload_limit() -> int:
+    """Bytes an upload may have: `server.maxUploadSize` (MB, as .streamlit/config.toml sets it; Streamlit answers
+    HTTP 413 above it, counting 1 MB as 2**20 bytes)."""
+    return int(st.get_option("server.maxUploadSize")) * 2**20
+
+
+def upload_caps() -> tuple[int, int]:
+    """(bytes, parameters) an uploaded checkpoint may unpack to, derived from the upload limit U: it may unpack to
+    at most U bytes (a torch.save zip is stored, not deflated, so an honest file fits; a deflated one that would
+    grow past U is refused before it is unpacked) and hold at most U / 4 parameters, so the module costs at most
+    U bytes of float32 (float16 files are converted) — 10 MB: 2,621,440 parameters."""
+    limit = upload_limit()
+    return limit, limit // 4
+
+
 @st.cache_resource(max_entries=4, ttl=UPLOAD_TTL)
 def upload_module(key: str, _data: bytes, prefix: str, nonlinearity: str) -> torch.nn.Module:
-    """The recurrent module in an uploaded file (cached by the file's hash). CheckpointError if unusable."""
-    return cellviz.load_checkpoint(_data, prefix=prefix or None, nonlinearity=nonlinearity)
+    """The recurrent module in an uploaded file (cached by the file's hash). CheckpointError if unusable, also
+    when it would unpack or load to more than the upload caps (`upload_caps`)."""
+    max_bytes, max_params = upload_caps()
+    return cellviz.load_checkpoint(_data, prefix=prefix or None, nonlinearity=nonlinearity, max_bytes=max_bytes,
+                                   max_params=max_params)
 
 
-def upload_input(width: int, source: UploadInput) -> np.ndarray:
-    """(T, width) float32 input for a bare module: random numbers, random one-hot, or typed numbers."""
+def upload_steps(module: torch.nn.Module) -> int:
+    """The longest input an uploaded module is traced on: MAX_UPLOAD_STEPS, or fewer when its trace would hold
+    more than UPLOAD_TRACE_BYTES (T x layers x directions x H x VECTORS_PER_STEP x bytes per value)."""
+    kind = module_kind(module)
+    per_step = (VECTORS_PER_STEP[kind] * module.hidden_size * module.num_layers * (2 if module.bidirectional else 1)
+                * next(module.parameters()).element_size())
+    return int(max(1, min(MAX_UPLOAD_STEPS, UPLOAD_TRACE_BYTES // per_step)))
+
+
+def upload_input(width: int, source: UploadInput, max_steps: int = MAX_UPLOAD_STEPS) -> np.ndarray:
+    """(T, width) float32 input for a bare module: random numbers, random one-hot, or typed numbers (T <= max_steps)."""
     from ..i18n import t
     if source.kind == "typed":
-        return parse_numbers(source.numbers, width)
+        return parse_numbers(source.numbers, width, max_steps)
     length = int(source.length)
-    if not 1 <= length <= MAX_UPLOAD_STEPS:
-        raise ValueError(t("input.too_long", got=length, limit=MAX_UPLOAD_STEPS))
+    if not 1 <= length <= max_steps:
+        raise ValueError(t("input.too_long", got=length, limit=max_steps))
     rng = np.random.default_rng(source.seed)
     if source.kind == "onehot":
         return np.eye(width, dtype=np.float32)[rng.integers(width, size=length)]
     return rng.standard_normal((length, width)).astype(np.float32)
 
 
-def parse_numbers(text: str, width: int) -> np.ndarray:
+def parse_numbers(text: str, width: int, max_steps: int = MAX_UPLOAD_STEPS) -> np.ndarray:
     """Typed numbers: one step per line with `width` numbers; with width 1, one comma-separated line also works."""
     from ..i18n import t
     lines = [ln for ln in text.replace(";", "\n").splitlines() if ln.strip()]
@@ -225,8 +259,8 @@ def parse_numbers(text: str, width: int) -> np.ndarray:
         lines = [p for p in lines[0].replace(",", " ").split()]
     if not lines:
         raise ValueError(t("input.empty", accepted=t("input.numbers.help", width=width)))
-    if len(lines) > MAX_UPLOAD_STEPS:
-        raise ValueError(t("input.too_long", got=len(lines), limit=MAX_UPLOAD_STEPS))
+    if len(lines) > max_steps:
+        raise ValueError(t("input.too_long", got=len(lines), limit=max_steps))
     rows = []
     for k, line in enumerate(lines, start=1):
         parts = line.replace(",", " ").split()
@@ -236,11 +270,15 @@ def parse_numbers(text: str, width: int) -> np.ndarray:
             row = [float(p) for p in parts]
         except ValueError:
             bad = next(p for p in parts if not _is_number(p))
-            raise ValueError(t("input.numbers.not_number", line=k, token=bad)) from None
+            raise ValueError(t("input.numbers.not_number", line=k, token=_quoted(bad))) from None
         if not all(abs(v) <= FLOAT32_MAX for v in row):     # nan, inf, and what float32 turns into inf
             raise ValueError(t("input.numbers.not_finite", line=k))
         rows.append(row)
     return np.asarray(rows, dtype=np.float32)
+
+
+def _quoted(text: str, most: int = 30) -> str:
+    return text if len(text) <= most else text[:most - 1] + "…"
 
 
 def _is_number(s: str) -> bool:
@@ -256,7 +294,7 @@ def upload_subject(source: UploadSource, _data: bytes, at_step: int | None = Non
     """Trace an uploaded module on a generated or typed input; loss = the sum of all outputs.
     Cached by `source` (the file's hash, never its bytes: `_data` is not hashed)."""
     module = upload_module(source.digest, _data, source.prefix, source.nonlinearity)
-    x = upload_input(module.input_size, source.input)
+    x = upload_input(module.input_size, source.input, upload_steps(module))
     tr = cellviz.trace(module, x, loss=lambda out, h_n: out.sum(), at_step=at_step)
     return Subject(source.name, tr, [str(k) for k in range(tr.seq_len)], source=source)
 

@@ -8,7 +8,7 @@ import streamlit as st
 from . import data, links, sidebar, state, stepper
 from .downloads import figure_button
 from ..i18n import CATALOGUES, set_language, t
-from .safety import guarded
+from .safety import NAME_CHARS, escape_markdown, guarded
 
 # view module name -> (title key, icon); the order of the navigation
 PAGES = {"tour": ("page.tour", ":material/school:"),
@@ -19,6 +19,7 @@ PAGES = {"tour": ("page.tour", ":material/school:"),
          "intervene": ("page.intervene", ":material/tune:"), "learn": ("page.learn", ":material/model_training:"),
          "training": ("page.training", ":material/history:")}
 DEFAULT_PAGE = "cell"
+MAX_PROBLEMS = 10            # a link's ignored params listed in its warning
 DEFAULT_SUFFIX = "-home"     # the default page's reserved (unused) url_path: /cell is its hidden alias
 
 
@@ -74,7 +75,10 @@ def warn_ignored_params() -> None:
     """One warning listing the link's malformed params (defaults were used for them)."""
     problems = state.pop("_url_problems")
     if problems:
-        st.warning(t("link.ignored", items=", ".join(problems)), icon=":material/link_off:")
+        shown = [escape_markdown(p, NAME_CHARS) for p in problems[:MAX_PROBLEMS]]
+        if len(problems) > MAX_PROBLEMS:
+            shown.append(f"… (+{len(problems) - MAX_PROBLEMS})")
+        st.warning(t("link.ignored", items=", ".join(shown)), icon=":material/link_off:")
 
 
 def _page_name(page) -> str:

@@ -15,6 +15,8 @@ from ..i18n import t
 log = logging.getLogger("cellviz.ui")
 R = TypeVar("R")
 REASON_CHARS = 600          # a library message shown by `guarded` (ours, possibly quoting a bounded piece of input)
+PREDICTION_CHARS = 400      # a model's worded prediction (generated values, next-character guesses)
+NAME_CHARS = 100            # a file name, a link's item
 
 _PUNCTUATION = re.compile("([" + re.escape(string.punctuation) + "])")
 _CONTROL = re.compile(r"[\x00-\x1f\x7f\u2028\u2029]+")

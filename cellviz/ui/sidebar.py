@@ -9,6 +9,7 @@ import cellviz
 from cellviz.zoo.tasks import ParseOption
 
 from . import data, downloads, state
+from .safety import NAME_CHARS, PREDICTION_CHARS, REASON_CHARS, escape_markdown
 from ..i18n import CATALOGUES, card_metrics, has, label, t
 
 log = logging.getLogger(__name__)
@@ -51,7 +52,7 @@ def language_picker() -> None:
 # --- zoo models ----------------------------------------------------------------------------------------
 def _zoo(name: str) -> data.Subject | None:
     card = data.zoo_card(name)
-    st.caption(t("model.card", cell=card["cell"].upper(), io=card["io"], task=label("task", card["task"]),
+    st.caption(t("model.card", cell=card["cell"].upper(), io=label("io", card["io"]), task=label("task", card["task"]),
                  layers=card["num_layers"], hidden=card["hidden_size"], params=f"{card['params']:,}",
                  bi=t("model.bi") if card["bidirectional"] else ""))
     for line in card_metrics(card):
@@ -72,9 +73,9 @@ def _zoo(name: str) -> data.Subject | None:
     try:
         subject = data.zoo_subject(data.ZooSource(name, source, state.get("part"), state.snapshot()))
     except ValueError as e:
-        st.error(t("input.invalid", reason=e))
+        st.error(t("input.invalid", reason=escape_markdown(e, REASON_CHARS)))
         return None
-    st.markdown(t("input.prediction", prediction=subject.prediction))
+    st.markdown(t("input.prediction", prediction=escape_markdown(subject.prediction, PREDICTION_CHARS)))
     return subject
 
 
@@ -87,7 +88,8 @@ def _zoo_input(name: str, task) -> data.Sample | data.Typed:
         help_text = t("input.series.help", max_len=task.max_len)
     else:
         help_text = t("input.text.help", choices=" ".join(repr(c) for c in task.choices), max_len=task.max_len)
-    st.text_area(t("input.text"), key="text", help=help_text, height=90, on_change=state.put, args=("source", "typed"))
+    st.text_area(t("input.text"), key="text", help=help_text, height=90, max_chars=data.MAX_TEXT_CHARS,
+                 on_change=state.put, args=("source", "typed"))
     st.button(t("input.sample"), help=t("input.sample.help"), on_click=_next_sample, args=(name,))
     opts = data.parse_options(name)
     for opt, param in opts.items():
@@ -136,41 +138,47 @@ def _upload() -> data.Subject | None:
         return None
     name, raw = state.get("upload_file")
     if not name.lower().endswith(UPLOAD_TYPES):
-        st.error(t("upload.bad_type", name=name))
+        st.error(t("upload.bad_type", name=escape_markdown(name, NAME_CHARS)))
         return None
-    st.caption(t("upload.current", name=name))
-    st.text_input(t("upload.prefix"), key="upload_prefix", help=t("upload.prefix.help"))
+    st.caption(t("upload.current", name=escape_markdown(name, NAME_CHARS)))
+    st.text_input(t("upload.prefix"), key="upload_prefix", help=t("upload.prefix.help"), max_chars=data.MAX_PREFIX_CHARS)
     st.radio(t("upload.nonlinearity"), ["tanh", "relu"], key="upload_nonlinearity", horizontal=True)
     key = data.digest(raw)
     try:
         module = data.upload_module(key, raw, state.get("upload_prefix"), state.get("upload_nonlinearity"))
     except ValueError as e:           # CheckpointError is a ValueError
-        st.error(t("upload.failed", name=name, reason=e))
+        st.error(t("upload.failed", name=escape_markdown(name, NAME_CHARS), reason=escape_markdown(e, REASON_CHARS)))
         return None
     except Exception as e:            # a file that breaks a parser must not break the page
         log.exception("upload %s failed", name)
-        st.error(t("upload.failed", name=name, reason=f"{type(e).__name__}: {e}"))
+        st.error(t("upload.failed", name=escape_markdown(name, NAME_CHARS),
+                   reason=escape_markdown(f"{type(e).__name__}: {e}", REASON_CHARS)))
         return None
     st.caption(t("upload.loaded", kind=type(module).__name__, inputs=module.input_size, hidden=module.hidden_size,
                  layers=module.num_layers, bi=t("model.bi") if module.bidirectional else "",
                  params=f"{sum(p.numel() for p in module.parameters()):,}"))
     source = data.UploadSource(key, name, state.get("upload_prefix"), state.get("upload_nonlinearity"),
-                               _upload_input(module.input_size))
+                               _upload_input(module))
     try:
         return data.upload_subject(source, raw)
     except ValueError as e:
-        st.error(t("input.invalid", reason=e))
+        st.error(t("input.invalid", reason=escape_markdown(e, REASON_CHARS)))
         return None
 
 
-def _upload_input(width: int) -> data.UploadInput:
+def _upload_input(module) -> data.UploadInput:
+    width, most = module.input_size, data.upload_steps(module)
     st.markdown(f"**{t('input.header')}**")
+    if most < data.MAX_UPLOAD_STEPS:
+        st.caption(t("upload.steps_cap", steps=most, mb=data.UPLOAD_TRACE_BYTES // 2**20))
     st.radio(t("input.source"), ["random", "onehot", "typed"], key="upload_source",
              format_func=lambda s: t(f"input.source.{s}"))
     if state.get("upload_source") == "typed":
-        st.text_area(t("input.numbers", width=width), key="upload_numbers", help=t("input.numbers.help", width=width))
+        st.text_area(t("input.numbers", width=width), key="upload_numbers", help=t("input.numbers.help", width=width),
+                     max_chars=data.MAX_NUMBERS_CHARS)
     else:
-        st.number_input(t("input.length"), min_value=1, max_value=data.MAX_UPLOAD_STEPS, step=1, key="upload_length")
+        state.clamp("upload_length", 1, most)
+        st.number_input(t("input.length"), min_value=1, max_value=most, step=1, key="upload_length")
         st.number_input(t("input.seed"), min_value=0, step=1, key="upload_seed")
     return data.UploadInput(state.get("upload_source"), int(state.get("upload_length")), int(state.get("upload_seed")),
                             state.get("upload_numbers") or "")

@@ -12,6 +12,7 @@ from typing import Any
 import streamlit as st
 
 from . import links
+from .. import i18n
 from ..i18n import set_language
 from ..zoo.training import FINAL  # the final weights' label, shared with the training loops
 
@@ -54,6 +55,8 @@ KEYS: dict[str, Key] = {
     "playing": Key(bool, False, "the step panel is playing"),
     "_player_seen": Key((int, type(None)), None, "the step the step player last reported (cellviz.ui.stepper)"),
     "_player_seq": Key(int, 0, "bumped when Python moves the step, so that the step player follows it"),
+    "_player_seen_tour_step": Key((int, type(None)), None, "the tour step the tour's step player last reported"),
+    "_player_seq_tour_step": Key(int, 0, "bumped when Python moves the tour step (a new slide, a link)"),
     "panel_ms": Key((float, type(None)), None, "time of the last step panel run (read by cellviz.ui_bench)"),
     # page-specific explorer settings
     "quantities": Key((list, type(None)), None, "which quantities the over-time heatmaps show (None = all)",
@@ -201,3 +204,15 @@ def clamp(key: str, low: int, high: int) -> int:
     value = min(max(int(get(key) or 0), low), high)
     put(key, value)
     return value
+
+
+def session_language() -> str | None:
+    """`lang` of the Streamlit session running on this thread, or None outside a script run (for cellviz.i18n:
+    a fragment rerun starts on a fresh thread that has not called set_language)."""
+    from streamlit.runtime.scriptrunner import get_script_run_ctx
+    if get_script_run_ctx(suppress_warning=True) is None:
+        return None
+    return st.session_state.get("lang")
+
+
+i18n.set_session_language(session_language)

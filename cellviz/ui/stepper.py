@@ -13,7 +13,8 @@ from __future__ import annotations
 import threading
 import time
 from collections import OrderedDict
-from collections.abc import Callable, Hashable, Sequence
+from collections.abc import Callable, Hashable, Iterator, Sequence
+from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -21,7 +22,7 @@ from pathlib import Path
 import plotly.graph_objects as go
 import streamlit as st
 
-from .. import player
+from .. import player as assets
 from ..i18n import language, t
 from ..player import payload
 from . import links, state
@@ -33,9 +34,9 @@ APP_DIR = Path(__file__).resolve().parents[2]         # where app.py is: Streaml
 View = Callable[[Subject, int, list[int]], "go.Figure | Callable[[], go.Figure] | None"]
 
 _PLAYER = st.components.v2.component(
-    "cellviz_player", css=player.css(), isolate_styles=False,
-    js=player.js() + "\nexport default function (c) { return window.CellvizPlayer.component(c); }\n")
-_SYNC = st.components.v2.component("cellviz_player_sync", js=player.sync_js(), isolate_styles=False)
+    "cellviz_player", css=assets.css(), isolate_styles=False,
+    js=assets.js() + "\nexport default function (c) { return window.CellvizPlayer.component(c); }\n")
+_SYNC = st.components.v2.component("cellviz_player_sync", js=assets.sync_js(), isolate_styles=False)
 
 
 @dataclass
@@ -44,6 +45,9 @@ class _Run:
 
     group: str
     steps: int
+    step_key: str = "step"                # the session-state key of the step
+    url: tuple[str, ...] = links.EXPLORER_URL          # the keys the URL reproduces
+    keyboard: bool = True
     on_server: bool = False               # the view computes something for the step (its module's STEP_ON_SERVER)
     server: dict = field(default_factory=dict)
 
@@ -54,7 +58,7 @@ _RUN: ContextVar[_Run | None] = ContextVar("cellviz_player_run", default=None)
 def plotly_url() -> str:
     """plotly.js from the installed plotly package, served by Streamlit's static serving (fetched once per tab;
     relative, so that it works under a base URL path too)."""
-    return "app/static/" + player.plotly_js_file(APP_DIR / "static")
+    return "app/static/" + assets.plotly_js_file(APP_DIR / "static")
 
 
 def panel(subject: Subject, view: View, name: str) -> None:
@@ -65,26 +69,38 @@ def panel(subject: Subject, view: View, name: str) -> None:
 def step_panel(subject: Subject, view: View, name: str) -> None:
     """The panel's body: plain function, so that tests and the fragment run the same code."""
     started = time.perf_counter()
-    T, H = subject.steps, subject.trace.hidden_size
-    step = state.clamp("step", 0, T - 1)
+    H = subject.trace.hidden_size
     units = [u for u in (state.get("units") or []) if isinstance(u, int) and 0 <= u < H] or [0]
     state.put("units", units)
-    run = _Run(f"player-{name}", T, on_server=bool(getattr(view, "STEP_ON_SERVER", False)))
-    token = _RUN.set(run)
-    try:
-        show([], key="controls", controls=True, tokens=subject.tokens)
+    with player(f"player-{name}", subject.tokens, on_server=bool(getattr(view, "STEP_ON_SERVER", False))) as step:
         st.multiselect(t("nav.units"), list(range(H)), key="units", help=t("nav.units.help"), max_selections=8)
         fig = guarded(view)(subject, step, list(state.get("units")))
+    if fig is not None:
+        figure_button(fig, subject, name)
+    state.put("panel_ms", 1000 * (time.perf_counter() - started))     # read by cellviz.ui_bench
+    state.write_url(links.EXPLORER_URL)       # a fragment run: the step and units changed without a full run
+
+
+@contextmanager
+def player(group: str, tokens: Sequence[str], *, step_key: str = "step", url: tuple[str, ...] = links.EXPLORER_URL,
+           keyboard: bool = True, on_server: bool = False) -> Iterator[int]:
+    """The step bar of `group` (one per page) over len(tokens) steps, the state key `step_key` it keeps in sync;
+    yields the current step. Sections mounted inside (`show`) follow the bar's step. `keyboard`: whether ←/→,
+    Home/End and Space drive it (the tour leaves its keys to the slides). `on_server`: the body computes
+    something for the step, so a step sync re-runs the enclosing fragment, not only the side channel."""
+    steps = len(tokens)
+    step = state.clamp(step_key, 0, steps - 1)
+    run = _Run(group, steps, step_key=step_key, url=url, keyboard=keyboard, on_server=on_server)
+    token = _RUN.set(run)
+    try:
+        show([], key="controls", controls=True, tokens=tokens)
+        yield step
     finally:
         _RUN.reset(token)
     if run.on_server or run.server:
         _sync(run)               # a step sync re-runs the whole panel: the view computes for the new step
     else:
         st.fragment(_sync)(run)  # only the side channel re-runs: nothing of the view is re-sent
-    if fig is not None:
-        figure_button(fig, subject, name)
-    state.put("panel_ms", 1000 * (time.perf_counter() - started))     # read by cellviz.ui_bench
-    state.write_url(links.EXPLORER_URL)       # a fragment run: the step and units changed without a full run
 
 
 def show(panels: Sequence[dict], *, key: str, controls: bool = False, tokens: Sequence[str] | None = None) -> None:
@@ -92,7 +108,8 @@ def show(panels: Sequence[dict], *, key: str, controls: bool = False, tokens: Se
     run = _RUN.get()
     if run is None:
         raise RuntimeError("stepper.show() outside a step panel")
-    data = payload.section(run.group, run.steps, panels, controls=controls, tokens=tokens, plotly_url=plotly_url())
+    data = payload.section(run.group, run.steps, panels, controls=controls, tokens=tokens, plotly_url=plotly_url(),
+                           keyboard=run.keyboard)
     _PLAYER(key=f"{run.group}-{key}", data=data)
 
 
@@ -131,24 +148,29 @@ def subject_key(subject: Subject) -> tuple:
 
 
 # --- the side channel ----------------------------------------------------------------------------------
-SEEN, SEQ = "_player_seen", "_player_seq"
+SEEN, SEQ = "_player_seen", "_player_seq"          # per step key: "step" as is, others suffixed (tour_step)
+
+
+def _keys(step_key: str) -> tuple[str, str]:
+    return (SEEN, SEQ) if step_key == "step" else (f"{SEEN}_{step_key}", f"{SEQ}_{step_key}")
 
 
 def _sync(run: _Run) -> None:
     """The tiny component that carries the step both ways (and server data to the player). On its own (a
     fragment of its own, for views that compute nothing per step) a step sync re-runs only this: the state
     and the URL follow, and a kilobyte crosses the websocket."""
-    step = state.clamp("step", 0, run.steps - 1)
-    if state.get(SEEN) != step:           # Python moved the step: tell the player to follow
-        state.put(SEQ, int(state.get(SEQ) or 0) + 1)
-        state.put(SEEN, step)
+    seen, seq = _keys(run.step_key)
+    step = state.clamp(run.step_key, 0, run.steps - 1)
+    if state.get(seen) != step:           # Python moved the step: tell the player to follow
+        state.put(seq, int(state.get(seq) or 0) + 1)
+        state.put(seen, step)
     key = f"{run.group}-sync"
-    data = {"group": run.group, "step": step, "seq": int(state.get(SEQ) or 0)}
+    data = {"group": run.group, "step": step, "seq": int(state.get(seq) or 0)}
     if run.server:
         data["server"] = run.server
-    _SYNC(key=key, data=data, on_step_change=lambda: _on_step(key, run.steps),
-          on_pick_change=lambda: _on_pick(key, run.steps))
-    state.write_url(links.EXPLORER_URL)
+    _SYNC(key=key, data=data, on_step_change=lambda: _on_step(key, run),
+          on_pick_change=lambda: _on_pick(key, run))
+    state.write_url(run.url)
 
 
 def _value(key: str, name: str):
@@ -157,23 +179,23 @@ def _value(key: str, name: str):
     return value.get(name) if isinstance(value, dict) else None
 
 
-def _on_step(key: str, steps: int) -> None:
+def _on_step(key: str, run: _Run) -> None:
     """The player settled on a step: the state follows (and is marked as the player's own)."""
     value = _value(key, "step")
-    if isinstance(value, int) and 0 <= value < steps:
-        state.put("step", value)
-        state.put(SEEN, value)
+    if isinstance(value, int) and 0 <= value < run.steps:
+        state.put(run.step_key, value)
+        state.put(_keys(run.step_key)[0], value)
 
 
-def _on_pick(key: str, steps: int) -> None:
+def _on_pick(key: str, run: _Run) -> None:
     """A clicked heatmap cell: that step, and that unit first among the selected ones."""
     pick = _value(key, "pick")
     if not isinstance(pick, dict):
         return
     unit, step = pick.get("unit"), pick.get("step")
-    if not (isinstance(unit, int) and isinstance(step, int) and 0 <= step < steps):
+    if not (isinstance(unit, int) and isinstance(step, int) and 0 <= step < run.steps):
         return
     state.put("units", [unit] + [u for u in (state.get("units") or []) if u != unit][:7])
-    state.put("step", step)
+    state.put(run.step_key, step)
     st.toast(t("time.selected", unit=unit, t=step))
     st.rerun(scope="app")        # the units changed: the whole panel (unit lines, traces) follows

@@ -41,6 +41,8 @@ EN: dict[str, str] = {
     "upload.prefix.help": "Only needed when the file holds several recurrent modules, e.g. “encoder.lstm”.",
     "upload.nonlinearity": "Vanilla RNN nonlinearity",
     "upload.loaded": "{kind} · input {inputs} · hidden {hidden} · {layers} layer(s){bi} · {params} parameters",
+    "upload.steps_cap": "This module is large: inputs are capped at {steps} steps, so that its trace holds at most "
+                        "{mb} MB of numbers.",
     # input
     "input.header": "Input",
     "input.text": "Text",
@@ -86,6 +88,8 @@ EN: dict[str, str] = {
     "step.last": "", "step.last.help": "Last step (End)",
     "step.play": "Play", "step.play.help": "Animate through the steps (Space)",
     "step.pause": "Pause", "step.pause.help": "Stop the animation (Space)",
+    "step.speed": "Playing speed",
+    "step.rate": "{n} steps/s",
     "step.token": "step {t} of {T} · input {token}",
     # downloads
     "download.header": "Downloads",
@@ -123,7 +127,7 @@ EN: dict[str, str] = {
                        "direct gradient and the curve of the whole L stays level whatever the model remembers: here "
                        "it varies only {spread}× over {T} steps. That is not a vanishing-gradient plot. To see how far "
                        "back one prediction reaches, the comparison below (normalised) and the section after it take "
-                       "the loss term at step t = {t} alone.",
+                       "the loss term at the step t shown alone.",
     "grad.scale": "Gradient scale",
     "grad.scale.help": "Raw norms follow the size of the loss (a well-trained model has a small loss and small "
                        "gradients everywhere), so curves of different models or snapshots are compared normalised: "
@@ -239,6 +243,7 @@ EN: dict[str, str] = {
     "plot.position": "input position k",
     "plot.value": "value",
     "plot.click": "click to select",
+    "plot.mean": "mean",  # the step player: a cell-diagram cell that averages several units
     "plot.block_mean": "mean of {bt} step(s) × {bu} unit(s)",
     "plot.cell.title": "{kind} cell at step {t} (input “{token}”)",
     "plot.time.title": "Units × time: every gate and state, cursor at step t",
@@ -510,6 +515,61 @@ EN: dict[str, str] = {
     "plot.growth.y": "growth per step back",
     "plot.growth.one": "1: neither grows nor shrinks",
     "plot.growth.title": "How fast ‖∂L/∂h_t‖ grows per step back, by ρ",
+    # explanation blocks (views/explain.py): conventions, stacking, I/O shapes, PyTorch shapes
+    "explain.conv.gru.title": "Reading a GRU tutorial? Two conventions differ from these equations",
+    "explain.conv.gru.text": "The equations above are PyTorch's, exactly as this model computes. Many tutorials write "
+                             "the GRU as Cho et al. (2014) and Keras with reset_after=False do, which differs in two "
+                             "ways. **1. z and 1 − z are swapped:** there z′ is the share of the *new* candidate, "
+                             "h_t = z′ ⊙ h̃ + (1 − z′) ⊙ h_{t−1}; here z is the share *kept* from h_{t−1}. The two "
+                             "are the same model with z′ = 1 − z (negate the update gate's weights and biases: "
+                             "σ(−a) = 1 − σ(a)). **2. Where r acts:** there r multiplies h_{t−1} *before* the "
+                             "matrix, U (r ⊙ h_{t−1}); here it multiplies the product *after* it, r ⊙ (W_hn h_{t−1} + "
+                             "b_hn) (Keras reset_after=True, cuDNN). This one is a genuinely different model, not a "
+                             "renaming: weights trained in one form do not give the same outputs in the other.",
+    "explain.conv.gru.numbers": "Unit {unit} on this input: z averages {z}, so PyTorch keeps {keep} of h_{{t−1}} on "
+                                "average; a tutorial using z′ would show z′ = 1 − z = {z_tut} for the same unit.",
+    "explain.conv.lstm.title": "Reading an LSTM tutorial? How its notation maps onto these equations",
+    "explain.conv.lstm.text": "Tutorials often write one matrix per gate acting on the concatenation [h_{t−1}, x_t] "
+                              "and one bias: that matrix is [W_hf W_if] side by side, and the bias is b_if + b_hf "
+                              "(PyTorch keeps two, see Compare cells). The candidate g is often called c̃. PyTorch "
+                              "stores the four gates' rows in the order i, f, g, o inside weight_ih_l0 and "
+                              "weight_hh_l0.",
+    "explain.stack.title": "Stacking: what each of the {layers} layers reads",
+    "explain.stack.text": "A stacked RNN feeds each layer's hidden-state sequence to the layer above as its input: "
+                          "layer 0 reads x_t (input size {I}); every layer above reads the layer below's h_t, with "
+                          "both directions concatenated (input size D·H = {D}·{H} = {DH}). Each layer has its own "
+                          "weights and its own recurrence in time; only the top layer's h_t is the module's output. "
+                          "The table shows how this model's layers differ on this input (layer {layer} is shown above).",
+    "explain.stack.col.layer": "layer",
+    "explain.stack.col.reads": "reads",
+    "explain.stack.col.inputs": "input size",
+    "explain.stack.col.abs_h": "mean |h|",
+    "explain.stack.col.saturated": "|h| > 0.95",
+    "explain.stack.col.grad": "mean ‖∂L/∂h_t‖",
+    "explain.stack.reads_x": "the input x_t",
+    "explain.stack.reads_h": "h_t of layer {below}",
+    "io.N->1": "many-to-one (N→1)",
+    "io.1->N": "one-to-many (1→N)",
+    "io.N->N": "many-to-many (N→N)",
+    "io.N->M": "sequence-to-sequence (N→M)",
+    "explain.io.header": "The four input/output shapes",
+    "explain.io.col.shape": "shape",
+    "explain.io.col.example": "typical example",
+    "explain.io.col.zoo": "zoo tasks of this shape",
+    "explain.io.col.models": "zoo models",
+    "explain.io.ex.N->1": "classification: read a whole sentence, output its sentiment",
+    "explain.io.ex.1->N": "generation: from one input (a shape, a start token), produce a sequence",
+    "explain.io.ex.N->N": "tagging, language modelling, forecasting: one output per input step",
+    "explain.io.ex.N->M": "translation: an encoder reads the source, a decoder writes an output of another length",
+    "explain.io.note": "The cell is the same in all four; what differs is where the head reads the states and where "
+                       "the loss sits, which is why the gradient page reads differently for each shape.",
+    "explain.shapes.title": "In PyTorch: what {module} returns for this input",
+    "explain.shapes.text": "Mapped onto this page (T = {T} steps, D = {D} direction(s), {L} layer(s), H = {H}): "
+                           "output[t] is the h_t of layer {top}, the top one (both directions side by side); "
+                           "h_n[layer·D + direction] is that layer's and direction's final h — for the forward "
+                           "direction the h at t = {last}, for the reverse direction the h at t = 0, where it ends.",
+    "explain.shapes.checked": "Checked on this trace: every h_n row equals the h this page shows at that step.",
+    "explain.shapes.unchecked": "On this trace h_n does not equal the final h drawn (an intervention changed it?).",
     "list.sep": ", ", "list.sep2": "; ",
     # the long-memory lesson (issue 11): tour slides, claims figures and summary — owned by the claims helper
     "tour.rnn.title": "1 · Why a vanilla RNN struggles to learn long lags",

@@ -1,7 +1,9 @@
 """简体中文 catalogue: the same keys as `en.py`, every `{placeholder}` kept (checked by tests/test_i18n.py).
 
 Terms as in Chinese lecture notes on RNNs: 遗忘门 / 输入门 / 输出门 (LSTM), 重置门 / 更新门 (GRU), 候选值,
-细胞状态, 隐藏状态, 时间步, 梯度消失 / 梯度爆炸, 随时间反向传播 (BPTT), 双向, 编码器 / 解码器.
+细胞状态, 隐藏状态, 时间步, 梯度消失 / 梯度爆炸, 梯度裁剪, 随时间反向传播 (BPTT), 双向, 编码器 / 解码器;
+cell = 循环单元, unit = 神经元 (隐藏单元 for the hidden size's units); 堆叠 only for stacked layers (gate blocks are
+拼接); cue = 线索符号; trivial baseline = 朴素基线; clamp = 固定. tests/test_i18n_terms.py checks these.
 """
 from __future__ import annotations
 
@@ -9,11 +11,11 @@ ZH: dict[str, str] = {
     # app and pages
     "app.title": "cellviz",
     "app.tagline": "看清循环单元的内部：每个门、每个状态、每个梯度，逐个时间步展示。",
-    "page.cell": "第 t 步的单元",
+    "page.cell": "第 t 步的循环单元",
     "page.over_time": "随时间变化",
     "page.gradients": "梯度流",
     "page.units": "文本与神经元",
-    "page.compare": "单元对比",
+    "page.compare": "循环单元对比",
     # sidebar: model
     "model.label": "模型",
     "model.help": "从模型库中选一个训练好的模型，或上传你自己的循环网络模块。",
@@ -41,6 +43,7 @@ ZH: dict[str, str] = {
     "upload.prefix.help": "仅当文件中含有多个循环模块时才需要填写，例如“encoder.lstm”。",
     "upload.nonlinearity": "普通 RNN 的激活函数",
     "upload.loaded": "{kind} · 输入维度 {inputs} · 隐藏维度 {hidden} · {layers} 层{bi} · {params} 个参数",
+    "upload.steps_cap": "这个模块较大：输入最多 {steps} 步，使它的追踪结果最多占用 {mb} MB 的数值。",
     # input
     "input.header": "输入",
     "input.text": "文本",
@@ -48,8 +51,8 @@ ZH: dict[str, str] = {
     "input.series.help": "用逗号分隔的数字，最多 {max_len} 个时间步。",
     "input.sample": "换一个样本",
     "input.sample.help": "用一个新的、与留出集同分布的样本替换当前输入。",
-    "input.lag": "间隔（提示与“?”之间的步数）",
-    "input.lag.help": "补齐或截去干扰字符，使提示恰好位于查询之前这么多步。留空：按输入原样。",
+    "input.lag": "间隔（线索符号与“?”之间的步数）",
+    "input.lag.help": "补齐或截去干扰字符，使线索符号恰好位于查询之前这么多步。留空：按输入原样。",
     "input.period": "周期（步）",
     "input.amplitude": "振幅",
     "input.length": "长度（步）",
@@ -85,6 +88,8 @@ ZH: dict[str, str] = {
     "step.last": "", "step.last.help": "最后一步（End）",
     "step.play": "播放", "step.play.help": "逐步播放动画（空格）",
     "step.pause": "暂停", "step.pause.help": "停止动画（空格）",
+    "step.speed": "播放速度",
+    "step.rate": "每秒 {n} 步",
     "step.token": "第 {t} / {T} 步 · 输入 {token}",
     # downloads
     "download.header": "下载",
@@ -92,7 +97,7 @@ ZH: dict[str, str] = {
     "download.npz": "轨迹数据（NPZ）",
     "download.csv": "轨迹数据（CSV）",
     # view 1: the cell
-    "cell.title": "第 {t} 步的 {kind} 单元 · 输入 {token}",
+    "cell.title": "第 {t} 步的 {kind} 循环单元 · 输入 {token}",
     "cell.equations": "公式",
     "cell.unit_numbers": "神经元 {unit} 的数值",
     "cell.quantity": "量",
@@ -115,7 +120,7 @@ ZH: dict[str, str] = {
     "grad.read.steps": "**读图规则。** {loss}每个有目标值的时间步都贡献自己的一项，因此每个 h_t 都直接得到梯度，"
                        "不管模型记住了什么，整个 L 的曲线都比较平：这里在 {T} 个时间步上只相差 {spread} 倍。"
                        "这不是一张梯度消失图。要看某一个预测能回溯多远，请看下面的对比（归一化）和再下一节，"
-                       "它们只取第 t = {t} 步的那一项损失。",
+                       "它们只取当前显示的第 t 步的那一项损失。",
     "grad.scale": "梯度刻度",
     "grad.scale.help": "原始范数跟随损失的大小（训练得好的模型损失小，各处梯度也小），所以比较不同模型或不同快照的曲线时"
                        "要归一化：除以它们在损失所在步 t* 的值，在那里全都等于 1。",
@@ -167,7 +172,7 @@ ZH: dict[str, str] = {
     "compare.params.note": "输入维度 {inputs}，隐藏维度 {hidden}，单层、单向：LSTM 的权重矩阵拼接了 4 个门块，"
                            "GRU 3 个，普通 RNN 1 个。",
     "compare.zoo.header": "模型库",
-    "compare.col.name": "模型", "compare.col.cell": "单元", "compare.col.io": "输入/输出", "compare.col.task": "任务",
+    "compare.col.name": "模型", "compare.col.cell": "循环单元", "compare.col.io": "输入/输出", "compare.col.task": "任务",
     "compare.col.layers": "层数", "compare.col.hidden": "隐藏维度", "compare.col.bidirectional": "双向",
     "compare.col.params": "总参数量",
     "compare.col.recurrent_params": "循环部分参数量",
@@ -215,8 +220,9 @@ ZH: dict[str, str] = {
     "plot.position": "输入位置 k",
     "plot.value": "数值",
     "plot.click": "点击选中",
+    "plot.mean": "平均值",  # the step player: a cell-diagram cell that averages several units
     "plot.block_mean": "{bt} 个时间步 × {bu} 个神经元的平均值",
-    "plot.cell.title": "第 {t} 步的 {kind} 单元（输入“{token}”）",
+    "plot.cell.title": "第 {t} 步的 {kind} 循环单元（输入“{token}”）",
     "plot.time.title": "神经元 × 时间：所有门和状态，光标位于第 t 步",
     "plot.traces.title": "选中神经元随时间的变化",
     "plot.grad.title": "梯度范数随时间的变化（对数坐标）",
@@ -231,9 +237,9 @@ ZH: dict[str, str] = {
     "plot.sat.low": "接近 {limit}",
     "plot.sat.high": "接近 {limit}",
     "plot.sat.share": "时间步占比",
-    "plot.params.title": "各类单元的参数量（输入维度和隐藏维度相同）",
+    "plot.params.title": "各类循环单元的参数量（输入维度和隐藏维度相同）",
     "plot.params": "参数量",
-    "plot.cell": "单元类型",
+    "plot.cell": "循环单元类型",
     "plot.lag": "间隔（步）",
     "plot.accuracy": "准确率",
     "plot.seeds": "随机种子",
@@ -277,7 +283,7 @@ ZH: dict[str, str] = {
     "tour.step": "时间步 t",
     "tour.step.help": "在输入序列上移动；图表随之更新。",
     "tour.model": "实时模型：{name} · 输入“{text}” · 模型的预测：{prediction}",
-    "tour.lag": "提示与“?”之间的间隔",
+    "tour.lag": "线索符号与“?”之间的间隔",
     "tour.open": "在探索器中打开此模型",
     "tour.open.help": "用这个模型和输入打开探索器。",
     "tour.keys": "按键：PageDown / PageUp 或 → / ← 翻页。",
@@ -300,17 +306,17 @@ ZH: dict[str, str] = {
     "page.intervene": "干预",
     "page.learn": "观看学习过程",
     "page.training": "回放训练过程",
-    "iv.intro": "在第 t 步改变单元内部发生的事情，并重新运行序列的剩余部分：左边是原始运行，右边是干预后的运行。"
+    "iv.intro": "在第 t 步改变循环单元内部发生的事情，并重新运行序列的剩余部分：左边是原始运行，右边是干预后的运行。"
                 "时间步和神经元由上方的控件选择。",
     "iv.kind": "干预方式",
-    "iv.kind.gate": "钳制一个门",
+    "iv.kind.gate": "固定一个门",
     "iv.kind.freeze": "冻结细胞状态（f = 1，i = 0）",
     "iv.kind.state": "设定一个状态",
     "iv.kind.ablate": "消融神经元",
     "iv.kind.freeze.note": "遗忘门强制为 1、输入门强制为 0：c_t = c_{t−1}，记忆保持不变。",
     "iv.kind.ablate.note": "所选神经元的 h 在序列的每一步都为 0：这些神经元被关闭。",
     "iv.gate": "门",
-    "iv.gate_value": "钳制为",
+    "iv.gate_value": "固定为",
     "iv.state": "状态",
     "iv.value": "设为",
     "iv.value.help": "所选神经元的状态被设成的值（0 即清零）。",
@@ -337,8 +343,8 @@ ZH: dict[str, str] = {
     "plot.learn.title": "学习曲线",
     "plot.learn.loss": "训练损失",
     "plot.learn.metric": "留出集 {metric}",
-    "plot.learn.baseline": "平凡预测器 {value}",
-    "learn.intro": "在合成任务上并排训练两个小型单元，逐轮观看损失、梯度流和门的形成。演示限制：隐藏维度 ≤ {hidden}，"
+    "plot.learn.baseline": "朴素基线 {value}",
+    "learn.intro": "在合成任务上并排训练两个小型循环单元，逐轮观看损失、梯度流和门的形成。演示限制：隐藏维度 ≤ {hidden}，"
                    "轮数 ≤ {epochs}，每次运行 {seconds} 秒。",
     "learn.task": "任务",
     "learn.task.lag": "间隔：回忆第一个符号",
@@ -347,8 +353,8 @@ ZH: dict[str, str] = {
     "learn.task.help": "选择任务时会载入该任务建议的轮数和每轮批次数。",
     "learn.metric.accuracy": "准确率",
     "learn.metric.mse": "均方误差",
-    "learn.cell_a": "单元 A",
-    "learn.cell_b": "单元 B",
+    "learn.cell_a": "循环单元 A",
+    "learn.cell_b": "循环单元 B",
     "learn.hidden": "隐藏维度",
     "learn.epochs": "轮数",
     "learn.steps": "每轮批次数",
@@ -358,19 +364,19 @@ ZH: dict[str, str] = {
     "learn.lag.help": "间隔在 {low} 到此值之间随机抽取（最多 {limit}）。",
     "learn.length": "序列长度",
     "learn.length.help": "每个序列的步数，{low} 到 {limit}：前半段和后半段各有一个标记值；序列越长，LSTM 越久才能离开"
-                         "停留在基线处的平台期。",
+                         "停留在朴素基线处的平台期。",
     "learn.limit": "本演示中最多 {limit}。",
     "learn.train": "训练",
     "learn.stop": "停止训练",
-    "learn.prompt": "选择两个单元并点击“训练”：每一轮都会重绘下面的曲线。",
+    "learn.prompt": "选择两个循环单元并点击“训练”：每一轮都会重绘下面的曲线。",
     "learn.too_big": "本演示中{what}必须在 1 到 {limit} 之间（当前为 {got}）。",
     "learn.out_of_range": "本演示中{what}必须在 {low} 到 {high} 之间（当前为 {got}）。",
     "learn.refused": "未开始：{reason}",
-    "learn.progress": "训练中…… 已完成 {done} / {total} 轮（两个单元合计）",
+    "learn.progress": "训练中…… 已完成 {done} / {total} 轮（两个循环单元合计）",
     "learn.stopped": "在第 {epochs} 轮后停止：已有结果被保留。",
-    "learn.done": "完成：两个单元都已训练好。",
+    "learn.done": "完成：两个循环单元都已训练好。",
     "learn.time_limit": "到达时间上限（每次运行 {seconds} 秒）后结束。",
-    "learn.epoch": "第 {epoch} / {epochs} 轮 · 留出集 {metric} {value}（平凡预测器 {baseline}）· {seconds} 秒",
+    "learn.epoch": "第 {epoch} / {epochs} 轮 · 留出集 {metric} {value}（朴素基线 {baseline}）· {seconds} 秒",
     "learn.at_epoch": "第 {epoch} 轮",
     "learn.grad.title": "‖∂L/∂h‖ 与到损失的距离",
     "learn.heat.title": "固定探测输入上的门和 h，第 {epoch} 轮",
@@ -400,7 +406,7 @@ ZH: dict[str, str] = {
     "metric.accuracy_contrast": "转折句准确率", "metric.lexicon_accuracy": "词表法准确率",
     "metric.exact_match": "完全匹配率", "metric.digit_accuracy": "逐位准确率",
     "feature.depth": "括号深度", "feature.is bracket": "是否为括号",
-    "feature.remembered symbol": "要记住的符号", "feature.steps since cue": "距提示符的步数",
+    "feature.remembered symbol": "要记住的符号", "feature.steps since cue": "距线索符号的步数",
     "feature.in word": "是否在单词内", "feature.position in word": "在单词中的位置",
     "feature.after punctuation": "是否紧跟标点", "feature.value": "数值", "feature.regime": "所处阶段",
     "feature.steps since change": "距突变的步数", "feature.marked": "是否被标记",
@@ -432,7 +438,7 @@ ZH: dict[str, str] = {
     "expl.radius.help": "循环矩阵最大的 |特征值|。演示保持同一个旋转 Q 和同一个输入，只改变缩放倍数。",
     "expl.steps": "序列长度 T",
     "expl.threshold": "裁剪阈值 τ",
-    "expl.threshold.help": "torch.nn.utils.clip_grad_norm_(model.parameters(), τ)：当全部参数梯度的范数大于 τ 时，"
+    "expl.threshold.help": "梯度裁剪 torch.nn.utils.clip_grad_norm_(model.parameters(), τ)：当全部参数梯度的范数大于 τ 时，"
                            "把梯度整体缩放到范数 τ。",
     "expl.m.radius": "实测 ρ",
     "expl.m.radius.help": "模块 weight_hh_l0 的最大 |特征值|，由模块直接算出。",
@@ -467,6 +473,55 @@ ZH: dict[str, str] = {
     "plot.growth.y": "每向前一步的增长倍数",
     "plot.growth.one": "1：既不增长也不缩小",
     "plot.growth.title": "‖∂L/∂h_t‖ 每向前一步的增长倍数，随 ρ 变化",
+    "explain.conv.gru.title": "在读 GRU 教程？有两处约定与这里的公式不同",
+    "explain.conv.gru.text": "上面的公式是 PyTorch 的，正是这个模型的计算方式。许多教程按 Cho 等人（2014）以及 Keras "
+                             "reset_after=False 的方式写 GRU，有两处不同。**1. z 与 1 − z 互换：**那里的 z′ 是"
+                             "*新*候选状态所占的份额，h_t = z′ ⊙ h̃ + (1 − z′) ⊙ h_{t−1}；这里的 z 是从 h_{t−1} "
+                             "*保留*的份额。两者是同一个模型，z′ = 1 − z（把更新门的权重和偏置取负即可："
+                             "σ(−a) = 1 − σ(a)）。**2. r 作用的位置：**那里 r 在矩阵*之前*乘到 h_{t−1} 上，"
+                             "U (r ⊙ h_{t−1})；这里 r 在矩阵乘积*之后*相乘，r ⊙ (W_hn h_{t−1} + b_hn)（Keras "
+                             "reset_after=True、cuDNN 的写法）。这是真正不同的模型，而不只是换个名字：按一种形式训练"
+                             "的权重，放到另一种形式里输出并不相同。",
+    "explain.conv.gru.numbers": "隐藏单元 {unit} 在这个输入上：z 的平均值是 {z}，所以 PyTorch 平均保留 h_{{t−1}} 的 "
+                                "{keep}；用 z′ 的教程对同一个隐藏单元会写 z′ = 1 − z = {z_tut}。",
+    "explain.conv.lstm.title": "在读 LSTM 教程？它的记号如何对应这里的公式",
+    "explain.conv.lstm.text": "教程常为每个门写一个作用在拼接向量 [h_{t−1}, x_t] 上的矩阵和一个偏置：这个矩阵就是并排"
+                              "放置的 [W_hf W_if]，偏置就是 b_if + b_hf（PyTorch 保留两个，见“循环单元对比”）。候选值 "
+                              "g 常写作 c̃。PyTorch 在 weight_ih_l0 和 weight_hh_l0 中按 i、f、g、o 的顺序存放四个门的行。",
+    "explain.stack.title": "堆叠：{layers} 层中每一层读什么",
+    "explain.stack.text": "堆叠 RNN 把每一层的隐藏状态序列作为输入送给上一层：第 0 层读 x_t（输入维度 {I}）；上面的每一层"
+                          "读下一层的 h_t，两个方向拼接在一起（输入维度 D·H = {D}·{H} = {DH}）。每一层有自己的权重和"
+                          "自己沿时间的循环；只有最上层的 h_t 是模块的输出。下表显示这个模型各层在这个输入上的差别"
+                          "（上面显示的是第 {layer} 层）。",
+    "explain.stack.col.layer": "层",
+    "explain.stack.col.reads": "读入",
+    "explain.stack.col.inputs": "输入维度",
+    "explain.stack.col.abs_h": "|h| 的平均值",
+    "explain.stack.col.saturated": "|h| > 0.95 的比例",
+    "explain.stack.col.grad": "‖∂L/∂h_t‖ 的平均值",
+    "explain.stack.reads_x": "输入 x_t",
+    "explain.stack.reads_h": "第 {below} 层的 h_t",
+    "io.N->1": "多对一（N→1）",
+    "io.1->N": "一对多（1→N）",
+    "io.N->N": "多对多（N→N）",
+    "io.N->M": "序列到序列（N→M）",
+    "explain.io.header": "四种输入/输出形式",
+    "explain.io.col.shape": "形式",
+    "explain.io.col.example": "典型例子",
+    "explain.io.col.zoo": "模型库中这种形式的任务",
+    "explain.io.col.models": "模型数",
+    "explain.io.ex.N->1": "分类：读完整个句子，输出它的情感",
+    "explain.io.ex.1->N": "生成：从一个输入（一种波形、一个起始符号）产生一个序列",
+    "explain.io.ex.N->N": "序列标注、语言模型、预测：每个输入步对应一个输出",
+    "explain.io.ex.N->M": "翻译：编码器读入源序列，解码器写出另一长度的输出",
+    "explain.io.note": "四种形式里的循环单元完全一样；不同的是输出层从哪里读取状态、损失位于哪里，所以梯度流页面对每种"
+                       "形式的读法不同。",
+    "explain.shapes.title": "在 PyTorch 中：{module} 对这个输入返回什么",
+    "explain.shapes.text": "对应到本页（T = {T} 个时间步，D = {D} 个方向，{L} 层，H = {H}）：output[t] 是最上层（第 {top} "
+                           "层）的 h_t（两个方向并排）；h_n[层·D + 方向] 是该层该方向的最终 h——正向是 t = {last} 处的 h，"
+                           "反向是它结束处 t = 0 的 h。",
+    "explain.shapes.checked": "已在本轨迹上核对：h_n 的每一行都等于本页在相应时间步显示的 h。",
+    "explain.shapes.unchecked": "在本轨迹上 h_n 与画出的最终 h 不相等（是否有干预改变了它？）。",
     "list.sep": "、", "list.sep2": "；",
     # 长时记忆一课（issue 11）：导览幻灯片、实验图表与摘要
     "tour.rnn.title": "1 · 为什么普通 RNN 难以*学会*长间隔",
@@ -478,7 +533,7 @@ ZH: dict[str, str] = {
                          "它靠饱和来*保持*线索。",
     "tour.rnn.learn": "**难的是学会它**（第 6 页的实验，{seeds} 个随机种子）：在单一间隔上从头训练，RNN 学会的最大间隔为 "
                       "{scratch}。采用间隔从 5 逐步增长的课程训练，它学会的最大间隔为 {curriculum}（{reached}），之后在"
-                      "间隔 {far} 上的正确率为 {held}。",
+                      "间隔 {far} 上的准确率为 {held}。",
     "tour.grad.underflow": "0（小于 float32 能表示的最小数）",
     "tour.rnn.figure": "{name} 的隐藏状态：隐藏单元 × 时间",
     "tour.grad.title": "2 · 为什么学不会：锁存的状态挡住了梯度",
@@ -524,8 +579,8 @@ ZH: dict[str, str] = {
     "plot.claims.row.gru": "GRU（默认初始化）",
     "plot.claims.row.gru-keep1": "GRU，z 偏置 1",
     "plot.claims.one_bit": "一个比特（50%）",
-    "plot.claims.acc.from_scratch": "在单一间隔上从头训练：正确率",
-    "plot.claims.acc.curriculum": "课程训练之后：正确率随测试间隔的变化",
+    "plot.claims.acc.from_scratch": "在单一间隔上从头训练：准确率",
+    "plot.claims.acc.curriculum": "课程训练之后：准确率随测试间隔的变化",
     "plot.claims.level": "课程级别（间隔）",
     "plot.claims.step": "学会时的训练步数",
     "plot.claims.steps.title": "课程训练：学会各间隔时的步数",
@@ -535,16 +590,16 @@ ZH: dict[str, str] = {
     "compare.claims.header": "实测常见说法：每种循环单元能学会多长的间隔、学得多快",
     "compare.claims.old": "assets/claims.json 来自旧版本的实验：请重新运行 `{command}`。",
     "compare.claims.command": "复现：`{command}`（本次运行：在共享机器上用时 {minutes} 分钟，共 {cpu} CPU 分钟，2 个工作进程）。",
-    "compare.claims.protocol": "**实验方案。** 长间隔回忆：一个线索符号（四选一）、若干干扰符号，然后是‘?’；随机猜测的正确率为 "
+    "compare.claims.protocol": "**实验方案。** 长间隔回忆：一个线索符号（四选一）、若干干扰符号，然后是‘?’；随机猜测的准确率为 "
                                "{chance}。共 {rows} 行，每行 {seeds} 个随机种子，训练方式完全相同：{hidden} 个隐藏单元，"
                                "Adam（学习率 {lr}），批大小 {batch}，梯度裁剪阈值 {clip}。**课程训练**：级别 {levels}；在级别 "
-                               "L 上，间隔取自 [{min_lag}, L]，每 {every} 步在 {val_n} 条间隔恰为 L 的序列上检查正确率，达到 "
+                               "L 上，间隔取自 [{min_lag}, L]，每 {every} 步在 {val_n} 条间隔恰为 L 的序列上检查准确率，达到 "
                                "≥ {advance} 即升级；总共最多 {budget} 步，在同一级别上最多 {stuck} 步。**从头训练**（另一项"
                                "发现）：新模型只在一个固定间隔（{scratch_lags}）上训练和检查，最多 {scratch_budget} 步。",
     "compare.claims.range": "{med}（各随机种子 {lo}–{hi}）",
     "compare.claims.reached": "{seeds} 个随机种子中有 {n} 个学会了间隔 {top}，中位数 {steps} 步",
     "compare.claims.not_reached": "未学会间隔 {top}",
-    "compare.claims.row": "**{row}** —— 课程训练：最大间隔 {curriculum}，{reached}；之后在间隔 {far} 上的正确率为 {held}。"
+    "compare.claims.row": "**{row}** —— 课程训练：最大间隔 {curriculum}，{reached}；之后在间隔 {far} 上的准确率为 {held}。"
                           "从头训练：最大间隔 {scratch}。",
     "compare.claims.gradients": "**初始化时的梯度**（右下）：在 {examples} 条间隔为 {lag} 的序列上、训练之前的 "
                                 "‖∂L/∂h_(T−k)‖ / ‖∂L/∂h_T‖，取各随机种子的中位数；细线为 LSTM 的细胞状态 c。k = {k} 时："

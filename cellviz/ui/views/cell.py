@@ -8,6 +8,7 @@ from ... import plots, summaries
 from ...player import panels
 from .. import state, stepper
 from ..data import Subject
+from . import explain
 from ...i18n import t
 
 USES_STEP = True
@@ -42,9 +43,11 @@ def render(subject: Subject, step: int, units: list[int]):
         act = r"\tanh" if tr.nonlinearity == "tanh" else r"\mathrm{relu}"
         for eq in EQUATIONS[tr.kind]:
             st.latex(eq.replace(r"\{act}", act))
+        explain.conventions(tr.kind, tr.layer(layer, direction).gates, unit)
     with right:
         numbers = stepper.cached(base + ("numbers",), lambda: panels.unit_numbers(tr, layer, direction, unit))
         stepper.show([numbers], key="numbers")
+    explain.stacking(tr, layer)
 
     def figure() -> go.Figure:
         rec = tr.layer(layer, direction)

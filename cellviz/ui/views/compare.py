@@ -29,11 +29,12 @@ def render(subject: Subject, step: int | None, units: list[int]) -> go.Figure:
     columns = {"name": "name", "cell": "cell", "io": "io", "task": "task", "layers": "num_layers",
                "hidden": "hidden_size", "bidirectional": "bidirectional"}
     st.dataframe([{**{t(f"compare.col.{col}"): c[key] for col, key in columns.items()},
-                   t("compare.col.task"): label("task", c["task"]),
+                   t("compare.col.task"): label("task", c["task"]), t("compare.col.io"): label("io", c["io"]),
                    t("compare.col.recurrent_params"): data.recurrent_params(c["name"]),
                    t("compare.col.params"): c["params"],
                    t("compare.col.metrics"): t("list.sep2").join(card_metrics(c))} for c in cards],
                  hide_index=True, width="stretch")
+    explain.io_shapes(cards)
     _claims()
     return fig
 

@@ -7,6 +7,7 @@ the shapes `nn.RNN / nn.LSTM / nn.GRU` return.
 """
 from __future__ import annotations
 
+import numpy as np
 import streamlit as st
 
 from ...i18n import t
@@ -71,7 +72,7 @@ def gradient_reading(subject, layer: int, step: int) -> None:
     g = summaries.grad_norms(tr.layer(layer, 0))[0]
     g = g[g > 0]
     spread = g.max() / g.min() if g.size else float("nan")
-    st.caption(t("grad.read.steps", loss=gradflow.loss_sentence(subject), spread=f"{spread:.3g}", T=T, t=step))
+    st.caption(t("grad.read.steps", loss=gradflow.loss_sentence(subject), spread=f"{spread:.3g}", T=T))
 
 
 def grad_scale_picker(key: str = "grad_scale") -> str:
@@ -93,3 +94,98 @@ def grad_scale_note(subject, scale: str, step: int, direction: int = 0) -> None:
         st.caption(t("grad.scale.normalised.note", t_star=gradflow.ref_step(subject, direction, step)))
     else:
         st.caption(t("grad.scale.normalised.step_note", t=step))
+
+
+# --- GRU and LSTM conventions (beside the equations) ----------------------------------------------------
+def conventions(kind: str, gates: dict, unit: int) -> None:
+    """How the tutorials write this cell, against PyTorch's equations on the page; `gates`: the layer record's
+    gates (T, B, H), for the unit's update gate over this input."""
+    if kind not in ("gru", "lstm"):
+        return
+    with st.expander(t(f"explain.conv.{kind}.title")):
+        if kind == "gru":
+            st.markdown(t("explain.conv.gru.text"))
+            st.latex(r"\tilde h_t = \tanh(W x_t + U (r_t \odot h_{t-1}) + b), \quad "
+                     r"h_t = z'_t \odot \tilde h_t + (1 - z'_t) \odot h_{t-1}, \quad z'_t = 1 - z_t")
+            z_all = gates.get("z")
+            if z_all is not None and unit < z_all.shape[-1]:
+                z = float(np.mean(z_all[:, 0, unit]))
+                st.caption(t("explain.conv.gru.numbers", unit=unit, z=f"{z:.3f}", keep=f"{z:.1%}",
+                             z_tut=f"{1 - z:.3f}"))
+        else:
+            st.markdown(t("explain.conv.lstm.text"))
+            st.latex(r"f_t = \sigma(W_f [h_{t-1}, x_t] + b_f), \quad W_f = [\,W_{hf} \;\; W_{if}\,], \quad "
+                     r"b_f = b_{if} + b_{hf}")
+
+
+# --- stacking ---------------------------------------------------------------------------------------------
+def stacking(trace, layer: int) -> None:
+    """What each layer of a stacked model reads and how its layers differ here (one row per layer)."""
+    from ... import summaries
+    L, D, H = trace.num_layers, trace.num_directions, trace.hidden_size
+    if L < 2:
+        return
+    with st.expander(t("explain.stack.title", layers=L), expanded=False):
+        st.markdown(t("explain.stack.text", layer=layer, below=max(layer - 1, 0), I=trace.input_size, DH=D * H,
+                      D=D, H=H))
+        rows = []
+        for k in range(L):
+            hs = [trace.layer(k, d).h[:, 0] for d in range(D)]
+            gs = [summaries.grad_norms(trace.layer(k, d))[0] for d in range(D)]
+            rows.append({t("explain.stack.col.layer"): k,
+                         t("explain.stack.col.reads"): t("explain.stack.reads_x") if k == 0 else
+                         t("explain.stack.reads_h", below=k - 1),
+                         t("explain.stack.col.inputs"): trace.input_size if k == 0 else D * H,
+                         t("explain.stack.col.abs_h"): f"{np.mean([np.abs(h).mean() for h in hs]):.3f}",
+                         t("explain.stack.col.saturated"): f"{np.mean([(np.abs(h) > 0.95).mean() for h in hs]):.1%}",
+                         t("explain.stack.col.grad"): f"{np.mean([g.mean() for g in gs]):.3g}"})
+        st.dataframe(rows, hide_index=True, width="stretch")
+
+
+# --- I/O shapes by name -----------------------------------------------------------------------------------
+IO_SHAPES = ("N->1", "1->N", "N->N", "N->M")
+
+
+def io_shapes(cards: list[dict]) -> None:
+    """The four I/O shapes by name, the tutorials' examples, and which zoo models are which (from their cards)."""
+    from ...i18n import label
+    st.markdown(f"#### {t('explain.io.header')}")
+    rows = []
+    for io in IO_SHAPES:
+        tasks = sorted({c["task"] for c in cards if c["io"] == io})
+        rows.append({t("explain.io.col.shape"): label("io", io), t("explain.io.col.example"): t(f"explain.io.ex.{io}"),
+                     t("explain.io.col.zoo"): t("list.sep").join(label("task", k) for k in tasks) or "—",
+                     t("explain.io.col.models"): sum(c["io"] == io for c in cards)})
+    st.dataframe(rows, hide_index=True, width="stretch")
+    st.caption(t("explain.io.note"))
+
+
+# --- what nn.RNN / LSTM / GRU return ------------------------------------------------------------------------
+def shapes(trace, batch: int = 1) -> dict[str, tuple[int, ...]]:
+    """The shapes `module(x)` returns for this trace's module and input (time-major, batch `batch`)."""
+    T, D, L, H = trace.seq_len, trace.num_directions, trace.num_layers, trace.hidden_size
+    out = {"input": (T, batch, trace.input_size), "output": (T, batch, D * H), "h_n": (D * L, batch, H)}
+    if trace.kind == "lstm":
+        out["c_n"] = (D * L, batch, H)
+    return out
+
+
+def pytorch_shapes(subject) -> None:
+    """What `nn.RNN / nn.LSTM / nn.GRU` return for the model and input on screen, tied to what the page draws."""
+    tr = subject.trace
+    s = shapes(tr)
+    T, D, L = tr.seq_len, tr.num_directions, tr.num_layers
+    h_n = np.asarray(tr.h_n).reshape(D * L, -1, tr.hidden_size)
+    same = all(np.allclose(h_n[l * D + d, 0], tr.layer(l, d).h[T - 1 if d == 0 else 0, 0], atol=1e-6)
+               for l in range(L) for d in range(D))
+    name = {"rnn": "nn.RNN", "lstm": "nn.LSTM", "gru": "nn.GRU"}[tr.kind]
+    with st.expander(t("explain.shapes.title", module=name)):
+        ret = "output, (h_n, c_n)" if tr.kind == "lstm" else "output, h_n"
+        code = [f"{ret} = rnn(x)      # x: {s['input']}  (T, B, I), batch_first=False",
+                f"output.shape  # {s['output']}  (T, B, D·H): the top layer's h_t, both directions concatenated",
+                f"h_n.shape     # {s['h_n']}  (D·num_layers, B, H): every layer's and direction's final h"]
+        if "c_n" in s:
+            code.append(f"c_n.shape     # {s['c_n']}  (D·num_layers, B, H): the final cell states")
+        st.code("\n".join(code), language="python")
+        st.caption(t("explain.shapes.text", T=T, D=D, L=L, H=tr.hidden_size, top=L - 1, last=T - 1)
+                   + " " + t("explain.shapes.checked" if same else "explain.shapes.unchecked"))

@@ -13,18 +13,21 @@ import cellviz
 from ... import intervene, plots, summaries
 from .. import data, state
 from ..data import Subject
+from ..safety import PREDICTION_CHARS, escape_markdown
 from ...i18n import t
 
 USES_STEP = True
 STEP_ON_SERVER = True       # the intervened trace is computed for the step: a step re-runs the view
-MAX_INTERVENED = 16          # intervened traces kept in memory
+MAX_INTERVENED = 16          # intervened traces of zoo models kept in memory (each under 1 MB)
+MAX_INTERVENED_UPLOADS = 2   # of uploads (each up to data.UPLOAD_TRACE_BYTES)
 
 
 def render(subject: Subject, step: int, units: list[int]) -> go.Figure:
     layer, direction = int(state.get("layer")), int(state.get("direction"))
     st.caption(t("iv.intro"))
     spec = _controls(subject.kind, step, units, layer, direction)
-    changed = intervened(subject.source, spec, b"" if subject.zoo else data.upload_bytes())
+    changed = intervened(subject.source, spec) if subject.zoo else intervened_upload(subject.source, spec,
+                                                                                       data.upload_bytes())
     orig_rec, new_rec = subject.trace.layer(layer, direction), changed.trace.layer(layer, direction)
     _outcome(subject, changed)
     deltas = {q: np.linalg.norm(v - summaries.quantities(orig_rec)[q], axis=-1)
@@ -95,12 +98,23 @@ def _outcome(subject: Subject, changed: Subject) -> None:
     elif changed.prediction is None:
         b.caption(t("iv.pred.decoder"))
     else:
-        b.markdown(t("iv.pred.before", prediction=subject.prediction))
-        b.markdown(t("iv.pred.after", prediction=changed.prediction))
+        b.markdown(t("iv.pred.before", prediction=escape_markdown(subject.prediction, PREDICTION_CHARS)))
+        b.markdown(t("iv.pred.after", prediction=escape_markdown(changed.prediction, PREDICTION_CHARS)))
+
+
+@st.cache_resource(max_entries=MAX_INTERVENED_UPLOADS, ttl=data.UPLOAD_TTL)
+def intervened_upload(source: data.UploadSource, spec: tuple, _raw: bytes) -> Subject:
+    """`intervened` for an upload, in a cache of its own: an upload's trace can be 100x a zoo trace."""
+    return _intervened(source, spec, _raw)
 
 
 @st.cache_resource(max_entries=MAX_INTERVENED, ttl=data.TTL)
 def intervened(source: data.Source, spec: tuple, _raw: bytes = b"") -> Subject:
+    """The subject of `source` re-run with the intervention `spec` (cached on plain values)."""
+    return _intervened(source, spec, _raw)
+
+
+def _intervened(source: data.Source, spec: tuple, _raw: bytes = b"") -> Subject:
     """The subject of `source` re-run with the intervention `spec` (cached on plain values; an upload's bytes
     `_raw` are not hashed, its digest is)."""
     kind, target, value, units, rest, step, layer, direction = spec
@@ -113,7 +127,8 @@ def intervened(source: data.Source, spec: tuple, _raw: bytes = b"") -> Subject:
     else:
         base = data.upload_subject(source, _raw)
         module = data.upload_module(source.digest, _raw, source.prefix, source.nonlinearity)
-        x, h0, loss = data.upload_input(module.input_size, source.input), None, lambda out, h_n: out.sum()
+        x = data.upload_input(module.input_size, source.input, data.upload_steps(module))
+        h0, loss = None, lambda out, h_n: out.sum()
     edits = intervene.build(kind, cell=base.kind, step=step, seq_len=base.steps, target=target, value=value,
                             units=units, rest=rest, layer=layer, direction=direction)
     tr = cellviz.trace(module, x, h0=h0, loss=loss, interventions=edits)

@@ -18,6 +18,7 @@ from ...zoo.tasks import make_task
 from .. import state
 from ..data import Subject, loss_kind
 from ..gradflow import NORMALISED, RAW
+from ..safety import REASON_CHARS, escape_markdown
 from . import explain
 from ...i18n import t
 
@@ -146,7 +147,7 @@ def _start() -> None:
     try:
         state.put(RUN, new_run(configs()))
     except ValueError as e:
-        state.put(ERROR, t("learn.refused", reason=e))
+        state.put(ERROR, t("learn.refused", reason=escape_markdown(e, REASON_CHARS)))
 
 
 def stop(run: dict | None) -> None:

@@ -11,6 +11,7 @@ from ... import plots, summaries
 from ...player import panels
 from .. import state, stepper
 from ..data import Subject
+from . import explain
 from ...i18n import t
 
 USES_STEP = True
@@ -32,4 +33,5 @@ def render(subject: Subject, step: int, units: list[int]):
     blocks = summaries.downsample(next(iter(shown.values())), plots.MAX_HEAT_STEPS, plots.MAX_HEAT_UNITS)
     if (blocks.bt, blocks.bu) != (1, 1):
         st.caption(t("time.downsampled", bt=blocks.bt, bu=blocks.bu))
+    explain.pytorch_shapes(subject)
     return lambda: plots.heatmaps_over_time(shown, step, units, subject.tokens)

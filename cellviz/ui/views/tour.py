@@ -3,8 +3,8 @@
 An RNN can hold a cue but struggles to learn it -> latching blocks the gradient -> the LSTM's cell state and what
 its forget gate really does -> what the GRU really does -> a Bi-LSTM reading both ways -> the claims experiment
 and what it depends on. Every claim on a slide is printed beside the number it rests on, computed from the live
-model on the slide (`cellviz.zoo.cue`) or read from assets/claims.json. The step-dependent figures are built in
-small `_*_figure(subject, step)` functions. State: `slide` (1-based), `tour_step`, `present` (all in the URL).
+model on the slide (`cellviz.zoo.cue`) or read from assets/claims.json. Stepping is the step player's
+(`_player`). State: `slide` (1-based), `tour_step`, `present` (all in the URL).
 """
 from __future__ import annotations
 
@@ -15,7 +15,8 @@ import streamlit as st
 import numpy as np
 
 from ... import plots, summaries, zoo
-from .. import data, links, sidebar, state
+from ...player import panels, payload
+from .. import data, links, sidebar, state, stepper
 from ...i18n import t
 from ...zoo.cue import CueUnit, cue_unit
 from ..safety import guarded
@@ -101,12 +102,11 @@ def _navigation(slide: int, n: int, present: bool) -> None:
                   disabled=slide >= n)
 
 
-def _step_control(T: int) -> int:
-    """A slider over the input's steps (key `tour_step`); the current step."""
-    step = state.clamp("tour_step", 0, T - 1)
-    if T > 1:
-        st.slider(t("tour.step"), 0, T - 1, key="tour_step", help=t("tour.step.help"))
-    return step
+def _player(slide: str, subject: data.Subject):
+    """The step player over the slide's input (state `tour_step`, in the URL). Its keys stay with the slides
+    (→ / ← and PageUp / PageDown turn them, for clickers): the bar's buttons and slider step."""
+    return stepper.player(f"player-tour-{slide}", subject.tokens, step_key="tour_step", url=links.TOUR_URL,
+                          keyboard=False)
 
 
 # --- live subjects -------------------------------------------------------------------------------------
@@ -177,25 +177,6 @@ def _curriculum(name: str) -> dict:
             "top_m1": str(levels[-1] - 1) if levels else "—"}
 
 
-# --- step-dependent figures (the player replaces the stepping; keep these small) -----------------------
-def _rnn_figure(subject: data.Subject, step: int, unit: int):
-    h = summaries.quantities(subject.trace.layer(0))["h"]
-    return plots.heatmaps_over_time({"h": h}, step, (unit,), subject.tokens, clickable=False,
-                                    title=t("tour.rnn.figure", name=subject.label))
-
-
-def _cell_figure(subject: data.Subject, step: int, unit: int):
-    rec = subject.trace.layer(0)
-    x = summaries.layer_input(subject.trace, 0)
-    return plots.cell_diagram(subject.kind, summaries.cell_vectors(rec, x, step, 0), unit=unit, step=step,
-                              token=subject.tokens[step], ranges=summaries.sequence_values(rec, x))
-
-
-def _unit_figure(subject: data.Subject, step: int, unit: int, names: tuple[str, ...], title: str):
-    series = summaries.quantities(subject.trace.layer(0))
-    return plots.unit_traces({q: series[q] for q in names}, [unit], step, subject.tokens, title=title)
-
-
 # --- the slides ----------------------------------------------------------------------------------------
 def _rnn() -> None:
     name = MODELS["rnn"]
@@ -209,8 +190,11 @@ def _rnn() -> None:
         lag = int(state.get("tour_lag") or LAG)
         subject = _lag_subject(name, lag)
         cu = _cue(name, lag)
-        step = _step_control(subject.steps)
-        st.plotly_chart(_rnn_figure(subject, step, cu.unit), key="tour_rnn_h", config={"displayModeBar": False})
+        with _player("rnn", subject):
+            h = summaries.quantities(subject.trace.layer(0))["h"]
+            stepper.show([stepper.cached(("tour", "rnn", stepper.subject_key(subject), cu.unit),
+                                         lambda: panels.heatmaps({"h": h}, (cu.unit,), subject.tokens, clickable=False,
+                                                                 title=t("tour.rnn.figure", name=name)))], key="h")
         _model_caption(subject)
     with left:
         st.markdown(t("tour.rnn.measured", **measured("rnn", cu, subject)))
@@ -274,11 +258,17 @@ def _gated(slide: str, names: tuple[str, ...]) -> None:
     subject = _lag_subject(name, LAG)
     cu = _cue(name, LAG)
     st.markdown(t(f"tour.{slide}.measured", **measured(slide, cu, subject), **_curriculum(name)))
-    step = _step_control(subject.steps)
-    left, right = st.columns([3, 2])
-    left.plotly_chart(_cell_figure(subject, step, cu.unit), key=f"tour_{slide}_cell", config={"displayModeBar": False})
-    right.plotly_chart(_unit_figure(subject, step, cu.unit, names, t(f"tour.{slide}.figure", unit=cu.unit)),
-                       key=f"tour_{slide}_time", config={"displayModeBar": False})
+    key = ("tour", slide, stepper.subject_key(subject), cu.unit)
+    series = summaries.quantities(subject.trace.layer(0))
+    title = t(f"tour.{slide}.figure", unit=cu.unit)
+    with _player(slide, subject):
+        left, right = st.columns([3, 2])
+        with left:
+            stepper.show([stepper.cached(key + ("cell",), lambda: panels.cell_diagram(
+                subject.trace, 0, 0, subject.tokens, cu.unit))], key="cell")
+        with right:
+            stepper.show([stepper.cached(key + ("unit",), lambda: payload.figure("traces", plots.unit_traces(
+                {q: series[q] for q in names}, [cu.unit], None, subject.tokens, title=title)))], key="time")
     _model_caption(subject)
 
 
@@ -287,14 +277,14 @@ def _bi() -> None:
     if not _available(name):
         return
     subject = data.zoo_subject(data.ZooSource(name, data.Sample(0)))
-    step = _step_control(subject.steps)
     tr = subject.trace
-    cols = st.columns(2)
-    for d, key in ((0, "tour.bi.forward"), (1, "tour.bi.reverse")):
-        h = summaries.quantities(tr.layer(0, d))["h"]
-        cols[d].plotly_chart(plots.heatmaps_over_time({"h": h}, step, (), subject.tokens, clickable=False,
-                                                      title=t(key)), key=f"tour_bi_{d}",
-                             config={"displayModeBar": False})
+    with _player("bi", subject):
+        cols = st.columns(2)
+        for d, title in ((0, "tour.bi.forward"), (1, "tour.bi.reverse")):
+            h = summaries.quantities(tr.layer(0, d))["h"]
+            with cols[d]:
+                stepper.show([stepper.cached(("tour", "bi", d, stepper.subject_key(subject)), lambda: panels.heatmaps(
+                    {"h": h}, (), subject.tokens, clickable=False, title=t(title), panel_id=f"h{d}"))], key=f"h{d}")
     st.caption(t("tour.model", name=name, text=" ".join(subject.tokens), prediction=subject.prediction))
 
 
