@@ -540,9 +540,9 @@ ZH: dict[str, str] = {
     "tour.grad.text": "要保持一个比特，RNN 会**锁存**：把某个隐藏单元推入饱和区，干扰符号就再也推不动它（Bengio、Simard "
                       "与 Frasconi，1994）。训练时误差逐步反向传播，每一步都要乘以该步的雅可比矩阵：",
     "tour.grad.text2": "在饱和区 $1 - h_t^2 \\approx 0$：保持比特的状态，恰恰是梯度穿不过去的状态。训练之前还没有锁存，"
-                       "但这些雅可比矩阵的乘积一步步缩小，所以远处的线索几乎得不到学习信号。",
-    "tour.grad.measured": "**在这个输入上实测**（间隔 {lag}）。训练后的 lag-rnn 的线索单元 {unit} 在干扰期间 $1 - h^2$ 的"
-                          "均值为 {slope}。线索处的 ‖∂L/∂h‖ 相对于‘?’处的值：训练前（快照 {snap}）为 **{untrained}**，"
+                       "但这些雅可比矩阵的乘积一步步缩小，所以远处的线索符号几乎得不到学习信号。",
+    "tour.grad.measured": "**在这个输入上实测**（间隔 {lag}）。训练后的 lag-rnn 的承载线索符号的隐藏单元 {unit} 在干扰期间 $1 - h^2$ 的"
+                          "均值为 {slope}。线索符号处的 ‖∂L/∂h‖ 相对于‘?’处的值：训练前（快照 {snap}）为 **{untrained}**，"
                           "训练后为 {trained}。实验中在初始化时、向前 {k} 步处（{seeds} 个随机种子的中位数）：{values}。",
     "tour.grad.figure": "这个输入上的 ‖∂L/∂h_t‖ / ‖∂L/∂h_T‖（对数坐标），损失位于‘?’处",
     "tour.grad.untrained": "训练前的 lag-rnn",
@@ -558,16 +558,16 @@ ZH: dict[str, str] = {
                           "**f = {f}**：c 中什么都没有遗忘。它的平均 i = {i}：输入门一直开着，所以 c 不断累加候选值，"
                           "从线索后的 {c0} 变到最后一个干扰符号处的 {c1}——线索保存在 c 漂移的方向里，而不是一个冻结的值，"
                           "h = o·tanh(c) 最终为 {h1}。它回答 **{prediction}**。",
-    "tour.lstm.figure": "线索单元 {unit} 随时间的变化",
-    "tour.gru.title": "4 · GRU：两个门——以及这个模型实际如何保持线索",
+    "tour.lstm.figure": "承载线索符号的隐藏单元 {unit} 随时间的变化",
+    "tour.gru.title": "4 · GRU：两个门——以及这个模型实际如何保持线索符号",
     "tour.gru.text": "GRU 只有一个状态和两个门：重置门 $r$ 与更新门 $z$；按 PyTorch 的约定：",
-    "tour.gru.text2": "当 $z \\approx 1$ 时状态会被原样复制到下一步，形成类似 LSTM 的“高速公路”。（教程里常把同一个单元写成 "
+    "tour.gru.text2": "当 $z \\approx 1$ 时状态会被原样复制到下一步，形成类似 LSTM 的“高速公路”。（教程里常把同一个循环单元写成 "
                       "$z$ 与 $1 - z$ 互换的形式，见 Cho 等人 2014。）",
-    "tour.gru.measured": "**在当前的 lag-gru 上实测**（间隔 {lag}；PyTorch 默认初始化；课程 {levels}）。它的线索单元 "
+    "tour.gru.measured": "**在当前的 lag-gru 上实测**（间隔 {lag}；PyTorch 默认初始化；课程 {levels}）。它的承载线索符号的隐藏单元 "
                          "**{unit}** 在 {n} 个干扰符号上平均 **z = {z}**、r = {r}：它**并不**复制。每一步它取新候选值 n 的 "
                          "{new}，而循环连接让 n 保持饱和，所以 h 始终介于 {lo} 与 {hi} 之间：它像 RNN 一样锁存，只是带着门。"
                          "它回答 **{prediction}**。",
-    "tour.gru.figure": "线索单元 {unit} 随时间的变化",
+    "tour.gru.figure": "承载线索符号的隐藏单元 {unit} 随时间的变化",
     "tour.claims.title": "6 · 实测常见说法——以及结论取决于什么",
     "tour.claims.text": "教科书上说，普通 RNN 能学到 10–20 步的依赖，LSTM 能学到 100 步以上。下面的实验对每一行都用同样的方式"
                         "训练。请看数字，而不是口号。",
