@@ -15,12 +15,17 @@ from cellviz.ui.safety import escape_markdown
 
 
 # --- escape_markdown -----------------------------------------------------------------------------------
+J = "\u2060"     # escape_markdown's word joiner after ":" and "@" and in "www."
+
+
 @pytest.mark.parametrize("hostile, inert", [
-    ("[session expired: sign in](https://evil.example/)", r"\[session expired\: sign in\]\(https\:\/\/evil\.example\/\)"),
-    ("![x](https://evil.example/p.png)", r"\!\[x\]\(https\:\/\/evil\.example\/p\.png\)"),
-    ("*bold* _it_ `code` <b>x</b> &amp; $x$ :red[r]", r"\*bold\* \_it\_ \`code\` \<b\>x\<\/b\> \&amp\; \$x\$ \:red\[r\]"),
+    ("[session expired: sign in](https://evil.example/)",
+     rf"\[session expired\:{J} sign in\]\(https\:{J}\/\/evil\.example\/\)"),
+    ("![x](https://evil.example/p.png)", rf"\!\[x\]\(https\:{J}\/\/evil\.example\/p\.png\)"),
+    ("*bold* _it_ `code` <b>x</b> &amp; $x$ :red[r]",
+     rf"\*bold\* \_it\_ \`code\` \<b\>x\<\/b\> \&amp\; \$x\$ \:{J}red\[r\]"),
     ("line\n# heading\r\n- item", r"line \# heading \- item"),
-    ("www.evil.example", r"www\.evil\.example"),
+    ("www.evil.example a@b.co", rf"www{J}\.evil\.example a\@{J}b\.co"),
     ("步骤 3 ✓", "步骤 3 ✓"),
 ])
 def test_escape_markdown_makes_markup_inert(hostile, inert):
@@ -473,3 +478,70 @@ def test_exported_page_shows_tokens_as_text(tmp_path):
     page = trace_to_html(tr, HOSTILE_TOKENS, "t")
     assert f"<a href='https://{EVIL}/'" not in page and f'<a href=\\"https://{EVIL}' not in page
     (tmp_path / "tokens.html").write_text(page, encoding="utf-8")
+
+
+# --- the real browser: no foreign link, no foreign request (2, 7) ------------------------------------------
+HOSTILE_LINKS = [       # each quoted piece stays under the 30 characters a task message quotes
+    ("waveform-lstm", {"text": f"[x](https://{EVIL})"}),
+    ("waveform-lstm", {"text": f"![](https://{EVIL}/p.png)"}),
+    ("forecast-gru", {"text": f"https://{EVIL}/x, www.{EVIL}, a@{EVIL}, <img src=//{EVIL}/i.png>"}),
+    ("lag-lstm", {"step": f"[x](https://{EVIL}/)", "units": f"![](//{EVIL}/u.png)"}),
+]
+
+
+@pytest.mark.browser
+def test_hostile_deep_links_and_tokens_in_the_browser(tmp_path):
+    """Real Chromium against `streamlit run`: the deep links above show their text, and the page holds no <a> to
+    a foreign host and asks no foreign host for anything; an exported page with HTML in its tokens neither."""
+    from cellviz.hosted_bench import ARGS, CHROMIUM, IDLE, free_port, start_server
+    try:
+        from playwright.sync_api import sync_playwright
+    except ImportError:
+        pytest.skip("playwright is not installed")
+    if not os.path.exists(CHROMIUM):
+        pytest.skip(f"{CHROMIUM} is not installed")
+    from urllib.parse import urlencode, urlparse
+
+    from cellviz.export import trace_to_html
+    tr = cellviz.trace(nn.GRU(2, 3), torch.randn(len(HOSTILE_TOKENS), 2))
+    exported = tmp_path / "tokens.html"
+    exported.write_text(trace_to_html(tr, HOSTILE_TOKENS, "tokens"), encoding="utf-8")
+
+    port = free_port()
+    server = start_server(port)
+    foreign_links = ("() => [...document.querySelectorAll('a[href], img[src], [src]')].map(e => e.href || e.src)"
+                     ".filter(u => u && new URL(u, location.href).hostname.endsWith('" + EVIL + "'))")
+    try:
+        with sync_playwright() as p:
+            browser = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+            try:
+                page = browser.new_page(viewport={"width": 1400, "height": 1000})
+                asked: list[str] = []
+                page.on("request", lambda r: asked.append(r.url))
+                for model, params in HOSTILE_LINKS:
+                    page.goto(f"http://localhost:{port}/?" + urlencode({"model": model, **params}))
+                    page.wait_for_selector(IDLE, timeout=90_000)
+                    page.wait_for_selector("[data-testid='stAlert']", timeout=60_000)
+                    page.wait_for_timeout(800)
+                    alerts = " ".join(page.locator("[data-testid='stAlert']").all_inner_texts())
+                    assert EVIL in alerts, alerts                       # the text is shown, as text
+                    assert page.evaluate(foreign_links) == [], (params, page.evaluate(foreign_links))
+                    assert page.locator("[data-testid='stAlert'] a, [data-testid='stAlert'] img").count() == 0
+                page.screenshot(path=str(tmp_path / "link.png"))
+                page.goto(exported.as_uri())
+                page.wait_for_selector("[data-ready='1']", timeout=60_000)
+                page.wait_for_timeout(500)
+                assert page.evaluate(foreign_links) == []
+                assert page.locator("svg a").count() == 0
+                assert "click</a>" in page.locator("body").inner_text() or \
+                    page.locator(f"text=<a href='https://{EVIL}/'>").count() > 0
+                foreign = [u for u in asked if urlparse(u).hostname not in ("localhost", "127.0.0.1", None)]
+                assert not foreign, foreign
+            finally:
+                browser.close()
+    finally:
+        server.terminate()
+        try:
+            server.wait(timeout=10)
+        except Exception:   # noqa: BLE001
+            server.kill()

@@ -104,6 +104,20 @@ def test_the_checks_see_what_they_check():
     assert PRIVATE_TORCH.search("out = torch._VF.lstm(x)") and not PRIVATE_TORCH.search("torch.func.functional_call")
 
 
+def test_readme_names_every_module():
+    """README's "How the code is organised" has a line for every module (a glob may cover a folder of them)."""
+    import fnmatch
+    text = (ROOT / "README.md").read_text(encoding="utf-8")
+    section = text.split("## How the code is organised", 1)[1].split("\n## ", 1)[0]
+    named = set(re.findall(r"`((?:cellviz|app)[\w/.*]*\.\w+)`", section))
+    empty_inits = {p for p in sources() if p.name == "__init__.py" and not p.read_text(encoding="utf-8").strip()}
+    missing = [str(p.relative_to(ROOT)) for p in sources() if p not in empty_inits
+               and p.name != "__main__.py" and not any(fnmatch.fnmatch(str(p.relative_to(ROOT)), n) for n in named)]
+    assert not missing, f"add a line for these modules to README's 'How the code is organised': {missing}"
+    gone = [n for n in named if not any(ROOT.glob(n))]
+    assert not gone, f"README names modules that do not exist: {gone}"
+
+
 if __name__ == "__main__":
     for mod, deps in sorted(GRAPH.items()):
         inner = sorted(d for d in deps if d.startswith("cellviz"))

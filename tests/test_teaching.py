@@ -275,3 +275,10 @@ def test_claims_gradient_curves_are_compared_normalised_at_the_query():
     fig = plots.claims_gradients(zoo.claims())
     assert fig.data and all(float(np.asarray(d.y)[0]) == pytest.approx(1.0) for d in fig.data)
     assert t("loss.last_ce") in fig.layout.yaxis.title.text
+
+
+def test_the_lecture_page_names_the_loss():
+    from cellviz import export
+    from cellviz.i18n import t
+    page = export.export_html("brackets-rnn", sample=0)
+    assert t("loss.steps_ce") in page and t("loss.steps_ce.long") in page and t("io.N->N") in page

@@ -239,3 +239,30 @@ def test_random_shapes_match_torch(kind, layers, bidir, batch_first, bias, unbat
     m = cls(I, H, num_layers=layers, bidirectional=bidir, batch_first=batch_first, bias=bias, **kw).double()
     shape = (T, I) if unbatched else ((B, T, I) if batch_first else (T, B, I))
     _check(m, torch.randn(shape, dtype=torch.float64), loss=lambda o, h: (o.sin() * o).sum())
+
+
+def test_fused_lstm_path_is_right_on_many_threads_at_once():
+    """The fused LSTM kernel runs through torch.func.functional_call on a weightless template that swaps the
+    weights in for the call: sessions trace on several threads, so each thread has its own template (a race on a
+    shared one is rare enough that this smoke test cannot force it; it checks every thread's values)."""
+    import threading
+    modules = [nn.LSTM(3, 5 + k % 2) for k in range(6)]
+    x = torch.randn(40, 1, 3)
+    results, errors = {}, []
+
+    def run(k):
+        try:
+            for _ in range(5):
+                results[k] = cellviz.trace(modules[k], x).output
+        except Exception as e:        # pragma: no cover - reported below
+            errors.append(e)
+
+    threads = [threading.Thread(target=run, args=(k,)) for k in range(len(modules))]
+    for th in threads:
+        th.start()
+    for th in threads:
+        th.join()
+    assert not errors
+    for k, m in enumerate(modules):
+        with torch.no_grad():
+            np.testing.assert_allclose(results[k], m(x)[0].numpy(), atol=1e-6)

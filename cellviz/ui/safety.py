@@ -20,22 +20,29 @@ NAME_CHARS = 100            # a file name, a link's item
 
 _PUNCTUATION = re.compile("([" + re.escape(string.punctuation) + "])")
 _CONTROL = re.compile(r"[\x00-\x1f\x7f\u2028\u2029]+")
+# Streamlit's Markdown finds bare URLs, www. names, e-mail addresses, emoji and :material/…: icons in the text
+# *after* backslash escapes are resolved (remark-gfm's autolink literals work on text nodes), so escaping alone
+# leaves "https://evil.example" a link: an invisible WORD JOINER after ":" and "@" and inside "www." breaks them.
+JOINER = "\u2060"
+_AUTOLINK = re.compile(r"\\[:@]|(?i:www)(?=\\\.)")
 
 
 def escape_markdown(text: object, limit: int = 200) -> str:
     """`str(text)` made inert for st.markdown / st.error / st.warning / st.info, cut to `limit` characters.
 
     Every ASCII punctuation character gets a backslash (CommonMark renders any escaped punctuation literally), so
-    no link, image, emphasis, heading, list, HTML tag, entity, LaTeX ($), Streamlit directive (:red[…],
-    :material/…:, emoji shortcodes) or bare-URL autolink (https\\://…, www\\.…) can form; line breaks and
-    other control characters become one space, so the text cannot start a block of its own. Text longer than
-    `limit` characters keeps its first `limit - 1` and ends with "…" (the cut happens before escaping, so a
-    backslash is never left dangling).
+    no link, image, emphasis, heading, list, HTML tag, entity, LaTeX ($) or Streamlit directive (:red[…]) can
+    form; an invisible word joiner (U+2060) after every ":" and "@" and in "www." keeps bare URLs, e-mail
+    addresses, emoji shortcodes and :material/…: icons from being recognised in the text. Line breaks and other
+    control characters become one space, so the text cannot start a block of its own. Text longer than `limit`
+    characters keeps its first `limit - 1` and ends with "…" (the cut happens before escaping, so a backslash is
+    never left dangling).
     """
     s = _CONTROL.sub(" ", str(text))
     if len(s) > limit:
         s = s[:max(limit - 1, 0)] + "…"
-    return _PUNCTUATION.sub(r"\\\1", s)
+    s = _PUNCTUATION.sub(r"\\\1", s)
+    return _AUTOLINK.sub(lambda m: m[0] + JOINER, s)
 
 
 def guarded(fn: Callable[..., R]) -> Callable[..., R | None]:

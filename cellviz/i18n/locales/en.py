@@ -121,7 +121,8 @@ EN: dict[str, str] = {
                         "matter.",
     "grad.read.reverse": "The reverse direction (←) reads the input from the end, so L takes its final state at "
                          "position 0: its curve falls to the right.",
-    "grad.read.numbers": "here, {direction}: ‖∂L/∂h‖ at t = {far} is {ratio} × its "
+    "grad.read.here": "On this input,",
+    "grad.read.numbers": "{direction}: ‖∂L/∂h‖ at t = {far} is {ratio} × its "
                          "value at t = {t_star}",
     "grad.read.steps": "**Reading rule.** {loss} Every step with a target adds its own term, so every h_t receives a "
                        "direct gradient and the curve of the whole L stays level whatever the model remembers: here "
@@ -145,7 +146,7 @@ EN: dict[str, str] = {
     # what L is (gradient axes name it)
     "loss.last_ce": "L = cross-entropy after the last step",
     "loss.last_ce.long": "L is the cross-entropy of the class predicted from the final state, after the last step "
-                         "(the lag task asks at the ‘?’).",
+                         "(for the lag task, at the ‘?’).",
     "loss.last_mse": "L = squared error after the last step",
     "loss.last_mse.long": "L is the squared error of the value predicted from the final state, after the last step.",
     "loss.steps_ce": "L = mean cross-entropy over the steps",

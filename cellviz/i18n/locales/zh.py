@@ -116,7 +116,8 @@ ZH: dict[str, str] = {
     "grad.read.single": "**读图规则。** {loss}它只在一个时间步与状态相连，梯度从那里进入，再沿循环向前回传，所以曲线随着"
                         "与该步的距离而下降。急剧下降就是梯度消失；曲线平坦说明很早以前的状态仍然起作用。",
     "grad.read.reverse": "反向（←）从末尾开始读输入，所以 L 取的是它在位置 0 的最终状态：它的曲线向右下降。",
-    "grad.read.numbers": "此处 {direction}：t = {far} 处的 ‖∂L/∂h‖ 是 t = {t_star} 处的 {ratio} 倍",
+    "grad.read.here": "在这个输入上，",
+    "grad.read.numbers": "{direction}：t = {far} 处的 ‖∂L/∂h‖ 是 t = {t_star} 处的 {ratio} 倍",
     "grad.read.steps": "**读图规则。** {loss}每个有目标值的时间步都贡献自己的一项，因此每个 h_t 都直接得到梯度，"
                        "不管模型记住了什么，整个 L 的曲线都比较平：这里在 {T} 个时间步上只相差 {spread} 倍。"
                        "这不是一张梯度消失图。要看某一个预测能回溯多远，请看下面的对比（归一化）和再下一节，"
@@ -132,7 +133,7 @@ ZH: dict[str, str] = {
     "grad.scale.normalised.step_note": "每条曲线只取第 t = {t} 步那一项损失的梯度，再除以它在 t 处的值：在那里都等于 1，"
                                        "向左的下降显示这一个预测能回溯多远。",
     "loss.last_ce": "L = 最后一步之后的交叉熵",
-    "loss.last_ce.long": "L 是由最终状态预测的类别的交叉熵，在最后一步之后计算（间隔任务在“?”处提问）。",
+    "loss.last_ce.long": "L 是由最终状态预测的类别的交叉熵，在最后一步之后计算（对间隔任务来说，就是在“?”处）。",
     "loss.last_mse": "L = 最后一步之后的平方误差",
     "loss.last_mse.long": "L 是由最终状态预测的数值的平方误差，在最后一步之后计算。",
     "loss.steps_ce": "L = 各时间步的平均交叉熵",

@@ -67,7 +67,7 @@ def gradient_reading(subject, layer: int, step: int) -> None:
         text = t("grad.read.single", loss=gradflow.loss_sentence(subject), t_star=T - 1, layer=layer)
         if tr.num_directions > 1:
             text += " " + t("grad.read.reverse")
-        st.caption(text + " " + t("list.sep2").join(parts) + ".")
+        st.caption(f"{text} {t('grad.read.here')} {t('list.sep2').join(parts)}.")
         return
     g = summaries.grad_norms(tr.layer(layer, 0))[0]
     g = g[g > 0]

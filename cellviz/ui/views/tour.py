@@ -56,6 +56,8 @@ def run() -> None:
     n = len(SLIDES)
     slide = state.clamp("slide", 1, n)
     st.html(CSS_ALWAYS + (CSS_PRESENT if present else ""))
+    if not present:                           # presenting: no sidebar at all (the player loads plotly.js itself)
+        stepper.preload()
     if not present:
         with st.sidebar:
             st.markdown(f"### {t('app.title')}")
