@@ -25,6 +25,7 @@ from plotly.offline import get_plotlyjs
 
 from . import player, plots, summaries
 from .player import panels, payload
+from .grads import loss_kind
 from .trace import Trace
 from .i18n import CATALOGUES, label, language, set_language, t
 from .i18n import prediction as worded_prediction
@@ -49,7 +50,7 @@ GROUP = "export"
 
 
 def build_sections(tr: Trace, tokens: Sequence[str], *, layer: int = 0, direction: int = 0,
-                   units: Sequence[int] = (), batch: int = 0) -> list[dict]:
+                   units: Sequence[int] = (), batch: int = 0, loss: str | None = None) -> list[dict]:
     """The page's player sections (cellviz.player.payload): the step bar, the cell diagram (and the first
     unit's numbers), the input coloured by ‖∂L/∂h_t‖, the units x time heatmaps and the gradient norms —
     the same panels the app's pages draw (arguments already checked)."""
@@ -61,7 +62,7 @@ def build_sections(tr: Trace, tokens: Sequence[str], *, layer: int = 0, directio
     cell = [panels.cell_diagram(tr, layer, direction, tokens, unit, batch, caption=cell_caption)]
     if unit is not None:
         cell.append(panels.unit_numbers(tr, layer, direction, unit, batch))
-    grads = panels.gradient_norms(plots.grad_norm_curves(tr, batch))
+    grads = panels.gradient_norms(plots.grad_norm_curves(tr, batch), y_title=plots.grad_axis_title(loss, what="any"))
     grads["caption"] = t("grad.intro")
     figures = [
         *cell,
@@ -95,17 +96,19 @@ def _check(tr: Trace, tokens: Sequence[str], layer: int, direction: int, units: 
 # --- the page ------------------------------------------------------------------------------------------
 def trace_to_html(tr: Trace, tokens: Sequence[str] | None = None, title: str = "cellviz", *,
                   intro: Sequence[str] = (), layer: int = 0, direction: int = 0, units: Sequence[int] = (),
-                  batch: int = 0, lang: str = "en", max_steps: int = MAX_STEPS) -> str:
+                  batch: int = 0, lang: str = "en", max_steps: int = MAX_STEPS, loss: str | None = None) -> str:
     """A self-contained HTML page stepping through any `Trace` (one layer, direction and batch element).
 
     tokens: one label per step (default "0", "1", ...); intro: paragraphs under the title (plain text,
-    escaped; **bold** allowed). ValueError with a user-facing message for bad arguments.
+    escaped; **bold** allowed); loss: what L is, for the gradient axis ("L = ..."). ValueError with a user-facing
+    message for bad arguments.
     """
     tokens = [str(k) for k in range(tr.seq_len)] if tokens is None else [str(s) for s in tokens]
     units = [int(u) for u in units]
     with _language(lang):
         _check(tr, tokens, layer, direction, units, batch, max_steps)
-        sections = build_sections(tr, tokens, layer=layer, direction=direction, units=units, batch=batch)
+        sections = build_sections(tr, tokens, layer=layer, direction=direction, units=units, batch=batch,
+                                  loss=loss)
         return _page(title, intro, sections, lang)
 
 
@@ -206,7 +209,7 @@ def export_html(model_name: str, text: str | None = None, *, sample: int | None 
             tokens = list(model.task.decoder_tokens(ex))
         bi = t("model.bi") if card["bidirectional"] else ""
         intro = [card.get("description", ""),
-                 t("model.card", cell=card["cell"].upper(), io=card["io"], task=label("task", card["task"]),
+                 t("model.card", cell=card["cell"].upper(), io=label("io", card["io"]), task=label("task", card["task"]),
                    layers=card["num_layers"], hidden=card["hidden_size"], bi=bi, params=f"{card['params']:,}"),
                  " · ".join(t("model.metric", metric=label("metric", m), value=_num(v), baseline=_num(card.get("baseline", {}).get(m)))
                             for m, v in card.get("metrics", {}).items()),
@@ -216,8 +219,10 @@ def export_html(model_name: str, text: str | None = None, *, sample: int | None 
                    part=t("export.view.part", part=t(f"model.part.{part}")) if len(model.parts()) > 1 else "")]
         if direction == 1:
             intro.append(t("nav.reverse_note"))
+        kind = loss_kind(card["io"], model.task.output, part)
+        intro.append(t(f"loss.{kind}.long"))
         return trace_to_html(tr, tokens, f"cellviz · {model_name}", intro=intro, layer=layer, direction=direction,
-                             units=units, lang=lang, max_steps=max_steps)
+                             units=units, lang=lang, max_steps=max_steps, loss=t(f"loss.{kind}"))
 
 
 def _parse_options(task) -> list[str]:

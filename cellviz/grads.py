@@ -175,3 +175,17 @@ def normalised(norms: np.ndarray, at: int) -> np.ndarray:
     if not np.isfinite(ref) or ref <= 0:
         return np.full(norms.shape, np.nan)
     return norms / ref
+
+
+SINGLE_STEP_LOSSES = ("last_ce", "last_mse", "encoder")     # L reads the final state only
+
+
+def loss_kind(io: str, output: str, part: str = "recurrent") -> str:
+    """What a zoo model's traced loss L is (`zoo.models` trace_args), as the catalogue's `loss.<kind>` names it:
+    the criterion on the prediction after the last step (N->1: "last_ce" / "last_mse"), the mean over the steps
+    with a target (N->N, 1->N: "steps_ce" / "steps_mse"), the teacher-forced decoder's loss reached through the
+    encoder's final state ("encoder") or over the decoder's steps ("decoder"). Uploads: "sum" (of all outputs)."""
+    if part in ("encoder", "decoder"):
+        return part
+    criterion = "ce" if output == "class" else "mse"
+    return ("last_" if io == "N->1" else "steps_") + criterion

@@ -115,6 +115,7 @@ def layer_input(trace, layer: int) -> np.ndarray:
 
 
 def grad_norms(rec, batch: int = 0) -> tuple[np.ndarray, np.ndarray | None]:
-    """(||dL/dh_t||, ||dL/dc_t|| or None) over t for one layer record."""
-    gh = np.linalg.norm(rec.grad_h[:, batch], axis=-1)
-    return gh, None if rec.grad_c is None else np.linalg.norm(rec.grad_c[:, batch], axis=-1)
+    """(||dL/dh_t||, ||dL/dc_t|| or None) over t for one layer record, in float64: a float32 norm squares its
+    entries and underflows to 0 below ~1e-19 (a vanishing gradient would read as exactly 0)."""
+    gh = np.linalg.norm(rec.grad_h[:, batch].astype(np.float64), axis=-1)
+    return gh, None if rec.grad_c is None else np.linalg.norm(rec.grad_c[:, batch].astype(np.float64), axis=-1)

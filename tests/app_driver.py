@@ -63,8 +63,8 @@ def player(at: AppTest) -> dict[str, dict]:
 
 def sync(at: AppTest) -> dict:
     """What the page tells the player through its side channel: the step, the seek number, server data."""
-    found = [json.loads(el.proto.json) for el in at.get("bidi_component")
-             if el.proto.component_name == "cellviz_player_sync"]
+    found = [d for d in (json.loads(el.proto.json) for el in at.get("bidi_component")
+                         if el.proto.component_name == "cellviz_player_sync") if "preload" not in d]
     assert len(found) == 1, found
     return found[0]
 

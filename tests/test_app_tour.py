@@ -71,3 +71,50 @@ def test_presentation_toggle_and_leaving_the_tour():
     at.switch_page("cellviz/ui/pages/cell.py").run()       # the explorer never stays in presentation mode
     assert_clean(at)
     assert at.session_state["present"] is False and at.selectbox(key="model")
+
+
+def _slide_markdown(at: AppTest) -> str:
+    return "\n".join(m.value for m in at.markdown)
+
+
+def _live(name: str, lag: int):
+    """The tour's input on `name` at `lag`, traced independently of the app: (trace, cue unit)."""
+    import cellviz
+    from cellviz import zoo
+    from cellviz.zoo.cue import cue_unit
+    model = zoo.load(name)
+    text = model.task.sample(0).text
+    module, x, h0, loss = model.trace_args(model.task.parse(text, lag=lag))
+    return cellviz.trace(module, x, h0=h0, loss=loss), cue_unit(model, text, lag=lag)
+
+
+def test_slides_3_and_4_print_the_traces_numbers():
+    """The mean gate on the cue unit printed on the LSTM / GRU slides equals the trace's own value."""
+    import numpy as np
+    for slide, name, gates in (("3", "lag-lstm", {"f": ".4f", "i": ".2f"}), ("4", "lag-gru", {"z": ".2f", "r": ".2f"})):
+        at = _tour(slide=slide)
+        shown = _slide_markdown(at)
+        tr, cu = _live(name, tour.LAG)
+        rec = tr.layer(0)
+        T = rec.h.shape[0]
+        assert f"unit **{cu.unit}**" in shown, slide
+        for g, fmt in gates.items():
+            value = float(np.mean(rec.gates[g][1:T - 1, 0, cu.unit]))
+            assert f"{g} = {value:{fmt}}" in shown, (slide, g, value)
+        if slide == "3":
+            c = rec.c[:, 0, cu.unit]
+            assert f"from {c[0]:+.2f}" in shown and f"to {c[T - 2]:+.2f}" in shown
+            assert float(np.mean(rec.gates["f"][1:T - 1, 0, cu.unit])) >= 0.9
+        else:
+            h = rec.h[1:T - 1, 0, cu.unit]
+            assert f"between {h.min():+.2f} and {h.max():+.2f}" in shown
+
+
+def test_slide_6_shows_protocol_lines_and_caveats_also_when_presenting():
+    from cellviz.i18n import t
+    for params in ({}, {"present": "1"}):
+        at = _tour(slide="6", **params)
+        shown = _slide_markdown(at)
+        assert "**Protocol.**" in shown and "1997" in shown and "chance" in shown.lower()
+        figs = [c.proto.spec for c in at.get("plotly_chart")]
+        assert len(figs) == 2 and all(t("plot.claims.one_bit") in f and t("plot.chance") in f for f in figs[:1])

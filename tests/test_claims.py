@@ -38,7 +38,6 @@ def _check_table(table: dict, n_seeds: int) -> None:
         assert fs["lags"] == p["scratch_lags"] and len(fs["largest_lag"]) == n_seeds
 
 
-@pytest.mark.skipif("rows" not in zoo.claims(), reason="assets/claims.json not yet regenerated")  # removed on land
 def test_committed_claims_table():
     table = zoo.claims()
     _check_table(table, len(table["protocol"]["seeds"]))

@@ -18,6 +18,7 @@ import torch
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
+import cellviz
 import cellviz.zoo
 from app_driver import assert_clean, charts, open_page, shown
 from cellviz.ui import data
@@ -106,6 +107,85 @@ def test_task_options_fuzzed(name):
     def run(values, text):
         chosen = tuple(sorted((k, v) for k, v in values.items() if v is not None))
         _check_example(name, data.Typed(text, chosen))
+    run()
+
+
+# --- the export CLI's options (issue 14.5) ----------------------------------------------------------------
+NUMBERISH = ["inf", "-inf", "nan", "1e400", "-1e400", "1e308", "9" * 400, "9" * 5000, "1.5", "0", "-1", "7",
+             "0x10", "1_0", "١٢", "", " ", "=", "==3", "lag", "1e-400", "3.0", "2e1"]
+
+
+def _cli_option():
+    key = st.one_of(st.sampled_from(["lag", "period", "amplitude", "length", "seed", "x", ""]),
+                    st.text(max_size=20))
+    value = st.one_of(st.sampled_from(NUMBERISH), st.text(max_size=40),
+                      st.integers(-10**30, 10**30).map(str),
+                      st.floats(allow_nan=True, allow_infinity=True).map(repr))
+    return st.one_of(st.tuples(key, value).map(lambda kv: f"{kv[0]}={kv[1]}"), st.text(max_size=40))
+
+
+@pytest.mark.parametrize("name, text", [("lag-lstm", "Bxwzy?"), ("waveform-lstm", "sine"),
+                                        ("forecast-gru", "0.1, 0.5, 0.9")])
+def test_export_cli_options_fuzzed(name, text, tmp_path_factory):
+    """Any --option KEY=VALUE list ends in a written page (exit 0) or one stderr line (exit 2): never a
+    traceback. The page itself is stubbed (it is tested in test_export): options only reach parse and trace."""
+    from unittest import mock
+
+    from cellviz import export
+    out = tmp_path_factory.mktemp("cli") / "x.html"
+
+    @FAST
+    @given(options=st.lists(_cli_option(), max_size=3))
+    def run(options):
+        argv = ["--model", name, "--text", text, "-o", str(out)]
+        for o in options:
+            argv += ["--option", o]
+        err = io.StringIO()
+        with mock.patch.object(export, "trace_to_html", lambda *a, **k: "<html></html>"), \
+                mock.patch("sys.stderr", err), mock.patch("sys.stdout", io.StringIO()):
+            try:
+                code = export.main(argv)
+            except SystemExit as e:         # argparse's own usage errors (e.g. an option that looks like a flag)
+                code = e.code
+        assert code in (0, 2), (argv, err.getvalue())
+        if code == 2:
+            message = err.getvalue()
+            assert "Traceback" not in message and message.strip() and len(message) < 1200, message[:300]
+    run()
+
+
+# --- trace arguments (issue 14.8) ------------------------------------------------------------------------
+MODULES = {"rnn": torch.nn.RNN(2, 3), "lstm": torch.nn.LSTM(2, 3, num_layers=2), "gru": torch.nn.GRU(2, 3,
+                                                                                                    bidirectional=True)}
+ODD = st.sampled_from([None, 0, -1, 5, 6, -7, 1.5, float("nan"), True, "2", np.int64(3), np.float64(2.0), [1], 10**30])
+VALUES = st.one_of(st.floats(allow_nan=True, allow_infinity=True, width=32), st.integers(-10**6, 10**6),
+                   st.sampled_from([float("nan"), float("inf"), 1e300, -0.0]))
+
+
+@pytest.mark.parametrize("kind", list(MODULES))
+def test_trace_arguments_fuzzed(kind):
+    """x with NaN / inf / huge values, any at_step, and interventions with any value, step, units and place:
+    a trace with finite numbers, or a ValueError with a message (never IndexError, TypeError or NaN traces)."""
+    module = MODULES[kind]
+    targets = ["h", "c", "f", "i", "z", "n", "x", ""]
+
+    @FAST
+    @given(x=st.lists(st.tuples(VALUES, VALUES), min_size=1, max_size=6), at_step=ODD,
+           edits=st.lists(st.fixed_dictionaries({
+               "target": st.sampled_from(targets), "value": st.one_of(VALUES, st.tuples(VALUES, VALUES)),
+               "step": ODD, "units": st.one_of(st.none(), st.tuples(st.integers(-2, 4)), st.just((0.5,))),
+               "layer": st.sampled_from([0, 1, 2, 0.0]), "direction": st.sampled_from([0, 1, -1])}), max_size=2))
+    def run(x, at_step, edits):
+        try:
+            interventions = [cellviz.Intervention(**e) for e in edits]
+            tr = cellviz.trace(module, np.asarray(x, dtype=np.float64), at_step=at_step, interventions=interventions)
+        except ValueError as e:
+            assert str(e).strip() and len(str(e)) < 1000
+            return
+        for layer in range(tr.num_layers):
+            for d in range(tr.num_directions):
+                rec = tr.layer(layer, d)
+                assert np.isfinite(rec.h).all() and np.isfinite(rec.grad_h).all()
     run()
 
 

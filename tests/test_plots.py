@@ -128,9 +128,7 @@ def test_compare_figures():
     counts = {"rnn": 100, "lstm": 400, "gru": 300}
     fig = plots.parameter_counts(counts)
     assert "×4.00" in fig.data[0].text[1]
-    claims = {"accuracy": {"rnn": {"5": [0.9, 1.0], "50": [0.3, 0.25]}, "lstm": {"5": [1.0], "50": [0.9]}},
-              "chance": 0.25, "grad_norm_vs_distance": {"rnn": {"distance": [1, 10], "norm": [1, 1e-4]}}}
-    assert plots.claims_accuracy(claims).data and plots.claims_gradients(claims).layout.yaxis.type == "log"
+    assert plots.claims_accuracy(CLAIMS).data and plots.claims_gradients(CLAIMS).layout.yaxis.type == "log"
 
 
 def test_every_catalogue_key_used_exists():
@@ -146,14 +144,35 @@ def test_every_catalogue_key_used_exists():
     assert used and not used - set(EN), sorted(used - set(EN))
 
 
-def test_claims_accuracy_shows_variants_and_shipped_models():
-    claims = {"accuracy": {"rnn": {"5": [1.0, 1.0], "50": [0.3, 0.2]}},
-              "variants": {"lstm-forget-bias-1": {"5": [1.0], "50": [0.25]}},
-              "shipped_model_accuracy_by_lag": {"gru": {"5": 1.0, "399": 0.5}}, "chance": 0.25}
-    lines = {tr.name: tr for tr in plots.claims_accuracy(claims).data if tr.name}
-    assert set(lines) == {"RNN", t("plot.claims.variant", cell="LSTM"), t("plot.claims.shipped", cell="GRU")}
-    assert lines["RNN"].line.dash == "solid" and list(lines["RNN"].y) == pytest.approx([1.0, 0.25])
-    assert list(lines[t("plot.claims.shipped", cell="GRU")].x) == [5, 399]
+CLAIMS = {
+    "chance": 0.25, "one_bit": 0.5, "protocol": {"curriculum": {"levels": [5, 10]}},
+    "rows": {"rnn": {"accuracy": {"5": [1.0, 1.0], "640": [0.3, 0.2]}, "largest_lag": [10, 5],
+                     "steps_to_learn": {"5": [100, 200], "10": [300, None]},
+                     "from_scratch": {"accuracy": {"10": [1.0, 0.5], "20": [0.25, 0.3]}},
+                     "grad_ratio_init": {"k": [0, 1, 2], "h": [[1, 0.1, 0.0], [1, 0.2, 1e-3]]}},
+             "lstm-chrono": {"accuracy": {"5": [1.0], "640": [1.0]}, "largest_lag": [10],
+                             "steps_to_learn": {"5": [50], "10": [100]},
+                             "from_scratch": {"accuracy": {"10": [1.0], "20": [1.0]}},
+                             "grad_ratio_init": {"k": [0, 1, 2], "h": [[1, 0.5, 0.4]], "c": [[1, 0.9, 0.8]]}}}}
+
+
+def test_claims_figures_show_the_table():
+    acc = {tr.name: tr for tr in plots.claims_accuracy(CLAIMS).data if tr.name}
+    assert set(acc) == {t("plot.claims.row.rnn"), t("plot.claims.row.lstm-chrono")}
+    rnn = acc[t("plot.claims.row.rnn")]
+    assert list(rnn.x) == [10, 20] and list(rnn.y) == pytest.approx([0.75, 0.275])      # mean over seeds
+    assert acc[t("plot.claims.row.lstm-chrono")].line.dash == "dot"
+    lines = {round(s.y0, 2) for s in plots.claims_accuracy(CLAIMS).layout.shapes}
+    assert lines == {0.25, 0.5}                                                          # chance and one bit
+    held = {tr.name: tr for tr in plots.claims_accuracy(CLAIMS, "curriculum").data if tr.name}
+    assert list(held[t("plot.claims.row.rnn")].x) == [5, 640]
+    steps = {tr.name: tr for tr in plots.claims_steps(CLAIMS).data}
+    rnn = steps[t("plot.claims.row.rnn")]
+    assert list(rnn.x) == [5, 10] and list(rnn.y) == [150, 300] and list(rnn.customdata) == [2, 1]
+    grads = {tr.name: tr for tr in plots.claims_gradients(CLAIMS).data}
+    assert set(grads) == {t("plot.claims.row.rnn"), t("plot.claims.row.lstm-chrono"),
+                          t("plot.claims.row.lstm-chrono") + " · c"}
+    assert list(grads[t("plot.claims.row.rnn")].y) == pytest.approx([1, 0.15, 5e-4])     # median over seeds
 
 
 def test_log_axes_label_only_powers_of_ten_over_wide_ranges():

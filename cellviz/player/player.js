@@ -73,13 +73,18 @@
   function loadPlotly(url) {
     if (window.Plotly) return Promise.resolve(window.Plotly);
     if (REG.plotly) return REG.plotly;
-    if (!url) return Promise.reject(new Error("cellviz player: plotly.js is not on the page"));
+    let s = document.querySelector("script[data-cellviz-plotly]");      // the host may have started it early
+    if (!s && !url) return Promise.reject(new Error("cellviz player: plotly.js is not on the page"));
     REG.plotly = new Promise((resolve, reject) => {
-      const s = document.createElement("script");
-      s.src = url; s.async = true;
-      s.onload = () => resolve(window.Plotly);
-      s.onerror = () => { REG.plotly = null; reject(new Error("cellviz player: could not load " + url)); };
-      document.head.appendChild(s);
+      if (!s) {
+        s = document.createElement("script");
+        s.src = url; s.async = true; s.dataset.cellvizPlotly = "1";
+        document.head.appendChild(s);
+      }
+      s.addEventListener("load", () => { REG.plotlyLoaded = performance.now(); resolve(window.Plotly); });
+      s.addEventListener("error", () => { REG.plotly = null; s.remove();
+                                          reject(new Error("cellviz player: could not load " + url)); });
+      if (window.Plotly) resolve(window.Plotly);                          // loaded between the checks
     });
     return REG.plotly;
   }
@@ -384,7 +389,10 @@
     };
     self.playing = on => { if (bar) bar.playing(on); };
     self.server = data => panels.forEach(p => p.view.server && p.view.server(data));
-    self.ready = Promise.all(panels.map(p => p.view.ready)).then(() => { root.dataset.ready = "1"; });
+    self.ready = Promise.all(panels.map(p => p.view.ready)).then(() => {
+      root.dataset.ready = "1";
+      REG.firstDrawn = REG.firstDrawn || (panels.length ? performance.now() : undefined);   // for benchmarks
+    });
     self.destroy = function () {
       g.sections.delete(self);
       if (bar) bar.destroy();

@@ -90,7 +90,9 @@ def log_y(fig: go.Figure, title: str, values, **where) -> None:
     v = np.asarray(values, dtype=np.float64).ravel()
     v = v[np.isfinite(v) & (v > 0)]
     span = np.log10(v.max() / v.min()) if v.size else 0.0
-    fig.update_yaxes(type="log", title_text=title, exponentformat="power", **({"dtick": 1} if span >= 2 else {}),
+    # a label every `dtick` decades, at most ~10 labels (a 45-decade vanishing gradient would otherwise stack 45)
+    dtick = max(1, int(np.ceil(span / 10)))
+    fig.update_yaxes(type="log", title_text=title, exponentformat="power", **({"dtick": dtick} if span >= 2 else {}),
                      **where)
 def base_layout(fig: go.Figure, title: str, height: int) -> go.Figure:
     fig.update_layout(title=dict(text=title, x=0.0, xanchor="left"), height=height, font=FONT,

@@ -16,7 +16,7 @@ import torch
 from threadpoolctl import threadpool_limits
 
 import cellviz
-from cellviz import zoo
+from cellviz import grads, zoo
 from cellviz.trace import module_kind
 
 from .. import i18n
@@ -178,17 +178,8 @@ def zoo_subject(source: ZooSource, at_step: int | None = None) -> Subject:
                    loss_kind(card["io"], model.task.output, part))
 
 
-def loss_kind(io: str, output: str, part: str) -> str:
-    """What a zoo model's traced loss L is (zoo.models `trace_args`): the criterion on the prediction after the
-    last step (N->1), the mean over steps with a target (N->N, 1->N), the teacher-forced decoder's loss reached
-    through the encoder's final state (encoder part) or over the decoder's steps (decoder part)."""
-    if part in ("encoder", "decoder"):
-        return part
-    criterion = "ce" if output == "class" else "mse"
-    return ("last_" if io == "N->1" else "steps_") + criterion
-
-
-SINGLE_STEP_LOSSES = ("last_ce", "last_mse", "encoder")     # L reads the final state only
+loss_kind = grads.loss_kind
+SINGLE_STEP_LOSSES = grads.SINGLE_STEP_LOSSES
 
 
 def siblings(name: str) -> list[str]:

@@ -29,6 +29,8 @@ def run_page(view: ModuleType) -> None:
     if state.get("present"):                  # presentation mode belongs to the tour: leave it here
         state.put("present", False)
         st.rerun()
+    if getattr(view, "USES_STEP", True):
+        stepper.preload()
     subject = guarded(sidebar.render)()
     st.subheader(t(PAGES[name][0]))
     if subject is None and getattr(view, "NEEDS_SUBJECT", True):

@@ -61,6 +61,13 @@ def plotly_url() -> str:
     return "app/static/" + assets.plotly_js_file(APP_DIR / "static")
 
 
+def preload() -> None:
+    """Start fetching plotly.js at the top of a step page (in the sidebar: no room taken), while the server
+    still builds the page; the player uses that script when its sections arrive."""
+    with st.sidebar:
+        _SYNC(key="cellviz-plotly-preload", data={"preload": plotly_url()})
+
+
 def panel(subject: Subject, view: View, name: str) -> None:
     """The step player and `view` in a fragment (a step sync re-runs only this)."""
     st.fragment(step_panel)(subject, view, name)

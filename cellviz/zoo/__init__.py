@@ -32,9 +32,13 @@ API (the explorer codes against exactly this)::
     model.task.decoder_tokens(ex)  # N->M only: display labels of the decoder's (teacher-forced) input steps
     model.task.features(ex) -> dict[str, np.ndarray]  # known per-step facts, each (T,), e.g. "depth"
     Example: .tokens (one display label per input step), .x_raw, .target, .text, .meta
-    cellviz.zoo.claims() -> dict   # assets/claims.json: {"command", "lags", "cells", "accuracy"
-        # {cell: {str(lag): [acc per seed]}}, "chance", "grad_norm_vs_distance" {cell: {"distance", "norm"}}, "notes"}
-        # plus "variants" (LSTM with forget-gate bias 1), "shipped_model_accuracy_by_lag", "steps", "protocol"
+    cellviz.zoo.claims() -> dict   # assets/claims.json: {"command", "chance", "one_bit", "protocol" (rows, seeds,
+        # hidden, batch, optimiser, curriculum {levels, min_lag, val_every, val_n, advance_at, budget, stuck_limit},
+        # test_lags, scratch_lags, scratch_budget, versions), "rows" {row: {"cell", "init", "largest_lag" [per seed],
+        # "steps_to_learn" {level: [step or None per seed]}, "accuracy" {test lag: [per seed]}, "grad_ratio_init"
+        # {"k", "h" [per seed], "c" (LSTM)}, "from_scratch" {"lags", "steps_to_learn", "accuracy", "largest_lag"}}},
+        # "seconds", "notes"}; rows: rnn, lstm, lstm-forget1, lstm-chrono, gru, gru-keep1
+    cellviz.zoo.cue.cue_unit(model, text, lag) -> CueUnit  # a lag model's cue-carrying unit and its mean gates
     cellviz.zoo.snapshots(name) -> list[str]
 
 Tasks (cellviz/zoo/tasks/): lag (N->1 long-lag recall), brackets (N->N depth), sentiment (N->1, templated

@@ -89,7 +89,8 @@ def grad_ratio(model, lag: int, n: int, seed: int = 30_000) -> dict[str, list[fl
     for name, g in (("h", rec.grad_h), ("c", rec.grad_c)):
         if g is None:
             continue
-        norms = np.linalg.norm(g, axis=-1).mean(axis=1)[::-1]           # index = distance k from the loss
+        # float64: a float32 norm squares its entries and underflows to 0 below ~1e-19
+        norms = np.linalg.norm(g.astype(np.float64), axis=-1).mean(axis=1)[::-1]   # index = distance k from the loss
         out[name] = [float(v) for v in norms / max(norms[0], 1e-30)]
     return out
 
@@ -144,6 +145,18 @@ def run_scratch(p: Protocol, row: str, seed: int, lag: int, progress=None) -> di
             "seconds": round(time.time() - t0, 1)}
 
 
+def regrad(table: dict) -> dict:
+    """Recompute every row's `grad_ratio_init` of a finished table (the models at initialisation are fixed by seed)."""
+    p = table["protocol"]
+    ks = log_range(p["grad_lag"])
+    for row, d in table["rows"].items():
+        cell, init = ROWS[row]
+        gs = [grad_ratio(fresh_model(cell, init, p["hidden"], p["curriculum"]["levels"][-1], seed), p["grad_lag"],
+                         p["grad_examples"]) for seed in p["seeds"]]
+        d["grad_ratio_init"] = {"k": ks, **{q: [[float(f"{g[q][k]:.4g}") for k in ks] for g in gs] for q in gs[0]}}
+    return table
+
+
 def _collect(p: Protocol, results: list[dict]) -> dict:
     """Per-row tables from the per-run results (lists indexed like protocol.seeds)."""
     ks = log_range(p.grad_lag)
@@ -175,6 +188,12 @@ def _collect(p: Protocol, results: list[dict]) -> dict:
     return rows
 
 
+def _cpu_seconds() -> float:
+    import resource
+    own, kids = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
+    return own.ru_utime + own.ru_stime + kids.ru_utime + kids.ru_stime
+
+
 def versions() -> dict:
     import cellviz
     return {"python": platform.python_version(), "torch": torch.__version__, "numpy": np.__version__,
@@ -183,7 +202,7 @@ def versions() -> dict:
 
 def run(p: Protocol, out: Path | None, quiet: bool = False) -> dict:
     """Run every (row, seed) (in `p.workers` processes), write the table to `out` (if given) and return it."""
-    t0 = time.time()
+    t0, cpu0 = time.time(), _cpu_seconds()
     # (row, seed, None) = the curriculum run; (row, seed, L) = from scratch at lag L; longest first for balance
     jobs = [(row, s, L) for L in sorted(p.scratch_lags, reverse=True) for row in p.rows for s in p.seeds]
     jobs += [(row, s, None) for row in p.rows for s in p.seeds]
@@ -236,6 +255,7 @@ def run(p: Protocol, out: Path | None, quiet: bool = False) -> dict:
                      "rows": {r: {"cell": ROWS[r][0], "init": ROWS[r][1]} for r in p.rows}},
         "rows": _collect(p, results),
         "seconds": round(time.time() - t0, 1),
+        "cpu_seconds": round(_cpu_seconds() - cpu0, 1),       # this process and its workers, user + system
     }
     table["notes"] = notes(p, table["rows"])
     if out is not None:
@@ -277,8 +297,15 @@ def main(argv: list[str] | None = None) -> None:
     ap.add_argument("--stuck", type=int, help="steps on one level before a run gives up")
     ap.add_argument("--scratch-budget", type=int, help="steps per from-scratch run")
     ap.add_argument("--workers", type=int, help="worker processes (one thread each)")
+    ap.add_argument("--regrad", action="store_true",
+                    help="only recompute grad_ratio_init of the existing --out table (no training)")
     ap.add_argument("--tiny", action="store_true", help="smoke test: two tiny levels, a few dozen steps")
     a = ap.parse_args(argv)
+    if a.regrad:
+        table = regrad(json.loads(a.out.read_text()))
+        a.out.write_text(json.dumps(table, indent=1) + "\n")
+        print(f"recomputed grad_ratio_init in {a.out}", file=sys.stderr)
+        return
     p = tiny() if a.tiny else Protocol()
     if a.seeds:
         p.seeds = list(range(a.seeds))

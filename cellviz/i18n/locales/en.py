@@ -213,10 +213,8 @@ EN: dict[str, str] = {
                            "biases are only ever added, so one of them is redundant: tutorials write one b per block, "
                            "H(I+H) + H. In the GRU this holds for r and z, but b_hn sits inside r ⊙ (W_hn h + b_hn), "
                            "so the candidate's two biases are not interchangeable.",
-    "compare.claims.header": "Claims, measured: accuracy vs lag and gradient vs distance",
     "compare.claims.missing": "The claims experiment has not been run yet: `{command}` writes "
                               "assets/claims.json.",
-    "compare.claims.command": "Reproduce with: `{command}`",
     # errors
     "error.unexpected": "Something went wrong while drawing this view: {reason}. The rest of the app "
                         "still works; try another input or model.",
@@ -270,10 +268,6 @@ EN: dict[str, str] = {
     "plot.accuracy": "accuracy",
     "plot.seeds": "seeds",
     "plot.chance": "chance",
-    "plot.claims.variant": "{cell}, forget-gate bias starts at 1",
-    "plot.claims.shipped": "zoo {cell} (curriculum, tested at longer lags)",
-    "plot.claims.acc.title": "Long-lag recall: accuracy vs lag",
-    "plot.claims.grad.title": "Gradient norm vs distance to the loss",
     "plot.distance": "distance (steps)",
     "plot.text.title": "Input coloured by {what}",
     "plot.grad.h": "‖∂L/∂h_t‖", "plot.grad.c": "‖∂L/∂c_t‖",
@@ -320,29 +314,6 @@ EN: dict[str, str] = {
     "tour.open.help": "Open the explorer on this model and input.",
     "tour.keys": "Keys: PageDown / PageUp or → / ← change slides.",
     "tour.missing": "The model {name} is not in the zoo, so this slide cannot be shown.",
-    "tour.rnn.title": "1 · A vanilla RNN forgets",
-    "tour.rnn.text": "The lag task shows a cue (A–D), distractors, then ‘?’: name the cue. A vanilla RNN rewrites "
-                     "its whole state every step, h_t = tanh(W x_t + U h_{t−1} + b), so the cue survives only if "
-                     "the net learns to lock into one saturated pattern per cue. Trained from scratch at each "
-                     "lag with the same budget, it mostly fails beyond 20 steps (left; chance is 25%). The zoo's "
-                     "lag-rnn did find such patterns (right): after the cue its units sit at ±1.",
-    "tour.rnn.figure": "Hidden state of {name}: units × time",
-    "tour.grad.title": "2 · Why: the gradient vanishes",
-    "tour.grad.text": "Training pushes the error back through time: ∂L/∂h_t is ∂L/∂h_{t+1} times the "
-                      "step's Jacobian, once per step. When those factors are below 1, the product shrinks "
-                      "geometrically — a straight fall on this log scale. Steps far before the loss get almost "
-                      "no learning signal, so long dependencies are hard to learn.",
-    "tour.grad.figure": "{name}: ‖∂L/∂h_t‖ by step (log scale), loss at the ‘?’",
-    "tour.lstm.title": "3 · The LSTM: gates and a cell-state highway",
-    "tour.lstm.text": "An LSTM adds a cell state c and three sigmoid gates. The forget gate f decides what of "
-                      "c_{t−1} is kept, the input gate i what is written, the output gate o what is shown: "
-                      "c_t = f ⊙ c_{t−1} + i ⊙ g. The update is additive, so with f ≈ 1 the cue and its "
-                      "gradient travel along c almost untouched.",
-    "tour.gru.title": "4 · The GRU: two gates",
-    "tour.gru.text": "A GRU merges the cell and hidden state and uses two gates. The update gate z mixes old and "
-                     "new, h_t = (1 − z) ⊙ n + z ⊙ h_{t−1}; the reset gate r decides how much of h_{t−1} the "
-                     "candidate n sees. With z ≈ 1 the state is copied forward, like the LSTM's highway, with "
-                     "a quarter fewer parameters.",
     "tour.bi.title": "5 · A Bi-LSTM reads both ways",
     "tour.bi.text": "A bidirectional LSTM runs one LSTM left to right and another right to left and "
                     "concatenates their outputs, so every position sees its whole context. For sentiment, "
@@ -350,11 +321,6 @@ EN: dict[str, str] = {
                     "Compare the two hidden states on the same sentence.",
     "tour.bi.forward": "forward → hidden state",
     "tour.bi.reverse": "← reverse hidden state",
-    "tour.claims.title": "6 · The claims, measured",
-    "tour.claims.text": "Textbooks say a vanilla RNN learns dependencies of 10–20 steps and an LSTM 100+. Here "
-                        "the same experiment ran for every cell: fresh models trained at each lag with the same "
-                        "budget (left), and the gradient norm against the distance to the loss (right). "
-                        "Read the numbers, not the slogans.",
     "tour.claims.missing": "The claims experiment has not been run yet: `{command}` writes assets/claims.json.",
     "download.lecture": "Lecture page (offline HTML)",
     "download.lecture.help": "One self-contained HTML file with this model and input, every step as a frame: "
@@ -497,22 +463,6 @@ EN: dict[str, str] = {
     "pred.translate.wrong": "{output}  (wrong: {truth})",
     "pred.adding.sum": "sum ≈ {value:.2f} (true {true:.2f})",
     # the claims experiment, summed up from assets/claims.json (compare page)
-    "compare.claims.protocol": "**Protocol.** Long-lag recall: a cue (one of four symbols), then {lags} distractor "
-                               "steps, then '?'; chance is {chance}. For every cell, lag and seed ({seeds} seeds) a "
-                               "fresh {hidden}-unit model is trained at exactly that lag (Adam, learning rate {lr}, "
-                               "batch {batch}, at most {max_steps} steps, stopping early at validation accuracy ≥ "
-                               "{stop_at}) and scored on {n_test} held-out sequences. The step budget is small and "
-                               "the same for every cell: a failure means \"not learned within this budget\", not "
-                               "\"cannot represent it\".",
-    "compare.claims.learned": "**{cell}**: learned (mean accuracy ≥ {threshold}) at lags {lags}",
-    "compare.claims.learned.none": "**{cell}**: learned at no lag (mean accuracy ≥ {threshold})",
-    "compare.claims.learned.some": "; by some seeds at {lags}",
-    "compare.claims.gradients": "**Gradients (right).** ‖∂L/∂h_t‖ averaged over {examples} sequences of lag {lag}, "
-                                "against the distance from the loss, for the zoo's lag-task models (trained with a "
-                                "curriculum of growing lags, they solve the task).",
-    "compare.claims.holding": "**Holding versus learning.** The zoo's lag-task models keep accuracy ≥ {threshold} "
-                              "at these test lags: {held}. What fails at long lags above is learning from a gradient that "
-                              "must cross the whole lag, not holding the memory once it is learned.",
     "compare.claims.none": "none",
     # exploding gradients and clipping (views/exploding.py)
     "page.exploding": "Exploding gradients",
@@ -621,6 +571,100 @@ EN: dict[str, str] = {
                            "direction the h at t = {last}, for the reverse direction the h at t = 0, where it ends.",
     "explain.shapes.checked": "Checked on this trace: every h_n row equals the h this page shows at that step.",
     "explain.shapes.unchecked": "On this trace h_n does not equal the final h drawn (an intervention changed it?).",
-    "plot.claims.grad.y.normalised": "‖∂L/∂h‖ / its value at the ‘?’ (log)",
     "list.sep": ", ", "list.sep2": "; ",
+    # the long-memory lesson (issue 11): tour slides, claims figures and summary — owned by the claims helper
+    "tour.rnn.title": "1 · Why a vanilla RNN struggles to learn long lags",
+    "tour.rnn.text": "The lag task shows a cue (A–D), distractors, then ‘?’: name the cue. A vanilla RNN rewrites "
+                     "its whole state at every step, $h_t = \\tanh(W x_t + U h_{t-1} + b)$, so the cue survives "
+                     "only if the network learns to lock it into saturated units.",
+    "tour.rnn.measured": "**Measured on the live model.** lag-rnn answers **{prediction}** at lag {lag}. The unit that "
+                         "separates the four cues is unit {unit}: right after the cue h = {h0}, at the last distractor "
+                         "h = {h1} (between {lo} and {hi} over the distractors). It *holds* the cue by saturating.",
+    "tour.rnn.learn": "**Learning it is the hard part** (the experiment of slide 6, {seeds} seeds): trained from "
+                      "scratch at exactly one lag, the RNN learned lags up to {scratch}. With a curriculum of lags "
+                      "growing from 5, its largest lag learned is {curriculum} ({reached}); afterwards it is right "
+                      "{held} of the time at lag {far}.",
+    "tour.grad.underflow": "0 (below float32's smallest number)",
+    "tour.rnn.figure": "Hidden state of {name}: units × time",
+    "tour.grad.title": "2 · Why learning fails: a latched state blocks the gradient",
+    "tour.grad.text": "To hold a bit, an RNN **latches**: it drives a unit into saturation, where the distractors "
+                      "cannot move it (Bengio, Simard & Frasconi 1994). Training sends the error back one step at a "
+                      "time, multiplying by each step's Jacobian:",
+    "tour.grad.text2": "In saturation $1 - h_t^2 \\approx 0$: the state that holds the bit is the state the gradient "
+                       "cannot pass. Before training there is no latch yet, but the product of these Jacobians "
+                       "shrinks step after step, so a cue far back gets almost no learning signal.",
+    "tour.grad.measured": "**Measured on this input** (lag {lag}). The trained lag-rnn's cue unit {unit} has mean "
+                          "$1 - h^2$ = {slope} over the distractors. ‖∂L/∂h‖ at the cue relative to its value at "
+                          "the ‘?’: **{untrained}** before training (snapshot {snap}), {trained} after. In the "
+                          "experiment, at initialisation, {k} steps back (median of {seeds} seeds): {values}.",
+    "tour.grad.figure": "‖∂L/∂h_t‖ / ‖∂L/∂h_T‖ on this input (log scale), loss at the ‘?’",
+    "tour.grad.untrained": "lag-rnn before training",
+    "tour.grad.trained": "lag-rnn trained",
+    "tour.grad.y": "‖∂L/∂h_t‖ / ‖∂L/∂h_T‖ (log scale)",
+    "tour.lstm.title": "3 · The LSTM: a cell state the forget gate can keep",
+    "tour.lstm.text": "An LSTM adds a cell state $c$ and three sigmoid gates: forget $f$, input $i$, output $o$.",
+    "tour.lstm.text2": "Along $c$ one step's Jacobian is just $f_t$ — no squashing $\\tanh'$ — so with $f \\approx 1$ "
+                       "the gradient reaches far back. Whether $f$ is near 1 is up to training and initialisation: "
+                       "the 1997 LSTM had no forget gate at all ($f \\equiv 1$); PyTorch's default starts $f$ near 0.5.",
+    "tour.lstm.measured": "**Measured on the live lag-lstm** (lag {lag}; chrono init, forget-gate biases drawn from "
+                          "log U(1, {top_m1}); curriculum {levels}). The unit that separates the four cues is unit "
+                          "**{unit}**. Over the {n} distractors its mean **f = {f}**: nothing in c is forgotten. Its "
+                          "mean i = {i}: the input gate stays open, so c keeps adding the candidate, from {c0} after "
+                          "the cue to {c1} at the last distractor — the cue is held in the direction c drifts, not in "
+                          "a frozen value, and h = o·tanh(c) ends at {h1}. It answers **{prediction}**.",
+    "tour.lstm.figure": "Cue unit {unit} over time",
+    "tour.gru.title": "4 · The GRU: two gates — and how this one really holds the cue",
+    "tour.gru.text": "A GRU has one state and two gates, reset $r$ and update $z$; in PyTorch's convention:",
+    "tour.gru.text2": "With $z \\approx 1$ the state would be copied forward unchanged, a highway like the LSTM's. "
+                      "(Tutorials often write the same cell with $z$ and $1 - z$ swapped, Cho et al. 2014.)",
+    "tour.gru.measured": "**Measured on the live lag-gru** (lag {lag}; PyTorch's default init; curriculum {levels}). "
+                         "Its cue unit **{unit}** has mean **z = {z}** and r = {r} over the {n} distractors: it does "
+                         "**not** copy. Every step it takes {new} of the new candidate n, which the recurrence keeps "
+                         "saturated, so h stays between {lo} and {hi}: it latches, like the RNN, with gates. It answers "
+                         "**{prediction}**.",
+    "tour.gru.figure": "Cue unit {unit} over time",
+    "tour.claims.title": "6 · The claims, measured — and what they depend on",
+    "tour.claims.text": "Textbooks say a vanilla RNN learns dependencies of 10–20 steps and an LSTM 100+. The "
+                        "experiment below trained every row the same way. Read its numbers, not the slogan.",
+    "tour.claims.row": "**{row}**: from scratch, largest lag {scratch}; with the curriculum, {curriculum} ({reached}).",
+    "plot.claims.row.rnn": "RNN",
+    "plot.claims.row.lstm": "LSTM (default init)",
+    "plot.claims.row.lstm-forget1": "LSTM, forget bias 1",
+    "plot.claims.row.lstm-chrono": "LSTM, chrono init",
+    "plot.claims.row.gru": "GRU (default init)",
+    "plot.claims.row.gru-keep1": "GRU, z bias 1",
+    "plot.claims.one_bit": "one bit (50%)",
+    "plot.claims.acc.from_scratch": "From scratch at one lag: accuracy",
+    "plot.claims.acc.curriculum": "After the curriculum: accuracy vs test lag",
+    "plot.claims.level": "curriculum level (lag)",
+    "plot.claims.step": "training step when learned",
+    "plot.claims.steps.title": "Curriculum: the step each lag was learned",
+    "plot.claims.k": "distance k from the loss (steps)",
+    "plot.claims.grad.y": "‖∂L/∂h_(T−k)‖ / ‖∂L/∂h_T‖",
+    "plot.claims.grad.title": "At initialisation: the gradient k steps back",
+    "compare.claims.header": "Claims, measured: how long a lag each cell learns, and how fast",
+    "compare.claims.old": "assets/claims.json comes from an older version of the experiment: rerun `{command}`.",
+    "compare.claims.command": "Reproduce with `{command}` (this run: {minutes} min wall clock on a shared machine, "
+                              "{cpu} CPU-minutes in all, in 2 worker processes).",
+    "compare.claims.protocol": "**Protocol.** Long-lag recall: a cue (one of four symbols), distractors, then ‘?’; "
+                               "chance is {chance}. {rows} rows, {seeds} seeds each, all trained the same way: {hidden} "
+                               "units, Adam (learning rate {lr}), batch {batch}, gradient clipping at {clip}. **With a "
+                               "curriculum**: levels {levels}; at level L the lags are drawn from [{min_lag}, L], "
+                               "accuracy is checked every {every} steps on {val_n} sequences at exactly L, and the run "
+                               "moves up at ≥ {advance}; at most {budget} steps in all and {stuck} on one level. **From "
+                               "scratch** (a separate finding): a fresh model trained and checked at exactly one lag "
+                               "({scratch_lags}), at most {scratch_budget} steps.",
+    "compare.claims.range": "{med} (seeds {lo}–{hi})",
+    "compare.claims.reached": "lag {top} learned by {n} of {seeds} seeds, median {steps} steps",
+    "compare.claims.not_reached": "lag {top} not learned",
+    "compare.claims.row": "**{row}** — with the curriculum: largest lag {curriculum}, {reached}; afterwards right "
+                          "{held} of the time at lag {far}. From scratch: largest lag {scratch}.",
+    "compare.claims.gradients": "**Gradients at initialisation** (bottom right): ‖∂L/∂h_(T−k)‖ / ‖∂L/∂h_T‖ on "
+                                "{examples} sequences of lag {lag}, before any training, median over seeds; thin "
+                                "lines: the LSTM's cell state c. At k = {k}: {values}.",
+    "compare.claims.caveat": "**What this depends on.** The initialisation (PyTorch's default LSTM starts with f ≈ 0.5; "
+                             "the 1997 LSTM had no forget gate, f ≡ 1; the chrono init starts f near 1), the curriculum "
+                             "and the step budget. A lag not learned means “not learned within this budget”, not "
+                             "“cannot be represented”. Chance is 25%; 50% means one bit kept (two pairs of cues told "
+                             "apart).",
 }

@@ -192,9 +192,7 @@ ZH: dict[str, str] = {
                            "多余的：教程每个门块只写一个 b，即 H(I+H) + H。GRU 的 r 和 z 也是如此，但 b_hn 位于 "
                            "r ⊙ (W_hn h + b_hn) 之内，因此候选状态的两个偏置不能互换。",
     "compare.col.metrics": "测试集指标（朴素基线）",
-    "compare.claims.header": "实测常见说法：准确率随间隔的变化，梯度随距离的变化",
     "compare.claims.missing": "尚未运行这项实验：`{command}` 会生成 assets/claims.json。",
-    "compare.claims.command": "复现命令：`{command}`",
     # errors
     "error.unexpected": "绘制此视图时出错：{reason}。应用的其余部分仍可正常使用；请换一个输入或模型试试。",
     # quantities
@@ -247,10 +245,6 @@ ZH: dict[str, str] = {
     "plot.accuracy": "准确率",
     "plot.seeds": "随机种子",
     "plot.chance": "随机猜测",
-    "plot.claims.variant": "{cell}（遗忘门偏置初始为 1）",
-    "plot.claims.shipped": "模型库 {cell}（课程式训练，在更长间隔上测试）",
-    "plot.claims.acc.title": "长间隔记忆：准确率随间隔的变化",
-    "plot.claims.grad.title": "梯度范数随与损失距离的变化",
     "plot.distance": "距离（步）",
     "plot.text.title": "按 {what} 着色的输入",
     "plot.grad.h": "‖∂L/∂h_t‖", "plot.grad.c": "‖∂L/∂c_t‖",
@@ -295,36 +289,12 @@ ZH: dict[str, str] = {
     "tour.open.help": "用这个模型和输入打开探索器。",
     "tour.keys": "按键：PageDown / PageUp 或 → / ← 翻页。",
     "tour.missing": "模型库中没有模型 {name}，因此无法显示这一页。",
-    "tour.rnn.title": "1 · 普通 RNN 会遗忘",
-    "tour.rnn.text": "间隔任务先给出一个线索符号（A–D），接着是干扰字符，最后是“?”：要说出那个线索符号。"
-                     "普通 RNN 每一步都会重写整个状态，h_t = tanh(W x_t + U h_{t−1} + b)，所以只有当网络学会"
-                     "为每个线索符号锁定一种饱和模式时，线索符号才能保留下来。在每个间隔上用相同的训练预算从头训练，"
-                     "间隔超过 20 步后它大多会失败（左图；随机猜测为 25%）。模型库中的 lag-rnn 确实找到了"
-                     "这样的模式（右图）：读到线索符号之后，它的神经元停在 ±1 附近。",
-    "tour.rnn.figure": "{name} 的隐藏状态：神经元 × 时间",
-    "tour.grad.title": "2 · 原因：梯度消失",
-    "tour.grad.text": "训练时误差沿时间反向传播（随时间反向传播，BPTT）：∂L/∂h_t 等于 ∂L/∂h_{t+1} 乘以该步的"
-                      "雅可比矩阵，每经过一步就乘一次。当这些因子小于 1 时，乘积呈几何级数缩小——在这张对数坐标图上"
-                      "就是一条直线下降。距离损失很远的时间步几乎得不到学习信号，所以长程依赖很难学会。",
-    "tour.grad.figure": "{name}：各时间步的 ‖∂L/∂h_t‖（对数坐标），损失位于“?”处",
-    "tour.lstm.title": "3 · LSTM：门与细胞状态“高速公路”",
-    "tour.lstm.text": "LSTM 增加了一个细胞状态 c 和三个 sigmoid 门。遗忘门 f 决定 c_{t−1} 中保留多少，"
-                      "输入门 i 决定写入什么，输出门 o 决定输出什么：c_t = f ⊙ c_{t−1} + i ⊙ g。"
-                      "这种更新是加法式的，因此当 f ≈ 1 时，线索符号的信息及其梯度几乎原封不动地沿着 c 传递。",
-    "tour.gru.title": "4 · GRU：两个门",
-    "tour.gru.text": "GRU 把细胞状态和隐藏状态合二为一，只用两个门。更新门 z 在旧状态与新状态之间混合，"
-                     "h_t = (1 − z) ⊙ n + z ⊙ h_{t−1}；重置门 r 决定候选值 n 能看到多少 h_{t−1}。"
-                     "当 z ≈ 1 时，状态被直接向前复制，就像 LSTM 的“高速公路”，而参数量少四分之一。",
     "tour.bi.title": "5 · 双向 LSTM 从两个方向读取",
     "tour.bi.text": "双向 LSTM 用一个 LSTM 从左往右读、另一个从右往左读，再把两者的输出拼接起来，"
                     "于是每个位置都能看到完整的上下文。在情感分析中，反向方向读到句首时，已经读过了句子后面的"
                     "“not”或“but”。请在同一个句子上比较这两个方向的隐藏状态。",
     "tour.bi.forward": "正向 → 隐藏状态",
     "tour.bi.reverse": "← 反向隐藏状态",
-    "tour.claims.title": "6 · 实测常见说法",
-    "tour.claims.text": "教科书上说，普通 RNN 能学到 10–20 步的依赖，LSTM 能学到 100 步以上。这里对每种循环单元"
-                        "做了同样的实验：在每个间隔上用相同的训练预算训练全新的模型（左图），以及梯度范数随"
-                        "与损失距离的变化（右图）。看数字，而不是口号。",
     "tour.claims.missing": "尚未运行这项实验：`{command}` 会生成 assets/claims.json。",
     "download.lecture": "课堂页面（离线 HTML）",
     "download.lecture.help": "一个自包含的 HTML 文件，包含当前模型和输入，每个时间步是一帧："
@@ -459,21 +429,6 @@ ZH: dict[str, str] = {
     "pred.translate.wrong": "{output}（错误，应为 {truth}）",
     "pred.adding.sum": "和 ≈ {value:.2f}（真实值 {true:.2f}）",
     # 常见说法实验：由 assets/claims.json 汇总（比较页）
-    "compare.claims.protocol": "**实验方法。** 长间隔回忆：先给一个线索符号（四个符号之一），接着 {lags} 步干扰输入，"
-                               "最后是“?”；随机猜测的准确率为 {chance}。对每种循环单元、每个间隔、每个随机种子（共 "
-                               "{seeds} 个种子），都在恰好这个间隔上从头训练一个 {hidden} 个隐藏单元的新模型（Adam，"
-                               "学习率 {lr}，批大小 {batch}，最多 {max_steps} 步，验证准确率 ≥ {stop_at} 时提前停止），"
-                               "再在 {n_test} 条留出序列上评估。训练步数预算不大，且各循环单元相同：失败的意思是"
-                               "“在这个预算内没学会”，而不是“表示不了”。",
-    "compare.claims.learned": "**{cell}**：在间隔 {lags} 上学会了（平均准确率 ≥ {threshold}）",
-    "compare.claims.learned.none": "**{cell}**：在任何间隔上都没有学会（平均准确率都没有达到 {threshold}）",
-    "compare.claims.learned.some": "；部分种子在间隔 {lags} 上学会",
-    "compare.claims.gradients": "**梯度（右图）。** 对 {examples} 条间隔为 {lag} 的序列取平均的 ‖∂L/∂h_t‖，"
-                                "横轴为到损失的距离；所用的是模型库中的间隔任务模型（用逐渐加长间隔的课程训练，"
-                                "能解出这个任务）。",
-    "compare.claims.holding": "**记住与学会。** 模型库中的间隔任务模型在以下测试间隔上保持准确率 ≥ "
-                              "{threshold}：{held}。上面长间隔下的失败，在于梯度要穿过整段间隔才能学会，"
-                              "而不在于学会之后记不住。",
     "compare.claims.none": "无",
     "page.exploding": "梯度爆炸",
     "expl.intro": "随时间反向传播每经过一步，就把 ∂L/∂h_t 乘上该步的雅可比矩阵 diag(1 − h_t²) W_hh。这里是一个普通的 tanh "
@@ -568,6 +523,89 @@ ZH: dict[str, str] = {
                            "反向是它结束处 t = 0 的 h。",
     "explain.shapes.checked": "已在本轨迹上核对：h_n 的每一行都等于本页在相应时间步显示的 h。",
     "explain.shapes.unchecked": "在本轨迹上 h_n 与画出的最终 h 不相等（是否有干预改变了它？）。",
-    "plot.claims.grad.y.normalised": "‖∂L/∂h‖ / 它在“?”处的值（对数）",
     "list.sep": "、", "list.sep2": "；",
+    # 长时记忆一课（issue 11）：导览幻灯片、实验图表与摘要
+    "tour.rnn.title": "1 · 为什么普通 RNN 难以*学会*长间隔",
+    "tour.rnn.text": "间隔任务先给出一个线索符号（A–D），接着是干扰符号，最后是‘?’：要说出那个线索符号。普通 RNN "
+                     "每一步都重写整个状态，$h_t = \\tanh(W x_t + U h_{t-1} + b)$，所以只有当网络学会把线索锁进饱和的"
+                     "隐藏单元时，线索才能保留下来。",
+    "tour.rnn.measured": "**在当前模型上实测。** lag-rnn 在间隔 {lag} 时回答 **{prediction}**。区分四个线索符号的是隐藏单元 "
+                         "{unit}：刚看到线索后 h = {h0}，到最后一个干扰符号时 h = {h1}（干扰期间介于 {lo} 与 {hi} 之间）。"
+                         "它靠饱和来*保持*线索。",
+    "tour.rnn.learn": "**难的是学会它**（第 6 页的实验，{seeds} 个随机种子）：在单一间隔上从头训练，RNN 学会的最大间隔为 "
+                      "{scratch}。采用间隔从 5 逐步增长的课程训练，它学会的最大间隔为 {curriculum}（{reached}），之后在"
+                      "间隔 {far} 上的准确率为 {held}。",
+    "tour.grad.underflow": "0（小于 float32 能表示的最小数）",
+    "tour.rnn.figure": "{name} 的隐藏状态：隐藏单元 × 时间",
+    "tour.grad.title": "2 · 为什么学不会：锁存的状态挡住了梯度",
+    "tour.grad.text": "要保持一个比特，RNN 会**锁存**：把某个隐藏单元推入饱和区，干扰符号就再也推不动它（Bengio、Simard "
+                      "与 Frasconi，1994）。训练时误差逐步反向传播，每一步都要乘以该步的雅可比矩阵：",
+    "tour.grad.text2": "在饱和区 $1 - h_t^2 \\approx 0$：保持比特的状态，恰恰是梯度穿不过去的状态。训练之前还没有锁存，"
+                       "但这些雅可比矩阵的乘积一步步缩小，所以远处的线索符号几乎得不到学习信号。",
+    "tour.grad.measured": "**在这个输入上实测**（间隔 {lag}）。训练后的 lag-rnn 的承载线索符号的隐藏单元 {unit} 在干扰期间 $1 - h^2$ 的"
+                          "均值为 {slope}。线索符号处的 ‖∂L/∂h‖ 相对于‘?’处的值：训练前（快照 {snap}）为 **{untrained}**，"
+                          "训练后为 {trained}。实验中在初始化时、向前 {k} 步处（{seeds} 个随机种子的中位数）：{values}。",
+    "tour.grad.figure": "这个输入上的 ‖∂L/∂h_t‖ / ‖∂L/∂h_T‖（对数坐标），损失位于‘?’处",
+    "tour.grad.untrained": "训练前的 lag-rnn",
+    "tour.grad.trained": "训练后的 lag-rnn",
+    "tour.grad.y": "‖∂L/∂h_t‖ / ‖∂L/∂h_T‖（对数坐标）",
+    "tour.lstm.title": "3 · LSTM：遗忘门可以保住的细胞状态",
+    "tour.lstm.text": "LSTM 增加了细胞状态 $c$ 和三个 sigmoid 门：遗忘门 $f$、输入门 $i$、输出门 $o$。",
+    "tour.lstm.text2": "沿着 $c$，一步的雅可比就是 $f_t$——没有压缩的 $\\tanh'$——所以当 $f \\approx 1$ 时梯度能传得很远。"
+                       "$f$ 是否接近 1 取决于训练和初始化：1997 年的 LSTM 根本没有遗忘门（$f \\equiv 1$）；PyTorch "
+                       "的默认初始化让 $f$ 从 0.5 左右开始。",
+    "tour.lstm.measured": "**在当前的 lag-lstm 上实测**（间隔 {lag}；chrono 初始化，遗忘门偏置取自 log U(1, {top_m1})；"
+                          "课程 {levels}）。区分四个线索符号的是隐藏单元 **{unit}**。在 {n} 个干扰符号上它的平均 "
+                          "**f = {f}**：c 中什么都没有遗忘。它的平均 i = {i}：输入门一直开着，所以 c 不断累加候选值，"
+                          "从线索后的 {c0} 变到最后一个干扰符号处的 {c1}——线索保存在 c 漂移的方向里，而不是一个冻结的值，"
+                          "h = o·tanh(c) 最终为 {h1}。它回答 **{prediction}**。",
+    "tour.lstm.figure": "承载线索符号的隐藏单元 {unit} 随时间的变化",
+    "tour.gru.title": "4 · GRU：两个门——以及这个模型实际如何保持线索符号",
+    "tour.gru.text": "GRU 只有一个状态和两个门：重置门 $r$ 与更新门 $z$；按 PyTorch 的约定：",
+    "tour.gru.text2": "当 $z \\approx 1$ 时状态会被原样复制到下一步，形成类似 LSTM 的“高速公路”。（教程里常把同一个循环单元写成 "
+                      "$z$ 与 $1 - z$ 互换的形式，见 Cho 等人 2014。）",
+    "tour.gru.measured": "**在当前的 lag-gru 上实测**（间隔 {lag}；PyTorch 默认初始化；课程 {levels}）。它的承载线索符号的隐藏单元 "
+                         "**{unit}** 在 {n} 个干扰符号上平均 **z = {z}**、r = {r}：它**并不**复制。每一步它取新候选值 n 的 "
+                         "{new}，而循环连接让 n 保持饱和，所以 h 始终介于 {lo} 与 {hi} 之间：它像 RNN 一样锁存，只是带着门。"
+                         "它回答 **{prediction}**。",
+    "tour.gru.figure": "承载线索符号的隐藏单元 {unit} 随时间的变化",
+    "tour.claims.title": "6 · 实测常见说法——以及结论取决于什么",
+    "tour.claims.text": "教科书上说，普通 RNN 能学到 10–20 步的依赖，LSTM 能学到 100 步以上。下面的实验对每一行都用同样的方式"
+                        "训练。请看数字，而不是口号。",
+    "tour.claims.row": "**{row}**：从头训练，最大间隔 {scratch}；课程训练，{curriculum}（{reached}）。",
+    "plot.claims.row.rnn": "RNN",
+    "plot.claims.row.lstm": "LSTM（默认初始化）",
+    "plot.claims.row.lstm-forget1": "LSTM，遗忘门偏置 1",
+    "plot.claims.row.lstm-chrono": "LSTM，chrono 初始化",
+    "plot.claims.row.gru": "GRU（默认初始化）",
+    "plot.claims.row.gru-keep1": "GRU，z 偏置 1",
+    "plot.claims.one_bit": "一个比特（50%）",
+    "plot.claims.acc.from_scratch": "在单一间隔上从头训练：准确率",
+    "plot.claims.acc.curriculum": "课程训练之后：准确率随测试间隔的变化",
+    "plot.claims.level": "课程级别（间隔）",
+    "plot.claims.step": "学会时的训练步数",
+    "plot.claims.steps.title": "课程训练：学会各间隔时的步数",
+    "plot.claims.k": "与损失的距离 k（步）",
+    "plot.claims.grad.y": "‖∂L/∂h_(T−k)‖ / ‖∂L/∂h_T‖",
+    "plot.claims.grad.title": "初始化时：向前 k 步处的梯度",
+    "compare.claims.header": "实测常见说法：每种循环单元能学会多长的间隔、学得多快",
+    "compare.claims.old": "assets/claims.json 来自旧版本的实验：请重新运行 `{command}`。",
+    "compare.claims.command": "复现：`{command}`（本次运行：在共享机器上用时 {minutes} 分钟，共 {cpu} CPU 分钟，2 个工作进程）。",
+    "compare.claims.protocol": "**实验方案。** 长间隔回忆：一个线索符号（四选一）、若干干扰符号，然后是‘?’；随机猜测的准确率为 "
+                               "{chance}。共 {rows} 行，每行 {seeds} 个随机种子，训练方式完全相同：{hidden} 个隐藏单元，"
+                               "Adam（学习率 {lr}），批大小 {batch}，梯度裁剪阈值 {clip}。**课程训练**：级别 {levels}；在级别 "
+                               "L 上，间隔取自 [{min_lag}, L]，每 {every} 步在 {val_n} 条间隔恰为 L 的序列上检查准确率，达到 "
+                               "≥ {advance} 即升级；总共最多 {budget} 步，在同一级别上最多 {stuck} 步。**从头训练**（另一项"
+                               "发现）：新模型只在一个固定间隔（{scratch_lags}）上训练和检查，最多 {scratch_budget} 步。",
+    "compare.claims.range": "{med}（各随机种子 {lo}–{hi}）",
+    "compare.claims.reached": "{seeds} 个随机种子中有 {n} 个学会了间隔 {top}，中位数 {steps} 步",
+    "compare.claims.not_reached": "未学会间隔 {top}",
+    "compare.claims.row": "**{row}** —— 课程训练：最大间隔 {curriculum}，{reached}；之后在间隔 {far} 上的准确率为 {held}。"
+                          "从头训练：最大间隔 {scratch}。",
+    "compare.claims.gradients": "**初始化时的梯度**（右下）：在 {examples} 条间隔为 {lag} 的序列上、训练之前的 "
+                                "‖∂L/∂h_(T−k)‖ / ‖∂L/∂h_T‖，取各随机种子的中位数；细线为 LSTM 的细胞状态 c。k = {k} 时："
+                                "{values}。",
+    "compare.claims.caveat": "**结论取决于什么。** 初始化（PyTorch 默认的 LSTM 从 f ≈ 0.5 开始；1997 年的 LSTM 没有遗忘门，"
+                             "f ≡ 1；chrono 初始化让 f 从接近 1 开始）、课程以及训练步数预算。没学会某个间隔，意思是“在这个"
+                             "预算内没学会”，而不是“无法表示”。随机猜测为 25%；50% 表示保住了一个比特（能把线索分成两对）。",
 }

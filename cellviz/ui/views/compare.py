@@ -12,8 +12,7 @@ from ..data import Subject
 from ...i18n import card_metrics, label, t
 
 USES_STEP = False
-CLAIMS_COMMAND = "python -m cellviz.zoo.claims"
-LEARNED = 0.9                 # the claims experiment's rule: a lag is learned at this mean accuracy (its notes)
+CLAIMS_COMMAND = "python -m cellviz.zoo.claims_experiment"
 
 
 def render(subject: Subject, step: int | None, units: list[int]) -> go.Figure:
@@ -47,51 +46,75 @@ def _claims() -> None:
     except FileNotFoundError:
         st.info(t("compare.claims.missing", command=CLAIMS_COMMAND))
         return
+    if "rows" not in claims:
+        st.info(t("compare.claims.old", command=CLAIMS_COMMAND))
+        return
+    texts = claims_summary(claims)
+    st.markdown(texts[0])
     left, right = st.columns(2)
-    left.plotly_chart(plots.claims_accuracy(claims), key="claims_acc")
+    left.plotly_chart(plots.claims_steps(claims), key="claims_steps")
+    right.plotly_chart(plots.claims_accuracy(claims, "from_scratch"), key="claims_acc")
+    left, right = st.columns(2)
+    left.plotly_chart(plots.claims_accuracy(claims, "curriculum"), key="claims_hold")
     right.plotly_chart(plots.claims_gradients(claims), key="claims_grad")
-    st.caption(t("compare.claims.command", command=claims.get("command", CLAIMS_COMMAND)))
-    for text in claims_summary(claims):
-        st.caption(text)
+    for text in texts[1:]:
+        st.markdown(text)
+    st.caption(t("compare.claims.command", command=claims.get("command", CLAIMS_COMMAND),
+                 minutes=f"{claims.get('seconds', 0) / 60:.0f}", cpu=f"{claims.get('cpu_seconds', 0) / 60:.0f}"))
+
+
+def median_range(values: list) -> str:
+    """"median (lo–hi)" of per-seed values; 0 means none learned."""
+    v = [int(x or 0) for x in values]
+    med = int(np.median(v))
+    word = (lambda x: str(x) if x else t("compare.claims.none"))
+    return word(med) if min(v) == max(v) else t("compare.claims.range", med=word(med), lo=word(min(v)),
+                                                     hi=word(max(v)))
 
 
 def claims_summary(claims: dict) -> list[str]:
     """The experiment's protocol and findings in the active language, every number read from claims.json
-    (its English `notes` say the same for notebook readers). Empty for a file without a protocol."""
-    p = claims.get("protocol")
-    if not p:
-        return []
-    lags = claims.get("lags", p.get("lags", []))
-    out = [t("compare.claims.protocol", lags=_span(lags), chance=claims.get("chance", "—"), seeds=p.get("seeds"),
-             hidden=p.get("hidden"), lr=p.get("lr"), batch=p.get("batch"), max_steps=p.get("max_steps"),
-             stop_at=p.get("stop_at"), n_test=p.get("n_test"))]
-    tables = [(c.upper(), claims.get("accuracy", {}).get(c)) for c in claims.get("cells", [])]
-    tables += [(t("plot.claims.variant", cell=v.split("-")[0].upper()), acc)       # as the accuracy plot names it
-               for v, acc in claims.get("variants", {}).items()]
-    lines = []
-    for cell, table in tables:
-        if not table:
-            continue
-        solved = [lag for lag in lags if np.mean(table[str(lag)]) >= LEARNED]
-        some = [lag for lag in lags if max(table[str(lag)]) >= LEARNED and lag not in solved]
-        line = (t("compare.claims.learned", cell=cell, threshold=LEARNED, lags=_list(solved)) if solved
-                else t("compare.claims.learned.none", cell=cell, threshold=LEARNED))
-        lines.append(line + (t("compare.claims.learned.some", lags=_list(some)) if some else ""))
-    if lines:
-        out.append(" · ".join(lines))
-    if "grad_lag" in p:
-        out.append(t("compare.claims.gradients", examples=p.get("grad_examples"), lag=p["grad_lag"]))
-    held = {c: [lag for lag, a in g.items() if a >= LEARNED]
-            for c, g in claims.get("shipped_model_accuracy_by_lag", {}).items()}
-    if held:
-        out.append(t("compare.claims.holding", threshold=LEARNED,
-                     held=t("list.sep2").join(f"{c.upper()} {_list(v) if v else t('compare.claims.none')}"
-                                              for c, v in held.items())))
+    (its English `notes` say the same for notebook readers): [protocol, per-row lines..., gradients, caveat]."""
+    p = claims["protocol"]
+    cur = p["curriculum"]
+    out = [t("compare.claims.protocol", chance=f"{claims['chance']:.0%}", rows=len(claims["rows"]),
+             seeds=len(p["seeds"]), hidden=p["hidden"], lr=p["optimiser"]["lr"], batch=p["batch"],
+             clip=p["optimiser"]["clip"], levels=_list(cur["levels"]), min_lag=cur["min_lag"],
+             every=cur["val_every"], val_n=cur["val_n"], advance=f"{cur['advance_at']:.0%}", budget=cur["budget"],
+             stuck=cur["stuck_limit"], scratch_lags=_list(p["scratch_lags"]), scratch_budget=p["scratch_budget"])]
+    for row, d in claims["rows"].items():
+        far = str(max(p["test_lags"]))
+        out.append(t("compare.claims.row", row=plots.row_label(row), curriculum=median_range(d["largest_lag"]),
+                     reached=reached(claims, row), far=far, held=f"{np.mean(d['accuracy'][far]):.0%}",
+                     scratch=median_range(d["from_scratch"]["largest_lag"])))
+    k = grad_k(claims)
+    vals = t("list.sep2").join(f"{plots.row_label(r)} {np.median(grad_at_k(d, k)):.1e}"
+                               for r, d in claims["rows"].items())
+    out.append(t("compare.claims.gradients", examples=p["grad_examples"], lag=p["grad_lag"], k=k, values=vals))
+    out.append(t("compare.claims.caveat"))
     return out
 
 
-def _span(lags: list) -> str:
-    return f"{lags[0]}–{lags[-1]}" if len(lags) > 1 else ", ".join(str(v) for v in lags)
+def reached(claims: dict, row: str) -> str:
+    """How the curriculum's last level went for `row`: by how many seeds it was learned, median step."""
+    p = claims["protocol"]
+    top = p["curriculum"]["levels"][-1]
+    steps = [s for s in claims["rows"][row]["steps_to_learn"][str(top)] if s is not None]
+    return (t("compare.claims.reached", top=top, n=len(steps), seeds=len(p["seeds"]), steps=int(np.median(steps)))
+            if steps else t("compare.claims.not_reached", top=top))
+
+
+def grad_k(claims: dict, near: int = 100) -> int:
+    """The measured distance k closest to `near` at which a text reads the gradient ratios."""
+    ks = next(iter(claims["rows"].values()))["grad_ratio_init"]["k"]
+    return min(ks, key=lambda k: abs(k - near))
+
+
+def grad_at_k(d: dict, k: int) -> list[float]:
+    """One row's ‖∂L/∂h_(T−k)‖ / ‖∂L/∂h_T‖ at initialisation, per seed."""
+    g = d["grad_ratio_init"]
+    i = g["k"].index(k)
+    return [seed[i] for seed in g["h"]]
 
 
 def _list(values: list) -> str:
