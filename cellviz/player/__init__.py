@@ -6,6 +6,7 @@ The trace is sent to the browser once; stepping, playing and hovering happen the
 from __future__ import annotations
 
 import os
+import re
 import tempfile
 from functools import cache
 from pathlib import Path
@@ -28,8 +29,11 @@ def css() -> str:
 
 @cache
 def sync_js() -> str:
-    """The host's tiny side channel (a Custom Component v2 ES module)."""
-    return (HERE / "sync.js").read_text(encoding="utf-8")
+    """The host's tiny side channel (a Custom Component v2 ES module), without its comments: it travels with
+    every step sync."""
+    code = re.sub(r"/\*.*?\*/", "", (HERE / "sync.js").read_text(encoding="utf-8"), flags=re.S)
+    code = re.sub(r"\s+//[^\n\"]*\n", "\n", code)
+    return "\n".join(line.strip() for line in code.splitlines() if line.strip())
 
 
 def plotly_js_file(folder: Path) -> str:
