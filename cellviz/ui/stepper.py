@@ -4,9 +4,10 @@ The view's step-dependent figures are sent to the browser once per (input, view 
 stepping, playing (Space), ←/→ and Home/End happen in the browser without a server round trip. The player
 tells Python the step a moment after it settles (component state, debounced) so that the URL, downloads and
 server-side panels follow; Python moves the player (a deep link, a clicked heatmap cell, a new input) by
-bumping a sequence number the player watches. The panel runs in a fragment: a step sync re-runs only it,
-and what it re-sends is unchanged (the browser's message cache turns it into references), so a step costs
-the websocket about a kilobyte.
+bumping a sequence number the player watches. That side channel is a tiny component of its own, in a fragment
+of its own: for views that compute nothing per step a step sync re-runs only it (~3 KB over the websocket);
+views that do (STEP_ON_SERVER, or that send `server_data`) re-run their panel fragment, whose unchanged
+sections the browser's message cache turns into references.
 """
 from __future__ import annotations
 
