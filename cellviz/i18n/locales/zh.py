@@ -43,7 +43,7 @@ ZH: dict[str, str] = {
     "upload.prefix.help": "仅当文件中含有多个循环模块时才需要填写，例如“encoder.lstm”。",
     "upload.nonlinearity": "普通 RNN 的激活函数",
     "upload.loaded": "{kind} · 输入维度 {inputs} · 隐藏维度 {hidden} · {layers} 层{bi} · {params} 个参数",
-    "upload.steps_cap": "这个模块较大：输入最多 {steps} 步，使它的追踪结果最多占用 {mb} MB 的数值。",
+    "upload.steps_cap": "这个模块较大：输入最多 {steps} 步，使它的轨迹数据最多占用 {mb} MB。",
     # input
     "input.header": "输入",
     "input.text": "文本",

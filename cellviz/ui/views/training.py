@@ -11,6 +11,7 @@ from ... import plots, summaries
 from .. import data, gradflow, state
 from . import explain
 from ..data import Subject
+from ..safety import PREDICTION_CHARS, escape_markdown
 from ...i18n import t
 from ...zoo.training import FINAL  # the slider's value for the shipped (final) weights
 
@@ -37,7 +38,7 @@ def render(subject: Subject, step: int | None, units: list[int]) -> go.Figure | 
     a, b = st.columns([1, 3])
     a.metric(t("training.loss"), f"{float(now.trace.loss):.4g}", delta=f"{float(now.trace.loss) - final_loss:+.4g}",
              delta_color="inverse", help=t("training.loss.help", final=f"{final_loss:.4g}"))
-    b.markdown(t("training.prediction", snapshot=snapshot_label(chosen), prediction=now.prediction))
+    b.markdown(t("training.prediction", snapshot=snapshot_label(chosen), prediction=escape_markdown(now.prediction, PREDICTION_CHARS)))
     b.caption(t("training.position", k=labels.index(chosen) + 1, n=len(labels)))
     rec = now.trace.layer(layer, direction)
     fig = plots.heatmaps_over_time(summaries.quantities(rec), None, (), now.tokens, clickable=False,
