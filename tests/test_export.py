@@ -239,6 +239,16 @@ def test_page_steps_in_chromium_offline(lag_page, tmp_path):
             stopped = page.evaluate("document.querySelector('.cvp-slider').value")
             page.wait_for_timeout(900)
             assert page.evaluate("document.querySelector('.cvp-slider').value") == stopped
+
+            page.select_option(".cvp-speed", "50")                          # 20 steps/s: every step is painted
+            painted = page.evaluate("""() => new Promise(done => {
+              const seen = [], slider = document.querySelector('.cvp-slider');
+              document.querySelector('.cvp-first').click(); document.querySelector('.cvp-play').click();
+              const frame = () => { const k = Number(slider.value);
+                if (seen[seen.length - 1] !== k) seen.push(k);
+                if (k < Number(slider.max) && seen.length < 40) requestAnimationFrame(frame); else done(seen); };
+              requestAnimationFrame(frame); })""")
+            assert painted == list(range(painted[0], painted[0] + len(painted))) and len(painted) > 5, painted
         finally:
             browser.close()
     assert not requests and not errors, (requests, errors)

@@ -133,8 +133,9 @@
         if (g.step >= g.steps - 1) g.setStep(0);
         const run = {}, tick = now => {
           if (g.timer !== run) return;
-          if (now - run.last >= (g.playMs || 700)) {
-            run.last = now;
+          const ms = g.playMs || 700;
+          if (now - run.last >= ms - 4) {       // on schedule on average (a frame late is made up next time)
+            run.last = now - run.last > 2 * ms ? now : run.last + ms;
             if (g.step >= g.steps - 1) { g.play(false); return; }
             g.setStep(g.step + 1);
           }
