@@ -118,3 +118,14 @@ def test_slide_6_shows_protocol_lines_and_caveats_also_when_presenting():
         assert "**Protocol.**" in shown and "1997" in shown and "chance" in shown.lower()
         figs = [c.proto.spec for c in at.get("plotly_chart")]
         assert len(figs) == 2 and all(t("plot.claims.one_bit") in f and t("plot.chance") in f for f in figs[:1])
+
+
+def test_slide_equations_are_valid_latex():
+    """Each slide's equation block: balanced braces and no control word run into the next token (e.g. \\qquadn)."""
+    import re
+    for name, tex in tour.EQUATIONS.items():
+        assert tex.count("{") == tex.count("}"), name
+        words = set(re.findall(r"\\([A-Za-z]+)", tex))
+        known = {"frac", "partial", "operatorname", "left", "right", "qquad", "Rightarrow", "prod", "odot", "tanh",
+                 "Big", "big", "text"}
+        assert words <= known, (name, words - known)

@@ -608,4 +608,9 @@ ZH: dict[str, str] = {
     "compare.claims.caveat": "**结论取决于什么。** 初始化（PyTorch 默认的 LSTM 从 f ≈ 0.5 开始；1997 年的 LSTM 没有遗忘门，"
                              "f ≡ 1；chrono 初始化让 f 从接近 1 开始）、课程以及训练步数预算。没学会某个间隔，意思是“在这个"
                              "预算内没学会”，而不是“无法表示”。随机猜测为 25%；50% 表示保住了一个比特（能把线索分成两对）。",
+    "compare.claims.finding": "**数字说明了什么。** 从头训练时，学会的最大间隔（各随机种子的中位数）从 {lo}（{lo_rows}）"
+                              "到 {hi}（{hi_rows}）不等。课程训练时，{curriculum}。",
+    "compare.claims.finding.all": "每一行在每个随机种子上都在 {steps} 步之内学会了间隔 {top}，之后在间隔 {far} 上的准确率为 "
+                                  "{acc}：先在短间隔上学会，线索符号就能保持到远超训练间隔的地方",
+    "compare.claims.finding.some": "{rows} 行中有 {n} 行在每个随机种子上都学会了间隔 {top}",
 }

@@ -74,7 +74,8 @@ def median_range(values: list) -> str:
 
 def claims_summary(claims: dict) -> list[str]:
     """The experiment's protocol and findings in the active language, every number read from claims.json
-    (its English `notes` say the same for notebook readers): [protocol, per-row lines..., gradients, caveat]."""
+    (its English `notes` say the same for notebook readers): [protocol, per-row lines..., finding, gradients,
+    caveat]."""
     p = claims["protocol"]
     cur = p["curriculum"]
     out = [t("compare.claims.protocol", chance=f"{claims['chance']:.0%}", rows=len(claims["rows"]),
@@ -87,12 +88,33 @@ def claims_summary(claims: dict) -> list[str]:
         out.append(t("compare.claims.row", row=plots.row_label(row), curriculum=median_range(d["largest_lag"]),
                      reached=reached(claims, row), far=far, held=f"{np.mean(d['accuracy'][far]):.0%}",
                      scratch=median_range(d["from_scratch"]["largest_lag"])))
+    out.append(finding(claims))
     k = grad_k(claims)
     vals = t("list.sep2").join(f"{plots.row_label(r)} {np.median(grad_at_k(d, k)):.1e}"
                                for r, d in claims["rows"].items())
     out.append(t("compare.claims.gradients", examples=p["grad_examples"], lag=p["grad_lag"], k=k, values=vals))
     out.append(t("compare.claims.caveat"))
     return out
+
+
+def finding(claims: dict) -> str:
+    """The facts the table shows, in one sentence: the spread of from-scratch reach, and how the curriculum went."""
+    p, rows = claims["protocol"], claims["rows"]
+    top, far = p["curriculum"]["levels"][-1], str(max(p["test_lags"]))
+    reach = {r: int(np.median(d["from_scratch"]["largest_lag"])) for r, d in rows.items()}
+    lo, hi = min(reach.values()), max(reach.values())
+    names = lambda v: t("list.sep").join(plots.row_label(r) for r, x in reach.items() if x == v)  # noqa: E731
+    word = lambda v: str(v) if v else t("compare.claims.none")  # noqa: E731
+    full = [r for r, d in rows.items() if all(s is not None for s in d["steps_to_learn"][str(top)])]
+    if len(full) == len(rows):
+        steps = max(s for d in rows.values() for s in d["steps_to_learn"][str(top)])
+        accs = [a for d in rows.values() for a in d["accuracy"][far]]
+        acc = f"{min(accs):.0%}" if min(accs) == max(accs) else f"{min(accs):.0%}–{max(accs):.0%}"
+        curriculum = t("compare.claims.finding.all", top=top, steps=steps, acc=acc, far=far)
+    else:
+        curriculum = t("compare.claims.finding.some", n=len(full), rows=len(rows), top=top)
+    return t("compare.claims.finding", lo=word(lo), lo_rows=names(lo), hi=word(hi), hi_rows=names(hi),
+             curriculum=curriculum)
 
 
 def reached(claims: dict, row: str) -> str:

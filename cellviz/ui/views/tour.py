@@ -20,7 +20,7 @@ from .. import data, links, sidebar, state, stepper
 from ...i18n import t
 from ...zoo.cue import CueUnit, cue_unit
 from ..safety import guarded
-from .compare import claims_summary, grad_at_k, grad_k, median_range, reached
+from .compare import claims_summary, finding, grad_at_k, grad_k, median_range, reached
 
 SLIDES = ("rnn", "grad", "lstm", "gru", "bi", "claims")
 MODELS = {"rnn": "lag-rnn", "grad": "lag-rnn", "lstm": "lag-lstm", "gru": "lag-gru", "bi": "sentiment-bilstm"}
@@ -42,7 +42,7 @@ EQUATIONS = {
             r"\prod_{j=0}^{k-1} \operatorname{diag}\!\left(1 - h_{t-j}^{2}\right) U",
     "lstm": r"c_t = f_t \odot c_{t-1} + i_t \odot g_t, \qquad h_t = o_t \odot \tanh(c_t), \qquad"
             r"\frac{\partial c_t}{\partial c_{t-1}}\Big|_{\text{direct}} = \operatorname{diag}(f_t)",
-    "gru": r"h_t = (1 - z_t) \odot n_t + z_t \odot h_{t-1}, \qquad"
+    "gru": r"h_t = (1 - z_t) \odot n_t + z_t \odot h_{t-1}, \qquad "
            r"n_t = \tanh\!\big(W_n x_t + b_n + r_t \odot (U_n h_{t-1} + b_{hn})\big)",
 }
 CSS_ALWAYS = "<style>.st-key-tour_keys {display: none;}</style>"
@@ -316,6 +316,7 @@ def _claims_slide() -> None:
                reached=reached(claims, r), scratch=median_range(d["from_scratch"]["largest_lag"]))
              for r, d in claims["rows"].items()]
     st.markdown("\n".join(f"- {line}" for line in lines))
+    st.markdown(finding(claims))
     st.markdown(texts[-1])                                  # what it depends on
 
 
