@@ -5,7 +5,7 @@ import pathlib
 
 import pytest
 
-from cellviz.ui import links, state, stepper
+from cellviz.ui import links, state, stepper, stepper
 from cellviz.ui.views import learn, training
 
 ROOT = pathlib.Path(__file__).resolve().parents[1]
@@ -37,7 +37,7 @@ def _literal_keys(path) -> set[str]:
 def test_every_key_used_is_named_in_state():
     used = {k: p.relative_to(ROOT) for p in _ui_files() for k in _literal_keys(p)}
     constants = {training.KEY, learn.RUN, learn.ERROR, stepper.SEEN, stepper.SEQ, *(k.key for k in learn.KNOBS.values()),
-                 *learn.TASK_DEFAULTS["adding"]}
+                 *learn.TASK_DEFAULTS["adding"], *stepper._keys("step"), *stepper._keys("tour_step")}
     assert used, "the scan found no state.get / state.put calls: is the test still looking at the right files?"
     missing = {k: str(where) for k, where in used.items() if k not in state.KEYS}
     missing.update({k: "a view's constant" for k in constants if k not in state.KEYS})
