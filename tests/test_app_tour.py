@@ -129,3 +129,12 @@ def test_slide_equations_are_valid_latex():
         known = {"frac", "partial", "operatorname", "left", "right", "qquad", "Rightarrow", "prod", "odot", "tanh",
                  "Big", "big", "text"}
         assert words <= known, (name, words - known)
+
+
+def test_gradient_page_cites_the_claims_for_the_lag_task():
+    from app_driver import open_page
+    from cellviz.ui.views.compare import gradient_reference
+    at = open_page("gradients", "lag-lstm")
+    note = gradient_reference("lag")
+    assert note and any(m.value == note for m in at.markdown)
+    assert gradient_reference("charlm") is None

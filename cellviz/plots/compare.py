@@ -142,5 +142,7 @@ def claims_gradients(claims: Mapping, rows: Sequence[str] | None = None, k_max: 
     fig.update_xaxes(title_text=t("plot.claims.k"))
     # the loss L these gradients are of: the lag task's cross-entropy at the '?'
     log_y(fig, f"{t('plot.claims.grad.y')}<br>{t('loss.last_ce')}", np.concatenate(values) if values else [])
-    fig = base_layout(fig, t("plot.claims.grad.title"), 440)
-    return fig.update_layout(legend=dict(orientation="h", yanchor="top", y=-0.2, x=0, font=dict(size=11)))
+    fig = base_layout(fig, t("plot.claims.grad.title"), 560)
+    # up to ten curves: the legend gets its own band below the axis, the two-line y title room on the left
+    return fig.update_layout(legend=dict(orientation="h", yanchor="top", y=-0.16, x=0, font=dict(size=10)),
+                             margin=dict(l=90, b=170))

@@ -673,4 +673,8 @@ EN: dict[str, str] = {
                                   "{acc} of the time at lag {far}: learned on short lags first, the cue is held far "
                                   "beyond them",
     "compare.claims.finding.some": "{n} of {rows} rows learned lag {top} with every seed",
+    "grad.claims.lag": "**Learning, not just holding.** These are the trained models' curves. Whether a cell can "
+                       "*learn* a long lag depends on the gradient before training. In the claims experiment (page "
+                       "“{page}”), the share of the gradient at the ‘?’ that reaches {k} steps back in an untrained "
+                       "model is: {values}. Trained from scratch at one lag, the largest lag learned was: {reach}.",
 }

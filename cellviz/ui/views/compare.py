@@ -97,6 +97,25 @@ def claims_summary(claims: dict) -> list[str]:
     return out
 
 
+def gradient_reference(task: str | None) -> str | None:
+    """For the Gradient page: what the claims experiment measured about *learning* this task (the lag task only),
+    every number from claims.json; None for another task or without the table."""
+    if task != "lag":
+        return None
+    try:
+        claims = zoo.claims()
+    except FileNotFoundError:
+        return None
+    if "rows" not in claims:
+        return None
+    k = grad_k(claims)
+    rows = [r for r in ("rnn", "lstm", "lstm-chrono", "gru") if r in claims["rows"]]
+    values = t("list.sep2").join(f"{plots.row_label(r)} {np.median(grad_at_k(claims['rows'][r], k)):.1e}" for r in rows)
+    reach = t("list.sep2").join(f"{plots.row_label(r)} {median_range(claims['rows'][r]['from_scratch']['largest_lag'])}"
+                                for r in rows)
+    return t("grad.claims.lag", k=k, values=values, reach=reach, page=t("page.compare"))
+
+
 def finding(claims: dict) -> str:
     """The facts the table shows, in one sentence: the spread of from-scratch reach, and how the curriculum went."""
     p, rows = claims["protocol"], claims["rows"]

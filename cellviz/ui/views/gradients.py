@@ -17,6 +17,7 @@ from ... import plots
 from ...player import panels, payload
 from .. import data, gradflow, state, stepper
 from . import explain
+from .compare import gradient_reference as claims_reference
 from ..data import Subject
 from ...i18n import t
 
@@ -88,3 +89,5 @@ def _compare(subject: Subject, step: int, key: tuple) -> None:
         stepper.server_data("compare", {"t": step, "values": payload.typed(np.stack(list(now.values()))),
                                         "layout": {"yaxis.title.text": gradflow.axis_title(subject, scale, step)}})
     explain.grad_scale_note(subject, scale, step, direction)
+    if (note := claims_reference(subject.task)) is not None:          # what the claims experiment says (lag task)
+        st.markdown(note)
