@@ -96,3 +96,37 @@ def test_a_step_changes_the_view_in_the_browser_without_a_round_trip(server):
             page.screenshot(path=str(ARTIFACTS / "over_time.png"), full_page=True)
         finally:
             browser.close()
+
+
+def test_the_reach_of_each_step_is_redrawn_in_the_browser(server):
+    """Gradient page, a model whose loss adds up over steps: → redraws "how far back step t reaches" with the
+    new step's row, which came with the page (no server round trip); out of view it waits until scrolled to."""
+    from playwright.sync_api import sync_playwright
+
+    from cellviz.ui import data
+    rows = data.terms_by_step(data.zoo_subject(data.ZooSource("charlm-gru"))).input_sensitivity
+    bars = "() => Array.from(document.querySelector('[data-panel=reach] .js-plotly-plot').data[0].y)"
+    shown = "() => document.querySelector('[data-panel=reach] .cvp-figwrap').dataset.byStep"
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        try:
+            page = browser.new_page(viewport={"width": 1400, "height": 1000})
+            ws = {"sent": 0}
+            page.on("websocket", lambda w: w.on("framesent", lambda f: ws.__setitem__("sent", ws["sent"] + 1)))
+            page.goto(server + "/gradients?model=charlm-gru&step=5")
+            page.wait_for_selector(IDLE, timeout=90_000)
+            page.wait_for_selector("[data-ready='1'] [data-panel=reach] .js-plotly-plot", timeout=60_000)
+            page.locator("[data-panel=reach]").scroll_into_view_if_needed()
+            page.wait_for_function(f"() => ({shown})() === '5'", timeout=10_000)
+            assert page.evaluate(bars) == pytest.approx(rows[5].tolist(), rel=1e-6)
+            page.mouse.click(1390, 990)
+            ws["sent"] = 0
+            page.keyboard.press("ArrowRight")
+            page.wait_for_function(f"() => ({shown})() === '6'", timeout=5_000)
+            assert ws["sent"] == 0                                    # drawn before the server heard of it
+            assert page.evaluate(bars) == pytest.approx(rows[6].tolist(), rel=1e-6)
+            assert page.locator("[data-panel=reach] .cvp-title").inner_text().startswith("How far back")
+            assert "step 6 " in page.locator("[data-panel=reach] .cvp-title").inner_text()
+            page.screenshot(path=str(ARTIFACTS / "gradients-reach.png"))
+        finally:
+            browser.close()

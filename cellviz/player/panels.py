@@ -102,11 +102,19 @@ def unit_traces(series: Mapping[str, np.ndarray], units: Sequence[int], tokens: 
 
 
 def gradient_norms(curves: Mapping[str, np.ndarray], panel_id: str = "grad", server: str | None = None,
-                   **kw) -> dict:
+                   by_step: np.ndarray | None = None, **kw) -> dict:
     """Gradient norms against t with a cursor. With `server`, the host sends every curve anew for the step
-    shown (`{server: {"t", "values": (curves, T), "layout"}}`: curves normalised at that step)."""
+    shown (`{server: {"t", "values": (curves, T), "layout"}}`: curves normalised at that step); `by_step`
+    (T, curves, T) carries them for every step at once, drawn on one y range."""
     fig = plots.gradient_norms(curves, None, **kw)
-    return payload.figure(panel_id, fig, server=server, server_update={"kind": "lines"} if server else None)
+    steps = None
+    if by_step is not None:              # one y range for every step's curves
+        lo, hi = log_range(by_step)
+        fig.update_yaxes(range=[lo - 0.1, hi + 0.1], autorange=False)
+        fig.update_traces(mode="lines")  # markers are hundreds of SVG paths to move per step
+        steps = payload.by_step(by_step, {"kind": "lines"})
+    return payload.figure(panel_id, fig, server=server, server_update={"kind": "lines"} if server else None,
+                          by_step=steps)
 
 
 def strip_layout(tokens: Sequence[str], chars: int = 100) -> tuple[list[str], int]:
@@ -146,6 +154,32 @@ def input_reach(sensitivity: np.ndarray, tokens: Sequence[str], t_star: int, ser
                            server_update={"kind": "bars"}),
             payload.figure("reach_text", strip, cursor="cell", per_row=per_row, server=server, server_at=t_star,
                            server_update={"kind": "strip", "per_row": per_row}, config={"displayModeBar": False})]
+
+
+def input_reach_by_step(sensitivity: np.ndarray, tokens: Sequence[str], loss: str) -> list[dict]:
+    """How far back each step's loss term reaches, every step at once (row t*: ‖∂L_{t*}/∂x_k‖ over k; `loss`
+    names the term at the step shown): bars and the coloured input on scales fixed over all steps, redrawn in
+    the browser as the step changes (one Plotly.restyle each), under a heading per step."""
+    per_row = 40
+    lo, hi = log_range(sensitivity)
+    bars = _no_cursor(plots.input_reach(sensitivity[0], tokens, 0, loss=loss))
+    bars.update_yaxes(range=[lo - 0.1, hi + 0.1], autorange=False)
+    bars.update_traces(marker_cmin=lo, marker_cmax=hi, marker_showscale=False)   # the strip below has the scale
+    strip = plots.token_strip(tokens, sensitivity[0], "grad", t("plot.text.title", what="‖∂L/∂x_k‖"),
+                              per_row=per_row, step=None)
+    strip.update_traces(zmin=lo, zmax=hi)
+    titles = [t("plot.reach.title" if np.any(row > 0) else "plot.reach.title_none", t=k)
+              for k, row in enumerate(sensitivity)]
+    return [payload.figure("reach", bars, titles=titles, by_step=payload.by_step(sensitivity, {"kind": "bars"})),
+            payload.figure("reach_text", strip, cursor="cell", per_row=per_row, config={"displayModeBar": False},
+                           by_step=payload.by_step(sensitivity, {"kind": "strip", "per_row": per_row}))]
+
+
+def log_range(values: np.ndarray) -> tuple[float, float]:
+    """(log10 min, log10 max) of the positive values (a decade around 1 if there are none)."""
+    v = np.asarray(values, dtype=np.float64)
+    v = v[np.isfinite(v) & (v > 0)]
+    return (float(np.log10(v.min())), float(np.log10(v.max()))) if v.size else (-1.0, 1.0)
 
 
 def _no_cursor(fig):

@@ -8,7 +8,9 @@ and panels. The section with ``controls`` also carries the step bar's captions a
   ``{"type": "cell", "per_row": n}`` (an outline around cell (row, col) = divmod(step, n) of a token strip);
   ``strips`` — colour strips recoloured per step (the cell diagram): geometry, colour axis and which of
   the panel's ``series`` (T, n) they read (shifted by a step, or through tanh: see `strip_values`); ``titles`` — one heading per step; ``click`` — "unit_step" reports clicks as (unit, step);
-  ``server`` — a name under which the host sends per-step data it computed (``server_update`` says how).
+  ``server`` — a name under which the host sends per-step data it computed (``server_update`` says how);
+  ``by_step`` — that data for every step at once (``values`` (T, …), row t for step t; per-step ``layouts``;
+  ``update``: how, as ``server_update``), applied in the browser as the step changes.
 - ``table``: rows of (label, one value per step), shown with ``digits`` decimals.
 
 Arrays travel as typed-array specs ``{"dtype": "f4" | "f2", "bdata": base64, "shape": [...]}`` (the encoding
@@ -54,9 +56,10 @@ def figure_spec(fig: go.Figure) -> dict:
 def figure(panel_id: str, fig: go.Figure, *, cursor: str | None = "vline", per_row: int | None = None,
            strips: Sequence[dict] = (), titles: Sequence[str] | None = None, caption: str = "",
            click: str | None = None, server: str | None = None, server_update: dict | None = None,
-           server_at: int | None = None, config: dict | None = None) -> dict:
+           server_at: int | None = None, by_step: dict | None = None, config: dict | None = None) -> dict:
     """A figure panel (see the module docstring). cursor: "vline", "cell" (with per_row) or None; with
-    `server`, the cursor sits at the step of the server's latest data (`server_at` until some arrives)."""
+    `server`, the cursor sits at the step of the server's latest data (`server_at` until some arrives).
+    by_step: see `by_step`."""
     spec = figure_spec(fig)
     if titles is not None:               # the heading above the figure changes with the step: no Plotly title
         spec["layout"].setdefault("title", {})["text"] = ""
@@ -79,9 +82,20 @@ def figure(panel_id: str, fig: go.Figure, *, cursor: str | None = "vline", per_r
     if server:
         panel["server"], panel["server_update"] = server, dict(server_update or {})
         panel["server_at"] = server_at
+    if by_step:
+        panel["by_step"] = by_step
     if config:
         panel["config"] = config
     return panel
+
+
+def by_step(values: np.ndarray, update: dict, layouts: Sequence[dict] | None = None) -> dict:
+    """A figure's data for every step: `values` (T, …) float32, row t shown at step t as `update` says
+    ({"kind": "lines" | "bars" | "strip", …}), with `layouts[t]` (a Plotly layout update) if given."""
+    out: dict[str, Any] = {"values": typed(values), "update": dict(update)}
+    if layouts is not None:
+        out["layouts"] = list(layouts)
+    return out
 
 
 def strip_values(panel: dict, label: str) -> np.ndarray:

@@ -272,11 +272,60 @@
         }
       }
     }
+    /** New data for the figure's traces: v (Float32Array) of `shape`, applied as `how.kind` says — "bars"
+     *  (y and a log colour), "strip" (a token strip's log colours, how.per_row a row), "lines" ((curves, T):
+     *  one row per trace, non-positive = gap) — and a layout update. */
+    function update(v, shape, layoutUpdate, how) {
+      const upd = how || {};
+      const y = Array.from(v), logs = y.map(a => (a > 0 ? Math.log10(a) : NaN));
+      let data = {}, traces = [0];
+      if (upd.kind === "bars") {
+        data = { y: [y], "marker.color": [logs] };
+      } else if (upd.kind === "strip") {
+        const rows = [], per = upd.per_row;
+        for (let r = 0; r * per < y.length; r++) {
+          const row = [];
+          for (let c = 0; c < per; c++) { const i = r * per + c; row.push(i < logs.length ? logs[i] : NaN); }
+          rows.push(row);
+        }
+        data = { z: [rows] };
+      } else if (upd.kind === "lines") {
+        const T = shape[1], rows = [];
+        for (let i = 0; i < shape[0]; i++)
+          rows.push(Array.from(v.subarray(i * T, (i + 1) * T), a => (a > 0 ? a : NaN)));
+        data = { y: rows }; traces = rows.map((_, i) => i);
+      }
+      if (layoutUpdate && Object.keys(layoutUpdate).length) window.Plotly.update(gd, data, layoutUpdate, traces);
+      else window.Plotly.restyle(gd, data, traces);            // data only: no layout pass
+    }
+
+    // a by-step panel carries its data for every step (row k: the step's): the latest step is applied
+    const byStep = panel.by_step ? { all: decode(panel.by_step.values), shape: panel.by_step.values.shape } : null;
+    let byStepShown = null, byStepFrame = 0, onScreen = true;
+    if (byStep && window.IntersectionObserver) {     // a figure out of view is redrawn when it comes into view
+      new IntersectionObserver(entries => {
+        onScreen = entries[entries.length - 1].isIntersecting;
+        if (onScreen && drawn && !byStepFrame) byStepFrame = requestAnimationFrame(() => setTimeout(showByStep, 0));
+      }).observe(wrap);
+    }
+    function showByStep() {
+      byStepFrame = 0;
+      if (!byStep || !window.Plotly || byStepShown === step || !onScreen) return;
+      const k = step, rowShape = byStep.shape.slice(1), size = rowShape.reduce((a, b) => a * b, 1);
+      update(byStep.all.subarray(k * size, (k + 1) * size), rowShape,
+             panel.by_step.layouts ? panel.by_step.layouts[k] : null, panel.by_step.update);
+      byStepShown = k;
+      wrap.dataset.byStep = k;
+    }
+
     function serverAt() { return serverSeries ? serverSeries.t : panel.server_at; }
 
     function show(k) {
       step = k;
       if (drawn) place(k);
+      // after the frame that shows the new step and cursor, in a task of its own per figure (a restyle takes
+      // 20-50 ms here): the step bar answers at once and a keypress in between is never held up
+      if (byStep && drawn && !byStepFrame) byStepFrame = requestAnimationFrame(() => setTimeout(showByStep, 0));
     }
 
     const ready = loadPlotly(P.plotly_url).then(Plotly => {
@@ -297,7 +346,7 @@
 
     return {
       ready, show,
-      /** A server panel's new series: {t, values (typed spec), title}. */
+      /** A server panel's new series: {t, values (typed spec), layout}. */
       server(data) {
         if (!panel.server || !data || !data[panel.server]) return;
         const d = data[panel.server], v = decode(d.values);
@@ -307,26 +356,7 @@
         // player still shows that step (otherwise newer data is on its way)
         ready.then(() => setTimeout(() => {
           if (P.current && P.current() !== d.t) return;
-          const upd = panel.server_update || {};
-          const y = Array.from(v), logs = y.map(a => (a > 0 ? Math.log10(a) : NaN));
-          let data = {}, traces = [0];
-          if (upd.kind === "bars") {
-            data = { y: [y], "marker.color": [logs] };
-          } else if (upd.kind === "strip") {
-            const rows = [], per = upd.per_row;
-            for (let r = 0; r * per < y.length; r++) {
-              const row = [];
-              for (let c = 0; c < per; c++) { const i = r * per + c; row.push(i < logs.length ? logs[i] : NaN); }
-              rows.push(row);
-            }
-            data = { z: [rows] };
-          } else if (upd.kind === "lines") {          // (curves, T): one row per trace, non-positive = gap
-            const T = d.values.shape[1], rows = [];
-            for (let i = 0; i < d.values.shape[0]; i++)
-              rows.push(Array.from(v.subarray(i * T, (i + 1) * T), a => (a > 0 ? a : NaN)));
-            data = { y: rows }; traces = rows.map((_, i) => i);
-          }
-          window.Plotly.update(gd, data, d.layout || {}, traces);
+          update(v, d.values.shape, d.layout, panel.server_update);
           wrap.classList.remove("cvp-stale");
           wrap.dataset.serverStep = d.t;
         }, 0));

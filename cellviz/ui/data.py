@@ -16,7 +16,7 @@ import torch
 from threadpoolctl import threadpool_limits
 
 import cellviz
-from cellviz import grads, zoo
+from cellviz import grads, loss_terms, zoo
 from cellviz.trace import module_kind
 
 from .. import i18n
@@ -301,6 +301,38 @@ def retrace(subject: Subject, at_step: int | None) -> Subject:
     if isinstance(subject.source, ZooSource):
         return zoo_subject(subject.source, at_step)
     return upload_subject(subject.source, upload_bytes(), at_step)
+
+
+ALL_STEPS_COST = 4_000_000     # loss_terms.cost up to which every step's loss term is computed at once (< ~1 s)
+ALL_STEPS_MAX = 300            # and steps up to which it is sent at once ((T, T) float32: 360 KB at 300)
+
+
+def terms_by_step(subject: Subject) -> loss_terms.LossTerms | None:
+    """Each loss term's gradient norms for every step at once (what `retrace` gives one step at a time), or
+    None when L reads the final state only or the model and input are too large to do it at once."""
+    tr = subject.trace
+    if subject.loss in SINGLE_STEP_LOSSES or tr.seq_len > ALL_STEPS_MAX or \
+            loss_terms.cost(tr.seq_len, tr.hidden_size, tr.num_layers, tr.num_directions) > ALL_STEPS_COST:
+        return None
+    if isinstance(subject.source, ZooSource):
+        return _zoo_terms(subject.source)
+    if isinstance(subject.source, UploadSource):
+        return _upload_terms(subject.source, upload_bytes())
+    return None
+
+
+@st.cache_resource(max_entries=MAX_TRACES, ttl=TTL)
+def _zoo_terms(source: ZooSource) -> loss_terms.LossTerms:
+    model = zoo_model(source.name, source.snapshot)
+    module, x, h0, loss = model.trace_args(zoo_example(source.name, source.input), part=source.part)
+    return loss_terms.by_step(module, x, h0, loss)
+
+
+@st.cache_resource(max_entries=4, ttl=UPLOAD_TTL)
+def _upload_terms(source: UploadSource, _data: bytes) -> loss_terms.LossTerms:
+    module = upload_module(source.digest, _data, source.prefix, source.nonlinearity)
+    x = upload_input(module.input_size, source.input, upload_steps(module))
+    return loss_terms.by_step(module, x, loss=lambda out, h_n: out.sum())
 
 
 # --- parameter counts ----------------------------------------------------------------------------------

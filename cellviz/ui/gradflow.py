@@ -24,8 +24,9 @@ def single_step(subject: Subject) -> bool:
     return subject.loss in data.SINGLE_STEP_LOSSES
 
 
-def loss_label(subject: Subject, at_step: int | None = None) -> str:
-    """"L = …" for an axis: the subject's loss, or its term at step `at_step` (where L adds up over steps)."""
+def loss_label(subject: Subject, at_step: int | str | None = None) -> str:
+    """"L = …" for an axis: the subject's loss, or its term at step `at_step` (where L adds up over steps; a
+    step, or a symbol such as "t*" for the step shown)."""
     if at_step is not None and not single_step(subject):
         return t(f"loss.{subject.loss}.at", t=at_step)
     return t(f"loss.{subject.loss}")
@@ -53,7 +54,21 @@ def curve(subject: Subject, layer: int, direction: int, step: int, scale: str) -
     return grads.normalised(summaries.grad_norms(source.trace.layer(layer, direction))[0], at)
 
 
-def axis_title(subject: Subject, scale: str, step: int) -> str:
+def curves_by_step(subjects: dict[str, Subject], layer: int, direction: int) -> np.ndarray | None:
+    """`curve(..., NORMALISED)` of each subject for every step t* at once: (T*, subjects, T), or None when one of
+    them has no `data.terms_by_step` (a single-step loss, or too large)."""
+    rows = []
+    for subject in subjects.values():
+        terms = data.terms_by_step(subject)
+        if terms is None:
+            return None
+        tr = subject.trace
+        g = terms.grad_h[(min(layer, tr.num_layers - 1), min(direction, tr.num_directions - 1))]
+        rows.append(np.stack([grads.normalised(g[k], k) for k in range(len(g))]))
+    return np.stack(rows, axis=1)
+
+
+def axis_title(subject: Subject, scale: str, step: int | str) -> str:
     """The y-axis title naming L (and, normalised, t*)."""
     from .. import plots
     if scale == RAW:

@@ -140,6 +140,9 @@ EN: dict[str, str] = {
     "grad.scale.normalised.note": "Each curve is divided by its value at t* = {t_star}, where L meets the states, "
                                   "so all start at 1 there: a curve that stays high keeps a larger share of the "
                                   "gradient far back.",
+    "grad.scale.normalised.cursor_note": "Each curve is the gradient of the loss term at the step shown (t*, the "
+                                         "cursor) alone, divided by its value there: all equal 1 at the cursor, and "
+                                         "the fall to the left shows how far back that one prediction reaches.",
     "grad.scale.normalised.step_note": "Each curve is the gradient of the loss term at step t = {t} alone, divided "
                                        "by its value at t: all equal 1 there, and the fall to the left shows how far "
                                        "back that one prediction reaches.",
@@ -251,6 +254,7 @@ EN: dict[str, str] = {
     "plot.traces.title": "Selected units over time",
     "plot.grad.title": "Gradient norms through time (log scale)",
     "plot.grad.norm": "gradient norm (log)",
+    "plot.reach.title_none": "Step {t} has no target: nothing flows back from it",
     "plot.reach.title": "How far back the prediction at step {t} reaches: ‖∂L/∂x_k‖",
     "plot.reach.y": "‖∂L/∂x_k‖ (log)",
     "plot.rank.title": "Units that best track “{feature}”",

@@ -130,6 +130,8 @@ ZH: dict[str, str] = {
     "grad.scale.raw.note": "原始范数：每条曲线的高低主要反映对应模型损失的大小，而不是它的记忆；请比较斜率，或切换到归一化视图。",
     "grad.scale.normalised.note": "每条曲线都除以它在 t* = {t_star}（L 与状态相连的那一步）的值，因此在那里都从 1 开始："
                                   "曲线越高，说明越早的时间步保留的梯度份额越大。",
+    "grad.scale.normalised.cursor_note": "每条曲线只取当前所示时间步（t*，即光标处）那一项损失的梯度，再除以它在那里的值："
+                                         "在光标处都等于 1，向左的下降显示这一个预测能回溯多远。",
     "grad.scale.normalised.step_note": "每条曲线只取第 t = {t} 步那一项损失的梯度，再除以它在 t 处的值：在那里都等于 1，"
                                        "向左的下降显示这一个预测能回溯多远。",
     "loss.last_ce": "L = 最后一步之后的交叉熵",
@@ -228,6 +230,7 @@ ZH: dict[str, str] = {
     "plot.traces.title": "选中神经元随时间的变化",
     "plot.grad.title": "梯度范数随时间的变化（对数坐标）",
     "plot.grad.norm": "梯度范数（对数）",
+    "plot.reach.title_none": "第 {t} 步没有目标值：没有梯度从这里回传",
     "plot.reach.title": "第 {t} 步的预测能向前追溯多远：‖∂L/∂x_k‖",
     "plot.reach.y": "‖∂L/∂x_k‖（对数）",
     "plot.rank.title": "最能追踪“{feature}”的神经元",

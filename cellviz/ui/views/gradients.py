@@ -1,10 +1,11 @@
 """View 3: gradient flow — ‖∂L/∂h_t‖, ‖∂L/∂c_t‖ per layer and direction; how far back step t reaches;
 RNN vs LSTM vs GRU on the same task and input.
 
-The norms go to the browser once (the step player moves the cursor). What depends on the step through a
-server computation — the reach of the loss term at step t, and curves normalised at t* = t when L adds up over
-steps — is computed for the step the player settles on and sent as a few hundred bytes of "server" data; the
-player shows the previous view, dimmed, until it arrives.
+The norms go to the browser once (the step player moves the cursor). What depends on the step when L adds up
+over steps — the reach of the loss term at step t, and curves normalised at t* = t — is computed for every step
+at once (`data.terms_by_step`) and travels with the figures, so a step changes them in the browser. Past
+`data.ALL_STEPS_COST` (a large upload) it is computed for the step the player settles on and sent as a few
+hundred bytes of "server" data; the player shows the previous view, dimmed, until it arrives.
 """
 from __future__ import annotations
 
@@ -46,6 +47,11 @@ def _reach(subject: Subject, step: int, key: tuple) -> None:
         stepper.show(stepper.cached(key + ("reach",), lambda: panels.input_reach(
             sens, subject.tokens, t_star, loss=gradflow.loss_label(subject, t_star))), key="reach")
         return
+    terms = data.terms_by_step(subject)
+    if terms is not None:                    # every step's term at once: the browser picks the step's row
+        stepper.show(stepper.cached(key + ("reach", "all"), lambda: panels.input_reach_by_step(
+            terms.input_sensitivity, subject.tokens, gradflow.loss_label(subject, "t"))), key="reach")
+        return
     # the loss term at the step shown: a trace with that term alone, sent per step
     sens = data.retrace(subject, step).trace.input_sensitivity[:, 0]
     stepper.server_data("reach", {"t": step, "values": payload.typed(sens), "layout": {
@@ -74,6 +80,7 @@ def _compare(subject: Subject, step: int, key: tuple) -> None:
     others = {other: data.zoo_subject(replace(subject.zoo, name=other, snapshot=None)) for other in names}
     title = t("grad.compare.header")
     moves = scale == gradflow.NORMALISED and not gradflow.single_step(subject)     # normalised at t* = step
+    every = gradflow.curves_by_step(others, layer, direction) if moves else None   # (T*, curves, T) or None
 
     def curves(at: int) -> dict:
         return {other: gradflow.curve(s, layer, direction, at, scale) for other, s in others.items()}
@@ -81,13 +88,16 @@ def _compare(subject: Subject, step: int, key: tuple) -> None:
     def build() -> list[dict]:
         at = 0 if moves else step
         return [panels.gradient_norms(curves(at), "compare", title=title,
-                                      y_title=gradflow.axis_title(subject, scale, at),
-                                      server="compare" if moves else None)]
+                                      y_title=gradflow.axis_title(subject, scale, "t*" if every is not None else at),
+                                      server="compare" if moves and every is None else None, by_step=every)]
     stepper.show(stepper.cached(key + ("compare", layer, direction, scale), build), key="compare")
-    if moves:
+    if every is not None:
+        st.caption(t("grad.scale.normalised.cursor_note"))
+    elif moves:
         now = curves(step)
         stepper.server_data("compare", {"t": step, "values": payload.typed(np.stack(list(now.values()))),
                                         "layout": {"yaxis.title.text": gradflow.axis_title(subject, scale, step)}})
-    explain.grad_scale_note(subject, scale, step, direction)
+    if every is None:
+        explain.grad_scale_note(subject, scale, step, direction)
     if (note := claims_reference(subject.task)) is not None:          # what the claims experiment says (lag task)
         st.markdown(note)
