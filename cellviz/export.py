@@ -188,10 +188,14 @@ def export_html(model_name: str, text: str | None = None, *, sample: int | None 
         if text is not None and sample is not None:
             raise ValueError(t("export.bad_source"))
         options = dict(options or {})
-        accepted = _parse_options(model.task)
+        accepted = model.task.parse_options()
         if set(options) - set(accepted) or (options and text is None):
             raise ValueError(t("export.bad_option", name=model_name, options=", ".join(options),
                                 accepted=", ".join(accepted) or "–"))
+        for key, value in options.items():        # lag=1.5 is no number of steps (int() would make it 1)
+            if accepted[key].type is int and not (isinstance(value, int) or (isinstance(value, float)
+                                                                              and value.is_integer())):
+                raise ValueError(t("export.bad_int", name=key, value=_short(str(value), 40)))
         if text is None:
             ex = model.task.sample(sample or 0)
         else:
@@ -223,11 +227,6 @@ def export_html(model_name: str, text: str | None = None, *, sample: int | None 
         intro.append(t(f"loss.{kind}.long"))
         return trace_to_html(tr, tokens, f"cellviz · {model_name}", intro=intro, layer=layer, direction=direction,
                              units=units, lang=lang, max_steps=max_steps, loss=t(f"loss.{kind}"))
-
-
-def _parse_options(task) -> list[str]:
-    """The keyword options a task's `parse` names (lag, period, ...)."""
-    return list(task.parse_options())
 
 
 def _num(v) -> str:

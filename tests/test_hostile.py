@@ -56,6 +56,16 @@ def test_export_refuses_non_finite_options_in_one_line(model, text, option, tmp_
     assert not out.exists()
 
 
+@pytest.mark.parametrize("option", ["lag=1.5", "lag=abc"])
+def test_export_refuses_a_fraction_of_a_step(option, tmp_path, capsys):
+    out = tmp_path / "x.html"
+    assert export_main(["--model", "lag-lstm", "--text", "Bxwz", "--option", option, "-o", str(out)]) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "option lag takes a whole number, got " + option[4:] in err
+    assert not out.exists()
+    assert export_main(["--model", "lag-lstm", "--text", "Bxwz", "--option", "lag=3.0", "-o", str(out)]) == 0
+
+
 # --- checkpoints: stride-0 bombs, special files, meta tensors, truncated legacy files (1, 3, 4, 8) ---------
 import io
 import os

@@ -295,6 +295,7 @@ EN: dict[str, str] = {
     "export.bad_part": "{name} has no part {part!r}; its parts: {parts}",
     "export.bad_source": "give either a text or a sample number, not both",
     "export.bad_lang": "no {lang!r} texts; available: {available}",
+    "export.bad_int": "option {name} takes a whole number, got {value}",
     "export.bad_option": "{name} does not take the option(s) {options} here; options of a typed text: {accepted}",
     "export.view.part": "{part}, ",
     # issue 5: tour, presentation, links

@@ -269,6 +269,7 @@ ZH: dict[str, str] = {
     "export.bad_part": "{name} 没有名为 {part!r} 的部分；它的部分有：{parts}",
     "export.bad_source": "请给出文本或样本编号之一，不能同时给出",
     "export.bad_lang": "没有 {lang!r} 语言的文本；可用语言：{available}",
+    "export.bad_int": "选项 {name} 需要一个整数，收到的是 {value}",
     "export.bad_option": "{name} 在这里不接受选项 {options}；手动输入文本时可用的选项：{accepted}",
     "export.view.part": "{part}的",
     # issue 5: tour, presentation, links
