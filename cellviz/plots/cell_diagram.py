@@ -14,7 +14,7 @@ _LSTM = {
     "nodes": {"c_prev": (0.8, 5.0, "vector"), "h_prev": (0.8, 1.0, "vector"), "x": (2.6, -0.3, "vector", "left"),
               "f": (3.0, 2.6, "vector", "above-left"), "i": (4.4, 2.6, "vector", "above-left"),
               "g": (5.8, 2.6, "vector", "above-right"),
-              "o": (7.2, 2.6, "vector"), "mul_f": (3.0, 5.0, "×"), "mul_i": (5.1, 3.9, "×"),
+              "o": (7.2, 2.6, "vector", "above-right"), "mul_f": (3.0, 5.0, "×"), "mul_i": (5.1, 3.9, "×"),
               "add": (5.1, 5.0, "+"), "tanh_c": (8.6, 3.8, "vector", "right"), "mul_o": (8.6, 2.6, "×"),
               "c": (10.1, 5.0, "vector"), "h": (10.1, 2.6, "vector")},
     "edges": [("c_prev", "mul_f"), ("f", "mul_f"), ("mul_f", "add"), ("i", "mul_i"), ("g", "mul_i"),
@@ -162,5 +162,5 @@ def _node_label(name: str, nonlinearity: str) -> str:
             "c": "c<sub>t</sub>", "h": "h<sub>t</sub>", "tanh_c": "tanh(c<sub>t</sub>)",
             "a": "a<sub>t</sub> = W<sub>ih</sub>x<sub>t</sub> + W<sub>hh</sub>h<sub>t−1</sub> + b"}
     if name in act:
-        return f"<b>{name}</b><sub>t</sub>  {act[name]}"
+        return f"<b>{name}</b><sub>t</sub><br><span style='font-size:11px'>{act[name]}</span>"   # narrow: two lines
     return base.get(name, name)

@@ -659,7 +659,7 @@ EN: dict[str, str] = {
                                "moves up at ≥ {advance}; at most {budget} steps in all and {stuck} on one level. **From "
                                "scratch** (a separate finding): a fresh model trained and checked at exactly one lag "
                                "({scratch_lags}), at most {scratch_budget} steps.",
-    "compare.claims.range": "{med} (seeds {lo}–{hi})",
+    "compare.claims.range": "{med} (over the seeds: from {lo} to {hi})",
     "compare.claims.reached": "lag {top} learned by {n} of {seeds} seeds, median {steps} steps",
     "compare.claims.not_reached": "lag {top} not learned",
     "compare.claims.row": "**{row}** — with the curriculum: largest lag {curriculum}, {reached}; afterwards right "
