@@ -97,6 +97,6 @@ def growth_by_radius(radii, steps: int = 40, hidden: int = 32, seed: int = 0) ->
     x = make_input(steps, seed)
     out = []
     for r in radii:
-        gh = np.linalg.norm(trace(make_rnn(float(r), hidden, seed), x, loss=loss_of).layer(0).grad_h[:, 0], axis=-1)
+        gh = np.linalg.norm(trace(make_rnn(float(r), hidden, seed), x, loss=loss_of).layer(0).grad_h[:, 0].astype(np.float64), axis=-1)
         out.append((gh[0] / gh[-1]) ** (1 / (steps - 1)) if gh[-1] > 0 and gh[0] > 0 else np.nan)
     return np.asarray(out, dtype=np.float64)

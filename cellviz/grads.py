@@ -156,7 +156,7 @@ def jacobian_norms(fw: Forward, w: LayerWeights, batch: int = 0) -> np.ndarray:
     ext = np.zeros((T, H, H), dtype=fw.h.dtype)
     ext[-1] = np.eye(H, dtype=fw.h.dtype)
     bw = backward(sub, w, ext)
-    return np.linalg.norm(bw.grad_h, axis=(1, 2))
+    return np.linalg.norm(bw.grad_h.astype(np.float64), axis=(1, 2))   # float32 squares underflow below ~1e-19
 
 
 def loss_step(seq_len: int, direction: int = 0, at_step: int | None = None) -> int:

@@ -37,7 +37,7 @@ class LayerRecord:
 
     def gate_grad_norms(self) -> dict[str, np.ndarray]:
         """||dL/d pre-activation|| over units for each gate: (T, B) arrays."""
-        return {g: np.linalg.norm(v, axis=-1) for g, v in self.grad_gates.items()}
+        return {g: np.linalg.norm(v.astype(np.float64), axis=-1) for g, v in self.grad_gates.items()}
 
 
 @dataclass
@@ -83,7 +83,7 @@ class Trace:
         The loss step is `at_step` if the trace has one, else the last step for the forward direction and
         the first for the reverse one (where each reads its last input). Index k = k steps back.
         """
-        g = np.linalg.norm(self.layer(layer, direction).grad_h[:, batch], axis=-1)
+        g = np.linalg.norm(self.layer(layer, direction).grad_h[:, batch].astype(np.float64), axis=-1)  # no underflow
         if direction == 0:
             end = self.seq_len - 1 if self.at_step is None else self.at_step
             return g[:end + 1][::-1].copy()
@@ -91,8 +91,9 @@ class Trace:
 
     @property
     def input_sensitivity(self) -> np.ndarray:
-        """||dL/dx_k|| for every input position k: (T, B)."""
-        return np.linalg.norm(self.grad_x, axis=-1)
+        """||dL/dx_k|| for every input position k: (T, B), in float64 (a float32 norm squares its entries and
+        underflows to 0 below ~1e-19: a vanishing gradient would read as exactly 0)."""
+        return np.linalg.norm(self.grad_x.astype(np.float64), axis=-1)
 
 
 def module_kind(module: nn.Module) -> str:

@@ -266,3 +266,16 @@ def test_fused_lstm_path_is_right_on_many_threads_at_once():
     for k, m in enumerate(modules):
         with torch.no_grad():
             np.testing.assert_allclose(results[k], m(x)[0].numpy(), atol=1e-6)
+
+
+def test_norms_of_a_vanishing_gradient_do_not_underflow():
+    """A gradient of ~1e-28 is representable in float32, its square is not: norms are taken in float64."""
+    torch.manual_seed(0)
+    m = nn.RNN(1, 4)
+    with torch.no_grad():
+        m.weight_hh_l0.copy_(0.01 * torch.eye(4))
+    tr = cellviz.trace(m, torch.ones(16, 1))
+    assert 0 < np.abs(tr.layer(0).grad_h[0]).max() < 1e-19          # the gradient far back is tiny, not 0
+    assert tr.input_sensitivity[0, 0] > 0
+    assert tr.grad_norm_by_distance()[-1] > 0
+    assert all(v[0, 0] > 0 for v in tr.layer(0).gate_grad_norms().values())
