@@ -20,12 +20,13 @@ from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 
+import numpy as np
 import torch
 from plotly.offline import get_plotlyjs
 
-from . import player, plots, summaries
+from . import loss_terms, player, plots, summaries
 from .player import panels, payload
-from .grads import loss_kind
+from .grads import SINGLE_STEP_LOSSES, loss_kind
 from .trace import Trace
 from .i18n import CATALOGUES, label, language, set_language, t
 from .i18n import prediction as worded_prediction
@@ -50,10 +51,13 @@ GROUP = "export"
 
 
 def build_sections(tr: Trace, tokens: Sequence[str], *, layer: int = 0, direction: int = 0,
-                   units: Sequence[int] = (), batch: int = 0, loss: str | None = None) -> list[dict]:
+                   units: Sequence[int] = (), batch: int = 0, loss: str | None = None,
+                   reach: np.ndarray | None = None, reach_loss: str | None = None) -> list[dict]:
     """The page's player sections (cellviz.player.payload): the step bar, the cell diagram (and the first
     unit's numbers), the input coloured by ‖∂L/∂h_t‖, the units x time heatmaps and the gradient norms —
-    the same panels the app's pages draw (arguments already checked)."""
+    the same panels the app's pages draw (arguments already checked) — and, given `reach`, how far back the
+    prediction reaches: (T,) ‖∂L/∂x_k‖ of one prediction after the last step, or (T, T) of the loss term at
+    every step (`loss_terms.by_step`; row t drawn at step t). `reach_loss` names L (or its term at step t)."""
     T, unit = tr.seq_len, (units[0] if units else None)
     rec = tr.layer(layer, direction)
     cell_caption = " ".join([t("cell.legend", unit=unit) if unit is not None else "",
@@ -71,6 +75,10 @@ def build_sections(tr: Trace, tokens: Sequence[str], *, layer: int = 0, directio
         panels.heatmaps(summaries.quantities(rec, batch), units, tokens, clickable=False),
         grads,
     ]
+    if reach is not None and np.ndim(reach) == 2:
+        figures += panels.input_reach_by_step(np.asarray(reach), tokens, reach_loss or "")
+    elif reach is not None:
+        figures += panels.input_reach(np.asarray(reach), tokens, T - 1, loss=reach_loss)
     return [payload.section(GROUP, T, controls=True, tokens=tokens, keys=t("export.keys")),
             payload.section(GROUP, T, figures)]
 
@@ -96,19 +104,22 @@ def _check(tr: Trace, tokens: Sequence[str], layer: int, direction: int, units: 
 # --- the page ------------------------------------------------------------------------------------------
 def trace_to_html(tr: Trace, tokens: Sequence[str] | None = None, title: str = "cellviz", *,
                   intro: Sequence[str] = (), layer: int = 0, direction: int = 0, units: Sequence[int] = (),
-                  batch: int = 0, lang: str = "en", max_steps: int = MAX_STEPS, loss: str | None = None) -> str:
+                  batch: int = 0, lang: str = "en", max_steps: int = MAX_STEPS, loss: str | None = None,
+                  reach: np.ndarray | None = None, reach_loss: str | None = None) -> str:
     """A self-contained HTML page stepping through any `Trace` (one layer, direction and batch element).
 
     tokens: one label per step (default "0", "1", ...); intro: paragraphs under the title (plain text,
-    escaped; **bold** allowed); loss: what L is, for the gradient axis ("L = ..."). ValueError with a user-facing
-    message for bad arguments.
+    escaped; **bold** allowed); loss: what L is, for the gradient axis ("L = ..."); reach, reach_loss: see
+    `build_sections`. ValueError with a user-facing message for bad arguments.
     """
     tokens = [str(k) for k in range(tr.seq_len)] if tokens is None else [str(s) for s in tokens]
     units = [int(u) for u in units]
     with _language(lang):
         _check(tr, tokens, layer, direction, units, batch, max_steps)
+        if reach is not None and np.shape(reach) not in ((tr.seq_len,), (tr.seq_len, tr.seq_len)):
+            raise ValueError(f"reach must be (T,) or (T, T) with T = {tr.seq_len}, got shape {np.shape(reach)}")
         sections = build_sections(tr, tokens, layer=layer, direction=direction, units=units, batch=batch,
-                                  loss=loss)
+                                  loss=loss, reach=reach, reach_loss=reach_loss)
         return _page(title, intro, sections, lang)
 
 
@@ -225,8 +236,15 @@ def export_html(model_name: str, text: str | None = None, *, sample: int | None 
             intro.append(t("nav.reverse_note"))
         kind = loss_kind(card["io"], model.task.output, part)
         intro.append(t(f"loss.{kind}.long"))
+        reach = reach_loss = None
+        if tr.seq_len <= max_steps and kind in SINGLE_STEP_LOSSES:     # one prediction: how far back it reaches
+            reach, reach_loss = tr.input_sensitivity[:, 0], t(f"loss.{kind}")
+        elif tr.seq_len <= max_steps:            # a term at every step: each step's own, all computed at once
+            reach = loss_terms.by_step(module, x, h0, loss).input_sensitivity
+            reach_loss = t(f"loss.{kind}.at", t="t")
         return trace_to_html(tr, tokens, f"cellviz · {model_name}", intro=intro, layer=layer, direction=direction,
-                             units=units, lang=lang, max_steps=max_steps, loss=t(f"loss.{kind}"))
+                             units=units, lang=lang, max_steps=max_steps, loss=t(f"loss.{kind}"),
+                             reach=reach, reach_loss=reach_loss)
 
 
 def _num(v) -> str:

@@ -20,7 +20,7 @@ from cellviz.export import export_html, main, trace_to_html
 from cellviz.player import payload
 from cellviz.hosted_bench import ARGS as CHROMIUM_ARGS, CHROMIUM
 
-PANELS = ("cell", "numbers", "tokens", "time", "grad")
+PANELS = ("cell", "numbers", "tokens", "time", "grad", "reach", "reach_text")
 
 
 def sections(page: str) -> list[dict]:
@@ -90,6 +90,25 @@ def test_every_step_is_in_the_page_showing_the_chosen_layer_and_direction(name, 
     if "units" in opts:
         rows = {r["label"]: payload.decode(r["values"]) for r in figs["numbers"]["rows"]}
         np.testing.assert_array_equal(rows["h (hidden state)"], rec.h[:, 0, 0])   # the first unit, exactly
+
+
+def test_the_reach_of_each_step_is_in_the_page():
+    """N->N: the loss term at every step, row t equal to the trace with the loss at step t alone; N->1: the one
+    prediction's reach, fixed."""
+    figs = figures(export_html("brackets-gru"))
+    model = zoo.load("brackets-gru")
+    module, x, h0, loss = model.trace_args(model.task.sample(0))
+    rows = payload.decode(figs["reach"]["by_step"]["values"])
+    T = rows.shape[0]
+    assert rows.shape == (T, T) and "server" not in figs["reach"]
+    for k in (0, T // 2, T - 1):
+        want = cellviz.trace(module, x, h0=h0, loss=loss, at_step=k).input_sensitivity[:, 0]
+        np.testing.assert_allclose(rows[k], want, rtol=1e-5)
+        assert f"step {k} " in figs["reach"]["titles"][k]
+    figs = figures(export_html("sentiment-rnn"))
+    bars = figs["reach"]["figure"]["data"][0]
+    np.testing.assert_allclose(payload.decode(bars["y"]), zoo_trace("sentiment-rnn").input_sensitivity[:, 0], rtol=1e-6)
+    assert "by_step" not in figs["reach"]
 
 
 def test_trace_of_a_plain_torch_lstm():
