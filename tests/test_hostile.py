@@ -334,9 +334,7 @@ def _assert_inert(at, *needles: str) -> None:
     for m in hits:
         assert EVIL not in m or not re.search(r"(?<!\\)\]\((?:https?|//)", m), m
         for needle in needles:
-            if needle in shown(m):
-                start = shown(m).index(needle)
-                # the needle's own characters are all escaped in the source
+            if needle in shown(m):        # the needle's own characters are all escaped in the source
                 assert escape_markdown(needle, 10_000) in m, (needle, m)
         assert "](" not in m.replace("\\](", "").replace("\\]\\(", "")
 

@@ -5,7 +5,7 @@ import pathlib
 
 import pytest
 
-from cellviz.ui import links, state, stepper, stepper
+from cellviz.ui import links, state, stepper
 from cellviz.ui.views import learn, training
 
 ROOT = pathlib.Path(__file__).resolve().parents[1]
