@@ -15,8 +15,8 @@ from torch import nn
 
 from .trace import LossFn, _default_loss, trace
 
-BUDGET_BYTES = 64 * 2**20          # what one pass's trace may hold (copies are traced in chunks under it)
-BYTES_PER_STATE = 4 * 24           # a trace keeps ~24 float32 (T, B, H)-sized arrays per layer and direction
+BUDGET_BYTES = 48 * 2**20          # what one pass may take (copies are traced in chunks under it)
+BYTES_PER_STATE = 4 * 56           # a pass peaks at ~56 float32 (T, B, H)-sized arrays per layer and direction (measured)
 
 
 @dataclass(frozen=True)
