@@ -11,7 +11,7 @@ import numpy as np
 
 from .. import plots, summaries
 from ..i18n import t
-from ..plots.style import display_token
+from ..plots.style import display_token, log_y
 from . import payload
 
 
@@ -110,6 +110,7 @@ def gradient_norms(curves: Mapping[str, np.ndarray], panel_id: str = "grad", ser
     steps = None
     if by_step is not None:              # one y range for every step's curves
         lo, hi = log_range(by_step)
+        log_y(fig, fig.layout.yaxis.title.text, by_step)
         fig.update_yaxes(range=[lo - 0.1, hi + 0.1], autorange=False)
         fig.update_traces(mode="lines")  # markers are hundreds of SVG paths to move per step
         steps = payload.by_step(by_step, {"kind": "lines"})
@@ -163,6 +164,7 @@ def input_reach_by_step(sensitivity: np.ndarray, tokens: Sequence[str], loss: st
     per_row = 40
     lo, hi = log_range(sensitivity)
     bars = _no_cursor(plots.input_reach(sensitivity[0], tokens, 0, loss=loss))
+    log_y(bars, bars.layout.yaxis.title.text, sensitivity)         # ticks for every step's values
     bars.update_yaxes(range=[lo - 0.1, hi + 0.1], autorange=False)
     bars.update_traces(marker_cmin=lo, marker_cmax=hi, marker_showscale=False)   # the strip below has the scale
     strip = plots.token_strip(tokens, sensitivity[0], "grad", t("plot.text.title", what="‖∂L/∂x_k‖"),
