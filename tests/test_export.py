@@ -125,6 +125,9 @@ def test_trace_of_a_plain_torch_lstm():
         trace_to_html(tr, tokens=list("abc"))
     with pytest.raises(ValueError, match="batch element 2 does not exist"):
         trace_to_html(tr, batch=2)
+    with pytest.raises(ValueError, match=re.escape("reach must be (T,) or (T, T) with T = 12, got shape (11,)")):
+        trace_to_html(tr, reach=np.ones(11))
+    assert "by_step" in figures(trace_to_html(tr, reach=np.ones((12, 12))))["reach"]
 
 
 @pytest.mark.parametrize("kwargs, message", [
