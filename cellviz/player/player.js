@@ -301,16 +301,17 @@
 
     // a by-step panel carries its data for every step (row k: the step's): the latest step is applied
     const byStep = panel.by_step ? { all: decode(panel.by_step.values), shape: panel.by_step.values.shape } : null;
-    let byStepShown = null, byStepFrame = 0, onScreen = true;
+    let byStepShown = null, byStepFrame = 0, onScreen = true, watcher = null;
     if (byStep && window.IntersectionObserver) {     // a figure out of view is redrawn when it comes into view
-      new IntersectionObserver(entries => {
+      watcher = new IntersectionObserver(entries => {
         onScreen = entries[entries.length - 1].isIntersecting;
         if (onScreen && drawn && !byStepFrame) byStepFrame = requestAnimationFrame(() => setTimeout(showByStep, 0));
-      }).observe(wrap);
+      });
+      watcher.observe(wrap);
     }
     function showByStep() {
       byStepFrame = 0;
-      if (!byStep || !window.Plotly || byStepShown === step || !onScreen) return;
+      if (!byStep || !window.Plotly || !gd._fullLayout || byStepShown === step || !onScreen) return;   // or purged
       const k = step, rowShape = byStep.shape.slice(1), size = rowShape.reduce((a, b) => a * b, 1);
       update(byStep.all.subarray(k * size, (k + 1) * size), rowShape,
              panel.by_step.layouts ? panel.by_step.layouts[k] : null, panel.by_step.update);
@@ -362,7 +363,10 @@
         }, 0));
       },
       stale() { if (panel.server) wrap.classList.add("cvp-stale"); },
-      destroy() { if (window.Plotly) window.Plotly.purge(gd); },
+      destroy() {
+        if (watcher) watcher.disconnect();
+        if (window.Plotly) window.Plotly.purge(gd);
+      },
     };
   }
 
