@@ -237,11 +237,12 @@ def export_html(model_name: str, text: str | None = None, *, sample: int | None 
         kind = loss_kind(card["io"], model.task.output, part)
         intro.append(t(f"loss.{kind}.long"))
         reach = reach_loss = None
-        if tr.seq_len <= max_steps and kind in SINGLE_STEP_LOSSES:     # one prediction: how far back it reaches
-            reach, reach_loss = tr.input_sensitivity[:, 0], t(f"loss.{kind}")
-        elif tr.seq_len <= max_steps:            # a term at every step: each step's own, all computed at once
-            reach = loss_terms.by_step(module, x, h0, loss).input_sensitivity
-            reach_loss = t(f"loss.{kind}.at", t="t")
+        if tr.seq_len <= max_steps:              # (longer: trace_to_html refuses it)
+            if kind in SINGLE_STEP_LOSSES:       # one prediction: how far back it reaches
+                reach, reach_loss = tr.input_sensitivity[:, 0], t(f"loss.{kind}")
+            else:                                # a term at every step: each step's own, all computed at once
+                reach = loss_terms.by_step(module, x, h0, loss).input_sensitivity
+                reach_loss = t(f"loss.{kind}.at", t="t")
         return trace_to_html(tr, tokens, f"cellviz · {model_name}", intro=intro, layer=layer, direction=direction,
                              units=units, lang=lang, max_steps=max_steps, loss=t(f"loss.{kind}"),
                              reach=reach, reach_loss=reach_loss)

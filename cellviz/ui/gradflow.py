@@ -54,14 +54,12 @@ def curve(subject: Subject, layer: int, direction: int, step: int, scale: str) -
     return grads.normalised(summaries.grad_norms(source.trace.layer(layer, direction))[0], at)
 
 
-def curves_by_step(subjects: dict[str, Subject], layer: int, direction: int) -> np.ndarray | None:
-    """`curve(..., NORMALISED)` of each subject for every step t* at once: (T*, subjects, T), or None when one of
-    them has no `data.terms_by_step` (a single-step loss, or too large)."""
+def curves_by_step(subjects: dict[str, Subject], layer: int, direction: int) -> np.ndarray:
+    """`curve(..., NORMALISED)` of each subject for every step t* at once: (T*, subjects, T) (every subject has
+    `data.terms_by_step`)."""
     rows = []
     for subject in subjects.values():
         terms = data.terms_by_step(subject)
-        if terms is None:
-            return None
         tr = subject.trace
         g = terms.grad_h[(min(layer, tr.num_layers - 1), min(direction, tr.num_directions - 1))]
         rows.append(np.stack([grads.normalised(g[k], k) for k in range(len(g))]))

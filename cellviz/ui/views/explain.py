@@ -85,11 +85,14 @@ def grad_scale_picker(key: str = "grad_scale") -> str:
     return state.get(key)
 
 
-def grad_scale_note(subject, scale: str, step: int, direction: int = 0) -> None:
-    """What the curves of several models show on this scale."""
+def grad_scale_note(subject, scale: str, step: int, direction: int = 0, all_steps: bool = False) -> None:
+    """What the curves of several models show on this scale (`all_steps`: the browser holds every step's
+    curves, so the note names the cursor, not a step this run knows)."""
     from .. import gradflow
     if scale == gradflow.RAW:
         st.caption(t("grad.scale.raw.note"))
+    elif all_steps:
+        st.caption(t("grad.scale.normalised.cursor_note"))
     elif gradflow.single_step(subject):
         st.caption(t("grad.scale.normalised.note", t_star=gradflow.ref_step(subject, direction, step)))
     else:

@@ -80,24 +80,22 @@ def _compare(subject: Subject, step: int, key: tuple) -> None:
     others = {other: data.zoo_subject(replace(subject.zoo, name=other, snapshot=None)) for other in names}
     title = t("grad.compare.header")
     moves = scale == gradflow.NORMALISED and not gradflow.single_step(subject)     # normalised at t* = step
-    every = gradflow.curves_by_step(others, layer, direction) if moves else None   # (T*, curves, T) or None
+    all_steps = moves and all(data.terms_by_step(s) is not None for s in others.values())   # sent at once
 
     def curves(at: int) -> dict:
         return {other: gradflow.curve(s, layer, direction, at, scale) for other, s in others.items()}
 
     def build() -> list[dict]:
         at = 0 if moves else step
+        every = gradflow.curves_by_step(others, layer, direction) if all_steps else None   # (T*, curves, T)
         return [panels.gradient_norms(curves(at), "compare", title=title,
-                                      y_title=gradflow.axis_title(subject, scale, "t*" if every is not None else at),
-                                      server="compare" if moves and every is None else None, by_step=every)]
+                                      y_title=gradflow.axis_title(subject, scale, "t*" if all_steps else at),
+                                      server="compare" if moves and not all_steps else None, by_step=every)]
     stepper.show(stepper.cached(key + ("compare", layer, direction, scale), build), key="compare")
-    if every is not None:
-        st.caption(t("grad.scale.normalised.cursor_note"))
-    elif moves:
+    if moves and not all_steps:
         now = curves(step)
         stepper.server_data("compare", {"t": step, "values": payload.typed(np.stack(list(now.values()))),
                                         "layout": {"yaxis.title.text": gradflow.axis_title(subject, scale, step)}})
-    if every is None:
-        explain.grad_scale_note(subject, scale, step, direction)
+    explain.grad_scale_note(subject, scale, step, direction, all_steps=all_steps)
     if (note := claims_reference(subject.task)) is not None:          # what the claims experiment says (lag task)
         st.markdown(note)
