@@ -3,7 +3,7 @@ from .cells import Intervention
 from .checkpoint import CheckpointError, load_checkpoint
 from .trace import LayerRecord, Trace, trace
 
-__all__ = ["trace", "Trace", "LayerRecord", "Intervention", "load_checkpoint", "CheckpointError", "zoo"]
+__all__ = ["trace", "Trace", "LayerRecord", "Intervention", "load_checkpoint", "CheckpointError", "zoo", "show"]
 __version__ = "0.1.0"
 
 
@@ -11,4 +11,7 @@ def __getattr__(name: str):
     if name == "zoo":  # imported on first use: the engine works without the zoo's tasks loaded
         import importlib
         return importlib.import_module(".zoo", __name__)
+    if name == "show":  # the notebook player (cellviz.notebook, needs the notebook extra: anywidget)
+        from .notebook import show
+        return show
     raise AttributeError(f"module 'cellviz' has no attribute {name!r}")

@@ -256,6 +256,7 @@ ZH: dict[str, str] = {
     "plot.layer": "第 {layer} 层",
     # offline export (cellviz.export)
     "export.keys": "按键：← / → 或 PageUp / PageDown 逐步移动 · 空格 播放 / 暂停 · Home / End 跳到首尾",
+    "notebook.keys": "先点击播放器（或用 Tab 键移到它上面），然后：← / → 或 PageUp / PageDown 逐步移动 · 空格 播放 / 暂停 · Home / End 跳到首尾",
     "export.input": "输入：{text}",
     "export.view": "显示{part}第 {layer} 层，{direction}。",
     "export.strip.title": "按 {what} 着色的输入；加框的词元是第 t 步",
