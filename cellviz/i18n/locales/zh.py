@@ -288,7 +288,7 @@ ZH: dict[str, str] = {
     "site.sample": "输入",
     "site.sample_n": "样本 {n}",
     "site.part": "部分",
-    "site.units": "静态站点只显示单元 0；其他单元、自行输入和上传需要完整应用",
+    "site.units": "静态站点只显示隐藏单元 0；其他隐藏单元、自行输入和上传需要完整应用",
     "site.link.ignored": "链接中被忽略的参数（此处不可用）：{items}。",
     "site.missing": "站点构建时未包含这个视图。",
     "site.full_app": "这是静态站点：展示预先计算的示例。自行输入、使用你自己的检查点、干预和实时训练需在本机运行完整应用：",
