@@ -75,10 +75,11 @@ def sections(tr: Trace, view: str = "cell", tokens: Sequence[str] | None = None,
         raise ValueError(f"quantity must be one of {', '.join(series)} for a {tr.kind}, got {quantity!r}")
     T = tr.seq_len
     if view == "all":
-        bar, figures = build_sections(tr, tokens, layer=layer, direction=direction,
-                                      units=([unit] if unit is not None else []) + units, batch=batch, loss=loss,
-                                      reach=reach, reach_loss=reach_loss)
-        out = payload.section(group, T, figures["panels"], controls=True, tokens=tokens, keys=t("notebook.keys"))
+        built = build_sections(tr, tokens, layer=layer, direction=direction,
+                               units=([unit] if unit is not None else []) + units, batch=batch, loss=loss,
+                               reach=reach, reach_loss=reach_loss)
+        shown = [panel for s in built for panel in s["panels"]]       # one section: the player is one focus target
+        out = payload.section(group, T, shown, controls=True, tokens=tokens, keys=t("notebook.keys"))
         return [_focus_keys(out)]
     labels, per_row = panels.strip_layout(tokens)
     if view == "cell":

@@ -55,9 +55,10 @@ def test_the_panels_are_the_apps_and_the_exports(tr):
     want = panels.cell_diagram(tr, 1, 1, tokens, 4, caption=w.sections[0]["panels"][0]["caption"])
     assert w.sections[0]["panels"][0] == json.loads(payload.to_json(want))
     everything = cellviz.show(tr, view="all", tokens=tokens, unit=2).sections[0]
-    bar, figures = build_sections(tr, tokens, units=[2])
-    assert everything["panels"] == json.loads(payload.to_json(figures["panels"]))
-    assert everything["captions"] == bar["captions"] and everything["captions"][3].startswith("step 3 of 13")
+    built = build_sections(tr, tokens, units=[2])
+    assert everything["panels"] == json.loads(payload.to_json([p for s in built for p in s["panels"]]))
+    assert everything["captions"] == next(s for s in built if s.get("controls"))["captions"]
+    assert everything["captions"][3].startswith("step 3 of 13")
 
 
 def test_the_payload_travels_gzip_compressed_and_without_plotly_js(tr):
