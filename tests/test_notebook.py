@@ -70,8 +70,11 @@ def test_the_payload_travels_gzip_compressed_and_without_plotly_js(tr):
     from plotly.offline import get_plotlyjs
     head = get_plotlyjs()[:300]
     assert head not in state["_esm"]
-    assert "window.CellvizPlayer" in state["_esm"] and ".cvp-bar" in state["_css"]
-    assert len(state["_esm"]) < 40_000             # player.js without its comments, and the loader
+    assert head not in gzip.decompress(w._player).decode()
+    assert ".cvp-bar" in state["_css"] and len(state["_esm"]) < 10_000      # the loader alone
+    code = gzip.decompress(w._player).decode()      # player.js itself, gzip-compressed, without its comments
+    assert "window.CellvizPlayer = { version: VERSION" in code and "/*" not in code
+    assert w._player_version == "1" and len(w._player) < 12_000
 
 
 def test_plotly_js_goes_to_the_page_as_a_custom_message_once_asked(tr, monkeypatch):
@@ -132,6 +135,9 @@ def test_texts_follow_lang(tr):
 def test_the_widget_module_is_valid_javascript(tmp_path):
     path = tmp_path / "widget.mjs"
     path.write_text(notebook._esm(), encoding="utf-8")
+    subprocess.run(["node", "--check", str(path)], check=True, capture_output=True)
+    path = tmp_path / "player.js"                   # what the widget carries of player.js, comments stripped
+    path.write_text(gzip.decompress(notebook._player_js()[0]).decode(), encoding="utf-8")
     subprocess.run(["node", "--check", str(path)], check=True, capture_output=True)
 
 
