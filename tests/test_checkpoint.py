@@ -2,9 +2,12 @@
 from __future__ import annotations
 
 import io
+import json
 import itertools
 import os
 import pickle
+import subprocess
+import sys
 import zipfile
 from pathlib import Path
 
@@ -228,8 +231,11 @@ class _Net(nn.Module):
 @pytest.mark.parametrize("model", [nn.LSTM(2, 3), _Net()], ids=["nn.LSTM", "custom"])
 @pytest.mark.parametrize("zipfile", [True, False])
 def test_whole_pickled_model_says_save_state_dict(model, zipfile):
-    with pytest.raises(CheckpointError, match=r"whole model.*torch\.save\(model\.state_dict\(\)"):
+    with pytest.raises(CheckpointError, match=r"(?s)whole model.*torch\.save\(model\.state_dict\(\)") as info:
         cellviz.load_checkpoint(_pt(model, _use_new_zipfile_serialization=zipfile))
+    lines = str(info.value).splitlines()     # the exact lines that convert it where the class is importable
+    assert "m = torch.load(path, weights_only=False)" in lines
+    assert 'torch.save(m.state_dict(), "model_state.pt")' in lines
 
 
 def test_no_recurrent_weights_lists_keys():
@@ -262,7 +268,12 @@ BAD_STATES = {
     "missing_weight_hh_l1": (lambda: _edited(nn.RNN(3, 4, 2), weight_hh_l1=None), r"missing weight_hh_l1"),
     "layer_gap": (lambda: {k.replace("_l1", "_l2"): v for k, v in nn.GRU(3, 4, 2).state_dict().items()},
                   r"without gaps; found l0, l2"),
-    "absurd_layer": (lambda: _edited(nn.GRU(3, 4), weight_ih_l999999999=torch.zeros(12, 4)), r"without gaps; found l0, l999999999"),
+    "absurd_layer": (lambda: _edited(nn.GRU(3, 4), weight_ih_l999999999=torch.zeros(12, 4)), r"weight_ih_l999999999.*at most 16 layers"),
+    "layer_16": (lambda: {**nn.GRU(3, 4, 16).state_dict(), "weight_ih_l16": torch.zeros(12, 4), "weight_hh_l16": torch.zeros(12, 4)},
+                 r"weight_ih_l16.*at most 16 layers"),
+    "three_d_weight": (lambda: _edited(nn.GRU(3, 4), weight_ih_l0=torch.zeros(12, 3, 1)), r"implausible shape \(12, 3, 1\)"),
+    "extra_key": (lambda: _edited(nn.LSTM(3, 4, 2), weight_hr_l1=torch.zeros(2, 4)),
+                  r"weight_hr_l1 do not belong to the inferred module"),
     "missing_reverse": (lambda: _edited(nn.GRU(3, 4, 2, bidirectional=True), weight_ih_l1_reverse=None),
                         r"missing weight_ih_l1_reverse"),
     "upper_layer_input": (lambda: _edited(nn.GRU(3, 4, 2, bidirectional=True), weight_ih_l1=torch.randn(12, 4)),
@@ -273,14 +284,15 @@ BAD_STATES = {
     "int_tensor": (lambda: _edited(nn.RNN(2, 2), bias_hh_l0=torch.ones(2, dtype=torch.int64)), r"bias_hh_l0 has dtype torch.int64"),
     "nan": (lambda: _edited(nn.LSTM(2, 2), weight_hh_l0=torch.full((8, 2), float("nan"))), r"weight_hh_l0 contains NaN or inf"),
     "inf": (lambda: _edited(nn.LSTM(2, 2), bias_ih_l0=torch.tensor([float("inf")] * 8)), r"bias_ih_l0 contains NaN or inf"),
-    "projections": (lambda: nn.LSTM(3, 4, proj_size=2).state_dict(), r"projections \(proj_size > 0"),
+    "bad_projection": (lambda: _edited(nn.LSTM(3, 4, proj_size=2), weight_hr_l0=torch.zeros(3, 4)),
+                       r"weight_hr_l0 has shape \(3, 4\).*weight_hr \(P, H\)"),
     "hidden_too_large": (lambda: {"weight_ih_l0": torch.zeros(1).expand(5000, 3), "weight_hh_l0": torch.zeros(1).expand(5000, 5000)},
                          r"hidden_size 5000 is too large.*<= 4096"),
     "too_many_params": (lambda: {"weight_ih_l0": torch.zeros(1).expand(16384, 1000), "weight_hh_l0": torch.zeros(1).expand(16384, 4096)},
                         r"parameters is too many.*at most 50,000,000"),
     "huge_half_view": (lambda: {"weight_ih_l0": torch.zeros(1, dtype=torch.float16).expand(10**6, 10**6),
                                 "weight_hh_l0": torch.zeros(1, dtype=torch.float16).expand(10**6, 10**6)},
-                       r"parameters is too many"),
+                       r"implausible shape \(1000000, 1000000\)"),
 }
 
 
@@ -329,3 +341,77 @@ def test_caller_errors():
         cellviz.load_checkpoint(_encode(nn.RNN(2, 2).state_dict(), "pt"), nonlinearity="sigmoid")
     with pytest.raises(TypeError, match="path, a binary file object or bytes"):
         cellviz.load_checkpoint(42)
+
+
+# --- structure caps (issue 20 #2): refused from the header / the keys, before any module is built ------------------
+
+def _safetensors_by_hand(names: list[str]) -> bytes:
+    """A valid safetensors file of float32 (1, 1) zeros, written directly (safetensors' own writer takes seconds
+    for 124,000 tensors)."""
+    header = {name: {"dtype": "F32", "shape": [1, 1], "data_offsets": [4 * k, 4 * k + 4]} for k, name in enumerate(names)}
+    raw = json.dumps(header).encode()
+    return len(raw).to_bytes(8, "little") + raw + bytes(4 * len(names))
+
+
+def test_62000_layers_are_refused_from_the_header_in_well_under_a_second(tmp_path):
+    """The issue's file: 62,000 layers of hidden 1 in ~10 MB. The old loader built nn.RNN(num_layers=62000) (223 s).
+    Timed in a subprocess with a timeout, so a regression fails instead of hanging the suite."""
+    path = tmp_path / "deep.safetensors"
+    path.write_bytes(_safetensors_by_hand([f"{n}_l{k}" for k in range(62_000) for n in ("weight_ih", "weight_hh")]))
+    assert path.stat().st_size > 9 * 2**20
+    code = ("import sys, time, cellviz\nt = time.perf_counter()\ntry:\n    cellviz.load_checkpoint(sys.argv[1])\n"
+            "except cellviz.CheckpointError as e:\n    print(time.perf_counter() - t)\n    print(e)\n")
+    done = subprocess.run([sys.executable, "-c", code, str(path)], capture_output=True, text=True, timeout=120,
+                          cwd=Path(__file__).resolve().parents[1])
+    elapsed, message = done.stdout.split("\n", 1)
+    assert "124,000 tensors" in message and "at most 10,000" in message
+    assert float(elapsed) < 1.0, elapsed
+
+
+@pytest.fixture
+def no_module_built(monkeypatch):
+    """Any nn.RNN / LSTM / GRU construction fails the test: caps must act before."""
+    def refuse(self, *args, **kwargs):
+        raise AssertionError("a module was built before the structure was checked")
+    monkeypatch.setattr(nn.RNNBase, "__init__", refuse)
+
+
+@pytest.mark.parametrize("fmt", ["safetensors", "pt", "legacy"])
+@pytest.mark.parametrize("layers", [17, 300])
+def test_too_many_layers_refused_before_torch_reads_the_tensors(fmt, layers, monkeypatch, no_module_built):
+    state = {f"{n}_l{k}": torch.zeros(1, 1) for k in range(layers) for n in ("weight_ih", "weight_hh")}
+    data = _pt(state, _use_new_zipfile_serialization=False) if fmt == "legacy" else _encode(state, fmt)
+
+    def no_tensors(*args, **kwargs):
+        raise AssertionError("tensors were decoded before the structure was checked")
+    monkeypatch.setattr(torch, "load", no_tensors)
+    monkeypatch.setattr(ckpt.safetensors.torch, "load", no_tensors)
+    with pytest.raises(CheckpointError, match=r"at most 16 layers.*at least \d+"):
+        cellviz.load_checkpoint(data)
+
+
+@pytest.mark.parametrize("fmt", ["safetensors", "pt"])
+def test_too_many_tensors_refused_before_decoding(fmt, monkeypatch, no_module_built):
+    state = {f"x{k}.weight": torch.zeros(1) for k in range(10_001)}
+    data = _safetensors_by_hand(list(state)) if fmt == "safetensors" else _encode(state, fmt)
+    monkeypatch.setattr(torch, "load", lambda *a, **k: pytest.fail("torch.load ran"))
+    monkeypatch.setattr(ckpt.json, "loads", lambda *a, **k: pytest.fail("the header was decoded"))
+    with pytest.raises(CheckpointError, match=r"10,0\d\d tensors.*at most 10,000"):
+        cellviz.load_checkpoint(data)
+
+
+def test_16_layers_is_the_most_and_loads():
+    original = nn.GRU(2, 2, 16).eval()
+    _same(original, cellviz.load_checkpoint(_encode(original.state_dict(), "safetensors")))
+
+
+def test_deep_nesting_and_absurd_shapes_in_the_header(no_module_built):
+    nested: dict = {"weight_ih_l0": torch.zeros(3, 2)}
+    for _ in range(40):
+        nested = {"a": nested}
+    with pytest.raises(CheckpointError, match="more than 32 levels deep"):
+        cellviz.load_checkpoint(_pt(nested))
+    header = {"weight_hh_l0": {"dtype": "F32", "shape": [1, 1, 1, 1, 1], "data_offsets": [0, 4]}}
+    raw = json.dumps(header).encode()
+    with pytest.raises(CheckpointError, match=r"implausible shape \(1, 1, 1, 1, 1\)"):
+        cellviz.load_checkpoint(len(raw).to_bytes(8, "little") + raw + bytes(4))
