@@ -11,6 +11,7 @@ import sys
 import zipfile
 from pathlib import Path
 
+import numpy as np
 import pytest
 import torch
 from hypothesis import given, settings, strategies as st
@@ -415,3 +416,127 @@ def test_deep_nesting_and_absurd_shapes_in_the_header(no_module_built):
     raw = json.dumps(header).encode()
     with pytest.raises(CheckpointError, match=r"implausible shape \(1, 1, 1, 1, 1\)"):
         cellviz.load_checkpoint(len(raw).to_bytes(8, "little") + raw + bytes(4))
+
+
+# --- formats people save, cells, the embedding and head next to the module -----------------------------------------
+
+@pytest.mark.parametrize("ext", [".pt", ".pth", ".ckpt", ".bin", ".safetensors", ""])
+@pytest.mark.parametrize("fmt", ["safetensors", "pt"])
+def test_any_extension_is_read_by_content(ext, fmt, tmp_path):
+    original = nn.GRU(3, 4).eval()
+    _same(original, _load(_encode(original.state_dict(), fmt), "path", tmp_path, name="model" + ext))
+
+
+def test_nested_checkpoint_any_depth_and_prefix_across_levels():
+    """The chatbot tutorial's {'en': ..., 'de': ..., 'en_opt': ..., 'voc_dict': ...}, one level deeper too."""
+    en, de = nn.GRU(4, 4, 2, bidirectional=True).eval(), nn.GRU(4, 4, 2).eval()
+    ckpt_dict = {"iteration": 5, "en": {"embedding.weight": torch.randn(9, 4), **{"gru." + k: v for k, v in en.state_dict().items()}},
+                 "de": {"embedding.weight": torch.randn(9, 4), **{"gru." + k: v for k, v in de.state_dict().items()},
+                        "out.weight": torch.randn(9, 4), "out.bias": torch.zeros(9)},
+                 "en_opt": {"state": {0: {"exp_avg": torch.zeros(3)}}, "param_groups": [{"lr": 0.1}]},
+                 "voc_dict": {"name": "cornell", "word2index": {"hi": 3}}, "embedding": {"weight": torch.randn(9, 4)}}
+    data = _pt({"run": {"checkpoint": ckpt_dict}})
+    assert cellviz.recurrent_candidates(data) == ["run.checkpoint.de.gru", "run.checkpoint.en.gru"]
+    for prefix in ("en", "en.gru", "checkpoint.en", "run.checkpoint.en.gru"):
+        _same(en, cellviz.load_checkpoint(data, prefix=prefix))
+    _same(de, cellviz.load_checkpoint(data, prefix="de.gru"))
+    with pytest.raises(CheckpointError, match=r"'gru' matches 2 of the recurrent modules.*candidates") as info:
+        cellviz.load_checkpoint(data, prefix="gru")
+    assert info.value.candidates == ["run.checkpoint.de.gru", "run.checkpoint.en.gru"]
+    with pytest.raises(CheckpointError, match="holds 2 recurrent modules") as info:
+        cellviz.load_checkpoint(data)
+    assert len(info.value.candidates) == 2
+
+
+@pytest.mark.parametrize("cell_cls,module_cls,kw", [(nn.LSTMCell, nn.LSTM, {}), (nn.GRUCell, nn.GRU, {}),
+                                                     (nn.RNNCell, nn.RNN, {}), (nn.RNNCell, nn.RNN, {"nonlinearity": "relu"})])
+@pytest.mark.parametrize("bias", [True, False])
+@pytest.mark.parametrize("fmt", ["safetensors", "pt"])
+def test_a_cell_loads_as_a_one_layer_module_exactly(cell_cls, module_cls, kw, bias, fmt):
+    torch.manual_seed(0)
+    cell = cell_cls(3, 5, bias=bias, **kw).double()
+    loaded = cellviz.load_checkpoint(_encode({"cell." + k: v for k, v in cell.state_dict().items()}, fmt), **kw)
+    assert type(loaded) is module_cls and loaded.num_layers == 1 and loaded.bias == bias
+    x = torch.randn(6, 2, 3, dtype=torch.float64)
+    h = torch.zeros(2, 5, dtype=torch.float64)
+    c, outs = torch.zeros(2, 5, dtype=torch.float64), []
+    with torch.no_grad():
+        for t in range(6):
+            if cell_cls is nn.LSTMCell:
+                h, c = cell(x[t], (h, c))
+            else:
+                h = cell(x[t], h)
+            outs.append(h)
+        assert torch.equal(loaded(x)[0], torch.stack(outs)) or torch.allclose(loaded(x)[0], torch.stack(outs), atol=1e-15)
+    tr = cellviz.trace(loaded, x)
+    np.testing.assert_allclose(tr.output, torch.stack(outs).numpy(), atol=1e-12)
+
+
+def test_chained_cells_are_offered_as_a_stacked_module():
+    """time_sequence_prediction: lstm1 = LSTMCell(1, 51), lstm2 = LSTMCell(51, 51), linear = Linear(51, 1)."""
+    torch.manual_seed(0)
+    lstm1, lstm2, linear = nn.LSTMCell(1, 51), nn.LSTMCell(51, 51), nn.Linear(51, 1)
+    state = {**{"lstm1." + k: v for k, v in lstm1.state_dict().items()},
+             **{"lstm2." + k: v for k, v in lstm2.state_dict().items()}, "linear.weight": linear.weight, "linear.bias": linear.bias}
+    data = _encode(state, "pt")
+    assert cellviz.recurrent_candidates(data) == ["lstm1", "lstm1+lstm2", "lstm2"]
+    with pytest.raises(CheckpointError, match=r"prefix='lstm1\+lstm2' loads them as one 2-layer module"):
+        cellviz.load_checkpoint(data)
+    stacked = cellviz.load_checkpoint(data, prefix="lstm1+lstm2")
+    assert isinstance(stacked, nn.LSTM) and stacked.num_layers == 2 and stacked.hidden_size == 51
+    _same(cellviz.module_from_cells(lstm1, lstm2), stacked)
+    assert isinstance(cellviz.load_checkpoint(data, prefix="lstm2"), nn.LSTM)
+    parts = cellviz.load_checkpoint_parts(data, prefix="lstm1+lstm2")
+    assert parts.head_key == "linear" and parts.embedding is None
+    assert torch.equal(parts.head_weight, linear.weight.detach()) and torch.equal(parts.head_bias, linear.bias.detach())
+    with pytest.raises(ValueError, match="reads 3 inputs into 4 units"):
+        cellviz.module_from_cells(nn.GRUCell(2, 4), nn.GRUCell(3, 4))
+
+
+def test_i2h_h2h_cells_load_as_an_rnn_and_the_concat_style_is_explained():
+    torch.manual_seed(0)
+    i2h, h2h, h2o = nn.Linear(57, 16), nn.Linear(16, 16), nn.Linear(16, 18)
+    state = {"i2h.weight": i2h.weight, "i2h.bias": i2h.bias, "h2h.weight": h2h.weight, "h2h.bias": h2h.bias,
+             "h2o.weight": h2o.weight, "h2o.bias": h2o.bias}
+    rnn = cellviz.load_checkpoint(_encode(state, "pt"))
+    x, h, outs = torch.randn(5, 1, 57), torch.zeros(1, 16), []
+    with torch.no_grad():
+        for t in range(5):
+            h = torch.tanh(i2h(x[t]) + h2h(h))
+            outs.append(h)
+        assert torch.allclose(rnn(x)[0], torch.stack(outs), atol=1e-6)
+    old = {"i2h.weight": torch.randn(16, 57 + 16), "i2h.bias": torch.zeros(16), "i2o.weight": torch.randn(18, 73),
+           "i2o.bias": torch.zeros(18)}
+    with pytest.raises(CheckpointError, match=r"\[x_t, h_\(t-1\)\].*no nonlinearity.*2017 char-RNN.*cannot trace it"):
+        cellviz.load_checkpoint(_encode(old, "pt"))
+
+
+def test_parts_find_the_embedding_and_tied_head():
+    """word_language_model: encoder (Embedding), rnn, decoder (Linear), tied weights."""
+    torch.manual_seed(0)
+    encoder, rnn, decoder = nn.Embedding(30, 8), nn.LSTM(8, 8, 2), nn.Linear(8, 30)
+    decoder.weight = encoder.weight
+    state = {"encoder.weight": encoder.weight, **{"rnn." + k: v for k, v in rnn.state_dict().items()},
+             "decoder.weight": decoder.weight, "decoder.bias": decoder.bias}
+    for fmt in ("pt", "safetensors"):
+        data = _encode(state, "pt") if fmt == "pt" else st_save({k: v.detach().clone().contiguous() for k, v in state.items()})
+        parts = cellviz.load_checkpoint_parts(data)
+        assert parts.prefix == "rnn" and parts.candidates == ["rnn"]
+        assert parts.embedding_key == "encoder.weight" and torch.equal(parts.embedding, encoder.weight.detach())
+        assert parts.head_key == "decoder" and torch.equal(parts.head_weight, decoder.weight.detach())
+        assert torch.equal(parts.head_bias, decoder.bias.detach()) and len(parts.notes) == 2
+        _same(rnn.eval(), parts.module)
+    bare = cellviz.load_checkpoint_parts(_encode(rnn.state_dict(), "pt"))
+    assert bare.embedding is None and bare.head_weight is None and bare.prefix == ""
+
+
+def test_parts_count_the_embedding_in_the_parameter_cap():
+    state = {"emb.weight": torch.zeros(1).expand(5000, 4), **{"rnn." + k: v for k, v in nn.GRU(4, 4).state_dict().items()}}
+    with pytest.raises(CheckpointError, match="emb.weight has 20,000 values"):
+        cellviz.load_checkpoint_parts(_pt(state), max_params=10_000)
+    assert cellviz.load_checkpoint(_pt(state), max_params=10_000).hidden_size == 4
+
+
+def test_input_size_cap():
+    with pytest.raises(CheckpointError, match=r"input_size 300 is too large.*<= 256"):
+        cellviz.load_checkpoint(_pt(nn.RNN(300, 1).state_dict()), max_input_size=256)
