@@ -7,6 +7,7 @@ backward pass through time are NumPy (`cells`, `grads`).
 from __future__ import annotations
 
 import threading
+import warnings
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
@@ -59,6 +60,12 @@ class Trace:
     layers: list[list[LayerRecord]] = field(repr=False)
     at_step: int | None = None
     interventions: tuple[Intervention, ...] = ()
+    # how the input was read (for the repr and the app's header): x arrived (B, T, I) if batch_first, (T, I) if
+    # unbatched; h has proj_size units (nn.LSTM(proj_size=P)), 0 when there is no projection
+    batch_first: bool = False
+    unbatched: bool = False
+    proj_size: int = 0
+    rnn_path: str | None = None           # inside a whole model (trace(model, x, rnn=...)): the submodule's name
 
     def layer(self, l: int, direction: int = 0) -> LayerRecord:
         """Layer `l`'s record for `direction` (0 forward, 1 reverse): gates, h, c and their gradients, each a
@@ -99,8 +106,6 @@ class Trace:
 def module_kind(module: nn.Module) -> str:
     """"rnn" | "lstm" | "gru" for a torch recurrent module; TypeError/ValueError otherwise."""
     if isinstance(module, nn.LSTM):
-        if module.proj_size:
-            raise ValueError("LSTM with proj_size > 0 is not supported by cellviz.trace")
         return "lstm"
     if isinstance(module, nn.GRU):
         return "gru"
@@ -120,7 +125,8 @@ def layer_weights(module: nn.Module, layer: int, direction: int) -> LayerWeights
     w_ih, w_hh = get("weight_ih"), get("weight_hh")
     zeros = np.zeros(w_ih.shape[0], dtype=w_ih.dtype)
     b_ih, b_hh = get("bias_ih"), get("bias_hh")
-    return LayerWeights(w_ih, w_hh, zeros if b_ih is None else b_ih, zeros if b_hh is None else b_hh)
+    return LayerWeights(w_ih, w_hh, zeros if b_ih is None else b_ih, zeros if b_hh is None else b_hh,
+                        get("weight_hr") if getattr(module, "proj_size", 0) else None)
 
 
 def _as_tensor(value, dtype: torch.dtype, what: str) -> torch.Tensor:
@@ -156,6 +162,7 @@ def trace(module: nn.Module, x, h0=None, loss: LossFn | None = None, *, at_step:
     dtype = next(module.parameters()).dtype
     np_dtype = np.float64 if dtype == torch.float64 else np.float32
     L, D, H, I = module.num_layers, 2 if module.bidirectional else 1, module.hidden_size, module.input_size
+    P = getattr(module, "proj_size", 0) or H      # units of h (nn.LSTM(proj_size=P)); c and the gates keep H
     nonlinearity = getattr(module, "nonlinearity", "tanh")
 
     xt = _as_tensor(x, dtype, "x")
@@ -172,13 +179,13 @@ def trace(module: nn.Module, x, h0=None, loss: LossFn | None = None, *, at_step:
     if not np.isfinite(x_np).all():
         raise ValueError(f"x must be finite: it holds {int((~np.isfinite(x_np)).sum())} NaN or inf value(s) "
                          f"(numbers beyond {dtype}'s range count as inf)")
-    h0_np, c0_np = _initial_states(kind, h0, dtype, np_dtype, L * D, B, H, unbatched)
+    h0_np, c0_np = _initial_states(kind, h0, dtype, np_dtype, L * D, B, H, unbatched, P)
     if at_step is not None and (not isinstance(at_step, (int, np.integer)) or isinstance(at_step, (bool, np.bool_))):
         raise ValueError(f"at_step must be an integer step or None, got {type(at_step).__name__}")
     if at_step is not None and not -T <= at_step < T:
         raise ValueError(f"at_step={at_step} is outside the sequence (length {T})")
     at_step = None if at_step is None else at_step % T
-    edits = _edits_by_place(interventions, kind, L, D, T, H)
+    edits = _edits_by_place(interventions, kind, L, D, T, H, P)
 
     # forward, layer by layer
     fws: list[list[cells.Forward]] = []
@@ -217,7 +224,7 @@ def trace(module: nn.Module, x, h0=None, loss: LossFn | None = None, *, at_step:
     for l in reversed(range(L)):
         grad_in = None
         for d in range(D):
-            ext = np.ascontiguousarray(_in_position_order(ext_out[..., d * H:(d + 1) * H], d))
+            ext = np.ascontiguousarray(_in_position_order(ext_out[..., d * P:(d + 1) * P], d))
             ext[-1] += g_hn[l * D + d]
             gc = None if g_cn is None else g_cn[l * D + d]
             bw = grads.backward(fws[l][d], weights[l][d], ext, gc)
@@ -230,7 +237,8 @@ def trace(module: nn.Module, x, h0=None, loss: LossFn | None = None, *, at_step:
     output = _to_module_layout(output_tm, module.batch_first, unbatched)
     return Trace(kind, L, D, H, I, nonlinearity, x_np, output,
                  h_n[:, 0] if unbatched else h_n, None if c_n is None else (c_n[:, 0] if unbatched else c_n),
-                 np.asarray(loss_val), ext_out, records, at_step, tuple(interventions))
+                 np.asarray(loss_val), ext_out, records, at_step, tuple(interventions),
+                 batch_first=bool(module.batch_first), unbatched=unbatched, proj_size=P if P != H else 0)
 
 
 def _torch(a: np.ndarray) -> torch.Tensor:
@@ -240,19 +248,19 @@ def _torch(a: np.ndarray) -> torch.Tensor:
     return torch.from_numpy(a.copy() if any(s < 0 for s in a.strides) else a)
 
 
-LSTM_PARAMS = ("weight_ih_l0", "weight_hh_l0", "bias_ih_l0", "bias_hh_l0")
+LSTM_PARAMS = ("weight_ih_l0", "weight_hh_l0", "bias_ih_l0", "bias_hh_l0", "weight_hr_l0")
 _templates = threading.local()      # per thread: functional_call swaps a module's parameters in place
 
 
-def _lstm_template(input_size: int, hidden_size: int, dtype: torch.dtype) -> nn.LSTM:
+def _lstm_template(input_size: int, hidden_size: int, dtype: torch.dtype, proj_size: int = 0) -> nn.LSTM:
     """A one-layer nn.LSTM on the meta device (no memory, no initialisation), one per shape and thread: building
     it costs ~0.4 ms, a third of the fused kernel's time at T=1000, H=128, so it is kept."""
     cache = _templates.__dict__.setdefault("lstm", {})
-    key = (input_size, hidden_size, dtype)
+    key = (input_size, hidden_size, dtype, proj_size)
     if key not in cache:
         if len(cache) >= 8:
             cache.clear()
-        cache[key] = nn.LSTM(input_size, hidden_size, device="meta", dtype=dtype)
+        cache[key] = nn.LSTM(input_size, hidden_size, device="meta", dtype=dtype, proj_size=proj_size)
     return cache[key]
 
 
@@ -260,9 +268,11 @@ def _fused_lstm_hidden(w: LayerWeights, x: np.ndarray, h0: np.ndarray, c0: np.nd
     """Hidden states of one LSTM layer/direction from torch's fused kernel, through public API only: a weightless
     nn.LSTM (`_lstm_template`) runs with these weights by `torch.func.functional_call`, which swaps them in for
     the call (hence one template per thread: sessions trace on several threads at once)."""
-    template = _lstm_template(w.w_ih.shape[1], w.w_hh.shape[1], _torch(w.w_ih).dtype)
-    params = {name: _torch(a) for name, a in zip(LSTM_PARAMS, (w.w_ih, w.w_hh, w.b_ih, w.b_hh))}
-    with torch.no_grad():
+    proj = 0 if w.w_hr is None else w.state_size
+    template = _lstm_template(w.w_ih.shape[1], w.hidden_size, _torch(w.w_ih).dtype, proj)
+    params = {name: _torch(a) for name, a in zip(LSTM_PARAMS, (w.w_ih, w.w_hh, w.b_ih, w.b_hh, w.w_hr)) if a is not None}
+    with torch.no_grad(), warnings.catch_warnings():
+        warnings.filterwarnings("ignore", message="LSTM with projections is not supported with oneDNN")
         out, _ = functional_call(template, params, (_torch(x), (_torch(h0)[None], _torch(c0)[None])))
     return out.numpy()
 
@@ -278,12 +288,14 @@ def _to_module_layout(a_tm: np.ndarray, batch_first: bool, unbatched: bool) -> n
     return a_tm.transpose(1, 0, 2) if batch_first else a_tm
 
 
-def _initial_states(kind, h0, dtype, np_dtype, n_states, B, H, unbatched):
-    want = (n_states, H) if unbatched else (n_states, B, H)
+def _initial_states(kind, h0, dtype, np_dtype, n_states, B, H, unbatched, P=None):
+    """(h0, c0) as (n_states, B, units) arrays: h has P units (proj_size, else H), c has H."""
+    P = P or H
 
-    def one(v, what):
+    def one(v, what, units):
+        want = (n_states, units) if unbatched else (n_states, B, units)
         if v is None:
-            return np.zeros((n_states, B, H), dtype=np_dtype)
+            return np.zeros((n_states, B, units), dtype=np_dtype)
         t = _as_tensor(v, dtype, what)
         if tuple(t.shape) != want:
             raise ValueError(f"{what} must have shape {want}, got {tuple(t.shape)}")
@@ -294,14 +306,14 @@ def _initial_states(kind, h0, dtype, np_dtype, n_states, B, H, unbatched):
 
     if kind == "lstm":
         if h0 is None:
-            return one(None, "h0"), one(None, "c0")
+            return one(None, "h0", P), one(None, "c0", H)
         if not (isinstance(h0, (tuple, list)) and len(h0) == 2):
             raise ValueError("an LSTM's h0 must be a tuple (h_0, c_0)")
-        return one(h0[0], "h_0"), one(h0[1], "c_0")
-    return one(h0, "h0"), None
+        return one(h0[0], "h_0", P), one(h0[1], "c_0", H)
+    return one(h0, "h0", P), None
 
 
-def _edits_by_place(interventions, kind, L, D, T, H) -> list[list[list[Intervention]]]:
+def _edits_by_place(interventions, kind, L, D, T, H, P=None) -> list[list[list[Intervention]]]:
     """Validate interventions and convert their steps to each direction's processing order."""
     edits = [[[] for _ in range(D)] for _ in range(L)]
     allowed = set(GATES[kind]) | {"h"} | ({"c"} if kind == "lstm" else set())
@@ -312,8 +324,9 @@ def _edits_by_place(interventions, kind, L, D, T, H) -> list[list[list[Intervent
             raise ValueError(f"intervention at layer {e.layer}, direction {e.direction}: module has {L}x{D}")
         if e.step is not None and not 0 <= e.step < T:
             raise ValueError(f"intervention step {e.step} is outside the sequence (length {T})")
-        if e.units is not None and not all(0 <= u < H for u in e.units):
-            raise ValueError(f"intervention units {e.units} out of range 0..{H - 1}")
+        units = (P or H) if e.target == "h" else H          # h has proj_size units with a projection
+        if e.units is not None and not all(0 <= u < units for u in e.units):
+            raise ValueError(f"intervention units {e.units} out of range 0..{units - 1}")
         step = e.step if e.step is None or e.direction == 0 else T - 1 - e.step
         value = e.value if np.isscalar(e.value) else np.asarray(e.value)
         edits[e.layer][e.direction].append(Intervention(e.target, value, step, e.units, e.layer, e.direction))

@@ -540,3 +540,12 @@ def test_parts_count_the_embedding_in_the_parameter_cap():
 def test_input_size_cap():
     with pytest.raises(CheckpointError, match=r"input_size 300 is too large.*<= 256"):
         cellviz.load_checkpoint(_pt(nn.RNN(300, 1).state_dict()), max_input_size=256)
+
+
+@pytest.mark.parametrize("fmt", ["safetensors", "pt"])
+@pytest.mark.parametrize("layers,bidirectional", [(1, False), (2, True)])
+def test_projection_lstm_round_trip(fmt, layers, bidirectional):
+    original = nn.LSTM(4, 6, layers, bidirectional=bidirectional, proj_size=2).eval()
+    loaded = cellviz.load_checkpoint(_encode({"lstm." + k: v for k, v in original.state_dict().items()}, fmt))
+    assert loaded.proj_size == 2 and loaded.hidden_size == 6 and loaded.num_layers == layers
+    _same(original, loaded)
