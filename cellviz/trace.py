@@ -15,6 +15,7 @@ import numpy as np
 import torch
 from torch import nn
 from torch.func import functional_call
+from torch.nn.utils.rnn import PackedSequence, pad_packed_sequence
 
 from . import cells, grads
 from .cells import GATES, Intervention, LayerWeights
@@ -147,9 +148,9 @@ def _default_loss(batch_first: bool, unbatched: bool) -> LossFn:
     return loss
 
 
-def trace(module: nn.Module, x, h0=None, loss: LossFn | None = None, *, at_step: int | None = None,
-          interventions: Sequence[Intervention] = ()) -> Trace:
-    """Trace a torch.nn.RNN / LSTM / GRU on input x: every gate, state and gradient at every step.
+def trace(module: nn.Module, x, h0=None, loss: LossFn | None = None, *, rnn: nn.Module | None = None,
+          at_step: int | None = None, interventions: Sequence[Intervention] = ()) -> Trace:
+    """Trace a torch.nn.RNN / LSTM (also with proj_size) / GRU on input x: every gate, state and gradient at every step.
 
     x and h0 are what `module(x, h0)` accepts (batched or unbatched, `batch_first` honoured).
     loss(output, h_n) -> scalar tensor gets exactly what the module returns; default: the sum of the
@@ -157,7 +158,22 @@ def trace(module: nn.Module, x, h0=None, loss: LossFn | None = None, *, at_step:
     "at step t" for losses that add up over steps) and ignores h_n, to show how far back step t reaches.
     interventions force gates or states during the forward pass (see `cells.Intervention`).
     The module is evaluated in eval semantics (no dropout between layers).
+
+    Inside a whole model: `trace(model, x, rnn=model.rnn, loss=fn)` runs `model(x)` (x: whatever the model takes,
+    e.g. token ids; a tuple is several arguments: model(*x)), captures the input and initial state reaching its recurrent submodule `rnn` (hooks), traces
+    `rnn` on them, and takes L = fn(model(x)) (default: the sum of the model's output, its first element if it
+    returns a tuple): the gradient flows back through the model's own head by autograd into the engine's BPTT, so
+    every dL/dh_t is the whole model's. The model runs in eval mode (dropout off; restored after). `rnn` must run
+    once per model(x) call, on a padded batch or a PackedSequence of equal-length sequences.
     """
+    if rnn is not None:
+        if h0 is not None:
+            raise ValueError("with rnn=, the initial state is what the model gives its recurrent part; leave h0 out")
+        return _trace_inside(module, x, rnn, loss, at_step, interventions)
+    if isinstance(module, (nn.RNNCell, nn.LSTMCell, nn.GRUCell)):
+        raise TypeError(_CELL_MESSAGE.format(name=type(module).__name__))
+    if isinstance(x, PackedSequence):
+        raise ValueError(_PACKED_MESSAGE)
     kind = module_kind(module)
     dtype = next(module.parameters()).dtype
     np_dtype = np.float64 if dtype == torch.float64 else np.float32
@@ -165,6 +181,7 @@ def trace(module: nn.Module, x, h0=None, loss: LossFn | None = None, *, at_step:
     P = getattr(module, "proj_size", 0) or H      # units of h (nn.LSTM(proj_size=P)); c and the gates keep H
     nonlinearity = getattr(module, "nonlinearity", "tanh")
 
+    _refuse_token_ids(x, I)
     xt = _as_tensor(x, dtype, "x")
     if xt.dim() not in (2, 3):
         raise ValueError(f"x must be 2-D (seq, features) or 3-D batched, got shape {tuple(xt.shape)}")
@@ -239,6 +256,126 @@ def trace(module: nn.Module, x, h0=None, loss: LossFn | None = None, *, at_step:
                  h_n[:, 0] if unbatched else h_n, None if c_n is None else (c_n[:, 0] if unbatched else c_n),
                  np.asarray(loss_val), ext_out, records, at_step, tuple(interventions),
                  batch_first=bool(module.batch_first), unbatched=unbatched, proj_size=P if P != H else 0)
+
+
+_CELL_MESSAGE = ("cellviz.trace needs a module that runs over a whole sequence (nn.RNN, LSTM or GRU), not an "
+                 "nn.{name}, which a Python loop calls once per step. cellviz.module_from_cells(cell) gives the "
+                 "nn.RNN/LSTM/GRU computing exactly the same (several cells, each reading the previous one's h: "
+                 "module_from_cells(lstm1, lstm2) is one stacked module); trace that on the whole input.")
+_PACKED_MESSAGE = ("x is a PackedSequence. Pad it and trace the padded batch: x, lengths = "
+                   "torch.nn.utils.rnn.pad_packed_sequence(packed) (its padding steps are traced too), or trace one "
+                   "sequence: x[:lengths[b], b]. Inside your model, cellviz.trace(model, x, rnn=model.rnn) reads a "
+                   "PackedSequence whose sequences all have one length (e.g. a batch of one).")
+
+
+def _refuse_token_ids(x, input_size: int) -> None:
+    """ValueError for integer x that cannot be the module's input vectors (token ids): say to embed them first."""
+    dtype = x.dtype if isinstance(x, (torch.Tensor, np.ndarray)) else None
+    if dtype is None:
+        return
+    integer = (not dtype.is_floating_point and not dtype.is_complex) if isinstance(dtype, torch.dtype) \
+        else np.issubdtype(dtype, np.integer)
+    shape = tuple(x.shape)
+    if integer and (len(shape) < 2 or shape[-1] != input_size):
+        raise ValueError(
+            f"x holds integers of shape {shape}: token ids? A recurrent module reads a vector of input_size="
+            f"{input_size} numbers per step, so embed the ids first: x = embedding(ids) (e.g. model.encoder(ids) in "
+            f"word_language_model, an nn.Embedding(V, {input_size})), then cellviz.trace(rnn, x); or trace the whole "
+            "model on the ids: cellviz.trace(model, ids, rnn=model.rnn, loss=fn). One-hot rows: "
+            f"torch.nn.functional.one_hot(ids, {input_size}).float().")
+
+
+def _submodule_name(model: nn.Module, rnn: nn.Module) -> str:
+    for name, sub in model.named_modules():
+        if sub is rnn:
+            return name
+    raise ValueError("rnn= must be a submodule of the model (e.g. rnn=model.rnn); this one is not inside it")
+
+
+def _model_default_loss(output) -> torch.Tensor:
+    first = output
+    while isinstance(first, (tuple, list)) and first:
+        first = first[0]
+    if not isinstance(first, torch.Tensor):
+        raise ValueError("the model's output holds no tensor to sum; give loss=fn(model_output) -> scalar tensor")
+    return first.sum()
+
+
+def _trace_inside(model: nn.Module, x, rnn: nn.Module, loss, at_step, interventions) -> Trace:
+    """`trace(model, x, rnn=..., loss=...)`: see `trace`."""
+    if not isinstance(model, nn.Module):
+        raise TypeError(f"with rnn=, the first argument is your whole model (an nn.Module), not {type(model).__name__}")
+    name = _submodule_name(model, rnn)
+    if isinstance(rnn, (nn.RNNCell, nn.LSTMCell, nn.GRUCell)):
+        raise TypeError(_CELL_MESSAGE.format(name=type(rnn).__name__))
+    module_kind(rnn)
+    fn = loss or _model_default_loss
+    args = x if isinstance(x, tuple) else (x,)          # a tuple: several arguments, model(*x)
+    calls: list[tuple[object, object]] = []
+
+    def capture(_mod, args, kwargs):
+        calls.append((args[0] if args else kwargs.get("input"), args[1] if len(args) > 1 else kwargs.get("hx")))
+
+    modes = [(m, m.training) for m in model.modules()]
+    model.eval()
+    try:
+        handle = rnn.register_forward_pre_hook(capture, with_kwargs=True)
+        try:
+            with torch.no_grad():
+                model(*args)
+        finally:
+            handle.remove()
+        if len(calls) != 1:
+            raise ValueError(f"model(x) ran {name!r} {len(calls)} times; cellviz traces one call of a recurrent module "
+                             "over a whole sequence" + (" (a loop calling it once per step? trace it on the whole "
+                                                        "sequence instead)" if calls else ""))
+        seq, hx = calls[0]
+        repack = None
+        if isinstance(seq, PackedSequence):
+            seq, repack = _unpack(seq, rnn.batch_first)
+        if isinstance(hx, tuple):
+            hx = tuple(h.detach() for h in hx)
+        elif isinstance(hx, torch.Tensor):
+            hx = hx.detach()
+        seq = seq.detach() if isinstance(seq, torch.Tensor) else seq
+
+        def whole_model_loss(output, h_n):
+            replaced = (output if repack is None else repack(output), h_n)
+            handle = rnn.register_forward_hook(lambda _m, _a, _o: replaced)
+            try:
+                with torch.enable_grad():
+                    value = fn(model(*args))
+            finally:
+                handle.remove()
+            if not isinstance(value, torch.Tensor) or value.numel() != 1:
+                raise ValueError("loss(model_output) must return a scalar tensor")
+            return value
+
+        tr = trace(rnn, seq, hx, whole_model_loss, at_step=at_step, interventions=interventions)
+    finally:
+        for m, mode in modes:
+            m.training = mode
+    tr.rnn_path = name
+    return tr
+
+
+def _unpack(packed: PackedSequence, batch_first: bool):
+    """A PackedSequence of equal-length sequences as the padded batch it equals, and how to pack an output the same
+    way (same order of rows, so a model reading `.data` sees what it would)."""
+    padded, lengths = pad_packed_sequence(packed, batch_first=batch_first)
+    if int(lengths.min()) != int(lengths.max()):
+        raise ValueError(f"the recurrent module got a PackedSequence of sequences of different lengths "
+                         f"({', '.join(str(int(n)) for n in lengths[:8])}{', ...' if len(lengths) > 8 else ''}); "
+                         "cellviz traces equal-length batches: trace one sequence at a time (a batch of one), or "
+                         "pad them yourself and feed the padded batch.")
+
+    def repack(output: torch.Tensor) -> PackedSequence:
+        tm = output.transpose(0, 1) if batch_first else output
+        if packed.sorted_indices is not None:
+            tm = tm.index_select(1, packed.sorted_indices)
+        return PackedSequence(tm.reshape(-1, tm.shape[-1]), packed.batch_sizes, packed.sorted_indices,
+                              packed.unsorted_indices)
+    return padded, repack
 
 
 def _torch(a: np.ndarray) -> torch.Tensor:
