@@ -114,6 +114,7 @@ def trace_to_html(tr: Trace, tokens: Sequence[str] | None = None, title: str = "
     """
     tokens = [str(k) for k in range(tr.seq_len)] if tokens is None else [str(s) for s in tokens]
     units = [int(u) for u in units]
+    loss, reach_loss = (None if v is None else plots.plotly_text(v) for v in (loss, reach_loss))  # caller's text
     with _language(lang):
         _check(tr, tokens, layer, direction, units, batch, max_steps)
         if reach is not None and np.shape(reach) not in ((tr.seq_len,), (tr.seq_len, tr.seq_len)):
