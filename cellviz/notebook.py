@@ -11,8 +11,9 @@ The widget draws the same player sections as the app and the offline export (`ce
   plotly.js (a custom widget message, which a saved notebook does not keep) and leaves it on `window`; every
   later player, in any cell, reuses it. No network is needed. A saved notebook opened without a kernel (a static
   render) falls back to the plotly.js CDN of the same version, if that is reachable.
-- **Small saved notebooks.** The widget's state is its sections as gzip-compressed JSON (`_payload`, decompressed
-  in the browser) and the player's code; see `cellviz.notebook_bench` for the measured size.
+- **Small saved notebooks.** The widget's state is its sections as gzip-compressed JSON (`_payload`, inflated
+  in the browser by DecompressionStream), player.js gzip-compressed too (`_player`, run once per page) and a
+  small loader (`_esm`); see `cellviz.notebook_bench` for the measured size.
 - **Keys only while the player has focus** (click it, or Tab to it): `keyboard: "focus"` in the section, so
   JupyterLab's own shortcuts and PageDown scrolling are untouched otherwise.
 - **`widget.step`** follows the player both ways: stepping in the browser updates it (debounced, 250 ms), and
@@ -75,10 +76,11 @@ def sections(tr: Trace, view: str = "cell", tokens: Sequence[str] | None = None,
         raise ValueError(f"quantity must be one of {', '.join(series)} for a {tr.kind}, got {quantity!r}")
     T = tr.seq_len
     if view == "all":
-        bar, figures = build_sections(tr, tokens, layer=layer, direction=direction,
-                                      units=([unit] if unit is not None else []) + units, batch=batch, loss=loss,
-                                      reach=reach, reach_loss=reach_loss)
-        out = payload.section(group, T, figures["panels"], controls=True, tokens=tokens, keys=t("notebook.keys"))
+        built = build_sections(tr, tokens, layer=layer, direction=direction,
+                               units=([unit] if unit is not None else []) + units, batch=batch, loss=loss,
+                               reach=reach, reach_loss=reach_loss)
+        shown = [panel for s in built for panel in s["panels"]]       # one section: the player is one focus target
+        out = payload.section(group, T, shown, controls=True, tokens=tokens, keys=t("notebook.keys"))
         return [_focus_keys(out)]
     labels, per_row = panels.strip_layout(tokens)
     if view == "cell":
@@ -117,8 +119,8 @@ def _focus_keys(section: dict) -> dict:
 
 # --- the widget ----------------------------------------------------------------------------------------
 _ESM = r"""
-// cellviz notebook player (anywidget): the same player.js as the app and the offline export, inlined below
-/*PLAYER*/
+// cellviz notebook player (anywidget): the same player.js as the app and the offline export, which travels
+// gzip-compressed in the widget's `_player` (it is in every player's saved state) and runs once per page
 const PLOTLY_VERSION = "/*PLOTLY_VERSION*/";
 const CDN_AFTER_MS = 8000;        // no answer from a kernel by then (a saved notebook, no kernel): try the CDN
 
@@ -130,6 +132,25 @@ function evaluatePlotly(src) {
   const m = { exports: {} };
   new Function("module", "exports", "define", src)(m, m.exports, undefined);
   return m.exports;
+}
+
+async function inflate(bytes) {
+  const blob = new Blob([bytes.buffer ? new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength) : bytes]);
+  return await new Response(blob.stream().pipeThrough(new DecompressionStream("gzip"))).text();
+}
+
+/** player.js (window.CellvizPlayer) once per page, from the first widget that gets here. */
+function playerJs(model) {
+  const R = registry(), version = model.get("_player_version");
+  if (window.CellvizPlayer && window.CellvizPlayer.version === version) return Promise.resolve(window.CellvizPlayer);
+  if (!R.loading || R.loadingVersion !== version) {
+    R.loadingVersion = version;
+    R.loading = inflate(model.get("_player")).then(src => {
+      if (!(window.CellvizPlayer && window.CellvizPlayer.version === version)) new Function(src)();
+      return window.CellvizPlayer;
+    });
+  }
+  return R.loading;
 }
 
 function fromCdn() {
@@ -172,10 +193,7 @@ function plotly(model) {
 }
 
 async function sections(model) {
-  const bytes = model.get("_payload");
-  const blob = new Blob([bytes.buffer ? new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength) : bytes]);
-  const text = await new Response(blob.stream().pipeThrough(new DecompressionStream("gzip"))).text();
-  return JSON.parse(text);
+  return JSON.parse(await inflate(model.get("_payload")));
 }
 
 async function render({ model, el }) {
@@ -186,7 +204,7 @@ async function render({ model, el }) {
   el.appendChild(status);
   let gone = false, cleanups = [], onStep = null, g = null, sync = null;
   try {
-    const [P] = await Promise.all([sections(model), plotly(model)]);
+    const [P] = await Promise.all([sections(model), plotly(model), playerJs(model)]);
     if (gone) return () => {};
     status.remove();
     g = window.CellvizPlayer.group(P[0].group);
@@ -231,8 +249,15 @@ _CSS = """
 @cache
 def _esm() -> str:
     import plotly.offline
-    return (_ESM.replace("/*PLAYER*/", _strip_comments(player.js()))
-                .replace("/*PLOTLY_VERSION*/", plotly.offline.get_plotlyjs_version()))
+    return _ESM.replace("/*PLOTLY_VERSION*/", plotly.offline.get_plotlyjs_version())
+
+
+@cache
+def _player_js() -> tuple[bytes, str]:
+    """player.js as the widget carries it (gzip, without comments) and its version (VERSION in player.js)."""
+    code = _strip_comments(player.js())
+    version = re.search(r'const VERSION = "([^"]+)"', code).group(1)
+    return gzip.compress(code.encode("utf-8"), 9, mtime=0), version
 
 
 def _strip_comments(code: str) -> str:
@@ -263,13 +288,17 @@ class Player(anywidget.AnyWidget):
     _esm = traitlets.Unicode().tag(sync=True)
     _css = traitlets.Unicode(player.css() + _CSS).tag(sync=True)
     _payload = traitlets.Bytes().tag(sync=True)
+    _player = traitlets.Bytes().tag(sync=True)
+    _player_version = traitlets.Unicode().tag(sync=True)
     step = traitlets.Int(0).tag(sync=True)
     steps = traitlets.Int(1).tag(sync=True)
     view = traitlets.Unicode("cell").tag(sync=True)
 
     def __init__(self, section_list: Sequence[dict], *, step: int = 0, view: str = "cell", **kwargs):
         steps = int(section_list[0]["steps"])
-        super().__init__(_esm=_esm(), _payload=pack(list(section_list)), steps=steps, view=view, **kwargs)
+        code, version = _player_js()
+        super().__init__(_esm=_esm(), _payload=pack(list(section_list)), _player=code, _player_version=version,
+                         steps=steps, view=view, **kwargs)
         self.step = step
         self.plotly_requests = 0           # how often a page asked this widget for plotly.js
         self.on_msg(self._on_message)
