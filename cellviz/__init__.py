@@ -1,9 +1,11 @@
 """cellviz: see inside recurrent cells — every gate, state and gradient of torch RNN / LSTM / GRU modules."""
 from .cells import Intervention
-from .checkpoint import CheckpointError, load_checkpoint
+from .checkpoint import (CheckpointError, CheckpointParts, load_checkpoint, load_checkpoint_parts, module_from_cells,
+                         recurrent_candidates)
 from .trace import LayerRecord, Trace, trace
 
-__all__ = ["trace", "Trace", "LayerRecord", "Intervention", "load_checkpoint", "CheckpointError", "zoo", "show"]
+__all__ = ["trace", "Trace", "LayerRecord", "Intervention", "load_checkpoint", "CheckpointError", "zoo",
+           "load_checkpoint_parts", "CheckpointParts", "recurrent_candidates", "module_from_cells", "show"]
 __version__ = "0.1.0"
 
 

@@ -262,6 +262,7 @@ def build(out: Path, models: Sequence[str] | None = None, langs: Sequence[str] =
     w.write("assets/player.css", player.css())
     w.write("assets/site.js", render.site_js())
     w.write("assets/site.css", render.site_css())
+    w.write("assets/favicon.svg", render.FAVICON)
     for kind in PAGE_KINDS:
         w.write(f"{kind}.html", render.shell(kind, None if kind == "index" else plotly_file))
     manifest: dict = {"format": "cellviz-site/1", "langs": langs, "models": {}, "nav": NAV, "commands": COMMANDS,

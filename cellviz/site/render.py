@@ -30,6 +30,10 @@ def site_js() -> str:
     return (HERE / "site.js").read_text(encoding="utf-8")
 
 
+FAVICON = ('<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 16 16"><rect width="16" height="16" rx="3" '
+           'fill="#1f6feb"/><path d="M3 11h10M3 8h6M3 5h8" stroke="#fff" stroke-width="1.6"/></svg>')
+
+
 @cache
 def site_css() -> str:
     return (HERE / "site.css").read_text(encoding="utf-8")
@@ -80,6 +84,7 @@ _SHELL = """<!DOCTYPE html>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>cellviz</title>
+<link rel="icon" href="assets/favicon.svg" type="image/svg+xml">
 <link rel="stylesheet" href="assets/site.css">
 <link rel="stylesheet" href="assets/player.css">
 {plotly}<script src="manifest.js"></script>

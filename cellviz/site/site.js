@@ -39,6 +39,7 @@
   // --- the site ---------------------------------------------------------------------------------------
   const M = window.CELLVIZ_SITE;
   const page = document.body.dataset.page;
+  const STEP_PAGES = ["cell", "over_time", "gradients", "units"];
   function readParams() {
     const out = {};
     new URLSearchParams(location.search).forEach((v, k) => { out[k] = v; });
@@ -77,15 +78,18 @@
   function writeURL() {
     const url = location.pathname.split("/").pop() + query(state, M.defaults);
     try { history.replaceState(null, "", url); } catch (e) { /* some file:// hosts refuse: the links still work */ }
+    nav();                                   // the other pages' links and the language switch follow
   }
   function esc(s) {
     return String(s).replace(/[&<>"']/g, c => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" })[c]);
   }
 
   // --- navigation: pages, language switch -------------------------------------------------------------
-  function nav(extra) {
+  const EXPLORER = ["model", "part", "sample_seed", "layer", "direction", "step"];
+  function nav() {
     const el = document.getElementById("cv-nav");
-    const keep = extra || {};
+    const keep = {};
+    if (STEP_PAGES.indexOf(page) >= 0) EXPLORER.forEach(k => { keep[k] = state[k]; });
     const items = M.nav.map(p => {
       const s = Object.assign({ lang }, p.explorer ? keep : {});
       return '<a class="cv-nav-item' + (p.page === page ? " cv-here" : "") + '" href="' + esc(href(p.file, s)) + '">' +
@@ -168,7 +172,6 @@
   }
 
   // --- page kinds -------------------------------------------------------------------------------------
-  const STEP_PAGES = ["cell", "over_time", "gradients", "units"];
   if (STEP_PAGES.indexOf(page) >= 0) {
     const names = Object.keys(M.models);
     const model = choice("model", names, M.defaults.model);
@@ -181,7 +184,7 @@
     if (raw.units !== undefined && raw.units !== "0") problems.push("units=" + raw.units.slice(0, 40) + " (" + T["site.units"] + ")");
     Object.assign(state, { model, part: part === m.parts[0] ? undefined : part, sample_seed: seed, layer, direction, step });
     const keep = { model, part: state.part, sample_seed: seed, layer, direction, step };
-    nav(keep);
+    nav();
     const file = page + ".html";
     const picks = [
       select(T["site.model"], "model", names.map(n => [n, n + " · " + M.models[n].label[lang]]), model,
@@ -201,12 +204,12 @@
     load([model, part, "s" + seed, "l" + layer + "d" + direction, page + "." + lang].join("/"))
       .then(D => show(D, step)).catch(fail);
   } else if (page === "index") {
-    nav({});
+    nav();
     warn();
     footer();
     load("index." + lang).then(D => show(D)).catch(fail);
   } else if (page === "compare") {
-    nav({});
+    nav();
     warn();
     footer();
     load("compare." + lang).then(D => show(D)).catch(fail);
@@ -216,7 +219,7 @@
     const n = choice("expl_steps", E.steps.map(String), String(E.defaults.steps));
     const c = choice("expl_threshold", E.threshold.map(String), String(E.defaults.threshold));
     Object.assign(state, { expl_radius: r, expl_steps: n, expl_threshold: c });
-    nav({});
+    nav();
     const cur = { lang, expl_radius: r, expl_steps: n, expl_threshold: c };
     toolbar([
       select(T["expl.radius"], "expl_radius", E.radius.map(v => [v, String(v)]), r, v => go("exploding.html", Object.assign({}, cur, { expl_radius: v }))),
@@ -232,7 +235,7 @@
     const snaps = M.training[model];
     const snapshot = choice("snapshot", snaps, snaps[0]);
     Object.assign(state, { model, snapshot });
-    nav({});
+    nav();
     const labels = M.snapshot_labels[lang];
     toolbar([
       select(T["site.model"], "model", names.map(x => [x, x]), model, v => go("training.html", { lang, model: v })),
