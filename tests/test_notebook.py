@@ -179,3 +179,14 @@ def test_cell_diagram_at_is_the_apps_figure(tr):
         plots.cell_diagram_at(tr, 14)
     with pytest.raises(IndexError):
         plots.cell_diagram_at(tr, 0, layer=2)
+
+
+def test_without_anywidget_show_says_how_to_install(monkeypatch):
+    import importlib
+    import sys
+    monkeypatch.setitem(sys.modules, "anywidget", None)          # as if the notebook extra were not installed
+    monkeypatch.delitem(sys.modules, "cellviz.notebook")
+    with pytest.raises(ImportError, match=r"pip install 'cellviz\[notebook\]'"):
+        importlib.import_module("cellviz.notebook")
+    with pytest.raises(ImportError, match="anywidget"):
+        cellviz.show
