@@ -201,6 +201,12 @@ def explore_url(link: dict, lang: str | None = None) -> str:
     return f"{link.get('page', 'cell')}?{urlencode(query)}"
 
 
+def _typed(lv: Live) -> str:
+    """The input as the explorer's text box takes it: the steps the slide shows (a lag input without its '?')."""
+    text = "".join(lv.tokens)
+    return text[:-1] if text.endswith("?") else text
+
+
 def _section(name: str, lv: Live, panel_list: list[dict]) -> dict:
     """A player section over the live input: the slide's stepping figures (group "tour-<name>")."""
     return payload.section(f"tour-{name}", lv.steps, panel_list, tokens=lv.tokens)
@@ -271,7 +277,7 @@ def _rnn(lag: int = LAG) -> Slide:
                                                    title=t("tour.rnn.figure", name=name, unit=cu.unit))])
     options = {"lag": {"label": t("tour.lag"), "value": lag, "values": list(LAGS)}}
     return Slide("rnn", t("tour.rnn.title"), t("tour.rnn.headline", **nums), body, "\n\n".join(notes), None,
-                 [section], explore_link(name, lv.text, lv.options), options, name, lv.tokens, nums)
+                 [section], explore_link(name, _typed(lv), lv.options), options, name, lv.tokens, nums)
 
 
 def _reached(c: dict, row: str) -> str:
@@ -318,7 +324,7 @@ def _grad() -> Slide:
                                      for r in ("rnn", "lstm", "lstm-chrono", "gru") if r in c["rows"])
         notes.append(t("tour.grad.claims", k=k, seeds=len(c["protocol"]["seeds"]), values=values))
     return Slide("grad", t("tour.grad.title"), t("tour.grad.headline", **nums), t("tour.grad.body", **nums),
-                 "\n\n".join(notes), EQUATIONS["grad"], [fig], explore_link(name, trained.text, trained.options,
+                 "\n\n".join(notes), EQUATIONS["grad"], [fig], explore_link(name, _typed(trained), trained.options,
                                                                             page="gradients"),
                  {}, name, [], nums)
 
@@ -377,7 +383,7 @@ def _lstm() -> Slide:
     headline_key = "tour.lstm.headline"
     body = t("tour.lstm.body" if zero is not None else "tour.lstm.body.nozero", **nums)
     return Slide("lstm", t("tour.lstm.title"), t(headline_key, **nums), body, "\n\n".join(notes),
-                 EQUATIONS["lstm"], [section], explore_link(name, lv.text, lv.options, units=u), {}, name,
+                 EQUATIONS["lstm"], [section], explore_link(name, _typed(lv), lv.options, units=u), {}, name,
                  lv.tokens, nums)
 
 
@@ -408,7 +414,7 @@ def _gru() -> Slide:
     if "gru_default" in nums:
         notes.append(t("tour.like_with_like", **nums))
     return Slide("gru", t("tour.gru.title"), t("tour.gru.headline", **nums), body, "\n\n".join(notes),
-                 EQUATIONS["gru"], [section], explore_link(name, lv.text, lv.options, units=u), {}, name,
+                 EQUATIONS["gru"], [section], explore_link(name, _typed(lv), lv.options, units=u), {}, name,
                  lv.tokens, nums)
 
 

@@ -37,11 +37,14 @@ html {overflow: hidden;}
 [data-testid="stMain"] [data-testid="stMarkdownContainer"] li {font-size: calc(100vh / 27); line-height: 1.3;
   margin-bottom: 0.25em;}
 [data-testid="stMain"] [data-testid="stHeading"] h1 {font-size: calc(100vh / 17); padding: 0; line-height: 1.15;}
-[data-testid="stMain"] .stButton button {min-height: 0; padding: 0.2vh 1vw;}
+[data-testid="stMain"] .stButton button {min-height: 0; padding: 0.6vh 1vw;}
 [data-testid="stMain"] .stButton button p, [data-testid="stWidgetLabel"] p, .cvt-nav, .cvt-explore
   {font-size: calc(100vh / 36) !important;}
 [data-testid="stMain"] [data-testid="stButtonGroup"] button p {font-size: calc(100vh / 36) !important;}
+[data-testid="stMain"] [data-testid="stButtonGroup"] button {min-height: 0; height: auto; padding: 0.4vh 1.4vw;}
+[data-testid="stMain"] .stButton button [data-testid="stIconMaterial"] {font-size: calc(100vh / 30);}
 .cvp-bar {padding: 0.3vh 0 0.6vh;}
+.cvp-slider {max-width: 45vw; height: calc(100vh / 45);}
 .cvp-btn, .cvp-speed, .cvp-step {font-size: calc(100vh / 40) !important;}
 .cvp-btn svg {width: calc(100vh / 45); height: calc(100vh / 45);}
 .cvp-title {font-size: calc(100vh / 40);}
@@ -145,11 +148,12 @@ def _navigation(k: int, n: int, present: bool, presenter: bool, slide: slides.Sl
     browser side turns the slides (whatever has focus)."""
     keys = not (present or presenter)
     c = st.columns([2, 1.6, 2, 4, 1.6] if present else [3, 2, 3, 5], vertical_alignment="center")
-    c[0].button(t("tour.prev"), icon=":material/chevron_left:", on_click=go, args=(-1,),
+    label = (lambda key: "") if present else t       # presenting: icons (their names in the tooltips), no prose
+    c[0].button(label("tour.prev"), icon=":material/chevron_left:", on_click=go, args=(-1,),
                 shortcut="PageUp" if keys else None, disabled=k <= 1, width="stretch", key="tour_prev",
                 help=t("tour.prev.help"))
     c[1].html(f"<div class='cvt-nav'>{html.escape(t('tour.slide_of', k=k, n=n))}</div>")
-    c[2].button(t("tour.next"), icon=":material/chevron_right:", on_click=go, args=(1,),
+    c[2].button(label("tour.next"), icon=":material/chevron_right:", on_click=go, args=(1,),
                 shortcut="PageDown" if keys else None, disabled=k >= n, width="stretch", key="tour_next",
                 type="primary", help=t("tour.next.help"))
     with c[3]:
@@ -158,7 +162,7 @@ def _navigation(k: int, n: int, present: bool, presenter: bool, slide: slides.Sl
         if not present and not presenter:
             st.caption(t("tour.keys"))
     if present:
-        c[4].button(t("tour.exit"), icon=":material/close_fullscreen:", on_click=_exit_present, width="stretch",
+        c[4].button(label("tour.exit"), icon=":material/close_fullscreen:", on_click=_exit_present, width="stretch",
                     key="tour_exit", help=t("tour.exit.help"))
 
 
