@@ -37,6 +37,7 @@ def run_page(view: ModuleType) -> None:
     if subject is None and getattr(view, "NEEDS_SUBJECT", True):
         state.write_url(links.EXPLORER_URL)
         return
+    _opening_step(view, name, subject)
     if getattr(view, "USES_STEP", True):
         stepper.panel(subject, view.render, name)
     else:
@@ -44,6 +45,21 @@ def run_page(view: ModuleType) -> None:
         if fig is not None:
             figure_button(fig, subject, name)
     state.write_url(links.EXPLORER_URL)
+
+
+def _opening_step(view: ModuleType, name: str, subject) -> None:
+    """A page first opened on a subject at step 0 starts where its view says something (`view.opening_step`,
+    e.g. the gradient page of an N->N model at the last step); a step the user or a link chose stays."""
+    opening = getattr(view, "opening_step", None)
+    if opening is None or subject is None:
+        return
+    seen, key = f"_opened_{name}", stepper.subject_key(subject)
+    if state.get(seen) == key:
+        return
+    state.put(seen, key)
+    at = opening(subject)
+    if at is not None and int(state.get("step") or 0) == 0:
+        state.put("step", int(at))
 
 
 def catalog() -> links.Catalog:

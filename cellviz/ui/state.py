@@ -92,8 +92,9 @@ KEYS: dict[str, Key] = {
     "iv_gate_value": Key(float, 0.0, "the gate's clamped value, 0 or 1", keep=True),
     "iv_state": Key((str, type(None)), None, '"c" | "h": the state set (None: h)', keep=True),
     "iv_value": Key(float, 0.0, "the value the state is set to", keep=True),
-    "iv_scope": Key(str, "units", '"units" (the selected ones) | "all"', keep=True),
-    "iv_span": Key(str, "step", '"step" (t only) | "rest" (t to the end)', keep=True),
+    "iv_scope": Key(str, "all", '"units" (the selected ones) | "all"', keep=True),
+    "iv_span": Key(str, "rest", '"step" (t only) | "rest" (t to the end): by default an edit that changes the '
+                                'default model (f = 0 at step 0 alone is a no-op, c_{-1} = 0)', keep=True),
     # scrub through training
     "train_snapshot": Key((str, type(None)), None, "the training page's snapshot (None: the first)", keep=True),
     # watch it learn: the settings, and the run itself

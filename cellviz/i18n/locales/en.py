@@ -377,6 +377,7 @@ EN: dict[str, str] = {
     "iv.span": "When",
     "iv.span.step": "only at step {t}",
     "iv.span.rest": "from step {t} to the end",
+    "iv.no_effect": "No effect: the intervened run differs from the original by less than float32 rounding.",
     "iv.loss": "Loss with the intervention",
     "iv.loss.help": "The model's loss on this input; without the intervention it is {before}.",
     "iv.pred.before": "**Prediction, original:** {prediction}",
@@ -540,16 +541,18 @@ EN: dict[str, str] = {
     "plot.growth.one": "1: neither grows nor shrinks",
     "plot.growth.title": "How fast ‖∂L/∂h_t‖ grows per step back, by ρ",
     # explanation blocks (views/explain.py): conventions, stacking, I/O shapes, PyTorch shapes
-    "explain.conv.gru.title": "Reading a GRU tutorial? Two conventions differ from these equations",
-    "explain.conv.gru.text": "The equations above are PyTorch's, exactly as this model computes. Many tutorials write "
-                             "the GRU as Cho et al. (2014) and Keras with reset_after=False do, which differs in two "
-                             "ways. **1. z and 1 − z are swapped:** there z′ is the share of the *new* candidate, "
-                             "h_t = z′ ⊙ h̃ + (1 − z′) ⊙ h_{t−1}; here z is the share *kept* from h_{t−1}. The two "
-                             "are the same model with z′ = 1 − z (negate the update gate's weights and biases: "
-                             "σ(−a) = 1 − σ(a)). **2. Where r acts:** there r multiplies h_{t−1} *before* the "
-                             "matrix, U (r ⊙ h_{t−1}); here it multiplies the product *after* it, r ⊙ (W_hn h_{t−1} + "
-                             "b_hn) (Keras reset_after=True, cuDNN). This one is a genuinely different model, not a "
-                             "renaming: weights trained in one form do not give the same outputs in the other.",
+    "explain.conv.gru.title": "Reading a GRU tutorial? Where the conventions differ",
+    "explain.conv.gru.text": "The equations above are PyTorch's, exactly as this model computes. Tutorials differ in "
+                             "two places. **1. Which gate keeps the old state.** Cho et al. 2014 (eq. 7) and Keras "
+                             "`GRUCell` (both `reset_after` modes: `h = z * h_tm1 + (1 - z) * hh`) use PyTorch's "
+                             "convention: z is the share kept from h_{t−1}. The swapped form below is Chung et al. "
+                             "2014's, also drawn in colah's and Wikipedia's diagrams: there z′ is the share of the new "
+                             "candidate. It is the same model with z′ = 1 − z (negate the update gate's weights and "
+                             "biases: σ(−a) = 1 − σ(a)). **2. Where r acts.** Cho et al., Chung et al. and Keras "
+                             "`reset_after=False` multiply h_{t−1} by r before the matrix, U (r ⊙ h_{t−1}); PyTorch "
+                             "multiplies the product after it, r ⊙ (W_hn h_{t−1} + b_hn) (Keras `reset_after=True`, "
+                             "cuDNN). This one is a genuinely different model, not a renaming: weights trained in one "
+                             "form do not give the same outputs in the other.",
     "explain.conv.gru.numbers": "Unit {unit} on this input: z averages {z}, so PyTorch keeps {keep} of h_{{t−1}} on "
                                 "average; a tutorial using z′ would show z′ = 1 − z = {z_tut} for the same unit.",
     "explain.conv.lstm.title": "Reading an LSTM tutorial? How its notation maps onto these equations",
@@ -564,6 +567,20 @@ EN: dict[str, str] = {
                           "both directions concatenated (input size D·H = {D}·{H} = {DH}). Each layer has its own "
                           "weights and its own recurrence in time; only the top layer's h_t is the module's output. "
                           "The table shows how this model's layers differ on this input (layer {layer} is shown above).",
+    "explain.stack.one.title": "Stacking: what a second layer would read",
+    "explain.stack.one.text": "This model has one layer. Stacked, layer 1 would read this layer's h_t at every step "
+                              "as its input (input size D·H = {D}·{H} = {DH} instead of {I}), with weights and a "
+                              "recurrence of its own; only the top layer's h_t would be the output. Stacked models "
+                              "in the zoo: {models}.",
+    "explain.hand.title": "The equations by hand equal {module}: largest |difference| {dh}",
+    "explain.hand.text": "The code below is the cell written out step by step, exactly the equations above. It runs "
+                         "now on this page's input, every layer reading the hand-written layer below, and "
+                         "{module} runs on the same input one step at a time with the same weights.",
+    "explain.hand.col.direction": "direction",
+    "explain.hand.col.steps": "steps",
+    "explain.hand.caption": "Largest |h by hand − h of torch| over every step, layer and direction: {dh}{dc} "
+                            "(float32 rounding).",
+    "explain.hand.caption_c": "; of c: {dc}",
     "explain.stack.col.layer": "layer",
     "explain.stack.col.reads": "reads",
     "explain.stack.col.inputs": "input size",
@@ -622,8 +639,8 @@ EN: dict[str, str] = {
     "tour.grad.title": "2 · Why learning from scratch fails: the gradient contracts",
     "tour.grad.headline": "Before training, ‖∂L/∂h‖ at the cue is {untrained} of its value at the ‘?’, {lag} steps "
                           "later.",
-    "tour.grad.body": "No unit is saturated then (mean $1-h^2$ = {slope_untrained}): the cause is contraction, "
-                      "ρ(W_hh) = {rho_untrained}. Training builds a latch (ρ = {rho_trained}, mean $1-h^2$ = "
+    "tour.grad.body": "No unit is saturated then (mean 1−h² = {slope_untrained}): the cause is contraction, "
+                      "ρ(W_hh) = {rho_untrained}. Training builds a latch (ρ = {rho_trained}, mean 1−h² = "
                       "{slope_trained}) that blocks the gradient too: {trained}.",
     "tour.grad.text": "To hold a bit, an RNN can **latch**: drive a unit into saturation, where the distractors cannot "
                       "move it (Bengio, Simard & Frasconi 1994). Training sends the error back one step at a time, "

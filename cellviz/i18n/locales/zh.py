@@ -347,6 +347,7 @@ ZH: dict[str, str] = {
     "iv.span": "何时",
     "iv.span.step": "仅在第 {t} 步",
     "iv.span.rest": "从第 {t} 步到结尾",
+    "iv.no_effect": "没有影响：干预后的运行与原始运行的差别小于 float32 的舍入误差。",
     "iv.loss": "干预后的损失",
     "iv.loss.help": "模型在此输入上的损失；不干预时为 {before}。",
     "iv.pred.before": "**预测，原始：** {prediction}",
@@ -494,15 +495,16 @@ ZH: dict[str, str] = {
     "plot.growth.y": "每向前一步的增长倍数",
     "plot.growth.one": "1：既不增长也不缩小",
     "plot.growth.title": "‖∂L/∂h_t‖ 每向前一步的增长倍数，随 ρ 变化",
-    "explain.conv.gru.title": "在读 GRU 教程？有两处约定与这里的公式不同",
-    "explain.conv.gru.text": "上面的公式是 PyTorch 的，正是这个模型的计算方式。许多教程按 Cho 等人（2014）以及 Keras "
-                             "reset_after=False 的方式写 GRU，有两处不同。**1. z 与 1 − z 互换：**那里的 z′ 是"
-                             "*新*候选状态所占的份额，h_t = z′ ⊙ h̃ + (1 − z′) ⊙ h_{t−1}；这里的 z 是从 h_{t−1} "
-                             "*保留*的份额。两者是同一个模型，z′ = 1 − z（把更新门的权重和偏置取负即可："
-                             "σ(−a) = 1 − σ(a)）。**2. r 作用的位置：**那里 r 在矩阵*之前*乘到 h_{t−1} 上，"
-                             "U (r ⊙ h_{t−1})；这里 r 在矩阵乘积*之后*相乘，r ⊙ (W_hn h_{t−1} + b_hn)（Keras "
-                             "reset_after=True、cuDNN 的写法）。这是真正不同的模型，而不只是换个名字：按一种形式训练"
-                             "的权重，放到另一种形式里输出并不相同。",
+    "explain.conv.gru.title": "在读 GRU 教程？各种约定的不同之处",
+    "explain.conv.gru.text": "上面的公式是 PyTorch 的，正是这个模型的计算方式。教程之间有两处不同。**1. 哪个门保留旧状态。**"
+                             "Cho 等人 2014（式 7）和 Keras `GRUCell`（两种 `reset_after` 模式：`h = z * h_tm1 + "
+                             "(1 - z) * hh`）与 PyTorch 的约定相同：z 是从 h_{t−1} 保留的份额。下面互换的形式来自 Chung "
+                             "等人 2014，colah 和维基百科的示意图也这样画：那里的 z′ 是新候选状态所占的份额。两者是同一个"
+                             "模型，z′ = 1 − z（把更新门的权重和偏置取负即可：σ(−a) = 1 − σ(a)）。**2. r 作用的位置。**"
+                             "Cho 等人、Chung 等人和 Keras `reset_after=False` 在乘矩阵之前把 r 乘到 h_{t−1} 上，"
+                             "U (r ⊙ h_{t−1})；PyTorch 在矩阵乘积之后相乘，r ⊙ (W_hn h_{t−1} + b_hn)（Keras "
+                             "`reset_after=True`、cuDNN 的写法）。这是真正不同的模型，而不只是换个名字：按一种形式训练的"
+                             "权重，放到另一种形式里输出并不相同。",
     "explain.conv.gru.numbers": "隐藏单元 {unit} 在这个输入上：z 的平均值是 {z}，所以 PyTorch 平均保留 h_{{t−1}} 的 "
                                 "{keep}；用 z′ 的教程对同一个隐藏单元会写 z′ = 1 − z = {z_tut}。",
     "explain.conv.lstm.title": "在读 LSTM 教程？它的记号如何对应这里的公式",
@@ -514,6 +516,17 @@ ZH: dict[str, str] = {
                           "读下一层的 h_t，两个方向拼接在一起（输入维度 D·H = {D}·{H} = {DH}）。每一层有自己的权重和"
                           "自己沿时间的循环；只有最上层的 h_t 是模块的输出。下表显示这个模型各层在这个输入上的差别"
                           "（上面显示的是第 {layer} 层）。",
+    "explain.stack.one.title": "堆叠：第二层会读什么",
+    "explain.stack.one.text": "这个模型只有一层。若堆叠，第 1 层会在每个时间步读取这一层的 h_t 作为输入（输入大小为 "
+                              "D·H = {D}·{H} = {DH}，而不是 {I}），并有自己的权重和自己在时间上的循环；只有最上面一层的 "
+                              "h_t 才是输出。模型库中的堆叠模型：{models}。",
+    "explain.hand.title": "手写的公式与 {module} 相同：最大 |差| 为 {dh}",
+    "explain.hand.text": "下面的代码把循环单元一步一步写出来，正是上面的公式。它现在就在本页的输入上运行，每一层读取手写的"
+                         "下一层；{module} 用同样的权重在同样的输入上逐步运行。",
+    "explain.hand.col.direction": "方向",
+    "explain.hand.col.steps": "时间步数",
+    "explain.hand.caption": "在每个时间步、每一层和每个方向上，|手写的 h − torch 的 h| 的最大值：{dh}{dc}（float32 舍入误差）。",
+    "explain.hand.caption_c": "；c 的：{dc}",
     "explain.stack.col.layer": "层",
     "explain.stack.col.reads": "读入",
     "explain.stack.col.inputs": "输入维度",
@@ -568,8 +581,8 @@ ZH: dict[str, str] = {
     "tour.rnn.figure": "{name} 的隐藏状态：神经元 × 时间",
     "tour.grad.title": "2 · 为什么从头学不会：梯度在收缩",
     "tour.grad.headline": "训练前，线索符号处的 ‖∂L/∂h‖ 只有 {lag} 步之后‘?’处的 {untrained}。",
-    "tour.grad.body": "此时没有神经元饱和（$1-h^2$ 均值 {slope_untrained}）：原因是收缩，ρ(W_hh) = {rho_untrained}。"
-                      "训练造出一个锁存（ρ = {rho_trained}，$1-h^2$ 均值 {slope_trained}），它也挡住了梯度：{trained}。",
+    "tour.grad.body": "此时没有神经元饱和（1−h² 均值 {slope_untrained}）：原因是收缩，ρ(W_hh) = {rho_untrained}。"
+                      "训练造出一个锁存（ρ = {rho_trained}，1−h² 均值 {slope_trained}），它也挡住了梯度：{trained}。",
     "tour.grad.text": "要保持一个比特，RNN 可以**锁存**：把某个神经元推入饱和区，干扰符号就再也推不动它（Bengio、Simard "
                       "与 Frasconi，1994）。训练时误差逐步反向传播，每一步都要乘以该步的雅可比矩阵（见公式）。",
     "tour.grad.text2": "有两种东西会让这个乘积变小。饱和（$1 - h_t^2 \\approx 0$）是训练后的锁存所做的：保持比特的状态，"
