@@ -85,6 +85,8 @@ KEYS: dict[str, Key] = {
     "present": Key(bool, False, "presentation mode (no sidebar, large type)", link=True, keep=True),
     "presenter": Key(bool, False, "the tour's presenter view (notes, next slide, clock; follows the projected one)",
                      link=True, keep=True),
+    "tour_host": Key(object, None, "the tour's browser side (tour_host.js): its `goto` trigger (Streamlit writes it)",
+                     fill=False),
     "tour_lag": Key((int, type(None)), None, "slide 1's lag (None: the tour's LAG)", keep=True),
     # intervene
     "iv_kind": Key((str, type(None)), None, "gate | state | ablate (None: the first the cell allows)", keep=True),

@@ -113,7 +113,7 @@ ZH: dict[str, str] = {
     # view 3: gradients
     "grad.intro": "损失 L 对每个时间步状态的依赖程度。当 L 只位于一个时间步时（多对一：最后一步之后；反向方向则在位置 0），"
                   "离开该步后的下降就是梯度消失。当每个时间步都贡献自己的损失项时（多对多），不管模型记住了什么，曲线都比较平。",
-    "grad.read.single": "**读图规则。** {loss}它只在一个时间步与状态相连，梯度从那里进入，再沿循环向前回传，所以曲线随着"
+    "grad.read.single": "**读图规则。** {loss}它只在一个时间步与状态相连，梯度从那里进入，再沿循环往回传，所以曲线随着"
                         "与该步的距离而下降。急剧下降就是梯度消失；曲线平坦说明很早以前的状态仍然起作用。",
     "grad.read.reverse": "反向（←）从末尾开始读输入，所以 L 取的是它在位置 0 的最终状态：它的曲线向右下降。",
     "grad.read.here": "在这个输入上，",
@@ -153,7 +153,7 @@ ZH: dict[str, str] = {
     "loss.sum": "L = 所有输出之和",
     "loss.sum.at": "L = 第 {t} 步的输出之和",
     "loss.sum.long": "L 是模块所有输出之和（上传的模块没有输出层，也没有目标值）。",
-    "grad.reach.header": "第 t 步的预测能向前追溯多远？",
+    "grad.reach.header": "第 t 步的预测能往回追溯多远？",
     "grad.reach.n1": "这个模型只在最后一步之后做一次预测：无论 t 取何值，这里显示的都是这次预测的敏感度。",
     "grad.reach.none": "第 {t} 步的损失没有目标值，因此没有梯度从这里回传；请选择一个有目标值的时间步。",
     "grad.compare.header": "在这个任务和这个输入上对比 RNN、LSTM 与 GRU",
@@ -231,7 +231,7 @@ ZH: dict[str, str] = {
     "plot.grad.title": "梯度范数随时间的变化（对数坐标）",
     "plot.grad.norm": "梯度范数（对数）",
     "plot.reach.title_none": "第 {t} 步没有目标值：没有梯度从这里回传",
-    "plot.reach.title": "第 {t} 步的预测能向前追溯多远：‖∂L/∂x_k‖",
+    "plot.reach.title": "第 {t} 步的预测能往回追溯多远：‖∂L/∂x_k‖",
     "plot.reach.y": "‖∂L/∂x_k‖（对数）",
     "plot.rank.title": "最能追踪“{feature}”的神经元",
     "plot.corr": "相关系数",
@@ -412,7 +412,7 @@ ZH: dict[str, str] = {
     "training.position": "第 {k} / {n} 个快照：拖动滑块在训练过程中移动。",
     "training.heat.title": "{snapshot} 时的门和状态",
     "training.grad.title": "每个快照的梯度流 ‖∂L/∂h_t‖",
-    "training.grad.note": "每个快照一条线：随着训练进行，损失能向前影响多远。",
+    "training.grad.note": "每个快照一条线：随着训练进行，损失能往回影响多远。",
     "training.grad.note.normalised": "在损失所在步归一化：随着模型学会，原始范数主要随损失一起下降，会掩盖曲线形状的变化。",
     "training.grad.note.raw": "原始范数：高低反映每个快照的损失（早期大，学会后小），而不是梯度能回溯多远。",
     "learn.grad.note": "下面的梯度图显示 ‖∂L/∂h_t‖ 随与最后一步的距离的变化，默认在那里归一化为 1（原始范数主要跟随"
@@ -453,7 +453,7 @@ ZH: dict[str, str] = {
     "compare.claims.none": "无",
     "page.exploding": "梯度爆炸",
     "expl.intro": "随时间反向传播每经过一步，就把 ∂L/∂h_t 乘上该步的雅可比矩阵 diag(1 − h_t²) W_hh。这里是一个普通的 tanh "
-                  "RNN（32 个隐藏单元，输入是较小的随机数），W_hh = ρ·Q，即一个随机旋转再放大 ρ 倍：它的谱半径就是 ρ。"
+                  "RNN（32 个神经元，输入是较小的随机数），W_hh = ρ·Q，即一个随机旋转再放大 ρ 倍：它的谱半径就是 ρ。"
                   "ρ 小于 1 时乘积一步步缩小（梯度消失）；大于 1 时它可能按几何级数增长（梯度爆炸），在这样的梯度上"
                   "走一步训练就可能把权重甩得很远。梯度裁剪是标准的防护手段。",
     "expl.radius": "W_hh 的谱半径 ρ",
@@ -464,16 +464,16 @@ ZH: dict[str, str] = {
                            "把梯度整体缩放到范数 τ。",
     "expl.m.radius": "实测 ρ",
     "expl.m.radius.help": "模块 weight_hh_l0 的最大 |特征值|，由模块直接算出。",
-    "expl.m.growth": "每向前一步",
-    "expl.m.growth.help": "(‖∂L/∂h_0‖ / ‖∂L/∂h_{T−1}‖)^(1/(T−1))：梯度每向前回传一步平均增大（> 1）或缩小（< 1）的倍数。",
+    "expl.m.growth": "每往回一步",
+    "expl.m.growth.help": "(‖∂L/∂h_0‖ / ‖∂L/∂h_{T−1}‖)^(1/(T−1))：梯度每往回传一步平均增大（> 1）或缩小（< 1）的倍数。",
     "expl.m.ratio": "‖∂L/∂h_0‖ / ‖∂L/∂h_{T}‖",
     "expl.m.before": "裁剪前的 ‖∇θ L‖",
     "expl.m.after": "在 {tau} 处裁剪后",
     "expl.flow.title": "梯度随时间回传：‖∂L/∂h_t‖（对数坐标）",
-    "expl.read.grows": "当 ρ = {radius} 时，每向前一步，‖∂L/∂h_t‖ 平均乘以 {factor}：在损失之前 {steps} 步处，它是损失处的 "
+    "expl.read.grows": "当 ρ = {radius} 时，每往回一步，‖∂L/∂h_t‖ 平均乘以 {factor}：在损失之前 {steps} 步处，它是损失处的 "
                        "{ratio} 倍。梯度在回传中爆炸：tanh 的斜率（≤ 1）会在每一步削弱它，所以这需要 ρ > 1，但 ρ > 1 "
                        "并不总是足够。",
-    "expl.read.shrinks": "当 ρ = {radius} 时，每向前一步，‖∂L/∂h_t‖ 平均乘以 {factor}：在损失之前 {steps} 步处只剩下 "
+    "expl.read.shrinks": "当 ρ = {radius} 时，每往回一步，‖∂L/∂h_t‖ 平均乘以 {factor}：在损失之前 {steps} 步处只剩下 "
                          "{ratio} 倍。这就是梯度消失；把 ρ 调到 1 以上可以让它爆炸。",
     "expl.clip.header": "梯度裁剪做了什么",
     "loss.sum.at.last": "L = 最后一步的输出之和",
@@ -485,16 +485,16 @@ ZH: dict[str, str] = {
     "expl.shipped.others": " 另外发现的值：{values}。",
     "expl.growth.header": "每步增长倍数与 ρ 的关系",
     "expl.growth.read": "每个 ρ 都使用同一个旋转和同一个输入。从 ρ ≈ {first} 起梯度开始增长（倍数 > 1）：对 tanh 来说，"
-                        "ρ > 1 是梯度爆炸的必要条件，还需要多大，取决于饱和的隐藏单元（斜率接近 0）。",
+                        "ρ > 1 是梯度爆炸的必要条件，还需要多大，取决于饱和的神经元（斜率接近 0）。",
     "plot.clip.before": "裁剪前",
     "plot.clip.after": "在 τ = {tau} 处裁剪后",
     "plot.clip.length": "序列长度",
     "plot.clip.y": "‖∇θ L‖（对数）",
     "plot.clip.title": "参数梯度范数随序列长度的变化：裁剪前与裁剪后",
     "plot.growth.x": "W_hh 的谱半径 ρ",
-    "plot.growth.y": "每向前一步的增长倍数",
+    "plot.growth.y": "每往回一步的增长倍数",
     "plot.growth.one": "1：既不增长也不缩小",
-    "plot.growth.title": "‖∂L/∂h_t‖ 每向前一步的增长倍数，随 ρ 变化",
+    "plot.growth.title": "‖∂L/∂h_t‖ 每往回一步的增长倍数，随 ρ 变化",
     "explain.conv.gru.title": "在读 GRU 教程？各种约定的不同之处",
     "explain.conv.gru.text": "上面的公式是 PyTorch 的，正是这个模型的计算方式。教程之间有两处不同。**1. 哪个门保留旧状态。**"
                              "Cho 等人 2014（式 7）和 Keras `GRUCell`（两种 `reset_after` 模式：`h = z * h_tm1 + "
@@ -505,8 +505,8 @@ ZH: dict[str, str] = {
                              "U (r ⊙ h_{t−1})；PyTorch 在矩阵乘积之后相乘，r ⊙ (W_hn h_{t−1} + b_hn)（Keras "
                              "`reset_after=True`、cuDNN 的写法）。这是真正不同的模型，而不只是换个名字：按一种形式训练的"
                              "权重，放到另一种形式里输出并不相同。",
-    "explain.conv.gru.numbers": "隐藏单元 {unit} 在这个输入上：z 的平均值是 {z}，所以 PyTorch 平均保留 h_{{t−1}} 的 "
-                                "{keep}；用 z′ 的教程对同一个隐藏单元会写 z′ = 1 − z = {z_tut}。",
+    "explain.conv.gru.numbers": "神经元 {unit} 在这个输入上：z 的平均值是 {z}，所以 PyTorch 平均保留 h_{{t−1}} 的 "
+                                "{keep}；用 z′ 的教程对同一个神经元会写 z′ = 1 − z = {z_tut}。",
     "explain.conv.lstm.title": "在读 LSTM 教程？它的记号如何对应这里的公式",
     "explain.conv.lstm.text": "教程常为每个门写一个作用在拼接向量 [h_{t−1}, x_t] 上的矩阵和一个偏置：这个矩阵就是并排"
                               "放置的 [W_hf W_if]，偏置就是 b_if + b_hf（PyTorch 保留两个，见“循环单元对比”）。候选值 "
@@ -656,12 +656,12 @@ ZH: dict[str, str] = {
     "plot.claims.steps.title": "课程训练：学会各间隔时的步数",
     "plot.claims.k": "与损失的距离 k（步）",
     "plot.claims.grad.y": "‖∂L/∂h_(T−k)‖ / ‖∂L/∂h_T‖",
-    "plot.claims.grad.title": "初始化时：向前 k 步处的梯度",
+    "plot.claims.grad.title": "初始化时：往回 k 步处的梯度",
     "compare.claims.header": "实测常见说法：每种循环单元能学会多长的间隔、学得多快",
     "compare.claims.old": "assets/claims.json 来自旧版本的实验：请重新运行 `{command}`。",
     "compare.claims.command": "复现：`{command}`（本次运行：在共享机器上用时 {minutes} 分钟，共 {cpu} CPU 分钟，2 个工作进程）。",
     "compare.claims.protocol": "**实验方案。** 长间隔回忆：一个线索符号（四选一）、若干干扰符号，然后是‘?’；随机猜测的准确率为 "
-                               "{chance}。共 {rows} 行，每行 {seeds} 个随机种子，训练方式完全相同：{hidden} 个隐藏单元，"
+                               "{chance}。表中 {rows} 种设置各用 {seeds} 个随机种子，训练方式完全相同：{hidden} 个神经元，"
                                "Adam（学习率 {lr}），批大小 {batch}，梯度裁剪阈值 {clip}。**课程训练**：级别 {levels}；在级别 "
                                "L 上，间隔取自 [{min_lag}, L]，每 {every} 步在 {val_n} 条间隔恰为 L 的序列上检查准确率，达到 "
                                "≥ {advance} 即升级；总共最多 {budget} 步，在同一级别上最多 {stuck} 步。**从头训练**（另一项"
@@ -682,7 +682,7 @@ ZH: dict[str, str] = {
     "compare.claims.finding.all": "每一行在每个随机种子上都在 {steps} 步之内学会了间隔 {top}，之后在间隔 {far} 上的准确率为 "
                                   "{acc}：先在短间隔上学会，线索符号就能保持到远超训练间隔的地方",
     "compare.claims.finding.some": "{rows} 行中有 {n} 行在每个随机种子上都学会了间隔 {top}",
-    "grad.claims.lag": "**是学会，而不只是保持。** 这些是训练后模型的曲线。一种循环单元能否*学会*长间隔，取决于训练之前的梯度。"
-                       "在常见说法实验中（“{page}”页），未训练的模型里，“?”处的梯度传到向前 {k} 步处所剩的比例为：{values}。"
+    "grad.claims.lag": "**是学会，而不只是保持。** 这些是训练后模型的曲线。一种循环单元能否学会长间隔，取决于训练之前的梯度。"
+                       "在常见说法实验中（“{page}”页），未训练的模型里，“?”处的梯度传到往回 {k} 步处所剩的比例为：{values}。"
                        "在单一间隔上从头训练，学会的最大间隔为：{reach}。",
 }
