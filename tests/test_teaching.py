@@ -397,3 +397,42 @@ def test_cell_page_runs_the_hand_written_cell_and_explains_stacking_on_every_mod
         code = [c.value for c in at.code]
         kind = zoo.card(name)["cell"]
         assert any(f"def {kind}_by_hand" in c for c in code), name
+
+
+def test_pages_with_their_own_models_hide_the_model_picker():
+    from app_driver import open_page
+    for page in ("exploding", "learn"):
+        at = open_page(page)
+        assert not [s for s in at.selectbox if s.key == "model"], page
+        assert at.selectbox(key="lang")
+    at = open_page("cell")
+    assert at.selectbox(key="model")                      # the explorer's pages keep it
+
+
+def test_scrub_through_training_opens_on_a_model_with_snapshots():
+    from app_driver import open_page
+    from cellviz.ui.views.training import preferred_model
+    at = open_page("cell", "charlm-lstm")
+    assert not zoo.card("charlm-lstm").get("snapshots")
+    at.switch_page("cellviz/ui/pages/training.py").run()
+    model = at.session_state["model"]
+    assert zoo.card(model).get("snapshots") and at.select_slider(key="train_snapshot")
+    assert preferred_model("lag-gru") == "lag-gru"
+    at.selectbox(key="model").set_value("charlm-lstm").run()     # a choice made on the page stays
+    assert at.session_state["model"] == "charlm-lstm"
+
+
+def test_training_step_and_time_step_are_named_apart_and_the_legend_clears_the_title():
+    from cellviz.i18n import t
+    from cellviz.ui.views.training import snapshot_label
+    for lang in ("en", "zh"):
+        from cellviz.i18n import set_language
+        set_language(lang)
+        try:
+            assert snapshot_label("step-00200") != t("plot.step") and "200" in snapshot_label("step-00200")
+            assert t("plot.step") not in snapshot_label("step-00200")
+        finally:
+            set_language("en")
+    curves = {f"snapshot {k}": np.geomspace(1e-3, 1, 20) for k in range(8)}
+    fig = plots.gradient_norms(curves)
+    assert fig.layout.legend.orientation == "v" and fig.layout.legend.x >= 1

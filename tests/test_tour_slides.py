@@ -178,6 +178,8 @@ def test_slide_5_has_a_not_and_a_but_and_marks_both_readout_states():
     fig = slides.figure_of(s.figures[0])
     boxes = [sh for sh in fig.layout.shapes if sh.type == "rect"]
     assert sorted(b.x0 + 0.5 for b in boxes) == [0, len(ex.tokens) - 1]
+    assert [p["id"] for p in s.figures[0]["panels"]] == ["h", "h_gru"]      # the Bi-GRU beside the Bi-LSTM
+    assert "sentiment-bigru" in s.notes and s.numbers["gru_vote_f"] in s.notes
     for name in ("sentiment-lstm", "sentiment-gru", "sentiment-bigru"):
         for metric in ("accuracy_negated", "accuracy_contrast"):
             assert slides.decimals(zoo.card(name)["metrics"][metric]) in s.body + s.notes

@@ -85,6 +85,7 @@ KEYS: dict[str, Key] = {
     "present": Key(bool, False, "presentation mode (no sidebar, large type)", link=True, keep=True),
     "presenter": Key(bool, False, "the tour's presenter view (notes, next slide, clock; follows the projected one)",
                      link=True, keep=True),
+    "_last_page": Key((str, type(None)), None, "the page of the previous run (a page knows it was just opened)"),
     "tour_host": Key(object, None, "the tour's browser side (tour_host.js): its `goto` trigger (Streamlit writes it)",
                      fill=False),
     "tour_lag": Key((int, type(None)), None, "slide 1's lag (None: the tour's LAG)", keep=True),

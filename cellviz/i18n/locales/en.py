@@ -75,6 +75,7 @@ EN: dict[str, str] = {
     "nav.direction": "Direction",
     "nav.direction.0": "forward →",
     "nav.direction.1": "← reverse",
+    "nav.own_model": "This page builds its own small models: the model and input of the other pages are kept for them.",
     "nav.units": "Selected units",
     "nav.units.help": "Units whose numbers and line traces are shown. Click a heatmap cell to select one.",
     "nav.reverse_note": "The reverse direction reads the input from the end; it is drawn on the same "
@@ -340,7 +341,9 @@ EN: dict[str, str] = {
                      "sentiment-bilstm {bilstm}, sentiment-bigru {bigru} ({bigru_neg} / {bigru_con}). On this task "
                      "reading both ways is not needed: a one-way model has read the whole sentence when it answers at "
                      "its end.",
-    "tour.bi.figure": "Hidden state, forward and reverse: units × words",
+    "tour.bi.figure": "Hidden state of {name}, forward and reverse: units × words",
+    "tour.bi.gru": "Beside it, sentiment-bigru (the same two directions with GRU cells) reads the same sentence as "
+                   "{gru_prediction}: votes forward {gru_vote_f}, reverse {gru_vote_r}.",
     "tour.bi.readout": "read out",
     "tour.bi.forward": "forward → hidden state",
     "tour.bi.reverse": "← reverse hidden state",
@@ -439,7 +442,7 @@ EN: dict[str, str] = {
                       "states and gradient flow form.",
     "training.none": "This model ships no training snapshots. Pick one that does: {models}.",
     "training.slider": "Training snapshot",
-    "training.at_step": "step {step}",
+    "training.at_step": "training step {step}",
     "training.loss": "Loss at this snapshot",
     "training.loss.help": "The loss on this input; with the final weights it is {final}.",
     "training.prediction": "**Prediction at {snapshot}:** {prediction}",

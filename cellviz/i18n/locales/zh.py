@@ -75,6 +75,7 @@ ZH: dict[str, str] = {
     "nav.direction": "方向",
     "nav.direction.0": "正向 →",
     "nav.direction.1": "← 反向",
+    "nav.own_model": "这个页面自己构建小模型：其他页面的模型和输入会为它们保留。",
     "nav.units": "选中的神经元",
     "nav.units.help": "显示这些神经元的数值和曲线。点击热力图中的格子即可选中一个。",
     "nav.reverse_note": "反向方向从序列末尾开始读取输入；它画在同一条输入位置坐标轴上，"
@@ -311,7 +312,9 @@ ZH: dict[str, str] = {
                      "留出集准确率，否定句 / 转折句：sentiment-lstm {lstm_neg} / {lstm_con}，sentiment-gru {gru_neg} / "
                      "{gru_con}；总体：sentiment-bilstm {bilstm}，sentiment-bigru {bigru}（{bigru_neg} / {bigru_con}）。"
                      "在这个任务上并不需要双向读取：单向模型在句末作答时已经读完了整个句子。",
-    "tour.bi.figure": "隐藏状态，正向与反向：神经元 × 词",
+    "tour.bi.figure": "{name} 的隐藏状态，正向与反向：神经元 × 词",
+    "tour.bi.gru": "旁边的 sentiment-bigru（同样两个方向，换成 GRU 循环单元）把同一个句子读作 {gru_prediction}："
+                   "正向投票 {gru_vote_f}，反向 {gru_vote_r}。",
     "tour.bi.readout": "读出",
     "tour.bi.forward": "正向 → 隐藏状态",
     "tour.bi.reverse": "← 反向隐藏状态",
