@@ -312,6 +312,7 @@ def _grad() -> Slide:
         if z.size:
             zero_at[label] = int(z.max())
     fig = plots.gradient_norms(curves, None, title=t("tour.grad.figure"), y_title=t("tour.grad.y"))
+    fig.update_layout(legend=dict(orientation="h", x=0, xanchor="left", y=-0.22, yanchor="top"))  # clear of the title
     for k, (label, last) in enumerate(zero_at.items()):       # float32 underflow is not data: say where it is
         fig.add_vrect(x0=-0.5, x1=last + 0.5, fillcolor="#999", opacity=0.15, line_width=0)
         fig.add_annotation(x=last / 2, y=0.02 + 0.08 * k, yref="paper", showarrow=False,
