@@ -555,3 +555,33 @@ def test_inside_refusals():
         cellviz.trace(twice, torch.randn(4, 3), rnn=twice.rnn)
     with pytest.raises(ValueError, match="scalar tensor"):
         cellviz.trace(model, (ids, model.init_hidden(2)), rnn=model.rnn, loss=lambda out: out[0])
+
+
+# --- how pages show them: unbounded h (ReLU, projections) not clipped to tanh's -1..1; no crash with P units ------
+
+def _relu_and_projected_traces():
+    torch.manual_seed(0)
+    relu = nn.RNN(3, 6, nonlinearity="relu")
+    with torch.no_grad():
+        relu.weight_hh_l0.mul_(3)
+    proj = nn.LSTM(3, 6, 2, proj_size=2)
+    with torch.no_grad():
+        proj.weight_hr_l0.mul_(20)
+    return cellviz.trace(relu, torch.randn(12, 3) * 3), cellviz.trace(proj, torch.randn(12, 3))
+
+
+def test_unbounded_h_is_drawn_on_its_own_scale_and_pages_build():
+    from cellviz.export import trace_to_html
+    from cellviz.player import panels
+    from cellviz.plots import over_time, style
+    for tr in _relu_and_projected_traces():
+        h = tr.layer(0).h[:, 0]
+        m = float(np.abs(h).max())
+        assert m > 1.5                                         # values a -1..1 scale would clip
+        assert style.coloraxes({"h": h})["coloraxis2"]["cmax"] == pytest.approx(m)
+        diagram = panels.cell_diagram(tr, 0, 0, [str(k) for k in range(tr.seq_len)], None)["figure"]["layout"]
+        assert diagram["coloraxis2"]["cmax"] >= m - 1e-6 and "±" in diagram["coloraxis2"]["colorbar"]["title"]["text"]
+        fig = over_time.heatmaps_over_time({"h": h}, None, [0])
+        assert fig.layout.coloraxis2.cmax == pytest.approx(m)
+        assert len(trace_to_html(tr, units=[1, 5])) > 10_000   # unit 5 exists in c and the gates, not in h (P = 2)
+    assert style.coloraxes({"h": np.tanh(np.linspace(-3, 3, 20))})["coloraxis2"]["cmax"] == 1.0   # tanh stays -1..1
