@@ -585,3 +585,11 @@ def test_unbounded_h_is_drawn_on_its_own_scale_and_pages_build():
         assert fig.layout.coloraxis2.cmax == pytest.approx(m)
         assert len(trace_to_html(tr, units=[1, 5])) > 10_000   # unit 5 exists in c and the gates, not in h (P = 2)
     assert style.coloraxes({"h": np.tanh(np.linspace(-3, 3, 20))})["coloraxis2"]["cmax"] == 1.0   # tanh stays -1..1
+
+
+def test_unit_traces_skip_units_past_a_projected_h():
+    from cellviz.plots import over_time
+    tr = _relu_and_projected_traces()[1]
+    rec = tr.layer(0)
+    fig = over_time.unit_traces({"f": rec.gates["f"][:, 0], "c": rec.c[:, 0], "h": rec.h[:, 0]}, [1, 5], 3)
+    assert len(fig.data) == 2 + 2 + 1                       # unit 5 in f and c; h has 2 units
