@@ -593,3 +593,11 @@ def test_unit_traces_skip_units_past_a_projected_h():
     rec = tr.layer(0)
     fig = over_time.unit_traces({"f": rec.gates["f"][:, 0], "c": rec.c[:, 0], "h": rec.h[:, 0]}, [1, 5], 3)
     assert len(fig.data) == 2 + 2 + 1                       # unit 5 in f and c; h has 2 units
+
+
+def test_intervention_traces_skip_units_past_a_projected_h():
+    from cellviz.plots import training
+    rec = _relu_and_projected_traces()[1].layer(0)
+    series = {"c": rec.c[:, 0], "h": rec.h[:, 0]}
+    fig = training.intervention_traces(series, series, [1, 5])
+    assert len(fig.data) == 2 * (2 + 1)
