@@ -103,6 +103,42 @@ class Trace:
         underflows to 0 below ~1e-19: a vanishing gradient would read as exactly 0)."""
         return np.linalg.norm(self.grad_x.astype(np.float64), axis=-1)
 
+    # --- notebook display (the arrays stay out of it) -------------------------------------------------------
+    def __repr__(self) -> str:
+        from .summaries import overview
+        o = overview(self)
+        bi = ", bidirectional" if o["directions"] == 2 else ""
+        at = "" if o["loss_at_step"] is None else f" (at step {o['loss_at_step']})"
+        return (f"<cellviz.Trace {o['cell'].upper()}: {o['layers']} layer(s){bi}, T={o['T']}, B={o['B']}, "
+                f"H={o['H']}, input_size={o['input_size']}, loss={o['loss']:.6g}{at}>")
+
+    def _repr_html_(self) -> str:
+        from html import escape
+
+        from .summaries import overview
+        o = overview(self)
+        bf = o["batch_first"]
+        read = [("input_size", o["input_size"]), ("batch_first", "unknown" if bf is None else bf)]
+        if o["cell"] == "rnn":
+            read.append(("nonlinearity", o["nonlinearity"]))
+        loss = f"{o['loss']:.6g}" + ("" if o["loss_at_step"] is None else
+                                     f" (its gradient taken at step {o['loss_at_step']} only)")
+        head = (f"{o['cell'].upper()} · {o['layers']} layer(s) · {o['directions']} direction(s) · "
+                f"T = {o['T']} steps · B = {o['B']} · H = {o['H']}")
+        rows = "".join(f"<tr><td><code>{escape(k)}</code></td><td>{escape(str(v))}</td></tr>" for k, v in read)
+        rows += f"<tr><td>loss L</td><td>{escape(loss)}</td></tr>"
+        if o["interventions"]:
+            rows += f"<tr><td>interventions</td><td>{o['interventions']}</td></tr>"
+
+        def shapes(d: dict) -> str:
+            return ", ".join(f"<code>{escape(k)}</code> {tuple(s)}" for k, s in d.items())
+        return ('<div class="cellviz-trace" style="font-size:0.92em;line-height:1.45">'
+                f"<b>cellviz.Trace</b> · {escape(head)}"
+                f'<table style="margin:4px 0">{rows}</table>'
+                f"<div><code>tr.layer(l, direction)</code> (T, B, H), row t = input position t: "
+                f"{shapes(o['per_layer'])}</div>"
+                f"<div><code>tr</code>: {shapes(o['trace'])}</div></div>")
+
 
 def module_kind(module: nn.Module) -> str:
     """"rnn" | "lstm" | "gru" for a torch recurrent module; TypeError/ValueError otherwise."""
