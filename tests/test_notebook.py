@@ -153,7 +153,7 @@ def test_trace_html_summarises_shapes_and_how_the_input_was_read(tr, monkeypatch
     html = tr._repr_html_()
     for part in ("LSTM", "2 layer(s)", "2 direction(s)", "T = 14", "B = 1", "H = 10", "input_size",
                  f"{float(tr.loss):.6g}", "gates[&quot;f&quot;]</code> (14, 1, 10)", "grad_c</code> (14, 1, 10)",
-                 "<code>x</code> (14, 1, 3)", "<code>h_n</code> (4, 10)", "batch_first</code></td><td>unknown"):
+                 "<code>x</code> (14, 1, 3)", "<code>h_n</code> (4, 10)", "batch_first</code></td><td>False"):
         assert part in html, part
     assert "array" not in html and len(html) < 4000
     gru = cellviz.trace(torch.nn.RNN(2, 4, nonlinearity="relu", batch_first=True), torch.randn(3, 5, 2), at_step=2)
