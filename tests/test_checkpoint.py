@@ -549,3 +549,42 @@ def test_projection_lstm_round_trip(fmt, layers, bidirectional):
     loaded = cellviz.load_checkpoint(_encode({"lstm." + k: v for k, v in original.state_dict().items()}, fmt))
     assert loaded.proj_size == 2 and loaded.hidden_size == 6 and loaded.num_layers == layers
     _same(original, loaded)
+
+
+@settings(max_examples=60, deadline=None)
+@given(layers=st.integers(1, 40), directions=st.integers(1, 2), hidden=st.integers(1, 3), extra=st.integers(0, 3),
+       gates=st.sampled_from([1, 3, 4]), fmt=st.sampled_from(["safetensors", "pt"]), wrap=st.integers(0, 3))
+def test_fuzzed_structures_load_exactly_or_are_refused_before_building(layers, directions, hidden, extra, gates, fmt, wrap):
+    """Random recurrent structures (up to 40 layers, junk keys, nesting): a plausible one loads as the module it is;
+    one past the caps is refused by CheckpointError, and no module is built for it."""
+    cls = {1: nn.RNN, 3: nn.GRU, 4: nn.LSTM}[gates]
+    G = gates
+    state = {}
+    for l in range(layers):
+        for suffix in ("", "_reverse")[:directions]:
+            state[f"rnn.weight_ih_l{l}{suffix}"] = torch.randn(G * hidden, 2 if l == 0 else hidden * directions)
+            state[f"rnn.weight_hh_l{l}{suffix}"] = torch.randn(G * hidden, hidden)
+    for k in range(extra):
+        state[f"junk{k}.weight"] = torch.randn(2)
+    built = []
+    original_init = nn.RNNBase.__init__
+
+    def spy(self, *args, **kwargs):
+        built.append(kwargs.get("num_layers", args[3] if len(args) > 3 else 1))
+        original_init(self, *args, **kwargs)
+    obj: object = state
+    for _ in range(wrap):
+        obj = {"state_dict": obj, "epoch": 3}
+    data = _encode(state, fmt) if wrap == 0 or fmt == "safetensors" else _pt(obj)
+    nn.RNNBase.__init__ = spy
+    try:
+        if layers > 16:
+            with pytest.raises(CheckpointError, match="at most 16 layers"):
+                cellviz.load_checkpoint(data)
+            assert not built
+        else:
+            m = cellviz.load_checkpoint(data)
+            assert type(m) is cls and m.num_layers == layers and m.bidirectional == (directions == 2)
+            assert built == [layers]
+    finally:
+        nn.RNNBase.__init__ = original_init
