@@ -23,6 +23,7 @@ from cellviz import CheckpointError
 from reference import reference
 
 ATOL, RTOL = 1e-5, 1e-4
+MEASURED: list[dict] = []          # what _check_inside found, for reports (max |value - torch|, max relative grad error)
 
 
 @pytest.fixture(autouse=True, scope="module")
@@ -87,6 +88,9 @@ def _check_inside(model: nn.Module, x, rnn: nn.Module, fn, *, layers: bool = Tru
     if rnn.batch_first and not tr.unbatched:
         grad_x = grad_x.transpose(1, 0, 2)
     assert _rel(grad_x, grad_in.numpy()) < RTOL
+    worst = {"rnn": type(rnn).__name__, "output": float(np.abs(tr.output - out.detach().numpy()).max()),
+             "loss": abs(float(tr.loss) - L.item()), "grad_x": _rel(grad_x, grad_in.numpy()), "grad_h": 0.0}
+    MEASURED.append(worst)
     if layers:                    # every layer's states, gates and gradients against the reference's autograd
         def rest(o, h_n):
             handle = rnn.register_forward_hook(lambda _m, _a, _o: (o, h_n))
@@ -105,6 +109,7 @@ def _check_inside(model: nn.Module, x, rnn: nn.Module, fn, *, layers: bool = Tru
             for g, vals in r["gates"].items():
                 np.testing.assert_allclose(rec.gates[g], torch.stack(vals).detach().numpy(), atol=ATOL)
             assert _rel(rec.grad_h, torch.stack(r["grad_h"]).numpy()) < RTOL
+            worst["grad_h"] = max(worst["grad_h"], _rel(rec.grad_h, torch.stack(r["grad_h"]).numpy()))
             if r["grad_c"] is not None:
                 np.testing.assert_allclose(rec.c, torch.stack(r["c"]).detach().numpy(), atol=ATOL)
                 assert _rel(rec.grad_c, torch.stack(r["grad_c"]).numpy()) < RTOL
