@@ -606,3 +606,11 @@ def test_intervention_traces_skip_units_past_a_projected_h():
     series = {"c": rec.c[:, 0], "h": rec.h[:, 0]}
     fig = training.intervention_traces(series, series, [1, 5])
     assert len(fig.data) == 2 * (2 + 1)
+
+
+def test_the_shapes_page_shows_a_projected_lstm_as_torch_returns_it():
+    from cellviz.ui.views import explain
+    module, x = nn.LSTM(3, 6, num_layers=2, bidirectional=True, proj_size=2), torch.randn(7, 1, 3)
+    out, (h_n, c_n) = module(x)
+    shown = explain.shapes(cellviz.trace(module, x))
+    assert (shown["output"], shown["h_n"], shown["c_n"]) == (tuple(out.shape), tuple(h_n.shape), tuple(c_n.shape))
