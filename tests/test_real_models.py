@@ -614,3 +614,14 @@ def test_the_shapes_page_shows_a_projected_lstm_as_torch_returns_it():
     out, (h_n, c_n) = module(x)
     shown = explain.shapes(cellviz.trace(module, x))
     assert (shown["output"], shown["h_n"], shown["c_n"]) == (tuple(out.shape), tuple(h_n.shape), tuple(c_n.shape))
+
+
+def test_intervened_forward_of_a_projected_lstm_matches_the_trace():
+    from cellviz.intervene import Intervened
+    torch.manual_seed(0)
+    m = nn.LSTM(3, 6, num_layers=2, proj_size=2).eval()
+    x, edits = torch.randn(9, 3), [cellviz.Intervention("f", 1.0, step=4), cellviz.Intervention("h", 0.0, step=2, units=(1,))]
+    out, (h_n, c_n) = Intervened(m, edits)(x)
+    tr = cellviz.trace(m, x, interventions=edits)
+    np.testing.assert_allclose(out.numpy(), tr.output, atol=1e-6)
+    np.testing.assert_allclose(c_n.numpy(), tr.c_n, atol=1e-6)
