@@ -13,6 +13,7 @@ accepted. `load_checkpoint_parts` also returns the embedding feeding the module 
 """
 from __future__ import annotations
 
+import argparse
 import io
 import json
 import os
@@ -351,7 +352,9 @@ def _load_torch(data: bytes, max_bytes: int) -> object:
     else:
         _prescan(data)
     try:
-        with warnings.catch_warnings():
+        # weights_only, plus argparse.Namespace: many checkpoints keep the run's {"args": args}; rebuilding one only
+        # sets attributes (no constructor, no code), so allowing it stays within weights-only loading
+        with warnings.catch_warnings(), torch.serialization.safe_globals([argparse.Namespace]):
             warnings.simplefilter("ignore")
             return torch.load(io.BytesIO(data), map_location="cpu", weights_only=True)
     except pickle.UnpicklingError as e:  # `from None` below: torch's own text suggests weights_only=False
@@ -362,7 +365,9 @@ def _load_torch(data: bytes, max_bytes: int) -> object:
         raise CheckpointError(
             f"refused to unpickle {found[1]!r}: this file holds Python objects, not only tensors, typically a whole "
             "model saved with torch.save(model). cellviz never unpickles objects (that can run arbitrary code). "
-            f"{CONVERT} (Or save the weights from your code: torch.save(model.state_dict(), path).)") from None
+            f"{CONVERT} (Or save the weights from your code: torch.save(model.state_dict(), path). If the file is a "
+            "checkpoint dict holding such an object, save only its weights: "
+            "torch.save(m[\"model_state_dict\"], \"model_state.pt\"), with its own key.)") from None
     except Exception as e:  # corrupt or truncated archive
         reason = _reason(e)
         raise CheckpointError(f"could not read this PyTorch file (truncated or corrupt?): {reason}. {ACCEPTED}") from None

@@ -588,3 +588,13 @@ def test_fuzzed_structures_load_exactly_or_are_refused_before_building(layers, d
             assert built == [layers]
     finally:
         nn.RNNBase.__init__ = original_init
+
+
+def test_a_checkpoint_with_its_argparse_namespace_loads_and_other_objects_are_refused():
+    import argparse
+    original = nn.GRU(2, 3).eval()
+    _same(original, cellviz.load_checkpoint(_pt({"args": argparse.Namespace(lr=0.1, model="GRU"), "epoch": 3,
+                                                   "state_dict": original.state_dict()})))
+    with pytest.raises(CheckpointError, match=r"(?s)refused to unpickle.*checkpoint dict holding such an object"):
+        cellviz.load_checkpoint(_pt({"scheduler": torch.optim.lr_scheduler.StepLR(torch.optim.SGD(original.parameters(), 0.1), 1),
+                                     "state_dict": original.state_dict()}))
