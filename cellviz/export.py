@@ -20,7 +20,7 @@ from pathlib import Path
 
 import numpy as np
 import torch
-from . import loss_terms
+from . import loss_terms, plots
 from .site import pages as site_pages, render
 from .grads import SINGLE_STEP_LOSSES, loss_kind
 from .trace import Trace

@@ -202,10 +202,9 @@ async function render({ model, el }) {
   status.className = "cvnb-status";
   status.textContent = "cellviz: loading the player…";
   el.appendChild(status);
-  let gone = false, cleanups = [], onStep = null, g = null, sync = null;
+  let cleanups = [], onStep = null, g = null, sync = null;
   try {
     const [P] = await Promise.all([sections(model), plotly(model), playerJs(model)]);
-    if (gone) return () => {};
     status.remove();
     g = window.CellvizPlayer.group(P[0].group);
     g.step = g.sent = model.get("step");
@@ -227,7 +226,6 @@ async function render({ model, el }) {
     status.classList.add("cvnb-error");
   }
   return () => {
-    gone = true;
     if (onStep) model.off("change:step", onStep);
     if (g && g.sync === sync) g.sync = null;
     cleanups.forEach(c => c());

@@ -50,6 +50,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     p = argparse.ArgumentParser(prog="python -m cellviz.notebook_bench", description=__doc__.split("\n")[0])
     p.add_argument("--models", nargs="+", default=["lag-lstm", "charlm-lstm", "sentiment-bilstm"])
     a = p.parse_args(argv)
+    import os                 # the kernelspec runs "python": this interpreter's, with cellviz and torch
+    os.environ["PATH"] = os.path.dirname(sys.executable) + os.pathsep + os.environ.get("PATH", "")
     worst = 0.0
     for model in a.models:
         for views, state in ((FIVE[:1], True), (FIVE, True), (FIVE, False)):

@@ -139,7 +139,9 @@ def overview(trace) -> dict:
     return {"cell": trace.kind, "layers": trace.num_layers, "directions": trace.num_directions,
             "T": trace.seq_len, "B": trace.batch_size, "H": trace.hidden_size,
             "input_size": getattr(trace, "input_size", trace.x.shape[-1]),
-            "batch_first": getattr(trace, "batch_first", None), "nonlinearity": getattr(trace, "nonlinearity", "tanh"),
+            "batch_first": getattr(trace, "batch_first", None), "unbatched": getattr(trace, "unbatched", None),
+            "nonlinearity": getattr(trace, "nonlinearity", "tanh"), "proj_size": getattr(trace, "proj_size", 0),
+            "rnn_path": getattr(trace, "rnn_path", None),
             "loss": loss, "loss_at_step": trace.at_step, "interventions": len(trace.interventions),
             "per_layer": {k: tuple(int(n) for n in s) for k, s in per_layer.items()},
             "trace": {k: tuple(int(n) for n in s) for k, s in whole.items()}}

@@ -108,6 +108,7 @@ class Trace:
         from .summaries import overview
         o = overview(self)
         bi = ", bidirectional" if o["directions"] == 2 else ""
+        bi += f", proj_size={o['proj_size']}" if o["proj_size"] else ""
         at = "" if o["loss_at_step"] is None else f" (at step {o['loss_at_step']})"
         return (f"<cellviz.Trace {o['cell'].upper()}: {o['layers']} layer(s){bi}, T={o['T']}, B={o['B']}, "
                 f"H={o['H']}, input_size={o['input_size']}, loss={o['loss']:.6g}{at}>")
@@ -117,10 +118,16 @@ class Trace:
 
         from .summaries import overview
         o = overview(self)
-        bf = o["batch_first"]
-        read = [("input_size", o["input_size"]), ("batch_first", "unknown" if bf is None else bf)]
+        bf, flat = o["batch_first"], o["unbatched"]
+        layout = ("unknown" if bf is None else "(T, I), unbatched" if flat else "(B, T, I)" if bf else "(T, B, I)")
+        read = [("input_size", o["input_size"]), ("batch_first", "unknown" if bf is None else bf),
+                ("x as given", layout)]
         if o["cell"] == "rnn":
             read.append(("nonlinearity", o["nonlinearity"]))
+        if o["proj_size"]:
+            read.append(("proj_size", o["proj_size"]))
+        if o["rnn_path"]:
+            read.append(("traced inside the model at", o["rnn_path"]))
         loss = f"{o['loss']:.6g}" + ("" if o["loss_at_step"] is None else
                                      f" (its gradient taken at step {o['loss_at_step']} only)")
         head = (f"{o['cell'].upper()} · {o['layers']} layer(s) · {o['directions']} direction(s) · "

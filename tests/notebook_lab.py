@@ -34,6 +34,7 @@ def start_lab(folder: Path, port: int | None = None, timeout: float = 120.0) -> 
     port = port or free_port()
     home = folder / ".jupyter-home"
     env = dict(os.environ, PYTHONPATH=str(ROOT) + os.pathsep + os.environ.get("PYTHONPATH", ""),
+               PATH=str(Path(sys.executable).parent) + os.pathsep + os.environ.get("PATH", ""),  # the kernel's python
                JUPYTER_CONFIG_DIR=str(home / "config"), JUPYTER_RUNTIME_DIR=str(home / "runtime"),
                JUPYTERLAB_SETTINGS_DIR=str(home / "settings"), JUPYTERLAB_WORKSPACES_DIR=str(home / "workspaces"),
                IPYTHONDIR=str(home / "ipython"), JUPYTER_PLATFORM_DIRS="1", OMP_NUM_THREADS="1")

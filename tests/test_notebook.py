@@ -153,14 +153,18 @@ def test_trace_html_summarises_shapes_and_how_the_input_was_read(tr, monkeypatch
     html = tr._repr_html_()
     for part in ("LSTM", "2 layer(s)", "2 direction(s)", "T = 14", "B = 1", "H = 10", "input_size",
                  f"{float(tr.loss):.6g}", "gates[&quot;f&quot;]</code> (14, 1, 10)", "grad_c</code> (14, 1, 10)",
-                 "<code>x</code> (14, 1, 3)", "<code>h_n</code> (4, 10)", "batch_first</code></td><td>False"):
+                 "<code>x</code> (14, 1, 3)", "<code>h_n</code> (4, 10)", "batch_first</code></td><td>False",
+                 "(T, I), unbatched"):
         assert part in html, part
     assert "array" not in html and len(html) < 4000
-    gru = cellviz.trace(torch.nn.RNN(2, 4, nonlinearity="relu", batch_first=True), torch.randn(3, 5, 2), at_step=2)
-    object.__setattr__(gru, "batch_first", True)          # what the engine's models side records
-    html = gru._repr_html_()
-    assert "batch_first</code></td><td>True" in html and "relu" in html and "at step 2" in html
-    assert summaries.overview(gru)["per_layer"]["preacts[\"h\"]"] == (5, 3, 4)
+    rnn = cellviz.trace(torch.nn.RNN(2, 4, nonlinearity="relu", batch_first=True), torch.randn(3, 5, 2), at_step=2)
+    html = rnn._repr_html_()
+    assert "batch_first</code></td><td>True" in html and "(B, T, I)" in html and "relu" in html
+    assert "at step 2" in html
+    assert summaries.overview(rnn)["per_layer"]["preacts[\"h\"]"] == (5, 3, 4)
+    proj = cellviz.trace(torch.nn.LSTM(2, 6, proj_size=3), torch.randn(4, 2))
+    assert "proj_size=3" in repr(proj) and "proj_size</code></td><td>3" in proj._repr_html_()
+    assert "h</code> (4, 1, 3)" in proj._repr_html_() and "c</code> (4, 1, 6)" in proj._repr_html_()
 
 
 # --- the cell diagram at step t in one call -------------------------------------------------------------------
@@ -175,3 +179,14 @@ def test_cell_diagram_at_is_the_apps_figure(tr):
         plots.cell_diagram_at(tr, 14)
     with pytest.raises(IndexError):
         plots.cell_diagram_at(tr, 0, layer=2)
+
+
+def test_without_anywidget_show_says_how_to_install(monkeypatch):
+    import importlib
+    import sys
+    monkeypatch.setitem(sys.modules, "anywidget", None)          # as if the notebook extra were not installed
+    monkeypatch.delitem(sys.modules, "cellviz.notebook")
+    with pytest.raises(ImportError, match=r"pip install 'cellviz\[notebook\]'"):
+        importlib.import_module("cellviz.notebook")
+    with pytest.raises(ImportError, match="anywidget"):
+        cellviz.show
