@@ -508,7 +508,8 @@ def _nothing_found(flat: Mapping[str, object]) -> str:
             f"'lstm1.weight_ih'); the file has {len(flat)} keys: {keys or 'none'}.")
     for key, value in flat.items():     # the 2017 char-RNN tutorial: hidden = i2h(cat(x, h)), output = i2o(cat(x, h))
         m = _LINEAR_KEY.match(key)
-        if m and m["name"] == "i2h" and m["param"] == "weight" and isinstance(value, torch.Tensor) and value.dim() == 2:
+        if m and m["name"] == "i2h" and m["param"] == "weight" and isinstance(value, torch.Tensor) and value.dim() == 2 \
+                and value.shape[1] > value.shape[0]:
             H, K = value.shape
             return (text + f" {_brief(key, 60)} ({H}, {K}) looks like a hand-made cell reading [x_t, h_(t-1)] "
                     f"({K - H} inputs + {H} hidden units) with no nonlinearity, as in the 2017 char-RNN tutorial "

@@ -625,3 +625,28 @@ def test_intervened_forward_of_a_projected_lstm_matches_the_trace():
     tr = cellviz.trace(m, x, interventions=edits)
     np.testing.assert_allclose(out.numpy(), tr.output, atol=1e-6)
     np.testing.assert_allclose(c_n.numpy(), tr.c_n, atol=1e-6)
+
+
+def test_inside_a_model_at_one_step_and_under_interventions():
+    """at_step and interventions work inside a whole model: the head reads the engine's (intervened) output."""
+    from cellviz.intervene import Intervened
+    torch.manual_seed(3)
+    model = LSTMForecaster().eval()
+    X, y = torch.randn(6, 10, 1), torch.randn(6, 10, 1)
+    fn = lambda out: ((out - y) ** 2).mean()                   # noqa: E731 — a loss term at every step
+    tr = cellviz.trace(model, X, rnn=model.lstm, loss=fn, at_step=4)
+    assert tr.at_step == 4 and np.all(tr.input_sensitivity[5:] == 0) and np.all(tr.input_sensitivity[:5] > 0)
+    model = RNNModel("LSTM", 30, 8, 8, 2, dropout=0.0)        # Intervened reads time-major input, as this model does
+    ids, targets, hidden = torch.randint(0, 30, (9, 2)), torch.randint(0, 30, (18,)), model.init_hidden(2)
+    nll = lambda out: F.nll_loss(out[0], targets)             # noqa: E731
+    edits = [cellviz.Intervention("f", 0.0, step=3), cellviz.Intervention("h", 0.0, step=6, units=(0, 1), layer=1)]
+    tr = cellviz.trace(model, (ids, hidden), rnn=model.rnn, loss=nll, interventions=edits)
+    rnn = model.rnn
+    model.rnn = Intervened(rnn, edits)                        # the same edits in torch, by the module cellviz ships
+    try:
+        with torch.no_grad():
+            want = nll(model(ids, hidden))
+    finally:
+        model.rnn = rnn
+    plain = cellviz.trace(model, (ids, hidden), rnn=model.rnn, loss=nll)
+    assert abs(float(tr.loss) - want.item()) < 1e-6 and abs(float(plain.loss) - want.item()) > 1e-4
