@@ -383,7 +383,9 @@ def _trace_inside(model: nn.Module, x, rnn: nn.Module, loss, at_step, interventi
         seq = seq.detach() if isinstance(seq, torch.Tensor) else seq
 
         def whole_model_loss(output, h_n):
-            replaced = (output if repack is None else repack(output), h_n)
+            # clones: the model may change what its rnn returns in place, which autograd refuses on a leaf
+            h_n = tuple(h.clone() for h in h_n) if isinstance(h_n, tuple) else h_n.clone()
+            replaced = (output.clone() if repack is None else repack(output), h_n)
             handle = rnn.register_forward_hook(lambda _m, _a, _o: replaced)
             try:
                 with torch.enable_grad():

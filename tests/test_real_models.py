@@ -65,8 +65,8 @@ def _check_inside(model: nn.Module, x, rnn: nn.Module, fn, *, layers: bool = Tru
         seen["input"], seen["hx"] = first, (a[1] if len(a) > 1 else kw.get("hx"))
         return (first,) + tuple(a[1:]), kw
 
-    def out_hook(_m, _a, out):
-        seen["output"] = out
+    def out_hook(_m, _a, out):          # copies: the model may edit them in place after
+        seen["output"] = (out[0].clone() if isinstance(out[0], torch.Tensor) else out[0],)
     handles = [rnn.register_forward_pre_hook(leaf, with_kwargs=True), rnn.register_forward_hook(out_hook)]
     try:
         L = fn(model(*args))
@@ -650,3 +650,20 @@ def test_inside_a_model_at_one_step_and_under_interventions():
         model.rnn = rnn
     plain = cellviz.trace(model, (ids, hidden), rnn=model.rnn, loss=nll)
     assert abs(float(tr.loss) - want.item()) < 1e-6 and abs(float(plain.loss) - want.item()) > 1e-4
+
+
+def test_inside_a_model_that_edits_the_rnn_output_in_place():
+    class InPlace(nn.Module):
+        def __init__(self):
+            super().__init__()
+            self.gru = nn.GRU(3, 4)
+            self.fc = nn.Linear(4, 1)
+
+        def forward(self, x):
+            out, h = self.gru(x)
+            out[-1] += h[-1]                                   # in place, on what the GRU returned
+            h.mul_(2)
+            return self.fc(out).sum() + h.sum()
+    torch.manual_seed(0)
+    model = InPlace()
+    _check_inside(model, torch.randn(6, 2, 3), model.gru, lambda out: out, layers=False)
