@@ -99,7 +99,7 @@ class CheckpointParts:
     head_weight: torch.Tensor | None = None       # (K, output features) of a Linear after the module
     head_bias: torch.Tensor | None = None         # (K,) or None
     head_key: str | None = None                   # the Linear's name, e.g. "decoder"
-    notes: list[str] = field(default_factory=list)   # how the file was read, one sentence each
+    notes: list[str] = field(default_factory=list)   # how the file was read (what was assumed), one sentence each
 
 
 def load_checkpoint_parts(path_or_file: Source, *, prefix: str | None = None, batch_first: bool = False,
@@ -694,6 +694,19 @@ def _with_io(loaded: _Loaded, max_params: int | None) -> CheckpointParts:
                 bias is None or (isinstance(bias, torch.Tensor) and tuple(bias.shape) == (w.shape[0],))):
             head.append((near, bias is not None, key))
     parts = CheckpointParts(module, group.name, sorted(loaded.groups))
+    where = repr(group.name) if group.name else "the top level"
+    if group.style == "cell":
+        kind = {nn.LSTM: "LSTMCell", nn.GRU: "GRUCell", nn.RNN: "RNNCell"}[type(module)]
+        parts.notes.append(f"{where}: nn.{kind} weights read as a {module.num_layers}-layer nn.{type(module).__name__} "
+                           "(the same numbers, renamed).")
+    elif group.style == "linear":
+        parts.notes.append(f"{where}: the Linear layers i2h and h2h read as an nn.RNN "
+                           "(h_t = act(i2h(x_t) + h2h(h_(t-1)))).")
+    parts.notes.append(f"batch_first={module.batch_first}: a batch is read as "
+                       f"{'(B, T, I)' if module.batch_first else '(T, B, I)'} (a state_dict cannot say which).")
+    if isinstance(module, nn.RNN):
+        parts.notes.append(f"nonlinearity={module.nonlinearity!r} (a state_dict cannot say; word_language_model's "
+                           "RNN_RELU needs 'relu').")
     budget = (MAX_PARAMS if max_params is None else min(int(max_params), MAX_PARAMS)) - \
         sum(p.numel() for p in module.parameters())
     if emb:

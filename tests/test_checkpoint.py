@@ -488,6 +488,7 @@ def test_chained_cells_are_offered_as_a_stacked_module():
     assert isinstance(cellviz.load_checkpoint(data, prefix="lstm2"), nn.LSTM)
     parts = cellviz.load_checkpoint_parts(data, prefix="lstm1+lstm2")
     assert parts.head_key == "linear" and parts.embedding is None
+    assert parts.notes[0] == "'lstm1+lstm2': nn.LSTMCell weights read as a 2-layer nn.LSTM (the same numbers, renamed)."
     assert torch.equal(parts.head_weight, linear.weight.detach()) and torch.equal(parts.head_bias, linear.bias.detach())
     with pytest.raises(ValueError, match="reads 3 inputs into 4 units"):
         cellviz.module_from_cells(nn.GRUCell(2, 4), nn.GRUCell(3, 4))
@@ -524,7 +525,8 @@ def test_parts_find_the_embedding_and_tied_head():
         assert parts.prefix == "rnn" and parts.candidates == ["rnn"]
         assert parts.embedding_key == "encoder.weight" and torch.equal(parts.embedding, encoder.weight.detach())
         assert parts.head_key == "decoder" and torch.equal(parts.head_weight, decoder.weight.detach())
-        assert torch.equal(parts.head_bias, decoder.bias.detach()) and len(parts.notes) == 2
+        assert torch.equal(parts.head_bias, decoder.bias.detach())
+        assert [n.split(" ")[0] for n in parts.notes] == ["batch_first=False:", "encoder.weight", "decoder"]
         _same(rnn.eval(), parts.module)
     bare = cellviz.load_checkpoint_parts(_encode(rnn.state_dict(), "pt"))
     assert bare.embedding is None and bare.head_weight is None and bare.prefix == ""
@@ -598,3 +600,9 @@ def test_a_checkpoint_with_its_argparse_namespace_loads_and_other_objects_are_re
     with pytest.raises(CheckpointError, match=r"(?s)refused to unpickle.*checkpoint dict holding such an object"):
         cellviz.load_checkpoint(_pt({"scheduler": torch.optim.lr_scheduler.StepLR(torch.optim.SGD(original.parameters(), 0.1), 1),
                                      "state_dict": original.state_dict()}))
+
+
+def test_parts_say_what_was_assumed():
+    parts = cellviz.load_checkpoint_parts(_pt(nn.RNN(3, 4).state_dict()), nonlinearity="relu", batch_first=True)
+    assert "batch_first=True: a batch is read as (B, T, I) (a state_dict cannot say which)." in parts.notes
+    assert any(n.startswith("nonlinearity='relu'") for n in parts.notes)
