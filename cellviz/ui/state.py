@@ -83,6 +83,8 @@ KEYS: dict[str, Key] = {
     "slide": Key(int, 1, "the tour's slide (1-based)", link=True, keep=True),
     "tour_step": Key(int, 0, "the tour's step slider", link=True, keep=True),
     "present": Key(bool, False, "presentation mode (no sidebar, large type)", link=True, keep=True),
+    "presenter": Key(bool, False, "the tour's presenter view (notes, next slide, clock; follows the projected one)",
+                     link=True, keep=True),
     "tour_lag": Key((int, type(None)), None, "slide 1's lag (None: the tour's LAG)", keep=True),
     # intervene
     "iv_kind": Key((str, type(None)), None, "gate | state | ablate (None: the first the cell allows)", keep=True),

@@ -308,12 +308,28 @@ ZH: dict[str, str] = {
     "tour.lag": "线索符号与“?”之间的间隔",
     "tour.open": "在探索器中打开此模型",
     "tour.open.help": "用这个模型和输入打开探索器。",
+    "tour.notes": "讲稿",
+    "tour.presenter": "演讲者视图",
+    "tour.presenter.help": "在新窗口中打开演讲者视图（给你的笔记本电脑）：缩小的当前页、下一页的标题、讲稿和时钟。"
+                           "在任一窗口按 PageDown，两个窗口一起翻页。",
+    "tour.presenter.next": "下一页：{title}",
+    "tour.presenter.last": "最后一页。",
+    "tour.presenter.clock": "时间",
     "tour.keys": "按键：PageDown / PageUp 或 → / ← 翻页。",
     "tour.missing": "模型库中没有模型 {name}，因此无法显示这一页。",
     "tour.bi.title": "5 · 双向 LSTM 从两个方向读取",
-    "tour.bi.text": "双向 LSTM 用一个 LSTM 从左往右读、另一个从右往左读，再把两者的输出拼接起来，"
-                    "于是每个位置都能看到完整的上下文。在情感分析中，反向方向读到句首时，已经读过了句子后面的"
-                    "“not”或“but”。请在同一个句子上比较这两个方向的隐藏状态。",
+    "tour.bi.headline": "sentiment-bilstm 把“{text}”读作 {prediction}。",
+    "tour.bi.body": "它的输出层读取两个状态（方框）：正向在最后一个词处的 h，反向在第一个词处的 h。它们对正面的投票："
+                    "正向 {vote_f}，反向 {vote_r}。实话实说：单向的 sentiment-lstm 和 -gru 在否定句上已得 {lstm_neg}、"
+                    "转折句上 {lstm_con}；sentiment-bigru 为 {bigru}。",
+    "tour.bi.text": "双向 LSTM 用一个 LSTM 从左往右读、另一个从右往左读，再把两者的输出拼接起来，于是每个位置都能看到"
+                    "完整的上下文。在情感分析中，反向方向读到句首时，已经读过了句子后面的“not”或“but”。",
+    "tour.bi.notes": "投票 = (w_正面 − w_负面) · h，取输出层权重中属于该方向的一半（logit 之差；偏置补上其余部分）。"
+                     "留出集准确率，否定句 / 转折句：sentiment-lstm {lstm_neg} / {lstm_con}，sentiment-gru {gru_neg} / "
+                     "{gru_con}；总体：sentiment-bilstm {bilstm}，sentiment-bigru {bigru}（{bigru_neg} / {bigru_con}）。"
+                     "在这个任务上并不需要双向读取：单向模型在句末作答时已经读完了整个句子。",
+    "tour.bi.figure": "隐藏状态，正向与反向：神经元 × 词",
+    "tour.bi.readout": "读出",
     "tour.bi.forward": "正向 → 隐藏状态",
     "tour.bi.reverse": "← 反向隐藏状态",
     "tour.claims.missing": "尚未运行这项实验：`{command}` 会生成 assets/claims.json。",
@@ -546,53 +562,89 @@ ZH: dict[str, str] = {
     "explain.shapes.unchecked": "在本轨迹上 h_n 与画出的最终 h 不相等（是否有干预改变了它？）。",
     "list.sep": "、", "list.sep2": "；",
     # 长时记忆一课（issue 11）：导览幻灯片、实验图表与摘要
-    "tour.rnn.title": "1 · 为什么普通 RNN 难以*学会*长间隔",
-    "tour.rnn.text": "间隔任务先给出一个线索符号（A–D），接着是干扰符号，最后是‘?’：要说出那个线索符号。普通 RNN "
-                     "每一步都重写整个状态，$h_t = \\tanh(W x_t + U h_{t-1} + b)$，所以只有当网络学会把线索锁进饱和的"
-                     "隐藏单元时，线索才能保留下来。",
-    "tour.rnn.measured": "**在当前模型上实测。** lag-rnn 在间隔 {lag} 时回答 **{prediction}**。区分四个线索符号的是隐藏单元 "
-                         "{unit}：刚看到线索后 h = {h0}，到最后一个干扰符号时 h = {h1}（干扰期间介于 {lo} 与 {hi} 之间）。"
-                         "它靠饱和来*保持*线索。",
+    "tour.rnn.title": "1 · 普通 RNN 能保持线索符号，难的是学会",
+    "tour.rnn.headline": "lag-rnn 在间隔 {lag} 时回答 {prediction}；它的神经元 {unit} 最终为 A {a}、B {b}、C {c}、"
+                         "D {d}：一个比特，{low} 对 {high}。",
+    "tour.rnn.body": "对整个 h 的线性读出，在 {n_inputs} 个新输入中认对线索符号的比例为 {acc}。在单一间隔上从头训练，"
+                     "RNN 学会的最大间隔为 {scratch}（{seeds} 个随机种子）。",
+    "tour.rnn.body.nocl": "对整个 h 的线性读出，在 {n_inputs} 个新输入中认对线索符号的比例为 {acc}。",
+    "tour.rnn.notes": "间隔任务先给出一个线索符号（A–D），接着是干扰符号，最后是‘?’：要说出那个线索符号。普通 RNN "
+                      "每一步都重写整个状态，$h_t = \\tanh(W x_t + U h_{{t-1}} + b)$；这个模型靠把神经元推入饱和来"
+                      "保持线索符号（第 4 页的 GRU 不靠饱和也能保持）。神经元 {unit} 在这个输入上：刚看到线索符号后 "
+                      "h = {h0}，到最后一个干扰符号时 h = {h1}，干扰期间介于 {lo} 与 {hi} 之间。四个最终值：每个线索符号"
+                      "后面接同样的干扰符号。读出准确率：模型自己的线性输出层在间隔 {lag} 的 {n_inputs} 个新输入上"
+                      "（线索符号与干扰符号随机，种子 0）。",
     "tour.rnn.learn": "**难的是学会它**（第 6 页的实验，{seeds} 个随机种子）：在单一间隔上从头训练，RNN 学会的最大间隔为 "
                       "{scratch}。采用间隔从 5 逐步增长的课程训练，它学会的最大间隔为 {curriculum}（{reached}），之后在"
                       "间隔 {far} 上的准确率为 {held}。",
-    "tour.grad.underflow": "0（小于 float32 能表示的最小数）",
-    "tour.rnn.figure": "{name} 的隐藏状态：隐藏单元 × 时间",
-    "tour.grad.title": "2 · 为什么学不会：锁存的状态挡住了梯度",
-    "tour.grad.text": "要保持一个比特，RNN 会**锁存**：把某个隐藏单元推入饱和区，干扰符号就再也推不动它（Bengio、Simard "
-                      "与 Frasconi，1994）。训练时误差逐步反向传播，每一步都要乘以该步的雅可比矩阵：",
-    "tour.grad.text2": "在饱和区 $1 - h_t^2 \\approx 0$：保持比特的状态，恰恰是梯度穿不过去的状态。训练之前还没有锁存，"
-                       "但这些雅可比矩阵的乘积一步步缩小，所以远处的线索符号几乎得不到学习信号。",
-    "tour.grad.measured": "**在这个输入上实测**（间隔 {lag}）。训练后的 lag-rnn 的承载线索符号的隐藏单元 {unit} 在干扰期间 $1 - h^2$ 的"
-                          "均值为 {slope}。线索符号处的 ‖∂L/∂h‖ 相对于‘?’处的值：训练前（快照 {snap}）为 **{untrained}**，"
-                          "训练后为 {trained}。实验中在初始化时、向前 {k} 步处（{seeds} 个随机种子的中位数）：{values}。",
+    "tour.below_float32": "低于 float32 的表示范围",
+    "tour.below_float32.range": "时间步 0–{t}：低于 float32 的表示范围（恰好为 0）",
+    "tour.ratio.zero": "0（低于 float32 的表示范围）",
+    "tour.claims.range": "{med}（各随机种子最少 {lo}、最多 {hi}）",
+    "tour.claims.none_lag": "零",
+    "tour.rnn.figure": "{name} 的隐藏状态：神经元 × 时间",
+    "tour.grad.title": "2 · 为什么从头学不会：梯度在收缩",
+    "tour.grad.headline": "训练前，线索符号处的 ‖∂L/∂h‖ 只有 {lag} 步之后‘?’处的 {untrained}。",
+    "tour.grad.body": "此时没有神经元饱和（$1-h^2$ 均值 {slope_untrained}）：原因是收缩，ρ(W_hh) = {rho_untrained}。"
+                      "训练造出一个锁存（ρ = {rho_trained}，$1-h^2$ 均值 {slope_trained}），它也挡住了梯度：{trained}。",
+    "tour.grad.text": "要保持一个比特，RNN 可以**锁存**：把某个神经元推入饱和区，干扰符号就再也推不动它（Bengio、Simard "
+                      "与 Frasconi，1994）。训练时误差逐步反向传播，每一步都要乘以该步的雅可比矩阵（见公式）。",
+    "tour.grad.text2": "有两种东西会让这个乘积变小。饱和（$1 - h_t^2 \\approx 0$）是训练后的锁存所做的：保持比特的状态，"
+                       "恰恰是梯度穿不过去的状态。训练之前没有神经元饱和，但谱半径小于 1 的循环矩阵每一步都让梯度收缩，"
+                       "所以远处的线索符号几乎得不到学习信号：这才是从头学不会的原因。",
+    "tour.grad.notes": "在这个输入上实测（间隔 {lag}），损失位于‘?’处：线索符号处的 ‖∂L/∂h‖ 相对于‘?’处的值，训练前"
+                       "（快照 {snap}）为 {untrained}，训练后为 {trained}。ρ(W_hh) 是循环矩阵的谱半径，训练前 {rho_untrained}、"
+                       "训练后 {rho_trained}；$1 - h^2$ 在所有神经元和干扰时间步上的均值：训练前 {slope_untrained}、训练后 "
+                       "{slope_trained}。",
+    "tour.grad.claims": "实验中在初始化时、往回 {k} 步处（{seeds} 个随机种子的中位数）：{values}。",
     "tour.grad.figure": "这个输入上的 ‖∂L/∂h_t‖ / ‖∂L/∂h_T‖（对数坐标），损失位于‘?’处",
-    "tour.grad.untrained": "训练前的 lag-rnn",
-    "tour.grad.trained": "训练后的 lag-rnn",
+    "tour.grad.untrained": "训练前：ρ(W_hh) {rho}，1−h² 均值 {slope}",
+    "tour.grad.trained": "训练后：ρ(W_hh) {rho}，1−h² 均值 {slope}",
     "tour.grad.y": "‖∂L/∂h_t‖ / ‖∂L/∂h_T‖（对数坐标）",
     "tour.lstm.title": "3 · LSTM：遗忘门可以保住的细胞状态",
+    "tour.lstm.headline": "lag-lstm 承载线索符号的神经元 {unit} 在 {n} 步中保持 f = {f}：细胞状态把线索符号带到‘?’处"
+                          "（c = {c1}）。",
+    "tour.lstm.body": "但在 |c| ≈ {c_abs} 时输出的 tanh 已饱和：float32 中 tanh′(c) = {tanh_prime}，这个神经元的 "
+                      "‖∂L/∂c_t‖ 从时间步 {zero} 起恰好为 0。f ≈ 1 来自 chrono 初始化。",
+    "tour.lstm.body.nozero": "在 |c| ≈ {c_abs} 时输出的 tanh 接近饱和：tanh′(c) = {tanh_prime}。f ≈ 1 来自 chrono 初始化。",
     "tour.lstm.text": "LSTM 增加了细胞状态 $c$ 和三个 sigmoid 门：遗忘门 $f$、输入门 $i$、输出门 $o$。",
     "tour.lstm.text2": "沿着 $c$，一步的雅可比就是 $f_t$——没有压缩的 $\\tanh'$——所以当 $f \\approx 1$ 时梯度能传得很远。"
                        "$f$ 是否接近 1 取决于训练和初始化：1997 年的 LSTM 根本没有遗忘门（$f \\equiv 1$）；PyTorch "
                        "的默认初始化让 $f$ 从 0.5 左右开始。",
-    "tour.lstm.measured": "**在当前的 lag-lstm 上实测**（间隔 {lag}；chrono 初始化，遗忘门偏置取自 log U(1, {top_m1})；"
-                          "课程 {levels}）。区分四个线索符号的是隐藏单元 **{unit}**。在 {n} 个干扰符号上它的平均 "
-                          "**f = {f}**：c 中什么都没有遗忘。它的平均 i = {i}：输入门一直开着，所以 c 不断累加候选值，"
-                          "从线索后的 {c0} 变到最后一个干扰符号处的 {c1}——线索保存在 c 漂移的方向里，而不是一个冻结的值，"
-                          "h = o·tanh(c) 最终为 {h1}。它回答 **{prediction}**。",
-    "tour.lstm.figure": "承载线索符号的隐藏单元 {unit} 随时间的变化",
-    "tour.gru.title": "4 · GRU：两个门——以及这个模型实际如何保持线索符号",
+    "tour.lstm.notes": "在当前的 lag-lstm 上实测（间隔 {lag}；chrono 初始化，遗忘门偏置取自 log U(1, {top_m1})；课程 "
+                       "{levels}）。最能区分四个线索符号的是神经元 {unit}。在 {n} 个干扰符号上它的平均 f = {f}、平均 "
+                       "i = {i}：c 不断累加候选值，从线索符号后的 {c0} 变到最后一个干扰符号处的 {c1}，线索符号保存在 c "
+                       "漂移的方向里，而不是一个冻结的值。h = o·tanh(c) 最终为 {h1}（o 均值 {o}）。|c| 超过约 9 后，"
+                       "tanh′(c) = 1 − tanh²(c) 在 float32 中舍入为 0，所以损失只能通过最初几步到达这个神经元的 c。"
+                       "它回答 {prediction}。",
+    "tour.like_with_like": "同类相比（实验中从头训练学会的最大间隔）：LSTM 默认初始化 {lstm_default}，chrono 初始化 "
+                           "{lstm_chrono}；GRU 默认初始化 {gru_default}，z 偏置 1 {gru_keep1}。lag-lstm 用 chrono 初始化，"
+                           "lag-gru 用 PyTorch 默认初始化：两者的差别有一部分来自初始化，而不是结构。",
+    "tour.lstm.zero": "恰好为 0：float32 中 tanh′(c) = 0",
+    "tour.lstm.figure": "承载线索符号的神经元 {unit} 随时间的变化",
+    "tour.gru.title": "4 · GRU：这个模型实际如何保持线索符号",
+    "tour.gru.headline": "lag-gru 把线索符号保持在一个稳定状态附近：线索符号后对 h 的扰动，到‘?’处缩小为 {gain} 倍"
+                         "（lag-rnn：{rnn_gain} 倍）。",
+    "tour.gru.body": "没有饱和：承载线索符号的神经元 {unit} 的 n ≤ {n_max}，z = {z}，每一步取新 n 的 {new}。它的初始化"
+                     "与 lag-lstm 不同（默认而非 chrono）：见讲稿。",
     "tour.gru.text": "GRU 只有一个状态和两个门：重置门 $r$ 与更新门 $z$；按 PyTorch 的约定：",
-    "tour.gru.text2": "当 $z \\approx 1$ 时状态会被原样复制到下一步，形成类似 LSTM 的“高速公路”。（教程里常把同一个循环单元写成 "
-                      "$z$ 与 $1 - z$ 互换的形式，见 Cho 等人 2014。）",
-    "tour.gru.measured": "**在当前的 lag-gru 上实测**（间隔 {lag}；PyTorch 默认初始化；课程 {levels}）。它的承载线索符号的隐藏单元 "
-                         "**{unit}** 在 {n} 个干扰符号上平均 **z = {z}**、r = {r}：它**并不**复制。每一步它取新候选值 n 的 "
-                         "{new}，而循环连接让 n 保持饱和，所以 h 始终介于 {lo} 与 {hi} 之间：它像 RNN 一样锁存，只是带着门。"
-                         "它回答 **{prediction}**。",
-    "tour.gru.figure": "承载线索符号的隐藏单元 {unit} 随时间的变化",
+    "tour.gru.convention": "PyTorch 的约定 $h_t = (1 - z_t) n_t + z_t h_{t-1}$，也是 Cho 等人 2014（式 7）和 Keras "
+                           "`GRUCell`（两种 `reset_after` 模式：`h = z * h_tm1 + (1 - z) * hh`）的写法。互换的形式 "
+                           "$h_t = (1 - z_t) h_{t-1} + z_t n_t$ 来自 Chung 等人 2014，colah 和维基百科的示意图也这样画。"
+                           "r 作用的位置也不同：Cho 等人和 Keras `reset_after=False` 在乘矩阵之前把 r 作用于 "
+                           "$h_{t-1}$，PyTorch 在乘矩阵之后。",
+    "tour.gru.notes": "在当前的 lag-gru 上实测（间隔 {lag}；PyTorch 默认初始化；课程 {levels}）。承载线索符号的神经元 "
+                      "{unit}：在 {n_steps} 个干扰符号上平均 z = {z}、r = {r}、n = {n}（最大 {n_max}）；h 始终介于 {lo} "
+                      "与 {hi} 之间。一步雅可比 ∂h_t/∂h_{{t−1}} 的最大 |特征值| 在干扰期间：中位数 {eig}，最大 {eig_max}；"
+                      "它们在 {n_steps} 个干扰符号上的乘积的范数为 {gain}（lag-rnn：{rnn_gain}）：扰动慢慢消失，状态停在"
+                      "线索符号选定的那个点附近。它回答 {prediction}。",
+    "tour.gru.figure": "承载线索符号的神经元 {unit} 随时间的变化",
     "tour.claims.title": "6 · 实测常见说法——以及结论取决于什么",
-    "tour.claims.text": "教科书上说，普通 RNN 能学到 10–20 步的依赖，LSTM 能学到 100 步以上。下面的实验对每一行都用同样的方式"
-                        "训练。请看数字，而不是口号。",
+    "tour.claims.headline": "在单一间隔上从头训练，默认初始化的 LSTM 学会的最大间隔为 {lstm}，RNN 为 {rnn}，chrono "
+                            "初始化的 LSTM 为 {chrono}（{seeds} 个随机种子的中位数）。",
+    "tour.claims.body": "每一行的数据、预算和随机种子都相同。初始化对能学多远的影响不亚于循环单元的种类：“RNN 10–20 "
+                        "步、LSTM 100 步以上”取决于初始化、课程、预算和任务。",
+    "tour.claims.at_least": "≥ {lag}",
     "tour.claims.row": "**{row}**：从头训练，最大间隔 {scratch}；课程训练，{curriculum}（{reached}）。",
     "plot.claims.row.rnn": "RNN",
     "plot.claims.row.lstm": "LSTM（默认初始化）",
