@@ -126,9 +126,28 @@ def _next_sample(name: str) -> None:
 
 # --- uploads -------------------------------------------------------------------------------------------
 def _keep_upload() -> None:
-    """on_change of the uploader: remember the file (the widget itself forgets it on another page)."""
+    """on_change of the uploader: hold the file's bytes once for the server (`uploads.hold`, within one budget for
+    every session) and keep only its name and digest in the session; Streamlit's own copy is released."""
     uploaded = state.get("upload")
-    state.put("upload_file", None if uploaded is None else (uploaded.name, uploaded.getvalue()))
+    if uploaded is None:
+        state.put("upload_file", None)
+        return
+    state.put("upload_file", (uploaded.name, uploads.hold(uploaded.getvalue())))
+    _release(uploaded)
+
+
+def _release(uploaded) -> None:
+    """Drop the uploader's server-side copy of the file (Streamlit keeps it until the session ends; its own
+    chat input releases files the same way). The widget still shows the file's name."""
+    from streamlit.runtime.scriptrunner import get_script_run_ctx
+    ctx = get_script_run_ctx()
+    manager = getattr(ctx, "uploaded_file_mgr", None)
+    file_id = getattr(uploaded, "file_id", None)
+    if ctx is not None and file_id and hasattr(manager, "remove_file"):
+        try:
+            manager.remove_file(ctx.session_id, file_id)
+        except Exception:   # noqa: BLE001 — a Streamlit without it: its copy then lives as long as the session
+            log.exception("could not release the uploader's copy of %s", uploaded.name)
 
 
 def _upload() -> data.Subject | None:
@@ -136,7 +155,8 @@ def _upload() -> data.Subject | None:
     if state.get("upload_file") is None:
         st.info(t("upload.prompt"))
         return None
-    name, raw = state.get("upload_file")
+    name, key = state.get("upload_file")
+    raw = uploads.held(key)
     if not name.lower().endswith(UPLOAD_TYPES):
         st.error(t("upload.bad_type", name=escape_markdown(name, NAME_CHARS)))
         return None
@@ -144,7 +164,6 @@ def _upload() -> data.Subject | None:
     st.text_input(t("upload.prefix"), key="upload_prefix", help=t("upload.prefix.help"),
                   max_chars=uploads.MAX_PREFIX_CHARS)
     st.radio(t("upload.nonlinearity"), ["tanh", "relu"], key="upload_nonlinearity", horizontal=True)
-    key = uploads.digest(raw)
     try:
         module = uploads.upload_module(key, raw, state.get("upload_prefix"), state.get("upload_nonlinearity"))
     except ValueError as e:           # CheckpointError is a ValueError
