@@ -43,6 +43,14 @@ EN: dict[str, str] = {
     "upload.loaded": "{kind} · input {inputs} · hidden {hidden} · {layers} layer(s){bi} · {params} parameters",
     "upload.steps_cap": "This module is large: inputs are capped at {steps} steps, so that its trace holds at most "
                         "{mb} MB of numbers.",
+    "upload.too_wide": "the module reads {got} input features per step; the app takes at most {limit} (every "
+                       "trace holds the input and its gradient). Explore it from a notebook with cellviz.trace.",
+    "upload.gone": "the server no longer holds this file (uploads are kept for a while, within a budget shared by "
+                   "every visitor). Upload it again.",
+    "upload.mismatch": "the file's bytes do not match its name on the server. Upload it again.",
+    "upload.too_many_layers": "the file holds {got} layers; an uploaded module may have at most {limit}.",
+    "upload.too_many_tensors": "the file holds {got} tensors; the app reads files of at most {limit} (a recurrent "
+                               "module has at most 10 per layer). Save only the model's state_dict.",
     # input
     "input.header": "Input",
     "input.text": "Text",
@@ -96,6 +104,7 @@ EN: dict[str, str] = {
     "download.figure": "Figure (HTML)",
     "download.npz": "Trace (NPZ)",
     "download.csv": "Trace (CSV)",
+    "download.csv.too_big": "CSV: {rows} rows is more than the {limit} offered; the NPZ holds every value.",
     # view 1: the cell
     "cell.title": "{kind} cell at step {t} · input {token}",
     "cell.equations": "Equations",
@@ -327,6 +336,7 @@ EN: dict[str, str] = {
     "tour.bi.forward": "forward → hidden state",
     "tour.bi.reverse": "← reverse hidden state",
     "tour.claims.missing": "The claims experiment has not been run yet: `{command}` writes assets/claims.json.",
+    "busy": "The server is busy with other visitors' training or downloads: try again in a moment.",
     "download.lecture": "Lecture page (offline HTML)",
     "download.lecture.help": "One self-contained HTML file with this model and input, every step as a frame: "
                              "plays in any browser without Python or network.",

@@ -44,6 +44,13 @@ ZH: dict[str, str] = {
     "upload.nonlinearity": "普通 RNN 的激活函数",
     "upload.loaded": "{kind} · 输入维度 {inputs} · 隐藏维度 {hidden} · {layers} 层{bi} · {params} 个参数",
     "upload.steps_cap": "这个模块较大：输入最多 {steps} 步，使它的轨迹数据最多占用 {mb} MB。",
+    "upload.too_wide": "这个模块每步读入 {got} 个输入特征；本应用最多接受 {limit} 个（每条轨迹都保存输入及其梯度）。"
+                       "请在 notebook 中用 cellviz.trace 探索它。",
+    "upload.gone": "服务器已不再保存这个文件（上传的文件只保留一段时间，且所有访问者共用一份额度）。请重新上传。",
+    "upload.mismatch": "这个文件的内容与服务器上记录的名称不符。请重新上传。",
+    "upload.too_many_layers": "这个文件有 {got} 层；上传的模块最多只能有 {limit} 层。",
+    "upload.too_many_tensors": "这个文件有 {got} 个张量；本应用最多读取 {limit} 个（循环模块每层最多 10 个）。"
+                               "请只保存模型的 state_dict。",
     # input
     "input.header": "输入",
     "input.text": "文本",
@@ -96,6 +103,7 @@ ZH: dict[str, str] = {
     "download.figure": "图表（HTML）",
     "download.npz": "轨迹数据（NPZ）",
     "download.csv": "轨迹数据（CSV）",
+    "download.csv.too_big": "CSV：{rows} 行，超过可提供的 {limit} 行；NPZ 文件包含全部数值。",
     # view 1: the cell
     "cell.title": "第 {t} 步的 {kind} 循环单元 · 输入 {token}",
     "cell.equations": "公式",
@@ -300,6 +308,7 @@ ZH: dict[str, str] = {
     "tour.bi.forward": "正向 → 隐藏状态",
     "tour.bi.reverse": "← 反向隐藏状态",
     "tour.claims.missing": "尚未运行这项实验：`{command}` 会生成 assets/claims.json。",
+    "busy": "服务器正忙于其他访问者的训练或下载：请稍后再试。",
     "download.lecture": "课堂页面（离线 HTML）",
     "download.lecture.help": "一个自包含的 HTML 文件，包含当前模型和输入，每个时间步是一帧："
                              "无需 Python、无需网络，在任何浏览器中都能播放。",
