@@ -274,8 +274,7 @@ def _hostile_files(marker) -> list[tuple[str, bytes, str]]:
         ("huge-header.safetensors", struct.pack("<Q", 2**62) + b"{}", ""),            # lying header length
         ("huge-tensor.safetensors", struct.pack("<Q", len(header)) + header, ""),    # lying tensor size
         ("oversized.pt", b"\x00" * (11 * 2**20), ""),                                 # over maxUploadSize = 10 MB
-        ("weights.pkl", _torch_bytes(legit), ".safetensors"),                         # wrong extension
-        ("weights.pt.exe", _torch_bytes(legit), ".safetensors"),
+        ("weights.pkl", b"MZ\x90\x00" + bytes(100), ".safetensors"),                 # neither format, any name
     ]
 
 
@@ -359,7 +358,7 @@ def _structure_file(kind: str, inputs: int, hidden: int, layers: int, bi: bool, 
           suppress_health_check=[HealthCheck.too_slow])
 @given(kind=st.sampled_from(["rnn", "gru", "lstm"]), inputs=st.one_of(st.integers(1, 64), st.integers(3000, 6000)),
        hidden=st.integers(1, 6), layers=st.one_of(st.integers(1, 4), st.integers(14, 40)), bi=st.booleans(),
-       extra=st.one_of(st.just(0), st.integers(1900, 2100)), fmt=st.sampled_from(["pt", "safetensors"]))
+       extra=st.one_of(st.just(0), st.integers(9900, 10100)), fmt=st.sampled_from(["pt", "safetensors"]))
 @example(kind="rnn", inputs=1, hidden=1, layers=2000, bi=False, extra=0, fmt="safetensors")
 def test_upload_structure_fuzzed(kind, inputs, hidden, layers, bi, extra, fmt):
     """Any number of layers, input features and tensors: the module loads within every cap (and its trace and
@@ -371,13 +370,13 @@ def test_upload_structure_fuzzed(kind, inputs, hidden, layers, bi, extra, fmt):
         module = uploads.upload_module(uploads.digest(raw), raw, "", "tanh")
     except cellviz.CheckpointError as e:
         assert str(e).strip() and len(str(e)) < 1000
-        assert layers > uploads.MAX_UPLOAD_LAYERS or inputs > uploads.MAX_UPLOAD_INPUT or \
-            2 * layers * (2 if bi else 1) + extra > uploads.MAX_UPLOAD_TENSORS, str(e)
+        assert layers > cellviz.checkpoint.MAX_LAYERS or inputs > uploads.MAX_UPLOAD_INPUT or \
+            2 * layers * (2 if bi else 1) + extra > cellviz.checkpoint.MAX_TENSORS, str(e)
         assert time.process_time() - started < 2.0
         return
     finally:
         uploads.upload_module.clear()
-    assert module.num_layers == layers <= uploads.MAX_UPLOAD_LAYERS and module.input_size == inputs <= 4096
+    assert module.num_layers == layers <= cellviz.checkpoint.MAX_LAYERS and module.input_size == inputs <= 4096
     steps = uploads.upload_steps(module)
     assert steps * uploads.step_bytes(module) <= uploads.UPLOAD_TRACE_BYTES or steps == 1
     from cellviz import loss_terms

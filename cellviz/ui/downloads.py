@@ -24,7 +24,7 @@ from .. import export, summaries
 from ..live import HEAVY, Busy
 from . import data, state
 from .data import Subject
-from ..i18n import language, t
+from ..i18n import CATALOGUES, language, t
 
 
 def trace_arrays(subject: Subject) -> dict[str, np.ndarray]:
@@ -145,8 +145,13 @@ def trace_buttons(subject: Subject) -> None:
 
 
 def lecture_html(subject: Subject, layer: int, direction: int, units: list[int], lang: str) -> str:
-    """The offline lecture page (cellviz.export) for a zoo subject's model, input, part, layer and direction."""
+    """The offline lecture page (cellviz.export) for a subject's model, input, part, layer and direction: a zoo
+    model's page as the export CLI builds it, an upload's from its trace (its loss named on the gradient axes)."""
     src = subject.zoo
+    if src is None:
+        loss = CATALOGUES.get(lang, CATALOGUES["en"]).get(f"loss.{subject.loss}")
+        return export.trace_to_html(subject.trace, subject.tokens, subject.label, layer=layer, direction=direction,
+                                    units=units, lang=lang, loss=loss)
     if isinstance(src.input, data.Sample):
         return export.export_html(src.name, sample=src.input.seed, part=src.part, layer=layer, direction=direction,
                                   units=units, lang=lang)
@@ -156,9 +161,6 @@ def lecture_html(subject: Subject, layer: int, direction: int, units: list[int],
 
 def lecture_button(subject: Subject) -> None:
     """Download the offline lecture page (built only when clicked), or say why there is none."""
-    if subject.zoo is None:
-        st.caption(t("download.lecture.upload"))
-        return
     if subject.steps > export.MAX_STEPS:
         st.caption(t("download.lecture.too_long", limit=export.MAX_STEPS, got=subject.steps))
         return
@@ -181,7 +183,7 @@ def lecture_button(subject: Subject) -> None:
                        file_name=f"{_file_stem(subject)}-lecture.html",
                        mime="text/html", on_click="ignore", key="dl_lecture", help=t("download.lecture.help"),
                        icon=":material/slideshow:", width="stretch")
-    if subject.zoo.snapshot is not None:
+    if subject.zoo is not None and subject.zoo.snapshot is not None:
         st.caption(t("download.lecture.snapshot"))
 
 

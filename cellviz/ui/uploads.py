@@ -10,7 +10,6 @@ The checkpoint formats themselves are `cellviz.checkpoint`'s (no Streamlit).
 from __future__ import annotations
 
 import hashlib
-import re
 import threading
 from collections import OrderedDict
 from dataclasses import dataclass
@@ -28,8 +27,6 @@ from . import data, state
 MAX_UPLOAD_STEPS = 1000      # longest input built for an uploaded module (fewer for large modules: upload_steps)
 MAX_NUMBERS_CHARS = 200_000  # typed numbers for an upload (1000 steps of several numbers each)
 MAX_PREFIX_CHARS = 200       # the upload's module prefix ("encoder.lstm")
-MAX_UPLOAD_LAYERS = 16       # layers of an uploaded module (deep links cap them at 16 too)
-MAX_UPLOAD_TENSORS = 2000    # tensors in an uploaded file (a whole model with an embedding and a head: dozens)
 MAX_UPLOAD_INPUT = 4096      # input features per step (x_t) of an uploaded module: every trace holds x and dL/dx
 UPLOAD_TRACE_BYTES = 16 * 2**20   # arrays one upload trace may hold (the steps allowed follow from the module)
 VECTORS_PER_STEP = {"rnn": 3, "gru": 11, "lstm": 16}   # H-vectors a trace keeps per step, layer and direction
@@ -84,73 +81,20 @@ def upload_caps() -> tuple[int, int]:
 def upload_module(key: str, _data: bytes, prefix: str, nonlinearity: str) -> torch.nn.Module:
     """The recurrent module in an uploaded file (cached by the file's hash `key`; `_data` is read on a miss only,
     and must be the bytes of `key`). CheckpointError if unusable, also when it would unpack or load to more than
-    the upload caps (`upload_caps`, `check_structure`, MAX_UPLOAD_INPUT), or when the bytes are no longer held."""
+    the upload caps (`upload_caps`, MAX_UPLOAD_INPUT; the loader's own structure caps: at most 16 layers and
+    10,000 tensors, read from the header before any module is built), or when the bytes are no longer held."""
     from ..i18n import t
     if not _data:
         raise cellviz.CheckpointError(t("upload.gone"))
     if digest(_data) != key:          # a stale pairing must never cache one file's module under another's name
         raise cellviz.CheckpointError(t("upload.mismatch"))
-    max_bytes, max_params = upload_caps()
-    check_structure(_data)
+    max_bytes, max_params = upload_caps()       # the loader refuses > 16 layers / too many tensors from the header
     module = cellviz.load_checkpoint(_data, prefix=prefix or None, nonlinearity=nonlinearity, max_bytes=max_bytes,
                                      max_params=max_params)
     if module.input_size > MAX_UPLOAD_INPUT:
         raise cellviz.CheckpointError(t("upload.too_wide", got=f"{module.input_size:,}",
                                         limit=f"{MAX_UPLOAD_INPUT:,}"))
     return module
-
-
-_LAYER_KEY = re.compile(r"(?:weight|bias)_(?:ih|hh|hr)_l(\d+)(?:_reverse)?$")
-
-
-def check_structure(raw: bytes) -> None:
-    """Refuse, from the file's header alone, what no plausible recurrent module holds: more than
-    MAX_UPLOAD_LAYERS layers or more than MAX_UPLOAD_TENSORS tensors (CheckpointError). Building
-    nn.RNN(num_layers=L) is quadratic in L: 20,000 layers in a 3 MB file cost 27 CPU-seconds before this.
-    Reads a safetensors header (JSON) or a torch.save zip's entry list and the key strings of its pickle
-    (pickletools, nothing executed); other files are left to the loader."""
-    keys, tensors = _header_keys(raw)
-    from ..i18n import t
-    layers = 1 + max((int(m[1]) for k in keys if (m := _LAYER_KEY.search(k))), default=-1)
-    if layers > MAX_UPLOAD_LAYERS:
-        raise cellviz.CheckpointError(t("upload.too_many_layers", got=f"{layers:,}", limit=MAX_UPLOAD_LAYERS))
-    if tensors > MAX_UPLOAD_TENSORS:
-        raise cellviz.CheckpointError(t("upload.too_many_tensors", got=f"{tensors:,}", limit=f"{MAX_UPLOAD_TENSORS:,}"))
-
-
-def _header_keys(raw: bytes) -> tuple[list[str], int]:
-    """(key names, tensor count) as the file's header states them, ([], 0) when it is not one we can read."""
-    import io
-    import json
-    import pickletools
-    import struct
-    import zipfile
-    if len(raw) >= 8:
-        (n,) = struct.unpack("<Q", raw[:8])
-        if 2 <= n <= len(raw) - 8 and raw[8:9] == b"{":
-            try:
-                header = json.loads(raw[8:8 + n])
-            except (ValueError, UnicodeDecodeError):
-                return [], 0
-            if isinstance(header, dict):
-                keys = [k for k in header if k != "__metadata__"]
-                return keys, len(keys)
-            return [], 0
-    if raw[:4] != b"PK\x03\x04":
-        return [], 0
-    try:
-        with zipfile.ZipFile(io.BytesIO(raw)) as z:
-            names = z.namelist()
-            tensors = sum(1 for n in names if "/data/" in n and not n.endswith("/"))
-            pkl = next((n for n in names if n.endswith("data.pkl")), None)
-            info = z.getinfo(pkl) if pkl else None
-            if info is None or info.file_size > len(raw) + 2**20:
-                return [], tensors
-            code = z.read(pkl)
-        keys = [arg for op, arg, _ in pickletools.genops(code) if isinstance(arg, str) and "_l" in arg]
-    except Exception:   # noqa: BLE001 — not ours to diagnose: the loader says what is wrong with the file
-        return [], 0
-    return keys, tensors
 
 
 def step_bytes(module: torch.nn.Module) -> int:
