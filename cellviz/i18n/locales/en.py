@@ -31,18 +31,29 @@ EN: dict[str, str] = {
     # upload
     "upload.label": "Checkpoint file",
     "upload.help": "A .safetensors file or a PyTorch state_dict (torch.save(model.state_dict(), path)) "
-                   "holding an nn.RNN, nn.LSTM or nn.GRU, alone or inside a bigger model.",
+                   "holding an nn.RNN, nn.LSTM or nn.GRU, alone or inside a bigger model or checkpoint dict; "
+                   ".pt, .pth, .ckpt, .bin: any name, the file is read by its content.",
     "upload.prompt": "Upload a checkpoint to explore it.",
     "upload.current": "Exploring “{name}”.",
-    "upload.bad_type": "“{name}” is not a .pt, .pth or .safetensors file. Accepted: a .safetensors file or a "
-                       "PyTorch state_dict saved with torch.save(model.state_dict(), path).",
     "upload.failed": "Could not use “{name}”: {reason}",
     "upload.prefix": "Recurrent part (prefix)",
     "upload.prefix.help": "Only needed when the file holds several recurrent modules, e.g. “encoder.lstm”.",
     "upload.nonlinearity": "Vanilla RNN nonlinearity",
+    "upload.nonlinearity.help": "A state_dict does not say whether an nn.RNN uses tanh or relu: pick what the model "
+                                "was built with (word_language_model's RNN_RELU: relu).",
+    "upload.read": "Input read as {steps} steps × {batch} sequence(s) × {inputs} features (time first; "
+                   "batch_first={batch_first}){nonlinearity}.",
+    "upload.read.nonlinearity": ", nonlinearity {name}",
+    "upload.pick": "Recurrent modules in this file: pick one",
+    "upload.pick.top": "(top level)",
     "upload.loaded": "{kind} · input {inputs} · hidden {hidden} · {layers} layer(s){bi} · {params} parameters",
     "upload.steps_cap": "This module is large: inputs are capped at {steps} steps, so that its trace holds at most "
                         "{mb} MB of numbers.",
+    "upload.too_wide": "the module reads {got} input features per step; the app takes at most {limit} (every "
+                       "trace holds the input and its gradient). Explore it from a notebook with cellviz.trace.",
+    "upload.gone": "the server no longer holds this file (uploads are kept for a while, within a budget shared by "
+                   "every visitor). Upload it again.",
+    "upload.mismatch": "the file's bytes do not match its name on the server. Upload it again.",
     # input
     "input.header": "Input",
     "input.text": "Text",
@@ -96,6 +107,7 @@ EN: dict[str, str] = {
     "download.figure": "Figure (HTML)",
     "download.npz": "Trace (NPZ)",
     "download.csv": "Trace (CSV)",
+    "download.csv.too_big": "CSV: {rows} rows is more than the {limit} offered; the NPZ holds every value.",
     # view 1: the cell
     "cell.title": "{kind} cell at step {t} · input {token}",
     "cell.equations": "Equations",
@@ -362,12 +374,12 @@ EN: dict[str, str] = {
     "tour.bi.forward": "forward → hidden state",
     "tour.bi.reverse": "← reverse hidden state",
     "tour.claims.missing": "The claims experiment has not been run yet: `{command}` writes assets/claims.json.",
+    "busy": "The server is busy with other visitors' training or downloads: try again in a moment.",
     "download.lecture": "Lecture page (offline HTML)",
     "download.lecture.help": "One self-contained HTML file with this model and input, every step as a frame: "
                              "plays in any browser without Python or network.",
     "download.lecture.too_long": "The lecture page holds at most {limit} steps; this input has {got}. "
                                  "Shorten the input to export it.",
-    "download.lecture.upload": "The lecture page is available for zoo models.",
     "download.lecture.snapshot": "The lecture page uses the final weights.",
     "download.lecture.failed": "The lecture page could not be built: {reason}",
     # issue 6: intervene / learn / training

@@ -33,17 +33,27 @@ ZH: dict[str, str] = {
     # upload
     "upload.label": "检查点文件",
     "upload.help": "一个 .safetensors 文件或 PyTorch 的 state_dict（torch.save(model.state_dict(), path)），"
-                   "其中包含 nn.RNN、nn.LSTM 或 nn.GRU，可以单独保存，也可以位于更大的模型之中。",
+                   "其中包含 nn.RNN、nn.LSTM 或 nn.GRU，可以单独保存，也可以位于更大的模型或检查点字典之中；"
+                   ".pt、.pth、.ckpt、.bin 均可：文件按内容读取，与文件名无关。",
     "upload.prompt": "上传一个检查点即可开始探索。",
     "upload.current": "正在探索“{name}”。",
-    "upload.bad_type": "“{name}”不是 .pt、.pth 或 .safetensors 文件。可接受：.safetensors 文件，或用 "
-                       "torch.save(model.state_dict(), path) 保存的 PyTorch state_dict。",
     "upload.failed": "无法使用“{name}”：{reason}",
     "upload.prefix": "循环部分（前缀）",
     "upload.prefix.help": "仅当文件中含有多个循环模块时才需要填写，例如“encoder.lstm”。",
     "upload.nonlinearity": "普通 RNN 的激活函数",
+    "upload.nonlinearity.help": "state_dict 无法说明 nn.RNN 用的是 tanh 还是 relu：请选择模型构建时所用的"
+                                "（word_language_model 的 RNN_RELU：relu）。",
+    "upload.read": "输入按 {steps} 步 × {batch} 个序列 × {inputs} 个特征读取（时间在前；"
+                   "batch_first={batch_first}）{nonlinearity}。",
+    "upload.read.nonlinearity": "，非线性函数 {name}",
+    "upload.pick": "这个文件中的循环模块：请选择一个",
+    "upload.pick.top": "（顶层）",
     "upload.loaded": "{kind} · 输入维度 {inputs} · 隐藏维度 {hidden} · {layers} 层{bi} · {params} 个参数",
     "upload.steps_cap": "这个模块较大：输入最多 {steps} 步，使它的轨迹数据最多占用 {mb} MB。",
+    "upload.too_wide": "这个模块每步读入 {got} 个输入特征；本应用最多接受 {limit} 个（每条轨迹都保存输入及其梯度）。"
+                       "请在 notebook 中用 cellviz.trace 探索它。",
+    "upload.gone": "服务器已不再保存这个文件（上传的文件只保留一段时间，且所有访问者共用一份额度）。请重新上传。",
+    "upload.mismatch": "这个文件的内容与服务器上记录的名称不符。请重新上传。",
     # input
     "input.header": "输入",
     "input.text": "文本",
@@ -96,6 +106,7 @@ ZH: dict[str, str] = {
     "download.figure": "图表（HTML）",
     "download.npz": "轨迹数据（NPZ）",
     "download.csv": "轨迹数据（CSV）",
+    "download.csv.too_big": "CSV：{rows} 行，超过可提供的 {limit} 行；NPZ 文件包含全部数值。",
     # view 1: the cell
     "cell.title": "第 {t} 步的 {kind} 循环单元 · 输入 {token}",
     "cell.equations": "公式",
@@ -333,11 +344,11 @@ ZH: dict[str, str] = {
     "tour.bi.forward": "正向 → 隐藏状态",
     "tour.bi.reverse": "← 反向隐藏状态",
     "tour.claims.missing": "尚未运行这项实验：`{command}` 会生成 assets/claims.json。",
+    "busy": "服务器正忙于其他访问者的训练或下载：请稍后再试。",
     "download.lecture": "课堂页面（离线 HTML）",
     "download.lecture.help": "一个自包含的 HTML 文件，包含当前模型和输入，每个时间步是一帧："
                              "无需 Python、无需网络，在任何浏览器中都能播放。",
     "download.lecture.too_long": "课堂页面最多容纳 {limit} 个时间步；这个输入有 {got} 步。请缩短输入后再导出。",
-    "download.lecture.upload": "课堂页面仅适用于模型库中的模型。",
     "download.lecture.snapshot": "课堂页面使用最终权重。",
     "download.lecture.failed": "无法生成课堂页面：{reason}",
     # issue 6: intervene / learn / training
