@@ -15,18 +15,24 @@
   "use strict";
   const main = document.getElementById("cv-main");
 
-  function mountAll(root, sections, group) {
+  /** Mount every placeholder's section. The first section with figures goes first and the rest once it is
+   *  drawn, so that the first chart is not held up by every other figure of the page. */
+  function mountAll(root, sections) {
     const P = window.CellvizPlayer;
     const holders = Array.from(root.querySelectorAll("[data-section]"));
-    const waits = holders.map(div => {
+    const drawn = div => new Promise(resolve => {
       const S = sections[Number(div.dataset.section)];
-      P.mount(div, S);
-      return new Promise(resolve => {
-        const check = () => (div.dataset.ready === "1" || !S.panels.length ? resolve() : setTimeout(check, 20));
-        check();
-      });
+      const check = () => (div.dataset.ready === "1" || !S.panels.length ? resolve() : setTimeout(check, 15));
+      check();
     });
-    return Promise.all(waits).then(() => { document.body.dataset.ready = "1"; });
+    const firstFig = holders.findIndex(div => sections[Number(div.dataset.section)].panels.length);
+    const now = holders.slice(0, firstFig + 1), later = holders.slice(firstFig + 1);
+    now.forEach(div => P.mount(div, sections[Number(div.dataset.section)]));
+    const first = firstFig >= 0 ? drawn(holders[firstFig]) : Promise.resolve();
+    return first.then(() => {
+      later.forEach(div => P.mount(div, sections[Number(div.dataset.section)]));
+      return Promise.all(holders.map(drawn));
+    }).then(() => { document.body.dataset.ready = "1"; });
   }
 
   // --- the export: everything is in the page ----------------------------------------------------------
