@@ -240,9 +240,40 @@ def training_page(name: str, chosen: str) -> dict:
 
 
 # --- the build ---------------------------------------------------------------------------------------------
+def _build_models(work: tuple) -> dict:
+    """One worker's models (a task's): every step page's data file; {name: (bytes, manifest entry)}."""
+    import torch
+    out, names, langs, seeds = work
+    torch.set_num_threads(1)
+    w = Writer(Path(out))
+    result = {}
+    for name in names:
+        before = w.bytes
+        model = pages._model(name)
+        first = pages.subject(name, 0)
+        tr = first.trace
+        entry = {"parts": model.parts(), "seeds": list(seeds), "layers": tr.num_layers,
+                 "directions": tr.num_directions, "label": {}}
+        for lang in langs:
+            set_language(lang)
+            entry["label"][lang] = label("task", first.card["task"])
+            for part in model.parts():
+                for seed in seeds:
+                    s = pages.subject(name, seed, part)
+                    for layer in range(s.trace.num_layers):
+                        for direction in range(s.trace.num_directions):
+                            for view in pages.STEP_VIEWS:
+                                key = f"{name}/{part}/s{seed}/l{layer}d{direction}/{view}.{lang}"
+                                w.data(key, pages.step_page(view, name, seed, part, layer, direction))
+        result[name] = (w.bytes - before, entry)
+    set_language("en")
+    return result
+
+
 def build(out: Path, models: Sequence[str] | None = None, langs: Sequence[str] = ("en", "zh"),
-          seeds: Sequence[int] = SEEDS, quick: bool = False, log=print) -> dict:
-    """Write the site into `out` (emptied first if it holds a previous build); returns build statistics."""
+          seeds: Sequence[int] = SEEDS, quick: bool = False, log=print, jobs: int | None = None) -> dict:
+    """Write the site into `out` (emptied first if it holds a previous build); returns build statistics.
+    `jobs`: worker processes (default: one per core), each building whole tasks' models."""
     import torch
     from .. import zoo
     torch.set_num_threads(1)
@@ -273,27 +304,24 @@ def build(out: Path, models: Sequence[str] | None = None, langs: Sequence[str] =
                       "texts": {}, "training": {}, "snapshot_labels": {},
                       "exploding": {"radius": list(EXPL_RADIUS), "steps": list(EXPL_STEPS),
                                     "threshold": list(EXPL_THRESHOLD), "defaults": EXPL_DEFAULTS}}
-    sizes: dict[str, int] = {}
+    groups: dict[str, list[str]] = {}          # one task's models in one worker: they share the comparison traces
     for name in names:
-        before = w.bytes
-        model = pages._model(name)
-        first = pages.subject(name, 0)
-        tr = first.trace
-        manifest["models"][name] = {"parts": model.parts(), "seeds": list(seeds), "layers": tr.num_layers,
-                                    "directions": tr.num_directions, "label": {}}
-        for lang in langs:
-            set_language(lang)
-            manifest["models"][name]["label"][lang] = label("task", first.card["task"])
-            for part in model.parts():
-                for seed in seeds:
-                    s = pages.subject(name, seed, part)
-                    for layer in range(s.trace.num_layers):
-                        for direction in range(s.trace.num_directions):
-                            for view in pages.STEP_VIEWS:
-                                key = f"{name}/{part}/s{seed}/l{layer}d{direction}/{view}.{lang}"
-                                w.data(key, pages.step_page(view, name, seed, part, layer, direction))
-        sizes[name] = w.bytes - before
-        log(f"{name}: {sizes[name] / 1e6:.2f} MB ({time.perf_counter() - started:.0f} s)")
+        groups.setdefault(zoo.card(name)["task"], []).append(name)
+    work = [(str(out), g, list(langs), list(seeds)) for g in groups.values()]
+    jobs = max(1, min(jobs or os.cpu_count() or 1, len(work)))
+    if jobs > 1:
+        import multiprocessing
+        with multiprocessing.get_context("fork").Pool(jobs) as pool:
+            results = pool.map(_build_models, work)
+    else:
+        results = [_build_models(w_) for w_ in work]
+    sizes: dict[str, int] = {}
+    for result in results:
+        for name, (size, entry) in result.items():
+            sizes[name] = size
+            manifest["models"][name] = entry
+            log(f"{name}: {size / 1e6:.2f} MB ({time.perf_counter() - started:.0f} s)")
+    manifest["models"] = {n: manifest["models"][n] for n in names}
     training = [n for n in names if training_snapshots(n)]
     for lang in langs:
         set_language(lang)
@@ -322,7 +350,7 @@ def build(out: Path, models: Sequence[str] | None = None, langs: Sequence[str] =
                                                                 separators=(",", ":")) + ";\n")
     w.write(".nojekyll", "")               # GitHub Pages: serve the folder as it is
     seconds = time.perf_counter() - started
-    stats = {"files": w.files, "bytes": sum(f.stat().st_size for f in out.rglob("*") if f.is_file()),
+    stats = {"files": sum(1 for f in out.rglob("*") if f.is_file()), "bytes": sum(f.stat().st_size for f in out.rglob("*") if f.is_file()),
              "seconds": seconds, "per_model": sizes}
     log(f"wrote {out}: {stats['files']} files, {stats['bytes'] / 1e6:.1f} MB in {seconds:.0f} s")
     return stats
@@ -335,6 +363,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     p.add_argument("--models", nargs="+", help="zoo models to build (default: all)")
     p.add_argument("--langs", nargs="+", default=["en", "zh"], help="languages (default: en zh)")
     p.add_argument("--samples", type=int, default=len(SEEDS), help=f"samples per model (default {len(SEEDS)})")
+    p.add_argument("--jobs", type=int, help="worker processes (default: one per core)")
     p.add_argument("--quick", action="store_true",
                    help=f"a small build: {', '.join(QUICK_MODELS)} (unless --models), one sample, one exploding setting")
     a = p.parse_args(argv)
@@ -343,7 +372,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"{p.prog}: error: no texts for {', '.join(bad)}; available: {', '.join(CATALOGUES)}", file=sys.stderr)
         return 2
     try:
-        build(a.outdir, a.models, a.langs, tuple(range(max(1, a.samples))), a.quick)
+        build(a.outdir, a.models, a.langs, tuple(range(max(1, a.samples))), a.quick, jobs=a.jobs)
     except ValueError as e:
         print(f"{p.prog}: error: {' '.join(str(e).split())[:500]}", file=sys.stderr)
         return 2
