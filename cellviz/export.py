@@ -20,7 +20,7 @@ from pathlib import Path
 
 import numpy as np
 import torch
-from . import loss_terms
+from . import loss_terms, plots
 from .site import pages as site_pages, render
 from .grads import SINGLE_STEP_LOSSES, loss_kind
 from .trace import Trace
@@ -91,6 +91,7 @@ def trace_to_html(tr: Trace, tokens: Sequence[str] | None = None, title: str = "
     """
     tokens = [str(k) for k in range(tr.seq_len)] if tokens is None else [str(s) for s in tokens]
     units = [int(u) for u in units]
+    loss, reach_loss = (None if v is None else plots.plotly_text(v) for v in (loss, reach_loss))  # caller's text
     with _language(lang):
         _check(tr, tokens, layer, direction, units, batch, max_steps)
         if reach is not None and np.shape(reach) not in ((tr.seq_len,), (tr.seq_len, tr.seq_len)):
@@ -213,9 +214,35 @@ def main(argv: Sequence[str] | None = None) -> int:
     except (ValueError, OverflowError) as e:    # one line, no traceback: the message names what to change
         print(f"{p.prog}: error: {_short(' '.join(str(e).split()), MESSAGE_CHARS)}", file=sys.stderr)
         return 2
-    a.output.write_text(page, encoding="utf-8")
+    try:                                         # atomic: a temp file next to the output, then renamed over it
+        _write_atomic(a.output, page)
+    except OSError as e:                         # a directory, a missing folder, a full disk: one line, exit 2
+        print(f"{p.prog}: error: cannot write {_short(str(a.output), 200)}: {e.strerror or e}", file=sys.stderr)
+        return 2
     print(f"wrote {a.output} ({a.output.stat().st_size / 1e6:.1f} MB)")
     return 0
+
+
+def _write_atomic(path: Path, text: str) -> None:
+    """Write `text` to `path` through a temp file in the same folder and a rename (no half-written page)."""
+    import os
+    import tempfile
+    if path.is_dir():
+        raise IsADirectoryError(21, "is a directory")
+    if path.exists() and not path.is_file():     # /dev/full and other special files: written in place
+        path.write_text(text, encoding="utf-8")
+        return
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as f:
+            f.write(text)
+        mask = os.umask(0)
+        os.umask(mask)
+        os.chmod(tmp, 0o666 & ~mask)             # as a plain write would (mkstemp makes it 0600)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
 
 
 if __name__ == "__main__":

@@ -21,7 +21,7 @@ from hypothesis import strategies as st
 import cellviz
 import cellviz.zoo
 from app_driver import assert_clean, charts, open_page, shown
-from cellviz.ui import data
+from cellviz.ui import data, uploads
 from cellviz.ui.state import UPLOAD
 
 # one zoo model per task: every task's parse (text, symbols, series, number words, waveform shapes)
@@ -204,18 +204,18 @@ NUMBER_TOKENS = st.one_of(st.floats(allow_nan=True, allow_infinity=True).map(rep
 def test_parse_numbers_returns_finite_rows_or_explains(width, rows, line_sep, raw, use_raw):
     text = raw if use_raw else line_sep.join(sep.join(tokens) for tokens, sep in rows)
     try:
-        x = data.parse_numbers(text, width)
+        x = uploads.parse_numbers(text, width)
     except ValueError as e:
         assert str(e).strip()
         return
     assert x.dtype == np.float32 and x.ndim == 2 and x.shape[1] == width
-    assert 1 <= x.shape[0] <= data.MAX_UPLOAD_STEPS
+    assert 1 <= x.shape[0] <= uploads.MAX_UPLOAD_STEPS
     assert np.isfinite(x).all(), "a number that overflows float32 must be refused, not become inf"
 
 
 def test_parse_numbers_refuses_too_many_steps():
-    with pytest.raises(ValueError, match=str(data.MAX_UPLOAD_STEPS)):
-        data.parse_numbers("\n".join(["1"] * (data.MAX_UPLOAD_STEPS + 1)), 1)
+    with pytest.raises(ValueError, match=str(uploads.MAX_UPLOAD_STEPS)):
+        uploads.parse_numbers("\n".join(["1"] * (uploads.MAX_UPLOAD_STEPS + 1)), 1)
 
 
 @FAST
@@ -223,10 +223,10 @@ def test_parse_numbers_refuses_too_many_steps():
        length=st.integers(-10**6, 10**6), seed=st.integers(0, 2**63))
 def test_generated_upload_inputs_are_bounded(width, source, length, seed):
     try:
-        x = data.upload_input(width, data.UploadInput(source, length, seed))
+        x = uploads.upload_input(width, uploads.UploadInput(source, length, seed))
     except ValueError as e:
         assert str(e).strip()
-        assert not 1 <= length <= data.MAX_UPLOAD_STEPS
+        assert not 1 <= length <= uploads.MAX_UPLOAD_STEPS
         return
     assert x.shape == (length, width) and np.isfinite(x).all()
 

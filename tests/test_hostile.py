@@ -308,7 +308,7 @@ import zipfile
 from streamlit.testing.v1 import AppTest
 
 from app_driver import APP, assert_clean, charts, open_page, shown
-from cellviz.ui import data
+from cellviz.ui import data, uploads
 from cellviz.ui.views import intervene as intervene_view
 
 UPLOAD = "__upload__"
@@ -341,8 +341,8 @@ def _assert_inert(at, *needles: str) -> None:
 
 def test_upload_caps_follow_the_upload_limit():
     limit = 10 * 2**20
-    assert data.upload_limit() == limit               # .streamlit/config.toml server.maxUploadSize = 10
-    assert data.upload_caps() == (limit, limit // 4)
+    assert uploads.upload_limit() == limit               # .streamlit/config.toml server.maxUploadSize = 10
+    assert uploads.upload_caps() == (limit, limit // 4)
 
 
 @pytest.mark.skipif(not os.path.exists("/proc/self/clear_refs"), reason="needs Linux /proc")
@@ -353,7 +353,7 @@ def test_stride0_bomb_through_the_upload_path_is_refused_and_costs_no_memory(hid
     at = open_page("cell")
     at.selectbox(key="model").set_value(UPLOAD).run()
     raw = stride0_bomb(hidden)
-    data.upload_module.clear()
+    uploads.upload_module.clear()
     before = _rss_mb("VmRSS")
     assert _rss_peak_reset()
     at.file_uploader(key="upload").set_value(("bomb.pt", raw, "application/octet-stream")).run()
@@ -376,7 +376,7 @@ def test_deflated_zip_that_unpacks_past_the_upload_limit_is_refused_in_the_app()
     raw = buf.getvalue()
     assert len(raw) < 200_000 and len(stored) > 30 * 2**20
     with pytest.raises(CheckpointError, match="unpacks to more than the 10 MB limit"):
-        cellviz.load_checkpoint(raw, max_bytes=data.upload_caps()[0])
+        cellviz.load_checkpoint(raw, max_bytes=uploads.upload_caps()[0])
     at = _upload(open_page("cell"), "deflated.pt", raw)
     assert "unpacks to more than the 10 MB limit" in " ".join(shown(e.value) for e in at.error)
 
@@ -384,24 +384,24 @@ def test_deflated_zip_that_unpacks_past_the_upload_limit_is_refused_in_the_app()
 def test_too_many_parameters_for_an_upload_but_not_for_the_library():
     half = nn.LSTM(1, 820, dtype=torch.float16)         # 2.7M parameters in a 5.4 MB file: within the upload size
     raw = _pt(half.state_dict())
-    assert len(raw) < data.upload_limit()
+    assert len(raw) < uploads.upload_limit()
     assert cellviz.load_checkpoint(raw).hidden_size == 820   # the library's own cap is 50M
     at = _upload(open_page("cell"), "big.pt", raw)
     message = " ".join(shown(e.value) for e in at.error)
-    assert "parameters is too many" in message and f"{data.upload_caps()[1]:,}" in message
+    assert "parameters is too many" in message and f"{uploads.upload_caps()[1]:,}" in message
 
 
 def test_large_upload_is_traced_on_fewer_steps():
     lstm = nn.LSTM(2, 300)                              # 16 vectors x 300 x 4 bytes = 19.2 KB a step
-    most = data.upload_steps(lstm)
-    assert most == data.UPLOAD_TRACE_BYTES // (16 * 300 * 4) == 873
-    assert data.upload_steps(nn.GRU(2, 16)) == data.MAX_UPLOAD_STEPS          # small modules: unchanged
+    most = uploads.upload_steps(lstm)
+    assert most == uploads.UPLOAD_TRACE_BYTES // (16 * 300 * 4) == 873
+    assert uploads.upload_steps(nn.GRU(2, 16)) == uploads.MAX_UPLOAD_STEPS          # small modules: unchanged
     at = _upload(open_page("cell"), "lstm300.pt", _pt(lstm.state_dict()))
     assert_clean(at)
     assert at.number_input(key="upload_length").max == most
     assert any(str(most) in c.value for c in at.caption)
     with pytest.raises(ValueError, match=str(most)):
-        data.upload_input(2, data.UploadInput("random", most + 1), most)
+        uploads.upload_input(2, uploads.UploadInput("random", most + 1), most)
 
 
 def test_upload_interventions_have_a_small_cache_of_their_own():
@@ -444,9 +444,9 @@ def test_inputs_have_max_chars():
     at = open_page("cell", "lag-lstm")
     assert at.text_area(key="text").max_chars == data.MAX_TEXT_CHARS
     at = _upload(open_page("cell"), "gru.pt", _pt(nn.GRU(3, 4).state_dict()))
-    assert at.text_input(key="upload_prefix").max_chars == data.MAX_PREFIX_CHARS
+    assert at.text_input(key="upload_prefix").max_chars == uploads.MAX_PREFIX_CHARS
     at.radio(key="upload_source").set_value("typed").run()
-    assert at.text_area(key="upload_numbers").max_chars == data.MAX_NUMBERS_CHARS
+    assert at.text_area(key="upload_numbers").max_chars == uploads.MAX_NUMBERS_CHARS
 
 
 # --- tokens in figures (7) ----------------------------------------------------------------------------------

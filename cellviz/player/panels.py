@@ -62,10 +62,12 @@ def cell_diagram(tr, layer: int, direction: int, tokens: Sequence[str], unit: in
     rec, x = tr.layer(layer, direction), summaries.layer_input(tr, layer)
     vecs = cell_vectors_over_time(tr, layer, direction, batch)
     ranges = {n: np.stack([v[n] for v in vecs]) for n in vecs[0]}     # colour scales fixed over the sequence
-    fig = plots.cell_diagram(tr.kind, vecs[0], unit=None, step=0, token=tokens[0], nonlinearity=tr.nonlinearity,
-                             ranges=ranges)
     H = tr.hidden_size
     bu = max(1, -(-H // MAX_STRIP_CELLS))
+    bx = max(1, -(-len(vecs[0]["x"]) // MAX_STRIP_CELLS))           # a wide input is drawn as block means too
+    first = {**vecs[0], "x": _unit_blocks(vecs[0]["x"][None], bx)[0]}
+    fig = plots.cell_diagram(tr.kind, first, unit=None, step=0, token=tokens[0], nonlinearity=tr.nonlinearity,
+                             ranges=ranges)
     shift = 1 if direction == 0 else -1                 # the previous state: position t-1 forward, t+1 reverse
     derived = {"h_prev": ("h", shift, rec.h0[batch]), "c_prev": ("c", shift, None if rec.c0 is None else rec.c0[batch])}
     series: dict[str, dict] = {}
@@ -74,7 +76,7 @@ def cell_diagram(tr, layer: int, direction: int, tokens: Sequence[str], unit: in
         if d.type != "heatmap":
             continue
         name = next(n for n in vecs[0] if plots.qname(n) == d.name)
-        block = 1 if name == "x" else bu
+        block = bx if name == "x" else bu
         spec: dict = {}
         if name in derived and derived[name][2] is not None:
             src, step_shift, initial = derived[name]

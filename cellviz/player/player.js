@@ -600,7 +600,10 @@
       else return;
       e.preventDefault(); e.stopPropagation();
     }
-    if (P.keyboard !== false) document.addEventListener("keydown", onKey, true);
+    if (P.keyboard === "focus") {        // keys only while the player has focus (a notebook): click or Tab to it
+      box.tabIndex = 0;
+      box.addEventListener("keydown", onKey);
+    } else if (P.keyboard !== false) document.addEventListener("keydown", onKey, true);
     return {
       show(k) {
         slider.max = Math.max(0, g.steps - 1);
@@ -615,7 +618,7 @@
         btn.play.title = T[(on ? "pause" : "play") + ".help"] || "";
         btn.play.classList.toggle("cvp-on", on);
       },
-      destroy() { document.removeEventListener("keydown", onKey, true); },
+      destroy() { document.removeEventListener("keydown", onKey, true); box.removeEventListener("keydown", onKey); },
     };
   }
 

@@ -31,6 +31,9 @@ def heatmaps_over_time(series: Mapping[str, np.ndarray], step: int | None = None
                        clickable: bool = True, title: str | None = None) -> go.Figure:
     """Units x time heatmaps of each (T, H) quantity, stacked, with a cursor at `step`.
 
+    `series`: name -> (T, H), e.g. every gate and state of a layer, `summaries.quantities(tr.layer(l))`;
+    `tokens`: one label per step for the x axis; `units`: rows to mark.
+
     Large arrays are block-averaged to at most max_steps x max_units cells. With `clickable`, an invisible
     scatter carries (unit, step) in customdata so that clicking a cell can select it
     (Plotly heatmaps themselves report no selection).

@@ -8,7 +8,7 @@ import streamlit as st
 import cellviz
 from cellviz.zoo.tasks import ParseOption
 
-from . import data, downloads, state
+from . import data, downloads, state, uploads
 from .safety import NAME_CHARS, PREDICTION_CHARS, REASON_CHARS, escape_markdown
 from ..i18n import CATALOGUES, card_metrics, has, label, t
 
@@ -141,11 +141,12 @@ def _upload() -> data.Subject | None:
         st.error(t("upload.bad_type", name=escape_markdown(name, NAME_CHARS)))
         return None
     st.caption(t("upload.current", name=escape_markdown(name, NAME_CHARS)))
-    st.text_input(t("upload.prefix"), key="upload_prefix", help=t("upload.prefix.help"), max_chars=data.MAX_PREFIX_CHARS)
+    st.text_input(t("upload.prefix"), key="upload_prefix", help=t("upload.prefix.help"),
+                  max_chars=uploads.MAX_PREFIX_CHARS)
     st.radio(t("upload.nonlinearity"), ["tanh", "relu"], key="upload_nonlinearity", horizontal=True)
-    key = data.digest(raw)
+    key = uploads.digest(raw)
     try:
-        module = data.upload_module(key, raw, state.get("upload_prefix"), state.get("upload_nonlinearity"))
+        module = uploads.upload_module(key, raw, state.get("upload_prefix"), state.get("upload_nonlinearity"))
     except ValueError as e:           # CheckpointError is a ValueError
         st.error(t("upload.failed", name=escape_markdown(name, NAME_CHARS), reason=escape_markdown(e, REASON_CHARS)))
         return None
@@ -157,31 +158,31 @@ def _upload() -> data.Subject | None:
     st.caption(t("upload.loaded", kind=type(module).__name__, inputs=module.input_size, hidden=module.hidden_size,
                  layers=module.num_layers, bi=t("model.bi") if module.bidirectional else "",
                  params=f"{sum(p.numel() for p in module.parameters()):,}"))
-    source = data.UploadSource(key, name, state.get("upload_prefix"), state.get("upload_nonlinearity"),
+    source = uploads.UploadSource(key, name, state.get("upload_prefix"), state.get("upload_nonlinearity"),
                                _upload_input(module))
     try:
-        return data.upload_subject(source, raw)
+        return uploads.upload_subject(source, raw)
     except ValueError as e:
         st.error(t("input.invalid", reason=escape_markdown(e, REASON_CHARS)))
         return None
 
 
-def _upload_input(module) -> data.UploadInput:
-    width, most = module.input_size, data.upload_steps(module)
+def _upload_input(module) -> uploads.UploadInput:
+    width, most = module.input_size, uploads.upload_steps(module)
     st.markdown(f"**{t('input.header')}**")
-    if most < data.MAX_UPLOAD_STEPS:
-        st.caption(t("upload.steps_cap", steps=most, mb=data.UPLOAD_TRACE_BYTES // 2**20))
+    if most < uploads.MAX_UPLOAD_STEPS:
+        st.caption(t("upload.steps_cap", steps=most, mb=uploads.UPLOAD_TRACE_BYTES // 2**20))
     st.radio(t("input.source"), ["random", "onehot", "typed"], key="upload_source",
              format_func=lambda s: t(f"input.source.{s}"))
     if state.get("upload_source") == "typed":
         st.text_area(t("input.numbers", width=width), key="upload_numbers", help=t("input.numbers.help", width=width),
-                     max_chars=data.MAX_NUMBERS_CHARS)
+                     max_chars=uploads.MAX_NUMBERS_CHARS)
     else:
         state.clamp("upload_length", 1, most)
         st.number_input(t("input.length"), min_value=1, max_value=most, step=1, key="upload_length")
         st.number_input(t("input.seed"), min_value=0, step=1, key="upload_seed")
-    return data.UploadInput(state.get("upload_source"), int(state.get("upload_length")), int(state.get("upload_seed")),
-                            state.get("upload_numbers") or "")
+    return uploads.UploadInput(state.get("upload_source"), int(state.get("upload_length")),
+                               int(state.get("upload_seed")), state.get("upload_numbers") or "")
 
 
 # --- layer and direction -------------------------------------------------------------------------------

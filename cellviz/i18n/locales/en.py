@@ -280,6 +280,7 @@ EN: dict[str, str] = {
     "plot.layer": "Layer {layer}",
     # offline export (cellviz.export)
     "export.keys": "Keys: ← / → or PageUp / PageDown step · Space plays / pauses · Home / End jump",
+    "notebook.keys": "Click the player (or Tab to it), then: ← / → or PageUp / PageDown step · Space plays / pauses · Home / End jump",
     "export.input": "Input: {text}",
     "export.view": "Showing {part}layer {layer}, {direction}.",
     "export.strip.title": "Input, coloured by {what}; the outlined token is step t",

@@ -256,6 +256,7 @@ ZH: dict[str, str] = {
     "plot.layer": "第 {layer} 层",
     # offline export (cellviz.export)
     "export.keys": "按键：← / → 或 PageUp / PageDown 逐步移动 · 空格 播放 / 暂停 · Home / End 跳到首尾",
+    "notebook.keys": "先点击播放器（或用 Tab 键移到它上面），然后：← / → 或 PageUp / PageDown 逐步移动 · 空格 播放 / 暂停 · Home / End 跳到首尾",
     "export.input": "输入：{text}",
     "export.view": "显示{part}第 {layer} 层，{direction}。",
     "export.strip.title": "按 {what} 着色的输入；加框的词元是第 t 步",
@@ -287,7 +288,7 @@ ZH: dict[str, str] = {
     "site.sample": "输入",
     "site.sample_n": "样本 {n}",
     "site.part": "部分",
-    "site.units": "静态站点只显示单元 0；其他单元、自行输入和上传需要完整应用",
+    "site.units": "静态站点只显示隐藏单元 0；其他隐藏单元、自行输入和上传需要完整应用",
     "site.link.ignored": "链接中被忽略的参数（此处不可用）：{items}。",
     "site.missing": "站点构建时未包含这个视图。",
     "site.full_app": "这是静态站点：展示预先计算的示例。自行输入、使用你自己的检查点、干预和实时训练需在本机运行完整应用：",
