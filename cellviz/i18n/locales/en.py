@@ -329,6 +329,7 @@ EN: dict[str, str] = {
     "site.units": "this static site shows unit 0; other units, typed inputs and uploads need the full app",
     "site.link.ignored": "Ignored in the link (not available here): {items}.",
     "site.missing": "This view was not built into the site.",
+    "site.tour.explore": "Explore this model on the site's pages",
     "site.full_app": "This is the static site: precomputed examples. Typed inputs, your own checkpoints, interventions and live training run in the full app on your machine:",
     "site.exploding.grid": "A precomputed grid of settings: pick ρ, T and τ above (the app has sliders for any value).",
     "page.tour": "Guided tour",

@@ -302,6 +302,7 @@ ZH: dict[str, str] = {
     "site.units": "静态站点只显示隐藏单元 0；其他隐藏单元、自行输入和上传需要完整应用",
     "site.link.ignored": "链接中被忽略的参数（此处不可用）：{items}。",
     "site.missing": "站点构建时未包含这个视图。",
+    "site.tour.explore": "在本站的页面上探索这个模型",
     "site.full_app": "这是静态站点：展示预先计算的示例。自行输入、使用你自己的检查点、干预和实时训练需在本机运行完整应用：",
     "site.exploding.grid": "预先计算好的一组设置：在上方选择 ρ、T 和 τ（应用中可用滑块取任意值）。",
     "page.tour": "导览",
