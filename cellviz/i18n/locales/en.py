@@ -735,6 +735,68 @@ EN: dict[str, str] = {
     "plot.claims.k": "distance k from the loss (steps)",
     "plot.claims.grad.y": "‖∂L/∂h_(T−k)‖ / ‖∂L/∂h_T‖",
     "plot.claims.grad.title": "At initialisation: the gradient k steps back",
+    # the claims experiment v2 (assets/claims.json schema 2, worded by cellviz.zoo.claims_report)
+    "claims.task.lag": "Lag", "claims.task.prefix": "Prefix", "claims.task.adding": "Adding problem",
+    "claims.level.lag": "lag", "claims.level.length": "length T",
+    "claims.not_within": "not within budget",
+    "claims.not_within_some": "not within budget ({k} of {seeds} seeds learned it, the fastest at {lo})",
+    "claims.range": "{med} ({lo}–{hi})",
+    "claims.range_c": "{med} ({lo}–{hi}; {n} of {seeds} seeds not within budget)",
+    "claims.below_f32": "below float32 range",
+    "claims.rule.accuracy": "learned = held-out accuracy ≥ {value}; chance {chance}",
+    "claims.rule.mse": "learned = held-out MSE ≤ {value}; always answering 1 scores {baseline}, keeping only one of "
+                       "the two values {one_value}",
+    "claims.col.row": "row", "claims.col.largest": "largest {level} learned",
+    "claims.col.steps_to": "steps to {level} {L}", "claims.col.scratch": "from scratch: steps to {level} {L}",
+    "claims.col.grad": "gradient k = {k} back, untrained",
+    "claims.short.rnn": "RNN", "claims.short.lstm": "LSTM", "claims.short.lstm-forget1": "LSTM b_f=1",
+    "claims.short.lstm-chrono": "LSTM chrono", "claims.short.gru": "GRU", "claims.short.gru-keep1": "GRU b_z=1",
+    "claims.head.every": "every row", "claims.head.every_gated": "every gated row",
+    "claims.head.none": "no level",
+    "claims.head.reach": "{rows} {level}",
+    "claims.head.start": "{task}, median over {seeds} seeds of the largest {name} learned: {reach}",
+    "claims.head.speed": "to {name} {L} the fastest was {fast} ({fsteps} steps), the slowest {slow} ({ssteps})",
+    "claims.head.speed1": "{rows} learned {name} {L} in {steps} steps",
+    "claims.head.not_ref": "{rows} did not learn {name} {L} within budget",
+    "claims.head.no_ref": "no row learned {name} {L} within budget",
+    "claims.head.init_level": "initialisation changes how far the {cell} gets ({values})",
+    "claims.head.init_speed": "initialisation changes the {cell}'s speed to {L} ({values} steps)",
+    "claims.head.init_none": "the {cell}'s initialisation changed neither its reach nor its speed 1.5-fold",
+    "claims.head.gate_fails": "the RNN did as well as every gated row, so the hypothesis that this task needs a gate "
+                              "fails here",
+    "claims.head.gate_holds": "the RNN got less far than every gated row",
+    "claims.head.gate_some": "the RNN got as far as {rows}",
+    "claims.head.join": "; ", "claims.head.end": ".",
+    "claims.protocol.lag": "**Lag**: a cue A–D first, then distractors w–z, then ‘?’; answer the cue.",
+    "claims.protocol.prefix": "**Prefix**: {min_prefix}–{max_prefix} decoys (A–D and w–z, unmarked), then ‘!’ and "
+                              "the cue, distractors w–z, ‘?’; answer the marked cue.",
+    "claims.protocol.adding": "**Adding problem** (Hochreiter & Schmidhuber 1997, exp. 4): T values in [0, 1], two "
+                              "of them marked (one in each half); answer their sum.",
+    "claims.protocol": "{rows} rows, {seeds} seeds each, all trained the same way: {hidden} units, Adam (learning "
+                       "rate {lr}), batch {batch}, gradient clipping at {clip}. Curriculum: levels ({name}) {levels}; "
+                       "at level L the {name} is drawn from [{min_level}, L]; checked every {every} steps on {val_n} "
+                       "held-out sequences at exactly L ({rule}); the run moves up when learned and stops after "
+                       "{stuck} steps on one level without learning it. From scratch: a fresh model trained and "
+                       "checked at exactly one {name} ({scratch}), at most {scratch_budget} steps. Gradient at "
+                       "initialisation: {grad_n} sequences of {name} {grad_level}.",
+    "claims.run": "Reproduce with `{command}`. This run: {minutes} min wall clock, {cpu} CPU-minutes in the runs, "
+                  "{workers} worker processes, {cpus} cores. Machine: {note}.",
+    "claims.plot.largest": "largest {level} learned",
+    "claims.plot.levels.title": "{task}: the largest level each row learned (every seed)",
+    "claims.plot.ge_note": "△ learned the top level: ≥ {top}",
+    "claims.plot.censored": "{n} of {seeds} seeds not within budget (stopped at step {steps}: ≥ {steps})",
+    "claims.plot.level": "curriculum level ({level})",
+    "claims.plot.speed.title": "{task}: the step each level was learned (checked every {every} steps)",
+    "claims.plot.open_note": "△ not within budget: where the run stopped",
+    "claims.plot.budget": "budget {steps} steps",
+    "claims.plot.scratch.title": "{task}, from scratch: steps to learn one level",
+    "claims.plot.grad.title": "{task}, at initialisation: the gradient k steps back (level {level})",
+    "plot.seed": "seed",
+    "compare.claims.v2.intro": "Three tasks, six rows, every row trained the same way. Each tab: one headline "
+                               "computed from assets/claims.json, then one chart per question.",
+    "compare.claims.details": "Protocol, and how this run was made",
+    "compare.claims.table": "Per row: median over seeds (min–max); “not within budget”: not learned in the steps "
+                            "the run had.",
     "compare.claims.header": "Claims, measured: how long a lag each cell learns, and how fast",
     "compare.claims.old": "assets/claims.json comes from an older version of the experiment: rerun `{command}`.",
     "compare.claims.command": "Reproduce with `{command}` (this run: {minutes} min wall clock on a shared machine, "
