@@ -84,15 +84,24 @@ def _brief(v: object, limit: int = 60) -> str:
 
 @dataclass
 class LayerWeights:
-    """One layer and direction's parameters as NumPy arrays (biases are zeros when bias=False)."""
+    """One layer and direction's parameters as NumPy arrays (biases are zeros when bias=False). `w_hr` (P, H) is an
+    LSTM's projection (nn.LSTM(proj_size=P)): h_t = W_hr (o_t * tanh c_t) has P units, c_t keeps H, and w_hh is
+    (4H, P)."""
 
     w_ih: np.ndarray
     w_hh: np.ndarray
     b_ih: np.ndarray
     b_hh: np.ndarray
+    w_hr: np.ndarray | None = None
 
     @property
     def hidden_size(self) -> int:
+        """H: the cell's units (gates and c)."""
+        return self.w_hh.shape[1] if self.w_hr is None else self.w_hr.shape[1]
+
+    @property
+    def state_size(self) -> int:
+        """Units of h: proj_size P with a projection, else H."""
         return self.w_hh.shape[1]
 
 
@@ -152,7 +161,7 @@ def forward(kind: str, w: LayerWeights, x: np.ndarray, h0: np.ndarray, c0: np.nd
     the weights, so all gates of a step go through one tanh).
     """
     T, B, _ = x.shape
-    H = w.hidden_size
+    H, P = w.hidden_size, w.state_size
     G = num_chunks(kind)
     edits = list(edits or [])
     by_step = _edits_by_step(edits, T)
@@ -168,9 +177,10 @@ def forward(kind: str, w: LayerWeights, x: np.ndarray, h0: np.ndarray, c0: np.nd
     w_hh_t = np.ascontiguousarray(w.w_hh.T * scale)
     pre = np.empty((T, B, G * H), dtype=x.dtype)      # scaled pre-activations, unscaled after the loop
     act = np.empty_like(pre)
-    h = np.empty((T, B, H), dtype=x.dtype)
-    c = np.empty_like(h) if kind == "lstm" else None
+    h = np.empty((T, B, P), dtype=x.dtype)
+    c = np.empty((T, B, H), dtype=x.dtype) if kind == "lstm" else None
     hn = np.empty_like(h) if kind == "gru" else None
+    w_hr_t = None if w.w_hr is None else np.ascontiguousarray(w.w_hr.T)
     tmp = np.empty((B, H), dtype=x.dtype)
     h_t, c_t = h0.astype(x.dtype), None if c0 is None else c0.astype(x.dtype)
 
@@ -178,7 +188,7 @@ def forward(kind: str, w: LayerWeights, x: np.ndarray, h0: np.ndarray, c0: np.nd
         # inside the loop the chunks are laid out (i, f, o, g): one slice holds all sigmoid gates
         ifog = [0, 1, 3, 2]
         gi = gi.reshape(T, B, 4, H)[:, :, ifog].reshape(T, B, 4 * H)
-        w_hh_t = np.ascontiguousarray(w_hh_t.reshape(H, 4, H)[:, ifog].reshape(H, 4 * H))
+        w_hh_t = np.ascontiguousarray(w_hh_t.reshape(P, 4, H)[:, ifog].reshape(P, 4 * H))
         loop_index = {"i": 0, "f": 1, "o": 2, "g": 3}
         for t in range(T):
             p, a = pre[t], act[t]
@@ -197,7 +207,11 @@ def forward(kind: str, w: LayerWeights, x: np.ndarray, h0: np.ndarray, c0: np.nd
             if t in by_step:
                 ct[:] = _apply_state_edits(ct, by_step[t], "c")
             np.tanh(ct, out=tmp)
-            h_t = np.multiply(a[:, 2 * H:3 * H], tmp, out=h[t])
+            if w_hr_t is None:
+                h_t = np.multiply(a[:, 2 * H:3 * H], tmp, out=h[t])
+            else:
+                tmp *= a[:, 2 * H:3 * H]
+                h_t = np.matmul(tmp, w_hr_t, out=h[t])
             if t in by_step:
                 h_t[:] = _apply_state_edits(h_t, by_step[t], "h")
             c_t = ct
@@ -247,12 +261,12 @@ def forward(kind: str, w: LayerWeights, x: np.ndarray, h0: np.ndarray, c0: np.nd
 
 
 def lstm_from_hidden(w: LayerWeights, x: np.ndarray, h: np.ndarray, h0: np.ndarray, c0: np.ndarray) -> Forward:
-    """An LSTM layer's Forward from its hidden states h (T, B, H), e.g. from torch's fused kernel.
+    """An LSTM layer's Forward from its hidden states h (T, B, H or proj_size P), e.g. from torch's fused kernel.
 
     All gates follow from h_{t-1} and x_t in two batched matrix products; only c_t = f*c_{t-1} + i*g
     remains a (two-operation) loop. Same values as `forward`, several times faster for long sequences.
     """
-    T, B, H = h.shape
+    T, B, H = h.shape[0], h.shape[1], w.hidden_size      # h has proj_size units with a projection
     h_prev = np.concatenate([h0[None], h[:-1]])
     pre = seq_matmul(x, w.w_ih.T) + w.b_ih
     pre += w.b_hh
@@ -264,7 +278,7 @@ def lstm_from_hidden(w: LayerWeights, x: np.ndarray, h: np.ndarray, h0: np.ndarr
         sig *= 0.5
         sig += 0.5
     f, ig = act4[:, :, 1], act4[:, :, 0] * act4[:, :, 2]
-    c = np.empty_like(h)
+    c = np.empty((T, B, H), dtype=h.dtype)
     c_t = c0
     for t in range(T):
         c_t = np.multiply(f[t], c_t, out=c[t])

@@ -12,9 +12,7 @@ Home / End, Space to play) moves cursors and recolours the diagram in the browse
 from __future__ import annotations
 
 import argparse
-import html
 import math
-import re
 import sys
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
@@ -22,14 +20,11 @@ from pathlib import Path
 
 import numpy as np
 import torch
-from plotly.offline import get_plotlyjs
-
-from . import loss_terms, player, plots, summaries
-from .player import panels, payload
+from . import loss_terms, plots
+from .site import pages as site_pages, render
 from .grads import SINGLE_STEP_LOSSES, loss_kind
 from .trace import Trace
-from .i18n import CATALOGUES, label, language, set_language, t
-from .i18n import prediction as worded_prediction
+from .i18n import CATALOGUES, language, set_language, t
 
 MAX_STEPS = 300
 STRIP_CHARS = 100             # characters that fit on one row of the input strip
@@ -53,34 +48,16 @@ GROUP = "export"
 def build_sections(tr: Trace, tokens: Sequence[str], *, layer: int = 0, direction: int = 0,
                    units: Sequence[int] = (), batch: int = 0, loss: str | None = None,
                    reach: np.ndarray | None = None, reach_loss: str | None = None) -> list[dict]:
-    """The page's player sections (cellviz.player.payload): the step bar, the cell diagram (and the first
-    unit's numbers), the input coloured by ‖∂L/∂h_t‖, the units x time heatmaps and the gradient norms —
-    the same panels the app's pages draw (arguments already checked) — and, given `reach`, how far back the
-    prediction reaches: (T,) ‖∂L/∂x_k‖ of one prediction after the last step, or (T, T) of the loss term at
-    every step (`loss_terms.by_step`; row t drawn at step t). `reach_loss` names L (or its term at step t)."""
-    T, unit = tr.seq_len, (units[0] if units else None)
-    rec = tr.layer(layer, direction)
-    cell_caption = " ".join([t("cell.legend", unit=unit) if unit is not None else "",
-                             t("nav.reverse_note") if direction == 1 else ""]).strip()
-    labels, per_row = panels.strip_layout(tokens, STRIP_CHARS)
-    cell = [panels.cell_diagram(tr, layer, direction, tokens, unit, batch, caption=cell_caption)]
-    if unit is not None:
-        cell.append(panels.unit_numbers(tr, layer, direction, unit, batch))
-    grads = panels.gradient_norms(plots.grad_norm_curves(tr, batch), y_title=plots.grad_axis_title(loss, what="any"))
-    grads["caption"] = t("grad.intro")
-    figures = [
-        *cell,
-        panels.token_strip("tokens", labels, summaries.grad_norms(rec, batch)[0], "grad",
-                           t("export.strip.title", what=t("plot.grad.h")), per_row=per_row),
-        panels.heatmaps(summaries.quantities(rec, batch), units, tokens, clickable=False),
-        grads,
-    ]
-    if reach is not None and np.ndim(reach) == 2:
-        figures += panels.input_reach_by_step(np.asarray(reach), tokens, reach_loss or "")
-    elif reach is not None:
-        figures += panels.input_reach(np.asarray(reach), tokens, T - 1, loss=reach_loss)
-    return [payload.section(GROUP, T, controls=True, tokens=tokens, keys=t("export.keys")),
-            payload.section(GROUP, T, figures)]
+    """The page's player sections (cellviz.player.payload): the site's lecture page (`cellviz.site.pages.
+    lecture_view`, arguments already checked): the step bar, then the cell diagram (and the first unit's
+    numbers), the input coloured by ‖∂L/∂h_t‖, the units x time heatmaps, the gradient norms and, given `reach`,
+    how far back the prediction reaches."""
+    return [b["section"] for b in _blocks(tr, tokens, layer=layer, direction=direction, units=units, batch=batch,
+                                          loss=loss, reach=reach, reach_loss=reach_loss)]
+
+
+def _blocks(tr: Trace, tokens: Sequence[str], **kw) -> list[dict]:
+    return site_pages.lecture_view(tr, tokens, group=GROUP, **kw)
 
 
 def _check(tr: Trace, tokens: Sequence[str], layer: int, direction: int, units: Sequence[int], batch: int,
@@ -114,74 +91,22 @@ def trace_to_html(tr: Trace, tokens: Sequence[str] | None = None, title: str = "
     """
     tokens = [str(k) for k in range(tr.seq_len)] if tokens is None else [str(s) for s in tokens]
     units = [int(u) for u in units]
+    loss, reach_loss = (None if v is None else plots.plotly_text(v) for v in (loss, reach_loss))  # caller's text
     with _language(lang):
         _check(tr, tokens, layer, direction, units, batch, max_steps)
         if reach is not None and np.shape(reach) not in ((tr.seq_len,), (tr.seq_len, tr.seq_len)):
             raise ValueError(f"reach must be (T,) or (T, T) with T = {tr.seq_len}, got shape {np.shape(reach)}")
-        sections = build_sections(tr, tokens, layer=layer, direction=direction, units=units, batch=batch,
-                                  loss=loss, reach=reach, reach_loss=reach_loss)
-        return _page(title, intro, sections, lang)
+        blocks = _blocks(tr, tokens, layer=layer, direction=direction, units=units, batch=batch, loss=loss,
+                         reach=reach, reach_loss=reach_loss)
+        return _page(title, intro, blocks, lang)
 
 
-def _para(text: str, cls: str = "") -> str:
-    """Plain text as a paragraph, with the catalogue's **bold** and `code` markdown."""
-    body = re.sub(r"\*\*(.+?)\*\*", r"<b>\1</b>", html.escape(text))
-    body = re.sub(r"`(.+?)`", r"<code>\1</code>", body)
-    return f'<p class="{cls}">{body}</p>' if cls else f"<p>{body}</p>"
-
-
-def _page(title: str, intro: Sequence[str], sections: Sequence[dict], lang: str) -> str:
+def _page(title: str, intro: Sequence[str], blocks: Sequence[dict], lang: str) -> str:
+    """The lecture page: one page of the site's builder (`cellviz.site.render`), every asset inlined."""
     from . import __version__
-    return _TEMPLATE.format(
-        lang=html.escape(lang), title=html.escape(title), plotlyjs=get_plotlyjs(), css=player.css(),
-        intro="\n".join(_para(p) for p in intro if p), player_js=player.js(),
-        data=payload.to_json(list(sections)), footer=html.escape(t("export.footer", version=__version__)))
-
-
-_TEMPLATE = """<!DOCTYPE html>
-<html lang="{lang}">
-<head>
-<meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<title>{title}</title>
-<style>
-body {{ font-family: Inter, "Segoe UI", Helvetica, Arial, sans-serif; margin: 0; color: #222; background: #fff; }}
-header, main, footer {{ max-width: 1100px; margin: 0 auto; padding: 0 16px; }}
-h1 {{ font-size: 1.6em; margin: 18px 0 6px; }}
-header p {{ margin: 4px 0; }}
-footer {{ color: #666; font-size: 0.9em; margin-top: 12px; padding-bottom: 24px; }}
-main > div:first-child {{ position: sticky; top: 0; z-index: 10; background: rgba(255,255,255,0.96);
-  border-bottom: 1px solid #ddd; }}
-{css}
-</style>
-<script>{plotlyjs}</script>
-<script>{player_js}</script>
-</head>
-<body>
-<header>
-<h1>{title}</h1>
-{intro}
-</header>
-<main id="player"></main>
-<footer>{footer}</footer>
-<script type="application/json" id="cellviz-data">{data}</script>
-<script>
-(function () {{
-  const root = document.getElementById("player");
-  const sections = JSON.parse(document.getElementById("cellviz-data").textContent);
-  const ready = sections.map(P => {{
-    const div = document.createElement("div");
-    root.appendChild(div);
-    window.CellvizPlayer.mount(div, P);
-    return new Promise(resolve => {{ const check = () => div.dataset.ready === "1" || !P.panels.length
-      ? resolve() : setTimeout(check, 20); check(); }});
-  }});
-  Promise.all(ready).then(() => {{ document.body.dataset.ready = "1"; }});
-}})();
-</script>
-</body>
-</html>
-"""
+    markup, sections = render.body(blocks)
+    return render.inline_page(title, [site_pages.md(p) for p in intro if p], markup, sections, lang,
+                              t("export.footer", version=__version__))
 
 
 # --- zoo models ----------------------------------------------------------------------------------------
@@ -222,20 +147,8 @@ def export_html(model_name: str, text: str | None = None, *, sample: int | None 
         tokens = list(ex.tokens)
         if part == "decoder" and hasattr(model.task, "decoder_tokens"):
             tokens = list(model.task.decoder_tokens(ex))
-        bi = t("model.bi") if card["bidirectional"] else ""
-        intro = [card.get("description", ""),
-                 t("model.card", cell=card["cell"].upper(), io=label("io", card["io"]), task=label("task", card["task"]),
-                   layers=card["num_layers"], hidden=card["hidden_size"], bi=bi, params=f"{card['params']:,}"),
-                 " · ".join(t("model.metric", metric=label("metric", m), value=_num(v), baseline=_num(card.get("baseline", {}).get(m)))
-                            for m, v in card.get("metrics", {}).items()),
-                 t("export.input", text=ex.text),
-                 t("input.prediction", prediction=worded_prediction(card["task"], model.prediction(ex))),
-                 t("export.view", layer=layer, direction=t(f"nav.direction.{direction}"),
-                   part=t("export.view.part", part=t(f"model.part.{part}")) if len(model.parts()) > 1 else "")]
-        if direction == 1:
-            intro.append(t("nav.reverse_note"))
+        intro = site_pages.model_intro(card, model, ex, part, layer, direction)
         kind = loss_kind(card["io"], model.task.output, part)
-        intro.append(t(f"loss.{kind}.long"))
         reach = reach_loss = None
         if tr.seq_len <= max_steps:              # (longer: trace_to_html refuses it)
             if kind in SINGLE_STEP_LOSSES:       # one prediction: how far back it reaches
@@ -246,10 +159,6 @@ def export_html(model_name: str, text: str | None = None, *, sample: int | None 
         return trace_to_html(tr, tokens, f"cellviz · {model_name}", intro=intro, layer=layer, direction=direction,
                              units=units, lang=lang, max_steps=max_steps, loss=t(f"loss.{kind}"),
                              reach=reach, reach_loss=reach_loss)
-
-
-def _num(v) -> str:
-    return "–" if v is None else f"{v:.3g}" if isinstance(v, float) else str(v)
 
 
 # --- command line --------------------------------------------------------------------------------------
@@ -305,9 +214,35 @@ def main(argv: Sequence[str] | None = None) -> int:
     except (ValueError, OverflowError) as e:    # one line, no traceback: the message names what to change
         print(f"{p.prog}: error: {_short(' '.join(str(e).split()), MESSAGE_CHARS)}", file=sys.stderr)
         return 2
-    a.output.write_text(page, encoding="utf-8")
+    try:                                         # atomic: a temp file next to the output, then renamed over it
+        _write_atomic(a.output, page)
+    except OSError as e:                         # a directory, a missing folder, a full disk: one line, exit 2
+        print(f"{p.prog}: error: cannot write {_short(str(a.output), 200)}: {e.strerror or e}", file=sys.stderr)
+        return 2
     print(f"wrote {a.output} ({a.output.stat().st_size / 1e6:.1f} MB)")
     return 0
+
+
+def _write_atomic(path: Path, text: str) -> None:
+    """Write `text` to `path` through a temp file in the same folder and a rename (no half-written page)."""
+    import os
+    import tempfile
+    if path.is_dir():
+        raise IsADirectoryError(21, "is a directory")
+    if path.exists() and not path.is_file():     # /dev/full and other special files: written in place
+        path.write_text(text, encoding="utf-8")
+        return
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as f:
+            f.write(text)
+        mask = os.umask(0)
+        os.umask(mask)
+        os.chmod(tmp, 0o666 & ~mask)             # as a plain write would (mkstemp makes it 0600)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
 
 
 if __name__ == "__main__":

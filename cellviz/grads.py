@@ -44,8 +44,9 @@ def _cut(arrays: list[np.ndarray], fw: Forward, targets: set[str], gate_axis: in
                 arr[steps, :, gate_axis, units] = 0
 
 
-def _local_derivatives(fw: Forward) -> dict[str, np.ndarray]:
-    """Step-wise factors of the chain rule that do not depend on the incoming gradient."""
+def _local_derivatives(fw: Forward, proj: bool = False) -> dict[str, np.ndarray]:
+    """Step-wise factors of the chain rule that do not depend on the incoming gradient. With a projection (`proj`)
+    a forced h cuts dL/dh_t on its own P units before W_hr (d["keep"]), not the H-unit factors."""
     kind, a = fw.kind, fw.act
     if kind == "lstm":
         i, f, g, o = (a[:, :, k] for k in range(4))
@@ -56,7 +57,13 @@ def _local_derivatives(fw: Forward) -> dict[str, np.ndarray]:
             _cut([d["ifg"]], fw, {gate}, gate_axis=k)
         _cut([d["o"]], fw, {"o"})
         _cut([d["ifg"][:, :, k] for k in range(3)] + [d["carry"]], fw, {"c"})
-        _cut([d["dh_dc"], d["o"]], fw, {"h"})
+        if proj:
+            d["keep"] = None
+            if any(e.target == "h" for e in fw.edits):
+                d["keep"] = np.ones_like(fw.h)
+                _cut([d["keep"]], fw, {"h"})
+        else:
+            _cut([d["dh_dc"], d["o"]], fw, {"h"})
         return d
     if kind == "gru":
         r, z, n = (a[:, :, k] for k in range(3))
@@ -80,13 +87,14 @@ def backward(fw: Forward, w: LayerWeights, ext: np.ndarray, grad_c_last: np.ndar
     grad_c_last: (B, H) gradient reaching the final cell state c_n (LSTM), or None.
     """
     kind = fw.kind
-    T, B, H = fw.h.shape
+    T, B, P = fw.h.shape                 # P: units of h (proj_size with a projection, else H)
+    H = w.hidden_size
     G = max(1, len(GATES[kind]))
-    d = _local_derivatives(fw)
+    d = _local_derivatives(fw, proj=w.w_hr is not None)
     w_hh = w.w_hh
     grad_h = np.empty_like(fw.h)
     grad_pre = np.empty((T, B, G, H), dtype=fw.h.dtype)
-    rec = np.zeros((B, H), dtype=fw.h.dtype)
+    rec = np.zeros((B, P), dtype=fw.h.dtype)
     grad_c = None
     # steps after the last one that receives any gradient have none (e.g. a loss at one step): skip them
     has_ext = np.abs(ext).reshape(T, -1).max(axis=1) > 0
@@ -96,15 +104,18 @@ def backward(fw: Forward, w: LayerWeights, ext: np.ndarray, grad_c_last: np.ndar
     grad_pre[top + 1:] = 0
 
     if kind == "lstm":
-        grad_c = np.empty_like(fw.h)
+        grad_c = np.empty_like(fw.c)
         grad_c[top + 1:] = 0
         dc = np.zeros((B, H), dtype=fw.h.dtype) if grad_c_last is None else grad_c_last.astype(fw.h.dtype)
         dh_dc, ifg, do, carry = d["dh_dc"], d["ifg"], d["o"], d["carry"]
+        w_hr, keep = w.w_hr, d.get("keep")
         tmp = np.empty((B, H), dtype=fw.h.dtype)
         if top >= 0:
             grad_h[top] = ext[top]
         for t in range(top, -1, -1):
             dh = grad_h[t]                          # already holds the recurrent part (+ ext where any)
+            if w_hr is not None:                    # h = W_hr m, m = o * tanh(c): dL/dm = dL/dh W_hr
+                dh = (dh if keep is None else dh * keep[t]) @ w_hr
             np.multiply(dh, dh_dc[t], out=tmp)
             dc = np.add(dc, tmp, out=grad_c[t])
             gp = grad_pre[t]
@@ -147,7 +158,7 @@ def jacobian_norms(fw: Forward, w: LayerWeights, batch: int = 0) -> np.ndarray:
     this is the derivative with c_t held as a separate state (the gradient reaching h_T via c flows through
     the later gates and cell states, as in `backward`).
     """
-    T, B, H = fw.h.shape
+    T, B, H = fw.h.shape                 # H: units of h (proj_size with a projection)
     sub = Forward(fw.kind, fw.nonlinearity, fw.x[:, batch:batch + 1].repeat(H, 1), fw.h0[batch:batch + 1].repeat(H, 0),
                   None if fw.c0 is None else fw.c0[batch:batch + 1].repeat(H, 0),
                   fw.h[:, batch:batch + 1].repeat(H, 1), None if fw.c is None else fw.c[:, batch:batch + 1].repeat(H, 1),

@@ -13,7 +13,9 @@ SIGMOID_GATES = frozenset("ifozr")
 
 
 def quantities(rec, batch: int = 0) -> dict[str, np.ndarray]:
-    """Every gate, then c (LSTM) and h, of one LayerRecord as (T, H) arrays, in the cell's own order."""
+    """Every gate, then c (LSTM) and h, of one LayerRecord as (T, H) arrays, in the cell's own order.
+
+    The notebook's picture of a layer: `plots.heatmaps_over_time(summaries.quantities(tr.layer(l)), tokens=words)`."""
     out = {g: v[:, batch] for g, v in rec.gates.items()}
     if rec.c is not None:
         out["c"] = rec.c[:, batch]
@@ -119,3 +121,27 @@ def grad_norms(rec, batch: int = 0) -> tuple[np.ndarray, np.ndarray | None]:
     entries and underflows to 0 below ~1e-19 (a vanishing gradient would read as exactly 0)."""
     gh = np.linalg.norm(rec.grad_h[:, batch].astype(np.float64), axis=-1)
     return gh, None if rec.grad_c is None else np.linalg.norm(rec.grad_c[:, batch].astype(np.float64), axis=-1)
+
+
+def overview(trace) -> dict:
+    """What a trace holds, without its arrays: the cell and its sizes, how the input was read, the loss, and
+    every quantity with its shape (what `Trace.__repr__` / `Trace._repr_html_` show in a notebook)."""
+    rec = trace.layer(0, 0)
+    per_layer = {**{f'gates["{g}"]': v.shape for g, v in rec.gates.items()},
+                 **({"c": rec.c.shape} if rec.c is not None else {}), "h": rec.h.shape,
+                 "grad_h": rec.grad_h.shape, **({"grad_c": rec.grad_c.shape} if rec.grad_c is not None else {}),
+                 **{f'grad_gates["{g}"]': v.shape for g, v in rec.grad_gates.items()},
+                 **{f'preacts["{g}"]': v.shape for g, v in rec.preacts.items()}}
+    whole = {"x": trace.x.shape, "output": np.shape(trace.output), "h_n": np.shape(trace.h_n),
+             **({"c_n": np.shape(trace.c_n)} if trace.c_n is not None else {}), "grad_x": trace.grad_x.shape,
+             "input_sensitivity": (trace.seq_len, trace.batch_size)}
+    loss = float(np.asarray(trace.loss))
+    return {"cell": trace.kind, "layers": trace.num_layers, "directions": trace.num_directions,
+            "T": trace.seq_len, "B": trace.batch_size, "H": trace.hidden_size,
+            "input_size": getattr(trace, "input_size", trace.x.shape[-1]),
+            "batch_first": getattr(trace, "batch_first", None), "unbatched": getattr(trace, "unbatched", None),
+            "nonlinearity": getattr(trace, "nonlinearity", "tanh"), "proj_size": getattr(trace, "proj_size", 0),
+            "rnn_path": getattr(trace, "rnn_path", None),
+            "loss": loss, "loss_at_step": trace.at_step, "interventions": len(trace.interventions),
+            "per_layer": {k: tuple(int(n) for n in s) for k, s in per_layer.items()},
+            "trace": {k: tuple(int(n) for n in s) for k, s in whole.items()}}

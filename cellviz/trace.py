@@ -7,6 +7,7 @@ backward pass through time are NumPy (`cells`, `grads`).
 from __future__ import annotations
 
 import threading
+import warnings
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
@@ -14,6 +15,7 @@ import numpy as np
 import torch
 from torch import nn
 from torch.func import functional_call
+from torch.nn.utils.rnn import PackedSequence, pad_packed_sequence
 
 from . import cells, grads
 from .cells import GATES, Intervention, LayerWeights
@@ -59,6 +61,12 @@ class Trace:
     layers: list[list[LayerRecord]] = field(repr=False)
     at_step: int | None = None
     interventions: tuple[Intervention, ...] = ()
+    # how the input was read (for the repr and the app's header): x arrived (B, T, I) if batch_first, (T, I) if
+    # unbatched; h has proj_size units (nn.LSTM(proj_size=P)), 0 when there is no projection
+    batch_first: bool = False
+    unbatched: bool = False
+    proj_size: int = 0
+    rnn_path: str | None = None           # inside a whole model (trace(model, x, rnn=...)): the submodule's name
 
     def layer(self, l: int, direction: int = 0) -> LayerRecord:
         """Layer `l`'s record for `direction` (0 forward, 1 reverse): gates, h, c and their gradients, each a
@@ -95,12 +103,53 @@ class Trace:
         underflows to 0 below ~1e-19: a vanishing gradient would read as exactly 0)."""
         return np.linalg.norm(self.grad_x.astype(np.float64), axis=-1)
 
+    # --- notebook display (the arrays stay out of it) -------------------------------------------------------
+    def __repr__(self) -> str:
+        from .summaries import overview
+        o = overview(self)
+        bi = ", bidirectional" if o["directions"] == 2 else ""
+        bi += f", proj_size={o['proj_size']}" if o["proj_size"] else ""
+        at = "" if o["loss_at_step"] is None else f" (at step {o['loss_at_step']})"
+        return (f"<cellviz.Trace {o['cell'].upper()}: {o['layers']} layer(s){bi}, T={o['T']}, B={o['B']}, "
+                f"H={o['H']}, input_size={o['input_size']}, loss={o['loss']:.6g}{at}>")
+
+    def _repr_html_(self) -> str:
+        from html import escape
+
+        from .summaries import overview
+        o = overview(self)
+        bf, flat = o["batch_first"], o["unbatched"]
+        layout = ("unknown" if bf is None else "(T, I), unbatched" if flat else "(B, T, I)" if bf else "(T, B, I)")
+        read = [("input_size", o["input_size"]), ("batch_first", "unknown" if bf is None else bf),
+                ("x as given", layout)]
+        if o["cell"] == "rnn":
+            read.append(("nonlinearity", o["nonlinearity"]))
+        if o["proj_size"]:
+            read.append(("proj_size", o["proj_size"]))
+        if o["rnn_path"]:
+            read.append(("traced inside the model at", o["rnn_path"]))
+        loss = f"{o['loss']:.6g}" + ("" if o["loss_at_step"] is None else
+                                     f" (its gradient taken at step {o['loss_at_step']} only)")
+        head = (f"{o['cell'].upper()} · {o['layers']} layer(s) · {o['directions']} direction(s) · "
+                f"T = {o['T']} steps · B = {o['B']} · H = {o['H']}")
+        rows = "".join(f"<tr><td><code>{escape(k)}</code></td><td>{escape(str(v))}</td></tr>" for k, v in read)
+        rows += f"<tr><td>loss L</td><td>{escape(loss)}</td></tr>"
+        if o["interventions"]:
+            rows += f"<tr><td>interventions</td><td>{o['interventions']}</td></tr>"
+
+        def shapes(d: dict) -> str:
+            return ", ".join(f"<code>{escape(k)}</code> {tuple(s)}" for k, s in d.items())
+        return ('<div class="cellviz-trace" style="font-size:0.92em;line-height:1.45">'
+                f"<b>cellviz.Trace</b> · {escape(head)}"
+                f'<table style="margin:4px 0">{rows}</table>'
+                f"<div><code>tr.layer(l, direction)</code> (T, B, H), row t = input position t: "
+                f"{shapes(o['per_layer'])}</div>"
+                f"<div><code>tr</code>: {shapes(o['trace'])}</div></div>")
+
 
 def module_kind(module: nn.Module) -> str:
     """"rnn" | "lstm" | "gru" for a torch recurrent module; TypeError/ValueError otherwise."""
     if isinstance(module, nn.LSTM):
-        if module.proj_size:
-            raise ValueError("LSTM with proj_size > 0 is not supported by cellviz.trace")
         return "lstm"
     if isinstance(module, nn.GRU):
         return "gru"
@@ -120,7 +169,8 @@ def layer_weights(module: nn.Module, layer: int, direction: int) -> LayerWeights
     w_ih, w_hh = get("weight_ih"), get("weight_hh")
     zeros = np.zeros(w_ih.shape[0], dtype=w_ih.dtype)
     b_ih, b_hh = get("bias_ih"), get("bias_hh")
-    return LayerWeights(w_ih, w_hh, zeros if b_ih is None else b_ih, zeros if b_hh is None else b_hh)
+    return LayerWeights(w_ih, w_hh, zeros if b_ih is None else b_ih, zeros if b_hh is None else b_hh,
+                        get("weight_hr") if getattr(module, "proj_size", 0) else None)
 
 
 def _as_tensor(value, dtype: torch.dtype, what: str) -> torch.Tensor:
@@ -141,9 +191,9 @@ def _default_loss(batch_first: bool, unbatched: bool) -> LossFn:
     return loss
 
 
-def trace(module: nn.Module, x, h0=None, loss: LossFn | None = None, *, at_step: int | None = None,
-          interventions: Sequence[Intervention] = ()) -> Trace:
-    """Trace a torch.nn.RNN / LSTM / GRU on input x: every gate, state and gradient at every step.
+def trace(module: nn.Module, x, h0=None, loss: LossFn | None = None, *, rnn: nn.Module | None = None,
+          at_step: int | None = None, interventions: Sequence[Intervention] = ()) -> Trace:
+    """Trace a torch.nn.RNN / LSTM (also with proj_size) / GRU on input x: every gate, state and gradient at every step.
 
     x and h0 are what `module(x, h0)` accepts (batched or unbatched, `batch_first` honoured).
     loss(output, h_n) -> scalar tensor gets exactly what the module returns; default: the sum of the
@@ -151,13 +201,30 @@ def trace(module: nn.Module, x, h0=None, loss: LossFn | None = None, *, at_step:
     "at step t" for losses that add up over steps) and ignores h_n, to show how far back step t reaches.
     interventions force gates or states during the forward pass (see `cells.Intervention`).
     The module is evaluated in eval semantics (no dropout between layers).
+
+    Inside a whole model: `trace(model, x, rnn=model.rnn, loss=fn)` runs `model(x)` (x: whatever the model takes,
+    e.g. token ids; a tuple is several arguments: model(*x)), captures the input and initial state reaching its
+    recurrent submodule `rnn` (hooks), traces `rnn` on them, and takes L = fn(model(x)) (default: the sum of the
+    model's output, its first element if it returns a tuple): the gradient flows back through the model's own head
+    by autograd into the engine's BPTT, so every dL/dh_t is the whole model's. The model runs in eval mode (dropout off; restored after). `rnn` must run
+    once per model(x) call, on a padded batch or a PackedSequence of equal-length sequences.
     """
+    if rnn is not None:
+        if h0 is not None:
+            raise ValueError("with rnn=, the initial state is what the model gives its recurrent part; leave h0 out")
+        return _trace_inside(module, x, rnn, loss, at_step, interventions)
+    if isinstance(module, (nn.RNNCell, nn.LSTMCell, nn.GRUCell)):
+        raise TypeError(_CELL_MESSAGE.format(name=type(module).__name__))
+    if isinstance(x, PackedSequence):
+        raise ValueError(_PACKED_MESSAGE)
     kind = module_kind(module)
     dtype = next(module.parameters()).dtype
     np_dtype = np.float64 if dtype == torch.float64 else np.float32
     L, D, H, I = module.num_layers, 2 if module.bidirectional else 1, module.hidden_size, module.input_size
+    P = getattr(module, "proj_size", 0) or H      # units of h (nn.LSTM(proj_size=P)); c and the gates keep H
     nonlinearity = getattr(module, "nonlinearity", "tanh")
 
+    _refuse_token_ids(x, I)
     xt = _as_tensor(x, dtype, "x")
     if xt.dim() not in (2, 3):
         raise ValueError(f"x must be 2-D (seq, features) or 3-D batched, got shape {tuple(xt.shape)}")
@@ -172,13 +239,13 @@ def trace(module: nn.Module, x, h0=None, loss: LossFn | None = None, *, at_step:
     if not np.isfinite(x_np).all():
         raise ValueError(f"x must be finite: it holds {int((~np.isfinite(x_np)).sum())} NaN or inf value(s) "
                          f"(numbers beyond {dtype}'s range count as inf)")
-    h0_np, c0_np = _initial_states(kind, h0, dtype, np_dtype, L * D, B, H, unbatched)
+    h0_np, c0_np = _initial_states(kind, h0, dtype, np_dtype, L * D, B, H, unbatched, P)
     if at_step is not None and (not isinstance(at_step, (int, np.integer)) or isinstance(at_step, (bool, np.bool_))):
         raise ValueError(f"at_step must be an integer step or None, got {type(at_step).__name__}")
     if at_step is not None and not -T <= at_step < T:
         raise ValueError(f"at_step={at_step} is outside the sequence (length {T})")
     at_step = None if at_step is None else at_step % T
-    edits = _edits_by_place(interventions, kind, L, D, T, H)
+    edits = _edits_by_place(interventions, kind, L, D, T, H, P)
 
     # forward, layer by layer
     fws: list[list[cells.Forward]] = []
@@ -217,7 +284,7 @@ def trace(module: nn.Module, x, h0=None, loss: LossFn | None = None, *, at_step:
     for l in reversed(range(L)):
         grad_in = None
         for d in range(D):
-            ext = np.ascontiguousarray(_in_position_order(ext_out[..., d * H:(d + 1) * H], d))
+            ext = np.ascontiguousarray(_in_position_order(ext_out[..., d * P:(d + 1) * P], d))
             ext[-1] += g_hn[l * D + d]
             gc = None if g_cn is None else g_cn[l * D + d]
             bw = grads.backward(fws[l][d], weights[l][d], ext, gc)
@@ -230,7 +297,130 @@ def trace(module: nn.Module, x, h0=None, loss: LossFn | None = None, *, at_step:
     output = _to_module_layout(output_tm, module.batch_first, unbatched)
     return Trace(kind, L, D, H, I, nonlinearity, x_np, output,
                  h_n[:, 0] if unbatched else h_n, None if c_n is None else (c_n[:, 0] if unbatched else c_n),
-                 np.asarray(loss_val), ext_out, records, at_step, tuple(interventions))
+                 np.asarray(loss_val), ext_out, records, at_step, tuple(interventions),
+                 batch_first=bool(module.batch_first), unbatched=unbatched, proj_size=P if P != H else 0)
+
+
+_CELL_MESSAGE = ("cellviz.trace needs a module that runs over a whole sequence (nn.RNN, LSTM or GRU), not an "
+                 "nn.{name}, which a Python loop calls once per step. cellviz.module_from_cells(cell) gives the "
+                 "nn.RNN/LSTM/GRU computing exactly the same (several cells, each reading the previous one's h: "
+                 "module_from_cells(lstm1, lstm2) is one stacked module); trace that on the whole input.")
+_PACKED_MESSAGE = ("x is a PackedSequence. Pad it and trace the padded batch: x, lengths = "
+                   "torch.nn.utils.rnn.pad_packed_sequence(packed) (its padding steps are traced too), or trace one "
+                   "sequence: x[:lengths[b], b]. Inside your model, cellviz.trace(model, x, rnn=model.rnn) reads a "
+                   "PackedSequence whose sequences all have one length (e.g. a batch of one).")
+
+
+def _refuse_token_ids(x, input_size: int) -> None:
+    """ValueError for integer x that cannot be the module's input vectors (token ids): say to embed them first."""
+    dtype = x.dtype if isinstance(x, (torch.Tensor, np.ndarray)) else None
+    if dtype is None:
+        return
+    integer = (not dtype.is_floating_point and not dtype.is_complex) if isinstance(dtype, torch.dtype) \
+        else np.issubdtype(dtype, np.integer)
+    shape = tuple(x.shape)
+    if integer and (len(shape) < 2 or shape[-1] != input_size):
+        raise ValueError(
+            f"x holds integers of shape {shape}: token ids? A recurrent module reads a vector of input_size="
+            f"{input_size} numbers per step, so embed the ids first: x = embedding(ids) (e.g. model.encoder(ids) in "
+            f"word_language_model, an nn.Embedding(V, {input_size})), then cellviz.trace(rnn, x); or trace the whole "
+            "model on the ids: cellviz.trace(model, ids, rnn=model.rnn, loss=fn). One-hot rows: "
+            f"torch.nn.functional.one_hot(ids, {input_size}).float().")
+
+
+def _submodule_name(model: nn.Module, rnn: nn.Module) -> str:
+    for name, sub in model.named_modules():
+        if sub is rnn:
+            return name
+    raise ValueError("rnn= must be a submodule of the model (e.g. rnn=model.rnn); this one is not inside it")
+
+
+def _model_default_loss(output) -> torch.Tensor:
+    first = output
+    while isinstance(first, (tuple, list)) and first:
+        first = first[0]
+    if not isinstance(first, torch.Tensor):
+        raise ValueError("the model's output holds no tensor to sum; give loss=fn(model_output) -> scalar tensor")
+    return first.sum()
+
+
+def _trace_inside(model: nn.Module, x, rnn: nn.Module, loss, at_step, interventions) -> Trace:
+    """`trace(model, x, rnn=..., loss=...)`: see `trace`."""
+    if not isinstance(model, nn.Module):
+        raise TypeError(f"with rnn=, the first argument is your whole model (an nn.Module), not {type(model).__name__}")
+    name = _submodule_name(model, rnn)
+    if isinstance(rnn, (nn.RNNCell, nn.LSTMCell, nn.GRUCell)):
+        raise TypeError(_CELL_MESSAGE.format(name=type(rnn).__name__))
+    module_kind(rnn)
+    fn = loss or _model_default_loss
+    args = x if isinstance(x, tuple) else (x,)          # a tuple: several arguments, model(*x)
+    calls: list[tuple[object, object]] = []
+
+    def capture(_mod, args, kwargs):
+        calls.append((args[0] if args else kwargs.get("input"), args[1] if len(args) > 1 else kwargs.get("hx")))
+
+    modes = [(m, m.training) for m in model.modules()]
+    model.eval()
+    try:
+        handle = rnn.register_forward_pre_hook(capture, with_kwargs=True)
+        try:
+            with torch.no_grad():
+                model(*args)
+        finally:
+            handle.remove()
+        if len(calls) != 1:
+            raise ValueError(f"model(x) ran {name!r} {len(calls)} times; cellviz traces one call of a recurrent module "
+                             "over a whole sequence" + (" (a loop calling it once per step? trace it on the whole "
+                                                        "sequence instead)" if calls else ""))
+        seq, hx = calls[0]
+        repack = None
+        if isinstance(seq, PackedSequence):
+            seq, repack = _unpack(seq, rnn.batch_first)
+        if isinstance(hx, tuple):
+            hx = tuple(h.detach() for h in hx)
+        elif isinstance(hx, torch.Tensor):
+            hx = hx.detach()
+        seq = seq.detach() if isinstance(seq, torch.Tensor) else seq
+
+        def whole_model_loss(output, h_n):
+            # clones: the model may change what its rnn returns in place, which autograd refuses on a leaf
+            h_n = tuple(h.clone() for h in h_n) if isinstance(h_n, tuple) else h_n.clone()
+            replaced = (output.clone() if repack is None else repack(output), h_n)
+            handle = rnn.register_forward_hook(lambda _m, _a, _o: replaced)
+            try:
+                with torch.enable_grad():
+                    value = fn(model(*args))
+            finally:
+                handle.remove()
+            if not isinstance(value, torch.Tensor) or value.numel() != 1:
+                raise ValueError("loss(model_output) must return a scalar tensor")
+            return value
+
+        tr = trace(rnn, seq, hx, whole_model_loss, at_step=at_step, interventions=interventions)
+    finally:
+        for m, mode in modes:
+            m.training = mode
+    tr.rnn_path = name
+    return tr
+
+
+def _unpack(packed: PackedSequence, batch_first: bool):
+    """A PackedSequence of equal-length sequences as the padded batch it equals, and how to pack an output the same
+    way (same order of rows, so a model reading `.data` sees what it would)."""
+    padded, lengths = pad_packed_sequence(packed, batch_first=batch_first)
+    if int(lengths.min()) != int(lengths.max()):
+        raise ValueError(f"the recurrent module got a PackedSequence of sequences of different lengths "
+                         f"({', '.join(str(int(n)) for n in lengths[:8])}{', ...' if len(lengths) > 8 else ''}); "
+                         "cellviz traces equal-length batches: trace one sequence at a time (a batch of one), or "
+                         "pad them yourself and feed the padded batch.")
+
+    def repack(output: torch.Tensor) -> PackedSequence:
+        tm = output.transpose(0, 1) if batch_first else output
+        if packed.sorted_indices is not None:
+            tm = tm.index_select(1, packed.sorted_indices)
+        return PackedSequence(tm.reshape(-1, tm.shape[-1]), packed.batch_sizes, packed.sorted_indices,
+                              packed.unsorted_indices)
+    return padded, repack
 
 
 def _torch(a: np.ndarray) -> torch.Tensor:
@@ -240,19 +430,19 @@ def _torch(a: np.ndarray) -> torch.Tensor:
     return torch.from_numpy(a.copy() if any(s < 0 for s in a.strides) else a)
 
 
-LSTM_PARAMS = ("weight_ih_l0", "weight_hh_l0", "bias_ih_l0", "bias_hh_l0")
+LSTM_PARAMS = ("weight_ih_l0", "weight_hh_l0", "bias_ih_l0", "bias_hh_l0", "weight_hr_l0")
 _templates = threading.local()      # per thread: functional_call swaps a module's parameters in place
 
 
-def _lstm_template(input_size: int, hidden_size: int, dtype: torch.dtype) -> nn.LSTM:
+def _lstm_template(input_size: int, hidden_size: int, dtype: torch.dtype, proj_size: int = 0) -> nn.LSTM:
     """A one-layer nn.LSTM on the meta device (no memory, no initialisation), one per shape and thread: building
     it costs ~0.4 ms, a third of the fused kernel's time at T=1000, H=128, so it is kept."""
     cache = _templates.__dict__.setdefault("lstm", {})
-    key = (input_size, hidden_size, dtype)
+    key = (input_size, hidden_size, dtype, proj_size)
     if key not in cache:
         if len(cache) >= 8:
             cache.clear()
-        cache[key] = nn.LSTM(input_size, hidden_size, device="meta", dtype=dtype)
+        cache[key] = nn.LSTM(input_size, hidden_size, device="meta", dtype=dtype, proj_size=proj_size)
     return cache[key]
 
 
@@ -260,9 +450,11 @@ def _fused_lstm_hidden(w: LayerWeights, x: np.ndarray, h0: np.ndarray, c0: np.nd
     """Hidden states of one LSTM layer/direction from torch's fused kernel, through public API only: a weightless
     nn.LSTM (`_lstm_template`) runs with these weights by `torch.func.functional_call`, which swaps them in for
     the call (hence one template per thread: sessions trace on several threads at once)."""
-    template = _lstm_template(w.w_ih.shape[1], w.w_hh.shape[1], _torch(w.w_ih).dtype)
-    params = {name: _torch(a) for name, a in zip(LSTM_PARAMS, (w.w_ih, w.w_hh, w.b_ih, w.b_hh))}
-    with torch.no_grad():
+    proj = 0 if w.w_hr is None else w.state_size
+    template = _lstm_template(w.w_ih.shape[1], w.hidden_size, _torch(w.w_ih).dtype, proj)
+    params = {name: _torch(a) for name, a in zip(LSTM_PARAMS, (w.w_ih, w.w_hh, w.b_ih, w.b_hh, w.w_hr)) if a is not None}
+    with torch.no_grad(), warnings.catch_warnings():
+        warnings.filterwarnings("ignore", message="LSTM with projections is not supported with oneDNN")
         out, _ = functional_call(template, params, (_torch(x), (_torch(h0)[None], _torch(c0)[None])))
     return out.numpy()
 
@@ -278,12 +470,14 @@ def _to_module_layout(a_tm: np.ndarray, batch_first: bool, unbatched: bool) -> n
     return a_tm.transpose(1, 0, 2) if batch_first else a_tm
 
 
-def _initial_states(kind, h0, dtype, np_dtype, n_states, B, H, unbatched):
-    want = (n_states, H) if unbatched else (n_states, B, H)
+def _initial_states(kind, h0, dtype, np_dtype, n_states, B, H, unbatched, P=None):
+    """(h0, c0) as (n_states, B, units) arrays: h has P units (proj_size, else H), c has H."""
+    P = P or H
 
-    def one(v, what):
+    def one(v, what, units):
+        want = (n_states, units) if unbatched else (n_states, B, units)
         if v is None:
-            return np.zeros((n_states, B, H), dtype=np_dtype)
+            return np.zeros((n_states, B, units), dtype=np_dtype)
         t = _as_tensor(v, dtype, what)
         if tuple(t.shape) != want:
             raise ValueError(f"{what} must have shape {want}, got {tuple(t.shape)}")
@@ -294,14 +488,14 @@ def _initial_states(kind, h0, dtype, np_dtype, n_states, B, H, unbatched):
 
     if kind == "lstm":
         if h0 is None:
-            return one(None, "h0"), one(None, "c0")
+            return one(None, "h0", P), one(None, "c0", H)
         if not (isinstance(h0, (tuple, list)) and len(h0) == 2):
             raise ValueError("an LSTM's h0 must be a tuple (h_0, c_0)")
-        return one(h0[0], "h_0"), one(h0[1], "c_0")
-    return one(h0, "h0"), None
+        return one(h0[0], "h_0", P), one(h0[1], "c_0", H)
+    return one(h0, "h0", P), None
 
 
-def _edits_by_place(interventions, kind, L, D, T, H) -> list[list[list[Intervention]]]:
+def _edits_by_place(interventions, kind, L, D, T, H, P=None) -> list[list[list[Intervention]]]:
     """Validate interventions and convert their steps to each direction's processing order."""
     edits = [[[] for _ in range(D)] for _ in range(L)]
     allowed = set(GATES[kind]) | {"h"} | ({"c"} if kind == "lstm" else set())
@@ -312,8 +506,9 @@ def _edits_by_place(interventions, kind, L, D, T, H) -> list[list[list[Intervent
             raise ValueError(f"intervention at layer {e.layer}, direction {e.direction}: module has {L}x{D}")
         if e.step is not None and not 0 <= e.step < T:
             raise ValueError(f"intervention step {e.step} is outside the sequence (length {T})")
-        if e.units is not None and not all(0 <= u < H for u in e.units):
-            raise ValueError(f"intervention units {e.units} out of range 0..{H - 1}")
+        units = (P or H) if e.target == "h" else H          # h has proj_size units with a projection
+        if e.units is not None and not all(0 <= u < units for u in e.units):
+            raise ValueError(f"intervention units {e.units} out of range 0..{units - 1}")
         step = e.step if e.step is None or e.direction == 0 else T - 1 - e.step
         value = e.value if np.isscalar(e.value) else np.asarray(e.value)
         edits[e.layer][e.direction].append(Intervention(e.target, value, step, e.units, e.layer, e.direction))

@@ -26,13 +26,14 @@ def reference(m: nn.Module, x: torch.Tensor, h0=None, loss=None, at_step=None, i
     h, c, gates{name: [T tensors]}, grad_h, grad_c (autograd, total derivatives), and grad_x."""
     kind = _kind(m)
     L, D, H = m.num_layers, 2 if m.bidirectional else 1, m.hidden_size
+    P = getattr(m, "proj_size", 0) or H          # nn.LSTM(proj_size=P): h has P units, c keeps H
     unbatched = x.dim() == 2
     x = x.detach().clone().requires_grad_(True)
     xt = x.unsqueeze(1) if unbatched else (x.transpose(0, 1) if m.batch_first else x)
     T, B, _ = xt.shape
     if h0 is None:
-        hz = torch.zeros(L * D, B, H, dtype=xt.dtype)
-        h0s, c0s = hz, (hz.clone() if kind == "lstm" else None)
+        h0s = torch.zeros(L * D, B, P, dtype=xt.dtype)
+        c0s = torch.zeros(L * D, B, H, dtype=xt.dtype) if kind == "lstm" else None
     elif kind == "lstm":
         h0s, c0s = (h0[0].unsqueeze(1), h0[1].unsqueeze(1)) if unbatched else h0
     else:
@@ -62,6 +63,8 @@ def reference(m: nn.Module, x: torch.Tensor, h0=None, loss=None, at_step=None, i
                     i, f, g, o = (_edit(v, interventions, k, l, d, t) for v, k in zip((i, f, g, o), "ifgo"))
                     c = _edit(f * c + i * g, interventions, "c", l, d, t)
                     h = o * torch.tanh(c)
+                    if getattr(m, "proj_size", 0):
+                        h = h @ getattr(m, "weight_hr" + sfx).T
                     c.retain_grad()
                     cs[t] = c
                     gs[t] = {"i": i, "f": f, "g": g, "o": o}
@@ -108,10 +111,9 @@ def reference(m: nn.Module, x: torch.Tensor, h0=None, loss=None, at_step=None, i
     else:
         lv = loss(out_m, hn_m if cn_m is None else (hn_m, cn_m))
     lv.backward()
-    zeros = torch.zeros(B, H, dtype=xt.dtype)
     for v in rec.values():
-        v["grad_h"] = [zeros if t.grad is None else t.grad for t in v["h"]]
-        v["grad_c"] = None if v["c"] is None else [zeros if t.grad is None else t.grad for t in v["c"]]
+        v["grad_h"] = [torch.zeros_like(t) if t.grad is None else t.grad for t in v["h"]]
+        v["grad_c"] = None if v["c"] is None else [torch.zeros_like(t) if t.grad is None else t.grad for t in v["c"]]
     gx = x.grad
     gx = gx.unsqueeze(1) if unbatched else (gx.transpose(0, 1) if m.batch_first else gx)
     return {"output": out_m.detach(), "h_n": hn_m.detach(), "c_n": None if cn_m is None else cn_m.detach(),

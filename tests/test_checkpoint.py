@@ -2,12 +2,16 @@
 from __future__ import annotations
 
 import io
+import json
 import itertools
 import os
 import pickle
+import subprocess
+import sys
 import zipfile
 from pathlib import Path
 
+import numpy as np
 import pytest
 import torch
 from hypothesis import given, settings, strategies as st
@@ -228,8 +232,11 @@ class _Net(nn.Module):
 @pytest.mark.parametrize("model", [nn.LSTM(2, 3), _Net()], ids=["nn.LSTM", "custom"])
 @pytest.mark.parametrize("zipfile", [True, False])
 def test_whole_pickled_model_says_save_state_dict(model, zipfile):
-    with pytest.raises(CheckpointError, match=r"whole model.*torch\.save\(model\.state_dict\(\)"):
+    with pytest.raises(CheckpointError, match=r"(?s)whole model.*torch\.save\(model\.state_dict\(\)") as info:
         cellviz.load_checkpoint(_pt(model, _use_new_zipfile_serialization=zipfile))
+    lines = str(info.value).splitlines()     # the exact lines that convert it where the class is importable
+    assert "m = torch.load(path, weights_only=False)" in lines
+    assert 'torch.save(m.state_dict(), "model_state.pt")' in lines
 
 
 def test_no_recurrent_weights_lists_keys():
@@ -262,7 +269,12 @@ BAD_STATES = {
     "missing_weight_hh_l1": (lambda: _edited(nn.RNN(3, 4, 2), weight_hh_l1=None), r"missing weight_hh_l1"),
     "layer_gap": (lambda: {k.replace("_l1", "_l2"): v for k, v in nn.GRU(3, 4, 2).state_dict().items()},
                   r"without gaps; found l0, l2"),
-    "absurd_layer": (lambda: _edited(nn.GRU(3, 4), weight_ih_l999999999=torch.zeros(12, 4)), r"without gaps; found l0, l999999999"),
+    "absurd_layer": (lambda: _edited(nn.GRU(3, 4), weight_ih_l999999999=torch.zeros(12, 4)), r"weight_ih_l999999999.*at most 16 layers"),
+    "layer_16": (lambda: {**nn.GRU(3, 4, 16).state_dict(), "weight_ih_l16": torch.zeros(12, 4), "weight_hh_l16": torch.zeros(12, 4)},
+                 r"weight_ih_l16.*at most 16 layers"),
+    "three_d_weight": (lambda: _edited(nn.GRU(3, 4), weight_ih_l0=torch.zeros(12, 3, 1)), r"implausible shape \(12, 3, 1\)"),
+    "extra_key": (lambda: _edited(nn.LSTM(3, 4, 2), weight_hr_l1=torch.zeros(2, 4)),
+                  r"weight_hr_l1 do not belong to the inferred module"),
     "missing_reverse": (lambda: _edited(nn.GRU(3, 4, 2, bidirectional=True), weight_ih_l1_reverse=None),
                         r"missing weight_ih_l1_reverse"),
     "upper_layer_input": (lambda: _edited(nn.GRU(3, 4, 2, bidirectional=True), weight_ih_l1=torch.randn(12, 4)),
@@ -273,14 +285,15 @@ BAD_STATES = {
     "int_tensor": (lambda: _edited(nn.RNN(2, 2), bias_hh_l0=torch.ones(2, dtype=torch.int64)), r"bias_hh_l0 has dtype torch.int64"),
     "nan": (lambda: _edited(nn.LSTM(2, 2), weight_hh_l0=torch.full((8, 2), float("nan"))), r"weight_hh_l0 contains NaN or inf"),
     "inf": (lambda: _edited(nn.LSTM(2, 2), bias_ih_l0=torch.tensor([float("inf")] * 8)), r"bias_ih_l0 contains NaN or inf"),
-    "projections": (lambda: nn.LSTM(3, 4, proj_size=2).state_dict(), r"projections \(proj_size > 0"),
+    "bad_projection": (lambda: _edited(nn.LSTM(3, 4, proj_size=2), weight_hr_l0=torch.zeros(3, 4)),
+                       r"weight_hr_l0 has shape \(3, 4\).*weight_hr \(P, H\)"),
     "hidden_too_large": (lambda: {"weight_ih_l0": torch.zeros(1).expand(5000, 3), "weight_hh_l0": torch.zeros(1).expand(5000, 5000)},
                          r"hidden_size 5000 is too large.*<= 4096"),
     "too_many_params": (lambda: {"weight_ih_l0": torch.zeros(1).expand(16384, 1000), "weight_hh_l0": torch.zeros(1).expand(16384, 4096)},
                         r"parameters is too many.*at most 50,000,000"),
     "huge_half_view": (lambda: {"weight_ih_l0": torch.zeros(1, dtype=torch.float16).expand(10**6, 10**6),
                                 "weight_hh_l0": torch.zeros(1, dtype=torch.float16).expand(10**6, 10**6)},
-                       r"parameters is too many"),
+                       r"implausible shape \(1000000, 1000000\)"),
 }
 
 
@@ -329,3 +342,267 @@ def test_caller_errors():
         cellviz.load_checkpoint(_encode(nn.RNN(2, 2).state_dict(), "pt"), nonlinearity="sigmoid")
     with pytest.raises(TypeError, match="path, a binary file object or bytes"):
         cellviz.load_checkpoint(42)
+
+
+# --- structure caps (issue 20 #2): refused from the header / the keys, before any module is built ------------------
+
+def _safetensors_by_hand(names: list[str]) -> bytes:
+    """A valid safetensors file of float32 (1, 1) zeros, written directly (safetensors' own writer takes seconds
+    for 124,000 tensors)."""
+    header = {name: {"dtype": "F32", "shape": [1, 1], "data_offsets": [4 * k, 4 * k + 4]} for k, name in enumerate(names)}
+    raw = json.dumps(header).encode()
+    return len(raw).to_bytes(8, "little") + raw + bytes(4 * len(names))
+
+
+def test_62000_layers_are_refused_from_the_header_in_well_under_a_second(tmp_path):
+    """The issue's file: 62,000 layers of hidden 1 in ~10 MB. The old loader built nn.RNN(num_layers=62000) (223 s).
+    Timed in a subprocess with a timeout, so a regression fails instead of hanging the suite."""
+    path = tmp_path / "deep.safetensors"
+    path.write_bytes(_safetensors_by_hand([f"{n}_l{k}" for k in range(62_000) for n in ("weight_ih", "weight_hh")]))
+    assert path.stat().st_size > 9 * 2**20
+    code = ("import sys, time, cellviz\nt = time.perf_counter()\ntry:\n    cellviz.load_checkpoint(sys.argv[1])\n"
+            "except cellviz.CheckpointError as e:\n    print(time.perf_counter() - t)\n    print(e)\n")
+    done = subprocess.run([sys.executable, "-c", code, str(path)], capture_output=True, text=True, timeout=120,
+                          cwd=Path(__file__).resolve().parents[1])
+    elapsed, message = done.stdout.split("\n", 1)
+    assert "124,000 tensors" in message and "at most 10,000" in message
+    assert float(elapsed) < 1.0, elapsed
+
+
+@pytest.fixture
+def no_module_built(monkeypatch):
+    """Any nn.RNN / LSTM / GRU construction fails the test: caps must act before."""
+    def refuse(self, *args, **kwargs):
+        raise AssertionError("a module was built before the structure was checked")
+    monkeypatch.setattr(nn.RNNBase, "__init__", refuse)
+
+
+@pytest.mark.parametrize("fmt", ["safetensors", "pt", "legacy"])
+@pytest.mark.parametrize("layers", [17, 300])
+def test_too_many_layers_refused_before_torch_reads_the_tensors(fmt, layers, monkeypatch, no_module_built):
+    state = {f"{n}_l{k}": torch.zeros(1, 1) for k in range(layers) for n in ("weight_ih", "weight_hh")}
+    data = _pt(state, _use_new_zipfile_serialization=False) if fmt == "legacy" else _encode(state, fmt)
+
+    def no_tensors(*args, **kwargs):
+        raise AssertionError("tensors were decoded before the structure was checked")
+    monkeypatch.setattr(torch, "load", no_tensors)
+    monkeypatch.setattr(ckpt.safetensors.torch, "load", no_tensors)
+    with pytest.raises(CheckpointError, match=r"at most 16 layers.*at least \d+"):
+        cellviz.load_checkpoint(data)
+
+
+@pytest.mark.parametrize("fmt", ["safetensors", "pt"])
+def test_too_many_tensors_refused_before_decoding(fmt, monkeypatch, no_module_built):
+    state = {f"x{k}.weight": torch.zeros(1) for k in range(10_001)}
+    data = _safetensors_by_hand(list(state)) if fmt == "safetensors" else _encode(state, fmt)
+    monkeypatch.setattr(torch, "load", lambda *a, **k: pytest.fail("torch.load ran"))
+    monkeypatch.setattr(ckpt.json, "loads", lambda *a, **k: pytest.fail("the header was decoded"))
+    with pytest.raises(CheckpointError, match=r"10,0\d\d tensors.*at most 10,000"):
+        cellviz.load_checkpoint(data)
+
+
+def test_16_layers_is_the_most_and_loads():
+    original = nn.GRU(2, 2, 16).eval()
+    _same(original, cellviz.load_checkpoint(_encode(original.state_dict(), "safetensors")))
+
+
+def test_deep_nesting_and_absurd_shapes_in_the_header(no_module_built):
+    nested: dict = {"weight_ih_l0": torch.zeros(3, 2)}
+    for _ in range(40):
+        nested = {"a": nested}
+    with pytest.raises(CheckpointError, match="more than 32 levels deep"):
+        cellviz.load_checkpoint(_pt(nested))
+    header = {"weight_hh_l0": {"dtype": "F32", "shape": [1, 1, 1, 1, 1], "data_offsets": [0, 4]}}
+    raw = json.dumps(header).encode()
+    with pytest.raises(CheckpointError, match=r"implausible shape \(1, 1, 1, 1, 1\)"):
+        cellviz.load_checkpoint(len(raw).to_bytes(8, "little") + raw + bytes(4))
+
+
+# --- formats people save, cells, the embedding and head next to the module -----------------------------------------
+
+@pytest.mark.parametrize("ext", [".pt", ".pth", ".ckpt", ".bin", ".safetensors", ""])
+@pytest.mark.parametrize("fmt", ["safetensors", "pt"])
+def test_any_extension_is_read_by_content(ext, fmt, tmp_path):
+    original = nn.GRU(3, 4).eval()
+    _same(original, _load(_encode(original.state_dict(), fmt), "path", tmp_path, name="model" + ext))
+
+
+def test_nested_checkpoint_any_depth_and_prefix_across_levels():
+    """The chatbot tutorial's {'en': ..., 'de': ..., 'en_opt': ..., 'voc_dict': ...}, one level deeper too."""
+    en, de = nn.GRU(4, 4, 2, bidirectional=True).eval(), nn.GRU(4, 4, 2).eval()
+    ckpt_dict = {"iteration": 5, "en": {"embedding.weight": torch.randn(9, 4), **{"gru." + k: v for k, v in en.state_dict().items()}},
+                 "de": {"embedding.weight": torch.randn(9, 4), **{"gru." + k: v for k, v in de.state_dict().items()},
+                        "out.weight": torch.randn(9, 4), "out.bias": torch.zeros(9)},
+                 "en_opt": {"state": {0: {"exp_avg": torch.zeros(3)}}, "param_groups": [{"lr": 0.1}]},
+                 "voc_dict": {"name": "cornell", "word2index": {"hi": 3}}, "embedding": {"weight": torch.randn(9, 4)}}
+    data = _pt({"run": {"checkpoint": ckpt_dict}})
+    assert cellviz.recurrent_candidates(data) == ["run.checkpoint.de.gru", "run.checkpoint.en.gru"]
+    for prefix in ("en", "en.gru", "checkpoint.en", "run.checkpoint.en.gru"):
+        _same(en, cellviz.load_checkpoint(data, prefix=prefix))
+    _same(de, cellviz.load_checkpoint(data, prefix="de.gru"))
+    with pytest.raises(CheckpointError, match=r"'gru' matches 2 of the recurrent modules.*candidates") as info:
+        cellviz.load_checkpoint(data, prefix="gru")
+    assert info.value.candidates == ["run.checkpoint.de.gru", "run.checkpoint.en.gru"]
+    with pytest.raises(CheckpointError, match="holds 2 recurrent modules") as info:
+        cellviz.load_checkpoint(data)
+    assert len(info.value.candidates) == 2
+
+
+@pytest.mark.parametrize("cell_cls,module_cls,kw", [(nn.LSTMCell, nn.LSTM, {}), (nn.GRUCell, nn.GRU, {}),
+                                                     (nn.RNNCell, nn.RNN, {}), (nn.RNNCell, nn.RNN, {"nonlinearity": "relu"})])
+@pytest.mark.parametrize("bias", [True, False])
+@pytest.mark.parametrize("fmt", ["safetensors", "pt"])
+def test_a_cell_loads_as_a_one_layer_module_exactly(cell_cls, module_cls, kw, bias, fmt):
+    torch.manual_seed(0)
+    cell = cell_cls(3, 5, bias=bias, **kw).double()
+    loaded = cellviz.load_checkpoint(_encode({"cell." + k: v for k, v in cell.state_dict().items()}, fmt), **kw)
+    assert type(loaded) is module_cls and loaded.num_layers == 1 and loaded.bias == bias
+    x = torch.randn(6, 2, 3, dtype=torch.float64)
+    h = torch.zeros(2, 5, dtype=torch.float64)
+    c, outs = torch.zeros(2, 5, dtype=torch.float64), []
+    with torch.no_grad():
+        for t in range(6):
+            if cell_cls is nn.LSTMCell:
+                h, c = cell(x[t], (h, c))
+            else:
+                h = cell(x[t], h)
+            outs.append(h)
+        assert torch.equal(loaded(x)[0], torch.stack(outs)) or torch.allclose(loaded(x)[0], torch.stack(outs), atol=1e-15)
+    tr = cellviz.trace(loaded, x)
+    np.testing.assert_allclose(tr.output, torch.stack(outs).numpy(), atol=1e-12)
+
+
+def test_chained_cells_are_offered_as_a_stacked_module():
+    """time_sequence_prediction: lstm1 = LSTMCell(1, 51), lstm2 = LSTMCell(51, 51), linear = Linear(51, 1)."""
+    torch.manual_seed(0)
+    lstm1, lstm2, linear = nn.LSTMCell(1, 51), nn.LSTMCell(51, 51), nn.Linear(51, 1)
+    state = {**{"lstm1." + k: v for k, v in lstm1.state_dict().items()},
+             **{"lstm2." + k: v for k, v in lstm2.state_dict().items()}, "linear.weight": linear.weight, "linear.bias": linear.bias}
+    data = _encode(state, "pt")
+    assert cellviz.recurrent_candidates(data) == ["lstm1", "lstm1+lstm2", "lstm2"]
+    with pytest.raises(CheckpointError, match=r"prefix='lstm1\+lstm2' loads them as one 2-layer module"):
+        cellviz.load_checkpoint(data)
+    stacked = cellviz.load_checkpoint(data, prefix="lstm1+lstm2")
+    assert isinstance(stacked, nn.LSTM) and stacked.num_layers == 2 and stacked.hidden_size == 51
+    _same(cellviz.module_from_cells(lstm1, lstm2), stacked)
+    assert isinstance(cellviz.load_checkpoint(data, prefix="lstm2"), nn.LSTM)
+    parts = cellviz.load_checkpoint_parts(data, prefix="lstm1+lstm2")
+    assert parts.head_key == "linear" and parts.embedding is None
+    assert parts.notes[0] == "'lstm1+lstm2': nn.LSTMCell weights read as a 2-layer nn.LSTM (the same numbers, renamed)."
+    assert torch.equal(parts.head_weight, linear.weight.detach()) and torch.equal(parts.head_bias, linear.bias.detach())
+    with pytest.raises(ValueError, match="reads 3 inputs into 4 units"):
+        cellviz.module_from_cells(nn.GRUCell(2, 4), nn.GRUCell(3, 4))
+
+
+def test_i2h_h2h_cells_load_as_an_rnn_and_the_concat_style_is_explained():
+    torch.manual_seed(0)
+    i2h, h2h, h2o = nn.Linear(57, 16), nn.Linear(16, 16), nn.Linear(16, 18)
+    state = {"i2h.weight": i2h.weight, "i2h.bias": i2h.bias, "h2h.weight": h2h.weight, "h2h.bias": h2h.bias,
+             "h2o.weight": h2o.weight, "h2o.bias": h2o.bias}
+    rnn = cellviz.load_checkpoint(_encode(state, "pt"))
+    x, h, outs = torch.randn(5, 1, 57), torch.zeros(1, 16), []
+    with torch.no_grad():
+        for t in range(5):
+            h = torch.tanh(i2h(x[t]) + h2h(h))
+            outs.append(h)
+        assert torch.allclose(rnn(x)[0], torch.stack(outs), atol=1e-6)
+    old = {"i2h.weight": torch.randn(16, 57 + 16), "i2h.bias": torch.zeros(16), "i2o.weight": torch.randn(18, 73),
+           "i2o.bias": torch.zeros(18)}
+    with pytest.raises(CheckpointError, match=r"\[x_t, h_\(t-1\)\].*no nonlinearity.*2017 char-RNN.*cannot trace it"):
+        cellviz.load_checkpoint(_encode(old, "pt"))
+
+
+def test_parts_find_the_embedding_and_tied_head():
+    """word_language_model: encoder (Embedding), rnn, decoder (Linear), tied weights."""
+    torch.manual_seed(0)
+    encoder, rnn, decoder = nn.Embedding(30, 8), nn.LSTM(8, 8, 2), nn.Linear(8, 30)
+    decoder.weight = encoder.weight
+    state = {"encoder.weight": encoder.weight, **{"rnn." + k: v for k, v in rnn.state_dict().items()},
+             "decoder.weight": decoder.weight, "decoder.bias": decoder.bias}
+    for fmt in ("pt", "safetensors"):
+        data = _encode(state, "pt") if fmt == "pt" else st_save({k: v.detach().clone().contiguous() for k, v in state.items()})
+        parts = cellviz.load_checkpoint_parts(data)
+        assert parts.prefix == "rnn" and parts.candidates == ["rnn"]
+        assert parts.embedding_key == "encoder.weight" and torch.equal(parts.embedding, encoder.weight.detach())
+        assert parts.head_key == "decoder" and torch.equal(parts.head_weight, decoder.weight.detach())
+        assert torch.equal(parts.head_bias, decoder.bias.detach())
+        assert [n.split(" ")[0] for n in parts.notes] == ["batch_first=False:", "encoder.weight", "decoder"]
+        _same(rnn.eval(), parts.module)
+    bare = cellviz.load_checkpoint_parts(_encode(rnn.state_dict(), "pt"))
+    assert bare.embedding is None and bare.head_weight is None and bare.prefix == ""
+
+
+def test_parts_count_the_embedding_in_the_parameter_cap():
+    state = {"emb.weight": torch.zeros(1).expand(5000, 4), **{"rnn." + k: v for k, v in nn.GRU(4, 4).state_dict().items()}}
+    with pytest.raises(CheckpointError, match="emb.weight has 20,000 values"):
+        cellviz.load_checkpoint_parts(_pt(state), max_params=10_000)
+    assert cellviz.load_checkpoint(_pt(state), max_params=10_000).hidden_size == 4
+
+
+def test_input_size_cap():
+    with pytest.raises(CheckpointError, match=r"input_size 300 is too large.*<= 256"):
+        cellviz.load_checkpoint(_pt(nn.RNN(300, 1).state_dict()), max_input_size=256)
+
+
+@pytest.mark.parametrize("fmt", ["safetensors", "pt"])
+@pytest.mark.parametrize("layers,bidirectional", [(1, False), (2, True)])
+def test_projection_lstm_round_trip(fmt, layers, bidirectional):
+    original = nn.LSTM(4, 6, layers, bidirectional=bidirectional, proj_size=2).eval()
+    loaded = cellviz.load_checkpoint(_encode({"lstm." + k: v for k, v in original.state_dict().items()}, fmt))
+    assert loaded.proj_size == 2 and loaded.hidden_size == 6 and loaded.num_layers == layers
+    _same(original, loaded)
+
+
+@settings(max_examples=60, deadline=None)
+@given(layers=st.integers(1, 40), directions=st.integers(1, 2), hidden=st.integers(1, 3), extra=st.integers(0, 3),
+       gates=st.sampled_from([1, 3, 4]), fmt=st.sampled_from(["safetensors", "pt"]), wrap=st.integers(0, 3))
+def test_fuzzed_structures_load_exactly_or_are_refused_before_building(layers, directions, hidden, extra, gates, fmt, wrap):
+    """Random recurrent structures (up to 40 layers, junk keys, nesting): a plausible one loads as the module it is;
+    one past the caps is refused by CheckpointError, and no module is built for it."""
+    cls = {1: nn.RNN, 3: nn.GRU, 4: nn.LSTM}[gates]
+    G = gates
+    state = {}
+    for l in range(layers):
+        for suffix in ("", "_reverse")[:directions]:
+            state[f"rnn.weight_ih_l{l}{suffix}"] = torch.randn(G * hidden, 2 if l == 0 else hidden * directions)
+            state[f"rnn.weight_hh_l{l}{suffix}"] = torch.randn(G * hidden, hidden)
+    for k in range(extra):
+        state[f"junk{k}.weight"] = torch.randn(2)
+    built = []
+    original_init = nn.RNNBase.__init__
+
+    def spy(self, *args, **kwargs):
+        built.append(kwargs.get("num_layers", args[3] if len(args) > 3 else 1))
+        original_init(self, *args, **kwargs)
+    obj: object = state
+    for _ in range(wrap):
+        obj = {"state_dict": obj, "epoch": 3}
+    data = _encode(state, fmt) if wrap == 0 or fmt == "safetensors" else _pt(obj)
+    nn.RNNBase.__init__ = spy
+    try:
+        if layers > 16:
+            with pytest.raises(CheckpointError, match="at most 16 layers"):
+                cellviz.load_checkpoint(data)
+            assert not built
+        else:
+            m = cellviz.load_checkpoint(data)
+            assert type(m) is cls and m.num_layers == layers and m.bidirectional == (directions == 2)
+            assert built == [layers]
+    finally:
+        nn.RNNBase.__init__ = original_init
+
+
+def test_a_checkpoint_with_its_argparse_namespace_loads_and_other_objects_are_refused():
+    import argparse
+    original = nn.GRU(2, 3).eval()
+    _same(original, cellviz.load_checkpoint(_pt({"args": argparse.Namespace(lr=0.1, model="GRU"), "epoch": 3,
+                                                   "state_dict": original.state_dict()})))
+    with pytest.raises(CheckpointError, match=r"(?s)refused to unpickle.*checkpoint dict holding such an object"):
+        cellviz.load_checkpoint(_pt({"scheduler": torch.optim.lr_scheduler.StepLR(torch.optim.SGD(original.parameters(), 0.1), 1),
+                                     "state_dict": original.state_dict()}))
+
+
+def test_parts_say_what_was_assumed():
+    parts = cellviz.load_checkpoint_parts(_pt(nn.RNN(3, 4).state_dict()), nonlinearity="relu", batch_first=True)
+    assert "batch_first=True: a batch is read as (B, T, I) (a state_dict cannot say which)." in parts.notes
+    assert any(n.startswith("nonlinearity='relu'") for n in parts.notes)

@@ -182,8 +182,6 @@ def test_bad_inputs_raise_clear_errors():
         cellviz.trace(m, torch.randn(5, 1, 3), h0=(torch.zeros(2, 1, 4), torch.zeros(1, 1, 4)))
     with pytest.raises(ValueError, match="scalar"):
         cellviz.trace(m, torch.randn(5, 1, 3), loss=lambda o, h: o)
-    with pytest.raises(ValueError, match="proj_size"):
-        cellviz.trace(nn.LSTM(3, 4, proj_size=2), torch.randn(5, 1, 3))
     with pytest.raises(TypeError, match="RNN, LSTM or GRU"):
         cellviz.trace(nn.Linear(3, 4), torch.randn(5, 1, 3))
     with pytest.raises(ValueError, match="at_step"):
@@ -279,3 +277,62 @@ def test_norms_of_a_vanishing_gradient_do_not_underflow():
     assert tr.input_sensitivity[0, 0] > 0
     assert tr.grad_norm_by_distance()[-1] > 0
     assert all(v[0, 0] > 0 for v in tr.layer(0).gate_grad_norms().values())
+
+
+@pytest.mark.parametrize("layers,bidir,batch_first,bias", CONFIGS)
+@pytest.mark.parametrize("dtype", [torch.float32, torch.float64], ids=["f32", "f64"])
+def test_lstm_with_projections_matches_torch(layers, bidir, batch_first, bias, dtype):
+    """nn.LSTM(proj_size=P): h_t = W_hr (o_t * tanh c_t) has P units, c_t and the gates keep H."""
+    torch.manual_seed(layers * 5 + bidir)
+    m = nn.LSTM(4, 6, num_layers=layers, bidirectional=bidir, batch_first=batch_first, bias=bias, proj_size=3).to(dtype)
+    x = torch.randn((2, 9, 4) if batch_first else (9, 2, 4), dtype=dtype)
+    h0 = (torch.randn(layers * (1 + bidir), 2, 3, dtype=dtype), torch.randn(layers * (1 + bidir), 2, 6, dtype=dtype))
+    tr = _check(m, x, h0=h0, loss=lambda o, h: o.sin().sum() + h[0].pow(2).sum() + h[1].sum())
+    assert tr.hidden_size == 6 and tr.proj_size == 3
+    rec = tr.layer(layers - 1, tr.num_directions - 1)
+    assert rec.h.shape == (9, 2, 3) and rec.c.shape == (9, 2, 6) and rec.grad_c.shape == (9, 2, 6)
+    assert all(g.shape == (9, 2, 6) for g in rec.gates.values()) and tr.output.shape[-1] == 3 * tr.num_directions
+
+
+def test_lstm_with_projections_under_interventions_matches_the_reference():
+    """The step loop (used whenever something is forced) projects too, and a forced h cuts its P units."""
+    torch.manual_seed(9)
+    m = nn.LSTM(3, 5, num_layers=2, proj_size=2).double()
+    x = torch.randn(8, 1, 3, dtype=torch.float64)
+    edits = [cellviz.Intervention("h", 0.5, step=3, units=(1,)), cellviz.Intervention("f", 1.0, step=5, layer=1)]
+    tr = cellviz.trace(m, x, loss=lambda o, h: (o ** 2).sum(), interventions=edits)
+    ref = reference(m, x, loss=lambda o, h: (o ** 2).sum(), interventions=edits)
+    np.testing.assert_allclose(tr.output, ref["output"].numpy(), atol=1e-12)
+    for (l, d), r in ref["layers"].items():
+        np.testing.assert_allclose(tr.layer(l, d).h, torch.stack(r["h"]).detach().numpy(), atol=1e-12)
+        assert _rel(tr.layer(l, d).grad_h, torch.stack(r["grad_h"]).numpy()) < 1e-9
+        assert _rel(tr.layer(l, d).grad_c, torch.stack(r["grad_c"]).numpy()) < 1e-9
+    assert _rel(tr.grad_x, ref["grad_x"].numpy()) < 1e-9
+    with pytest.raises(ValueError, match=r"out of range 0..1"):
+        cellviz.trace(m, x, interventions=[cellviz.Intervention("h", 0.0, units=(2,))])
+    cellviz.trace(m, x, interventions=[cellviz.Intervention("c", 0.0, units=(4,))])   # c keeps H = 5 units
+
+
+def test_trace_records_how_the_input_was_read():
+    """What the repr and the app's header say: T x B x I, batch_first, unbatched, the nonlinearity, proj_size."""
+    tr = cellviz.trace(nn.RNN(3, 4, nonlinearity="relu", batch_first=True), torch.randn(5, 7, 3))
+    assert (tr.seq_len, tr.batch_size, tr.input_size, tr.batch_first, tr.unbatched, tr.nonlinearity, tr.proj_size) == \
+        (7, 5, 3, True, False, "relu", 0)
+    tr = cellviz.trace(nn.LSTM(3, 4, proj_size=2), torch.randn(6, 3))
+    assert (tr.seq_len, tr.batch_size, tr.batch_first, tr.unbatched, tr.nonlinearity, tr.proj_size, tr.hidden_size) == \
+        (6, 1, False, True, "tanh", 2, 4)
+    assert tr.rnn_path is None
+
+
+def test_token_ids_cells_and_packed_input_get_messages():
+    m = nn.GRU(16, 4)
+    for ids in (torch.randint(0, 50, (12, 1)), torch.randint(0, 50, (12,)), np.arange(12).reshape(12, 1)):
+        with pytest.raises(ValueError, match=r"token ids\?.*input_size=16.*embed the ids first.*nn.Embedding\(V, 16\)"):
+            cellviz.trace(m, ids)
+    np.testing.assert_allclose(cellviz.trace(m, torch.eye(16)[torch.arange(5)].long()).output,   # integer one-hot rows
+                               m(torch.eye(16)[torch.arange(5)])[0].detach().numpy(), atol=1e-6)
+    with pytest.raises(TypeError, match=r"not an nn.LSTMCell.*module_from_cells"):
+        cellviz.trace(nn.LSTMCell(3, 4), torch.randn(5, 3))
+    packed = nn.utils.rnn.pack_padded_sequence(torch.randn(5, 2, 16), torch.tensor([5, 3]))
+    with pytest.raises(ValueError, match=r"x is a PackedSequence. Pad it"):
+        cellviz.trace(m, packed)

@@ -37,18 +37,28 @@ def sync_js() -> str:
 
 
 def plotly_js_file(folder: Path) -> str:
-    """plotly.js of the installed plotly package as a file in `folder` (written once, named by version so a
-    browser may cache it for good); its file name."""
+    """plotly.js of the installed plotly package as a file in `folder` (written once, named by version and a hash
+    of its content so a browser may cache it for good; world-readable, 0644, for whatever serves it); its file
+    name. OSError if `folder` cannot be written."""
+    import hashlib
+
     import plotly
     from plotly.offline import get_plotlyjs
-    name = f"plotly-{plotly.__version__}.min.js"
+    code = get_plotlyjs()
+    digest = hashlib.sha256(code.encode("utf-8")).hexdigest()[:12]
+    name = f"plotly-{plotly.__version__}-{digest}.min.js"
     path = Path(folder) / name
     if not path.exists():
         path.parent.mkdir(parents=True, exist_ok=True)
         fd, tmp = tempfile.mkstemp(dir=path.parent, suffix=".tmp")      # atomic: concurrent sessions may race
-        with os.fdopen(fd, "w", encoding="utf-8") as f:
-            f.write(get_plotlyjs())
-        os.replace(tmp, path)
+        try:
+            with os.fdopen(fd, "w", encoding="utf-8") as f:
+                f.write(code)
+            os.chmod(tmp, 0o644)                                          # mkstemp makes it 0600
+            os.replace(tmp, path)
+        except BaseException:
+            Path(tmp).unlink(missing_ok=True)
+            raise
     return name
 
 

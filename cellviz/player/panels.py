@@ -15,6 +15,23 @@ from ..plots.style import display_token, log_y
 from . import payload
 
 
+# the cell's equations as LaTeX (the app renders them with st.latex, the static site as MathML)
+EQUATIONS = {
+    "lstm": [r"i_t = \sigma(W_{ii} x_t + b_{ii} + W_{hi} h_{t-1} + b_{hi})",
+             r"f_t = \sigma(W_{if} x_t + b_{if} + W_{hf} h_{t-1} + b_{hf})",
+             r"g_t = \tanh(W_{ig} x_t + b_{ig} + W_{hg} h_{t-1} + b_{hg})",
+             r"o_t = \sigma(W_{io} x_t + b_{io} + W_{ho} h_{t-1} + b_{ho})",
+             r"c_t = f_t \odot c_{t-1} + i_t \odot g_t",
+             r"h_t = o_t \odot \tanh(c_t)"],
+    "gru": [r"r_t = \sigma(W_{ir} x_t + b_{ir} + W_{hr} h_{t-1} + b_{hr})",
+            r"z_t = \sigma(W_{iz} x_t + b_{iz} + W_{hz} h_{t-1} + b_{hz})",
+            r"n_t = \tanh(W_{in} x_t + b_{in} + r_t \odot (W_{hn} h_{t-1} + b_{hn}))",
+            r"h_t = (1 - z_t) \odot n_t + z_t \odot h_{t-1}"],
+    "rnn": [r"a_t = W_{ih} x_t + b_{ih} + W_{hh} h_{t-1} + b_{hh}",
+            r"h_t = \{act}(a_t)"],
+}
+
+
 def cell_vectors_over_time(tr, layer: int, direction: int, batch: int = 0) -> list[dict[str, np.ndarray]]:
     """`summaries.cell_vectors` at every step."""
     rec, x = tr.layer(layer, direction), summaries.layer_input(tr, layer)
@@ -45,10 +62,12 @@ def cell_diagram(tr, layer: int, direction: int, tokens: Sequence[str], unit: in
     rec, x = tr.layer(layer, direction), summaries.layer_input(tr, layer)
     vecs = cell_vectors_over_time(tr, layer, direction, batch)
     ranges = {n: np.stack([v[n] for v in vecs]) for n in vecs[0]}     # colour scales fixed over the sequence
-    fig = plots.cell_diagram(tr.kind, vecs[0], unit=None, step=0, token=tokens[0], nonlinearity=tr.nonlinearity,
-                             ranges=ranges)
     H = tr.hidden_size
     bu = max(1, -(-H // MAX_STRIP_CELLS))
+    bx = max(1, -(-len(vecs[0]["x"]) // MAX_STRIP_CELLS))           # a wide input is drawn as block means too
+    first = {**vecs[0], "x": _unit_blocks(vecs[0]["x"][None], bx)[0]}
+    fig = plots.cell_diagram(tr.kind, first, unit=None, step=0, token=tokens[0], nonlinearity=tr.nonlinearity,
+                             ranges=ranges)
     shift = 1 if direction == 0 else -1                 # the previous state: position t-1 forward, t+1 reverse
     derived = {"h_prev": ("h", shift, rec.h0[batch]), "c_prev": ("c", shift, None if rec.c0 is None else rec.c0[batch])}
     series: dict[str, dict] = {}
@@ -57,7 +76,7 @@ def cell_diagram(tr, layer: int, direction: int, tokens: Sequence[str], unit: in
         if d.type != "heatmap":
             continue
         name = next(n for n in vecs[0] if plots.qname(n) == d.name)
-        block = 1 if name == "x" else bu
+        block = bx if name == "x" else bu
         spec: dict = {}
         if name in derived and derived[name][2] is not None:
             src, step_shift, initial = derived[name]

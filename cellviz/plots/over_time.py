@@ -31,6 +31,9 @@ def heatmaps_over_time(series: Mapping[str, np.ndarray], step: int | None = None
                        clickable: bool = True, title: str | None = None) -> go.Figure:
     """Units x time heatmaps of each (T, H) quantity, stacked, with a cursor at `step`.
 
+    `series`: name -> (T, H), e.g. every gate and state of a layer, `summaries.quantities(tr.layer(l))`;
+    `tokens`: one label per step for the x axis; `units`: rows to mark.
+
     Large arrays are block-averaged to at most max_steps x max_units cells. With `clickable`, an invisible
     scatter carries (unit, step) in customdata so that clicking a cell can select it
     (Plotly heatmaps themselves report no selection).
@@ -85,6 +88,8 @@ def unit_traces(series: Mapping[str, np.ndarray], units: Sequence[int], step: in
     labels = step_labels(tokens, T)
     for row, name in enumerate(names, start=1):
         for k, u in enumerate(units):
+            if u >= np.shape(series[name])[1]:       # a projected LSTM's h has fewer units than c and the gates
+                continue
             fig.add_trace(go.Scatter(
                 x=np.arange(T, dtype=np.int32), y=f32(series[name][:, u]), mode="lines",
                 name=f"{t('plot.unit')} {u}", legendgroup=str(u), showlegend=row == 1, customdata=labels,

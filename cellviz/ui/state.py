@@ -72,7 +72,8 @@ KEYS: dict[str, Key] = {
     "expl_threshold": Key(float, 1.0, "the demo's clipping threshold", keep=True),
     # the upload path
     "upload": Key(object, None, "the file uploader's own value (Streamlit writes it)", fill=False),
-    "upload_file": Key((tuple, type(None)), None, "(file name, bytes) of the last upload, kept across pages"),
+    "upload_file": Key((tuple, type(None)), None,
+                       "(file name, SHA-256 of its bytes) of the last upload; uploads.hold keeps the bytes"),
     "upload_prefix": Key(str, "", "which recurrent part of the uploaded state_dict", keep=True),
     "upload_nonlinearity": Key(str, "tanh", '"tanh" | "relu" for an uploaded nn.RNN', keep=True),
     "upload_source": Key(str, "random", '"random" | "onehot" | "typed": the uploaded module\'s input', keep=True),

@@ -31,18 +31,29 @@ EN: dict[str, str] = {
     # upload
     "upload.label": "Checkpoint file",
     "upload.help": "A .safetensors file or a PyTorch state_dict (torch.save(model.state_dict(), path)) "
-                   "holding an nn.RNN, nn.LSTM or nn.GRU, alone or inside a bigger model.",
+                   "holding an nn.RNN, nn.LSTM or nn.GRU, alone or inside a bigger model or checkpoint dict; "
+                   ".pt, .pth, .ckpt, .bin: any name, the file is read by its content.",
     "upload.prompt": "Upload a checkpoint to explore it.",
     "upload.current": "Exploring “{name}”.",
-    "upload.bad_type": "“{name}” is not a .pt, .pth or .safetensors file. Accepted: a .safetensors file or a "
-                       "PyTorch state_dict saved with torch.save(model.state_dict(), path).",
     "upload.failed": "Could not use “{name}”: {reason}",
     "upload.prefix": "Recurrent part (prefix)",
     "upload.prefix.help": "Only needed when the file holds several recurrent modules, e.g. “encoder.lstm”.",
     "upload.nonlinearity": "Vanilla RNN nonlinearity",
+    "upload.nonlinearity.help": "A state_dict does not say whether an nn.RNN uses tanh or relu: pick what the model "
+                                "was built with (word_language_model's RNN_RELU: relu).",
+    "upload.read": "Input read as {steps} steps × {batch} sequence(s) × {inputs} features (time first; "
+                   "batch_first={batch_first}){nonlinearity}.",
+    "upload.read.nonlinearity": ", nonlinearity {name}",
+    "upload.pick": "Recurrent modules in this file: pick one",
+    "upload.pick.top": "(top level)",
     "upload.loaded": "{kind} · input {inputs} · hidden {hidden} · {layers} layer(s){bi} · {params} parameters",
     "upload.steps_cap": "This module is large: inputs are capped at {steps} steps, so that its trace holds at most "
                         "{mb} MB of numbers.",
+    "upload.too_wide": "the module reads {got} input features per step; the app takes at most {limit} (every "
+                       "trace holds the input and its gradient). Explore it from a notebook with cellviz.trace.",
+    "upload.gone": "the server no longer holds this file (uploads are kept for a while, within a budget shared by "
+                   "every visitor). Upload it again.",
+    "upload.mismatch": "the file's bytes do not match its name on the server. Upload it again.",
     # input
     "input.header": "Input",
     "input.text": "Text",
@@ -97,6 +108,7 @@ EN: dict[str, str] = {
     "download.figure": "Figure (HTML)",
     "download.npz": "Trace (NPZ)",
     "download.csv": "Trace (CSV)",
+    "download.csv.too_big": "CSV: {rows} rows is more than the {limit} offered; the NPZ holds every value.",
     # view 1: the cell
     "cell.title": "{kind} cell at step {t} · input {token}",
     "cell.equations": "Equations",
@@ -281,6 +293,7 @@ EN: dict[str, str] = {
     "plot.layer": "Layer {layer}",
     # offline export (cellviz.export)
     "export.keys": "Keys: ← / → or PageUp / PageDown step · Space plays / pauses · Home / End jump",
+    "notebook.keys": "Click the player (or Tab to it), then: ← / → or PageUp / PageDown step · Space plays / pauses · Home / End jump",
     "export.input": "Input: {text}",
     "export.view": "Showing {part}layer {layer}, {direction}.",
     "export.strip.title": "Input, coloured by {what}; the outlined token is step t",
@@ -303,6 +316,23 @@ EN: dict[str, str] = {
     "lang.name": "English",
     "lang.label": "Language",
     "lang.help": "The language of every label, explanation and figure.",
+    "site.title": "cellviz: see inside recurrent cells",
+    "site.intro": "Every page of this site runs in your browser: the traces of the shipped models were computed once, when the site was built, and stepping, playing and hovering happen here, with no server. Pick a model and a page below; ←/→ step, Space plays.",
+    "site.models": "Models and their pages",
+    "site.more": "More pages",
+    "site.col.model": "model",
+    "site.col.about": "what it is",
+    "site.col.pages": "pages",
+    "site.model": "Model",
+    "site.sample": "Input",
+    "site.sample_n": "sample {n}",
+    "site.part": "Part",
+    "site.units": "this static site shows unit 0; other units, typed inputs and uploads need the full app",
+    "site.link.ignored": "Ignored in the link (not available here): {items}.",
+    "site.missing": "This view was not built into the site.",
+    "site.tour.explore": "Explore this model on the site's pages",
+    "site.full_app": "This is the static site: precomputed examples. Typed inputs, your own checkpoints, interventions and live training run in the full app on your machine:",
+    "site.exploding.grid": "A precomputed grid of settings: pick ρ, T and τ above (the app has sliders for any value).",
     "page.tour": "Guided tour",
     "link.ignored": "Some parts of this link were not valid and were ignored (defaults used instead): {items}.",
     "tour.slide_of": "Slide {k} of {n}",
@@ -348,12 +378,12 @@ EN: dict[str, str] = {
     "tour.bi.forward": "forward → hidden state",
     "tour.bi.reverse": "← reverse hidden state",
     "tour.claims.missing": "The claims experiment has not been run yet: `{command}` writes assets/claims.json.",
+    "busy": "The server is busy with other visitors' training or downloads: try again in a moment.",
     "download.lecture": "Lecture page (offline HTML)",
     "download.lecture.help": "One self-contained HTML file with this model and input, every step as a frame: "
                              "plays in any browser without Python or network.",
     "download.lecture.too_long": "The lecture page holds at most {limit} steps; this input has {got}. "
                                  "Shorten the input to export it.",
-    "download.lecture.upload": "The lecture page is available for zoo models.",
     "download.lecture.snapshot": "The lecture page uses the final weights.",
     "download.lecture.failed": "The lecture page could not be built: {reason}",
     # issue 6: intervene / learn / training
@@ -725,6 +755,68 @@ EN: dict[str, str] = {
     "plot.claims.k": "distance k from the loss (steps)",
     "plot.claims.grad.y": "‖∂L/∂h_(T−k)‖ / ‖∂L/∂h_T‖",
     "plot.claims.grad.title": "At initialisation: the gradient k steps back",
+    # the claims experiment v2 (assets/claims.json schema 2, worded by cellviz.zoo.claims_report)
+    "claims.task.lag": "Lag", "claims.task.prefix": "Prefix", "claims.task.adding": "Adding problem",
+    "claims.level.lag": "lag", "claims.level.length": "length T",
+    "claims.not_within": "not within budget",
+    "claims.not_within_some": "not within budget ({k} of {seeds} seeds learned it, the fastest at {lo})",
+    "claims.range": "{med} ({lo}–{hi})",
+    "claims.range_c": "{med} ({lo}–{hi}; {n} of {seeds} seeds not within budget)",
+    "claims.below_f32": "below float32 range",
+    "claims.rule.accuracy": "learned = held-out accuracy ≥ {value}; chance {chance}",
+    "claims.rule.mse": "learned = held-out MSE ≤ {value}; always answering 1 scores {baseline}, keeping only one of "
+                       "the two values {one_value}",
+    "claims.col.row": "row", "claims.col.largest": "largest {level} learned",
+    "claims.col.steps_to": "steps to {level} {L}", "claims.col.scratch": "from scratch: steps to {level} {L}",
+    "claims.col.grad": "gradient k = {k} back, untrained",
+    "claims.short.rnn": "RNN", "claims.short.lstm": "LSTM", "claims.short.lstm-forget1": "LSTM b_f=1",
+    "claims.short.lstm-chrono": "LSTM chrono", "claims.short.gru": "GRU", "claims.short.gru-keep1": "GRU b_z=1",
+    "claims.head.every": "every row", "claims.head.every_gated": "every gated row",
+    "claims.head.none": "no level",
+    "claims.head.reach": "{rows} {level}",
+    "claims.head.start": "{task}, median over {seeds} seeds of the largest {name} learned: {reach}",
+    "claims.head.speed": "to {name} {L} the fastest was {fast} ({fsteps} steps), the slowest {slow} ({ssteps})",
+    "claims.head.speed1": "{rows} learned {name} {L} in {steps} steps",
+    "claims.head.not_ref": "{rows} did not learn {name} {L} within budget",
+    "claims.head.no_ref": "no row learned {name} {L} within budget",
+    "claims.head.init_level": "initialisation changes how far the {cell} gets ({values})",
+    "claims.head.init_speed": "initialisation changes the {cell}'s speed to {L} ({values} steps)",
+    "claims.head.init_none": "the {cell}'s initialisation changed neither its reach nor its speed 1.5-fold",
+    "claims.head.gate_fails": "the RNN did as well as every gated row, so the hypothesis that this task needs a gate "
+                              "fails here",
+    "claims.head.gate_holds": "the RNN got less far than every gated row",
+    "claims.head.gate_some": "the RNN got as far as {rows}",
+    "claims.head.join": "; ", "claims.head.end": ".",
+    "claims.protocol.lag": "**Lag**: a cue A–D first, then distractors w–z, then ‘?’; answer the cue.",
+    "claims.protocol.prefix": "**Prefix**: {min_prefix}–{max_prefix} decoys (A–D and w–z, unmarked), then ‘!’ and "
+                              "the cue, distractors w–z, ‘?’; answer the marked cue.",
+    "claims.protocol.adding": "**Adding problem** (Hochreiter & Schmidhuber 1997, exp. 4): T values in [0, 1], two "
+                              "of them marked (one in each half); answer their sum.",
+    "claims.protocol": "{rows} rows, {seeds} seeds each, all trained the same way: {hidden} units, Adam (learning "
+                       "rate {lr}), batch {batch}, gradient clipping at {clip}. Curriculum: levels ({name}) {levels}; "
+                       "at level L the {name} is drawn from [{min_level}, L]; checked every {every} steps on {val_n} "
+                       "held-out sequences at exactly L ({rule}); the run moves up when learned and stops after "
+                       "{stuck} steps on one level without learning it. From scratch: a fresh model trained and "
+                       "checked at exactly one {name} ({scratch}), at most {scratch_budget} steps. Gradient at "
+                       "initialisation: {grad_n} sequences of {name} {grad_level}.",
+    "claims.run": "Reproduce with `{command}`. This run: {minutes} min wall clock, {cpu} CPU-minutes in the runs, "
+                  "{workers} worker processes, {cpus} cores. Machine: {note}.",
+    "claims.plot.largest": "largest {level} learned",
+    "claims.plot.levels.title": "{task}: the largest level each row learned (every seed)",
+    "claims.plot.ge_note": "△ learned the top level: ≥ {top}",
+    "claims.plot.censored": "{n} of {seeds} seeds not within budget (stopped at step {steps}: ≥ {steps})",
+    "claims.plot.level": "curriculum level ({level})",
+    "claims.plot.speed.title": "{task}: the step each level was learned (checked every {every} steps)",
+    "claims.plot.open_note": "△ not within budget: where the run stopped",
+    "claims.plot.budget": "budget {steps} steps",
+    "claims.plot.scratch.title": "{task}, from scratch: steps to learn one level",
+    "claims.plot.grad.title": "{task}, at initialisation: the gradient k steps back (level {level})",
+    "plot.seed": "seed",
+    "compare.claims.v2.intro": "Three tasks, six rows, every row trained the same way. Each tab: one headline "
+                               "computed from assets/claims.json, then one chart per question.",
+    "compare.claims.details": "Protocol, and how this run was made",
+    "compare.claims.table": "Per row: median over seeds (min–max); “not within budget”: not learned in the steps "
+                            "the run had.",
     "compare.claims.header": "Claims, measured: how long a lag each cell learns, and how fast",
     "compare.claims.old": "assets/claims.json comes from an older version of the experiment: rerun `{command}`.",
     "compare.claims.command": "Reproduce with `{command}` (this run: {minutes} min wall clock on a shared machine, "

@@ -12,20 +12,7 @@ from . import explain
 from ...i18n import t
 
 USES_STEP = True
-EQUATIONS = {
-    "lstm": [r"i_t = \sigma(W_{ii} x_t + b_{ii} + W_{hi} h_{t-1} + b_{hi})",
-             r"f_t = \sigma(W_{if} x_t + b_{if} + W_{hf} h_{t-1} + b_{hf})",
-             r"g_t = \tanh(W_{ig} x_t + b_{ig} + W_{hg} h_{t-1} + b_{hg})",
-             r"o_t = \sigma(W_{io} x_t + b_{io} + W_{ho} h_{t-1} + b_{ho})",
-             r"c_t = f_t \odot c_{t-1} + i_t \odot g_t",
-             r"h_t = o_t \odot \tanh(c_t)"],
-    "gru": [r"r_t = \sigma(W_{ir} x_t + b_{ir} + W_{hr} h_{t-1} + b_{hr})",
-            r"z_t = \sigma(W_{iz} x_t + b_{iz} + W_{hz} h_{t-1} + b_{hz})",
-            r"n_t = \tanh(W_{in} x_t + b_{in} + r_t \odot (W_{hn} h_{t-1} + b_{hn}))",
-            r"h_t = (1 - z_t) \odot n_t + z_t \odot h_{t-1}"],
-    "rnn": [r"a_t = W_{ih} x_t + b_{ih} + W_{hh} h_{t-1} + b_{hh}",
-            r"h_t = \{act}(a_t)"],
-}
+EQUATIONS = panels.EQUATIONS          # the cell's equations (LaTeX), shared with the static site
 
 
 def render(subject: Subject, step: int, units: list[int]):

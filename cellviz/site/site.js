@@ -1,0 +1,369 @@
+/* cellviz static site: the host of the step player on a static page (and in the offline lecture export).
+ *
+ * The page's content was built in Python (cellviz/site): HTML with a placeholder per player section, and the
+ * sections in the player's one format. This script only picks what to load from the URL and mounts it:
+ *
+ * - inline (the export): the sections are in <script type="application/json" id="cellviz-data">;
+ * - site: the URL (query or hash, the app's names: model, part, sample_seed, layer, direction, step, units,
+ *   lang; snapshot on the training page; slide, present on the tour) names a data file, loaded with a
+ *   <script> tag that sets a global (works from file:// too, where fetch does not). The step is written back
+ *   to the URL as it settles (history.replaceState), so the address bar is always a deep link to the view.
+ *
+ * No request ever leaves the site's folder: every path here is relative.
+ */
+(function () {
+  "use strict";
+  const main = document.getElementById("cv-main");
+
+  /** Mount every placeholder's section. The first section with figures goes first and the rest once it is
+   *  drawn, so that the first chart is not held up by every other figure of the page. */
+  function mountAll(root, sections) {
+    const P = window.CellvizPlayer;
+    const holders = Array.from(root.querySelectorAll("[data-section]"));
+    const drawn = div => new Promise(resolve => {
+      const S = sections[Number(div.dataset.section)];
+      const check = () => (div.dataset.ready === "1" || !S.panels.length ? resolve() : setTimeout(check, 15));
+      check();
+    });
+    const firstFig = holders.findIndex(div => sections[Number(div.dataset.section)].panels.length);
+    const now = holders.slice(0, firstFig + 1), later = holders.slice(firstFig + 1);
+    const mine = mountAll.cleanups = [];
+    const put = div => mine.push(P.mount(div, sections[Number(div.dataset.section)]));
+    now.forEach(put);
+    const first = firstFig >= 0 ? drawn(holders[firstFig]) : Promise.resolve();
+    return first.then(() => {
+      if (mountAll.cleanups !== mine) return;        // another page replaced this one meanwhile
+      later.forEach(put);
+      return Promise.all(holders.map(drawn));
+    }).then(() => { document.body.dataset.ready = "1"; });
+  }
+
+  // --- the export: everything is in the page ----------------------------------------------------------
+  const inline = document.getElementById("cellviz-data");
+  if (inline) {
+    mountAll(main, JSON.parse(inline.textContent));
+    return;
+  }
+
+  // --- the site ---------------------------------------------------------------------------------------
+  const M = window.CELLVIZ_SITE;
+  const page = document.body.dataset.page;
+  const STEP_PAGES = ["cell", "over_time", "gradients", "units"];
+  function readParams() {
+    const out = {};
+    new URLSearchParams(location.search).forEach((v, k) => { out[k] = v; });
+    const h = location.hash.replace(/^#/, "");
+    if (h.indexOf("=") >= 0) new URLSearchParams(h).forEach((v, k) => { out[k] = v; });
+    return out;
+  }
+  const raw = readParams();
+  const problems = [];
+  const lang = M.langs.indexOf(raw.lang) >= 0 ? raw.lang : (raw.lang && problems.push("lang=" + raw.lang), M.langs[0]);
+  const T = M.texts[lang];
+  document.documentElement.lang = lang === "zh" ? "zh-CN" : lang;
+  const state = { lang };                      // what the URL says (validated), written back as it changes
+
+  function int(name, lo, hi, dflt) {
+    if (raw[name] === undefined) return dflt;
+    const v = Number(raw[name]);
+    if (!/^\s*\d+\s*$/.test(raw[name]) || v < lo || v > hi) { problems.push(name + "=" + raw[name].slice(0, 40)); return dflt; }
+    return v;
+  }
+  function choice(name, options, dflt) {
+    if (raw[name] === undefined) return dflt;
+    if (options.indexOf(raw[name]) < 0) { problems.push(name + "=" + raw[name].slice(0, 40)); return dflt; }
+    return raw[name];
+  }
+  function query(s, defaults) {            // only what differs from the defaults, in the app's order
+    const q = new URLSearchParams();
+    for (const k of Object.keys(s)) {
+      if (s[k] === undefined || s[k] === null || String(s[k]) === String(defaults[k])) continue;
+      q.set(k, String(s[k]));
+    }
+    const text = q.toString();
+    return text ? "?" + text : "";
+  }
+  function href(file, s) { return file + query(s, M.defaults); }
+  function writeURL() {
+    const url = location.pathname.split("/").pop() + query(state, M.defaults);
+    try { history.replaceState(null, "", url); } catch (e) { /* some file:// hosts refuse: the links still work */ }
+    nav();                                   // the other pages' links and the language switch follow
+  }
+  function esc(s) {
+    return String(s).replace(/[&<>"']/g, c => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" })[c]);
+  }
+
+  // --- navigation: pages, language switch -------------------------------------------------------------
+  const EXPLORER = ["model", "part", "sample_seed", "layer", "direction", "step"];
+  function nav() {
+    const el = document.getElementById("cv-nav");
+    const keep = {};
+    if (STEP_PAGES.indexOf(page) >= 0) EXPLORER.forEach(k => { keep[k] = state[k]; });
+    const items = M.nav.map(p => {
+      const s = Object.assign({ lang }, p.explorer ? keep : {});
+      return '<a class="cv-nav-item' + (p.page === page ? " cv-here" : "") + '" href="' + esc(href(p.file, s)) + '">' +
+             esc(T["page." + p.page] || p.page) + "</a>";
+    });
+    const other = M.langs.filter(l => l !== lang).map(l => {
+      const s = Object.assign({}, state, { lang: l });
+      return '<a class="cv-lang" lang="' + l + '" href="' + esc(location.pathname.split("/").pop() + query(s, M.defaults) ) +
+             '">' + esc(M.texts[l]["lang.name"]) + "</a>";
+    });
+    el.innerHTML = '<a class="cv-brand" href="' + esc(href("index.html", { lang })) + '">cellviz</a>' + items.join("") +
+                   '<span class="cv-spacer"></span><span class="cv-lang-label">' + esc(T["lang.label"]) + ":</span>" + other.join("");
+  }
+  function warn() {
+    if (!problems.length) return;
+    const box = document.createElement("p");
+    box.className = "cv-warning";
+    box.textContent = T["site.link.ignored"].replace("{items}", problems.slice(0, 10).join(", "));
+    document.getElementById("cv-header").prepend(box);
+  }
+  function select(label, name, options, value, onchange) {
+    const id = "cv-sel-" + name;
+    const opts = options.map(o => '<option value="' + esc(o[0]) + '"' + (String(o[0]) === String(value) ? " selected" : "") +
+                                 ">" + esc(o[1]) + "</option>").join("");
+    return { html: '<label class="cv-pick" for="' + id + '">' + esc(label) + ' <select id="' + id + '">' + opts + "</select></label>",
+             bind() { document.getElementById(id).addEventListener("change", e => onchange(e.target.value)); } };
+  }
+  function toolbar(picks) {
+    const bar = document.createElement("div");
+    bar.className = "cv-toolbar";
+    bar.innerHTML = picks.map(p => p.html).join("");
+    document.getElementById("cv-header").appendChild(bar);
+    picks.forEach(p => p.bind());
+  }
+  function go(file, s) { location.href = href(file, s); }
+
+  // --- data files -------------------------------------------------------------------------------------
+  function load(key) {
+    return new Promise((resolve, reject) => {
+      const have = window.CELLVIZ_DATA && window.CELLVIZ_DATA[key];
+      if (have) { resolve(have); return; }
+      const s = document.createElement("script");
+      s.src = "data/" + key + ".js";
+      s.onload = () => (window.CELLVIZ_DATA && window.CELLVIZ_DATA[key] ? resolve(window.CELLVIZ_DATA[key])
+                                                                        : reject(new Error("no data in " + s.src)));
+      s.onerror = () => reject(new Error("could not load " + s.src));
+      document.head.appendChild(s);
+    });
+  }
+  function show(D, step) {
+    const head = document.getElementById("cv-header");
+    const h1 = document.createElement("h1");
+    h1.textContent = D.title;
+    head.prepend(h1);
+    document.title = D.title + " · cellviz";
+    if (D.intro && D.intro.length) {
+      const intro = document.createElement("div");
+      intro.className = "cv-intro";
+      intro.innerHTML = D.intro.map(p => "<p>" + p + "</p>").join("");   // built from escaped catalogue text
+      head.appendChild(intro);
+    }
+    main.innerHTML = D.html;
+    const g = window.CellvizPlayer.group("page");
+    if (step !== undefined) g.step = step;
+    g.sync = {
+      setStateValue(k, v) { if (k === "step") { state.step = v; writeURL(); } },
+      setTriggerValue() {},
+    };
+    return mountAll(main, D.sections);
+  }
+  function footer() {
+    document.getElementById("cv-footer").innerHTML = "<p>" + T["site.full_app"] + "</p><pre>" + esc(M.commands) + "</pre>";
+  }
+  function fail(e) {
+    const p = document.createElement("p");
+    p.className = "cv-warning";
+    p.textContent = T["site.missing"] + " (" + e.message + ")";
+    main.appendChild(p);
+    document.body.dataset.ready = "error";
+  }
+
+  // --- page kinds -------------------------------------------------------------------------------------
+  if (STEP_PAGES.indexOf(page) >= 0) {
+    const names = Object.keys(M.models);
+    const model = choice("model", names, M.defaults.model);
+    const m = M.models[model];
+    const part = choice("part", m.parts, m.parts[0]);
+    const seed = Number(choice("sample_seed", m.seeds.map(String), String(m.seeds[0])));
+    const layer = int("layer", 0, m.layers - 1, 0);
+    const direction = int("direction", 0, m.directions - 1, 0);
+    const step = int("step", 0, 1000000, 0);
+    if (raw.units !== undefined && raw.units !== "0") problems.push("units=" + raw.units.slice(0, 40) + " (" + T["site.units"] + ")");
+    Object.assign(state, { model, part: part === m.parts[0] ? undefined : part, sample_seed: seed, layer, direction, step });
+    const keep = { model, part: state.part, sample_seed: seed, layer, direction, step };
+    nav();
+    const file = page + ".html";
+    const picks = [
+      select(T["site.model"], "model", names.map(n => [n, n + " · " + M.models[n].label[lang]]), model,
+             v => go(file, { lang, model: v })),
+      select(T["site.sample"], "sample_seed", m.seeds.map(k => [k, T["site.sample_n"].replace("{n}", k)]), seed,
+             v => go(file, Object.assign({}, keep, { sample_seed: v, step: 0 }))),
+    ];
+    if (m.parts.length > 1) picks.push(select(T["site.part"], "part", m.parts.map(p => [p, M.texts[lang]["model.part." + p]]), part,
+                                              v => go(file, Object.assign({}, keep, { part: v, step: 0 }))));
+    if (m.layers > 1) picks.push(select(T["nav.layer"], "layer", Array.from({ length: m.layers }, (_, k) => [k, String(k)]), layer,
+                                        v => go(file, Object.assign({}, keep, { layer: v }))));
+    if (m.directions > 1) picks.push(select(T["nav.direction"], "direction", [[0, T["nav.direction.0"]], [1, T["nav.direction.1"]]], direction,
+                                            v => go(file, Object.assign({}, keep, { direction: v }))));
+    toolbar(picks);
+    warn();
+    footer();
+    load([model, part, "s" + seed, "l" + layer + "d" + direction, page + "." + lang].join("/"))
+      .then(D => show(D, step)).catch(fail);
+  } else if (page === "index") {
+    nav();
+    warn();
+    footer();
+    load("index." + lang).then(D => show(D)).catch(fail);
+  } else if (page === "compare") {
+    nav();
+    warn();
+    footer();
+    load("compare." + lang).then(D => show(D)).catch(fail);
+  } else if (page === "exploding") {
+    const E = M.exploding;
+    const r = choice("expl_radius", E.radius.map(String), String(E.defaults.radius));
+    const n = choice("expl_steps", E.steps.map(String), String(E.defaults.steps));
+    const c = choice("expl_threshold", E.threshold.map(String), String(E.defaults.threshold));
+    Object.assign(state, { expl_radius: r, expl_steps: n, expl_threshold: c });
+    nav();
+    const cur = { lang, expl_radius: r, expl_steps: n, expl_threshold: c };
+    toolbar([
+      select(T["expl.radius"], "expl_radius", E.radius.map(v => [v, String(v)]), r, v => go("exploding.html", Object.assign({}, cur, { expl_radius: v }))),
+      select(T["expl.steps"], "expl_steps", E.steps.map(v => [v, String(v)]), n, v => go("exploding.html", Object.assign({}, cur, { expl_steps: v }))),
+      select(T["expl.threshold"], "expl_threshold", E.threshold.map(v => [v, String(v)]), c, v => go("exploding.html", Object.assign({}, cur, { expl_threshold: v }))),
+    ]);
+    warn();
+    footer();
+    load("exploding/r" + r + "-T" + n + "-c" + c + "." + lang).then(D => show(D)).catch(fail);
+  } else if (page === "training") {
+    const names = Object.keys(M.training);
+    const model = choice("model", names, names[0]);
+    const snaps = M.training[model];
+    const snapshot = choice("snapshot", snaps, snaps[0]);
+    Object.assign(state, { model, snapshot });
+    nav();
+    const labels = M.snapshot_labels[lang];
+    toolbar([
+      select(T["site.model"], "model", names.map(x => [x, x]), model, v => go("training.html", { lang, model: v })),
+      select(T["training.slider"], "snapshot", snaps.map(s => [s, labels[s] || s]), snapshot,
+             v => go("training.html", { lang, model, snapshot: v })),
+    ]);
+    warn();
+    footer();
+    load("training/" + model + "/" + snapshot + "." + lang).then(D => show(D)).catch(fail);
+  }
+
+  // --- the guided tour: slides as pages, presentation mode, presenter view ----------------------------
+  function tour() {
+    const TT = M.tour, n = TT.slides.length;
+    const present = raw.present === "1" || raw.present === "true";
+    const presenter = raw.presenter === "1" || raw.presenter === "true";
+    let k = int("slide", 1, n, 1);
+    const opts = {};
+    for (const name in TT.options) {
+      const o = TT.options[name];
+      opts[name] = Number(choice(o.param, o.values.map(String), String(o.default)));
+    }
+    if (present) document.body.classList.add("cv-present");
+    if (presenter) document.body.classList.add("cv-presenter");
+    const channel = window.BroadcastChannel ? new BroadcastChannel("cellviz-tour") : null;
+    const started = Date.now();
+    function key(j) {
+      const name = TT.slides[j - 1], o = TT.options[name];
+      return "tour/" + name + (o ? "-" + o.param + opts[name] : "") + "." + lang;
+    }
+    function fitFigures(D) {        // presentation: charts take the screen's height, fonts scale with it
+      if (!(present || presenter)) return D;
+      const px = Math.max(12, Math.round(window.innerHeight / (presenter ? 70 : 48)));
+      D.sections.forEach(S => S.panels.forEach(p => {
+        if (!p.figure) return;
+        const L = p.figure.layout;
+        delete L.height; delete L.width;
+        L.autosize = true;
+        L.font = Object.assign({}, L.font || {}, { size: px });
+      }));
+      return D;
+    }
+    function render() {
+      Object.assign(state, { slide: k, present: present ? 1 : undefined, presenter: presenter ? 1 : undefined });
+      for (const name in TT.options) state[TT.options[name].param] = opts[TT.slides[k - 1]] !== undefined && TT.slides[k - 1] === name ? opts[name] : undefined;
+      return load(key(k)).then(D0 => {
+        const D = fitFigures(JSON.parse(JSON.stringify(D0)));
+        (mountAll.cleanups || []).forEach(c => c());
+        D.sections.forEach(S => { S.keyboard = !(present || presenter); });   // the slides keep the keys
+        const head = document.getElementById("cv-header");
+        head.innerHTML = "";
+        const bar = document.createElement("div");
+        bar.className = "cv-tourbar";
+        bar.innerHTML = '<button type="button" class="cv-prev"' + (k <= 1 ? " disabled" : "") + ">← " + esc(T["tour.prev"]) + "</button>" +
+          '<span class="cv-count">' + k + " / " + n + "</span>" +
+          '<button type="button" class="cv-next"' + (k >= n ? " disabled" : "") + ">" + esc(T["tour.next"]) + " →</button>" +
+          (present || presenter ? "" : ' <a class="cv-present-link" href="' + esc(href("tour.html", Object.assign({}, state, { present: 1 }))) + '">' + esc(T["tour.present"]) + "</a>" +
+           ' <a class="cv-presenter-link" target="cellviz-presenter" href="' + esc(href("tour.html", Object.assign({}, state, { presenter: 1, present: undefined }))) + '">' + esc(T["tour.presenter"]) + "</a>");
+        head.appendChild(bar);
+        bar.querySelector(".cv-prev").onclick = () => go_(k - 1);
+        bar.querySelector(".cv-next").onclick = () => go_(k + 1);
+        const name = TT.slides[k - 1], o = TT.options[name];
+        if (o) {
+          const sel = select(D.extra.options[name] ? D.extra.options[name].label : name, o.param, o.values.map(v => [v, String(v)]), opts[name],
+                             v => { opts[name] = Number(v); render(); });
+          const box = document.createElement("div"); box.className = "cv-toolbar"; box.innerHTML = sel.html;
+          head.appendChild(box); sel.bind();
+        }
+        show(D);
+        if (D.extra.explore && !(present || presenter)) {
+          const a = document.createElement("p");
+          a.innerHTML = '<a href="' + esc(D.extra.explore) + '">' + esc(T["site.tour.explore"]) + "</a>";
+          main.appendChild(a);
+        }
+        if (presenter) {
+          const side = document.createElement("aside");
+          side.className = "cv-presenter-side";
+          const next = k < n ? T["tour.presenter.next"].replace("{title}", TT.titles[lang][k]) : T["tour.presenter.last"];
+          side.innerHTML = '<p class="cv-clock"></p><p class="cv-next-title">' + esc(next) + '</p><h3>' + esc(T["tour.notes"]) + "</h3>" + D.extra.notes;
+          main.appendChild(side);
+          const clock = side.querySelector(".cv-clock");
+          const tick = () => {
+            const s = Math.round((Date.now() - started) / 1000);
+            clock.textContent = T["tour.presenter.clock"] + " " + new Date().toLocaleTimeString() + " · " +
+              Math.floor(s / 60) + ":" + String(s % 60).padStart(2, "0");
+          };
+          tick(); clearInterval(render.clock); render.clock = setInterval(tick, 1000);
+        } else if (!present && D.extra.notes) {
+          const notes = document.createElement("details");
+          notes.className = "cv-notes";
+          notes.innerHTML = "<summary>" + esc(T["tour.notes"]) + "</summary>" + D.extra.notes;
+          main.appendChild(notes);
+        }
+        writeURL();
+      }).catch(fail);
+    }
+    function go_(j, quiet) {
+      j = Math.max(1, Math.min(n, j));
+      if (j === k) return;
+      k = j;
+      if (channel && !quiet) channel.postMessage({ slide: k });
+      render();
+    }
+    if (channel) channel.onmessage = e => { if (e.data && e.data.slide) go_(e.data.slide, true); };
+    document.addEventListener("keydown", e => {
+      if (e.altKey || e.ctrlKey || e.metaKey) return;
+      const t = e.target, tag = (t && t.tagName || "").toLowerCase();
+      if (tag === "select" || tag === "input" || tag === "textarea") return;
+      const arrows = present || presenter;          // → / ← change slides when presenting (else they step)
+      const d = { PageDown: 1, PageUp: -1 }[e.key] || (arrows ? { ArrowRight: 1, ArrowLeft: -1, " ": 1 }[e.key] : 0);
+      if (d) { go_(k + d); e.preventDefault(); e.stopPropagation(); }
+      else if (e.key === "Escape" && present) { location.href = href("tour.html", Object.assign({}, state, { present: undefined })); }
+    }, true);
+    nav();
+    warn();
+    if (!(present || presenter)) footer();
+    render();
+  }
+  if (page === "tour") tour();
+  // every page: the address bar says what is shown (malformed values replaced by defaults)
+  if (page !== "tour") writeURL();
+})();

@@ -1,0 +1,228 @@
+"""Uploads: a user's own checkpoint, its caps, the input built for it, and its traced subject.
+
+The bytes stay in the user's session; every cache keys on the SHA-256 of the bytes (`UploadSource.digest`),
+never on the bytes or a tensor, with `st.cache_resource` (no pickling: uploads never meet `cache_data`).
+Memory (README "Caps"): an upload unpacks to at most U = server.maxUploadSize bytes and U/4 parameters, and its
+trace holds at most UPLOAD_TRACE_BYTES of arrays, so the 4 cached upload modules and 4 upload traces stay
+under ~150 MB whatever is uploaded; each session keeps its own upload's bytes (at most U) in session state.
+The checkpoint formats themselves are `cellviz.checkpoint`'s (no Streamlit).
+"""
+from __future__ import annotations
+
+import hashlib
+import threading
+from collections import OrderedDict
+from dataclasses import dataclass
+
+import numpy as np
+import streamlit as st
+import torch
+
+import cellviz
+from cellviz import loss_terms
+from cellviz.trace import module_kind
+
+from . import data, state
+
+MAX_UPLOAD_STEPS = 1000      # longest input built for an uploaded module (fewer for large modules: upload_steps)
+MAX_NUMBERS_CHARS = 200_000  # typed numbers for an upload (1000 steps of several numbers each)
+MAX_PREFIX_CHARS = 200       # the upload's module prefix ("encoder.lstm")
+MAX_UPLOAD_INPUT = 4096      # input features per step (x_t) of an uploaded module: every trace holds x and dL/dx
+UPLOAD_TRACE_BYTES = 16 * 2**20   # arrays one upload trace may hold (the steps allowed follow from the module)
+VECTORS_PER_STEP = {"rnn": 3, "gru": 11, "lstm": 16}   # H-vectors a trace keeps per step, layer and direction
+INPUT_VECTORS_PER_STEP = 2   # and I-vectors per step: x_t and dL/dx_t
+UPLOAD_TTL = 900             # uploads: one user's files, dropped sooner than the zoo's traces
+FLOAT32_MAX = float(np.finfo(np.float32).max)
+
+
+# --- where an upload's subject comes from (frozen: hashable, and Streamlit's caches hash them field by field) ---
+@dataclass(frozen=True)
+class UploadInput:
+    """The input built for an uploaded module: random numbers, random one-hot, or typed numbers."""
+
+    kind: str = "random"                  # "random" | "onehot" | "typed"
+    length: int = 50
+    seed: int = 0
+    numbers: str = ""                     # the typed numbers (kind "typed")
+
+
+@dataclass(frozen=True)
+class UploadSource:
+    """A user's uploaded file, named by the SHA-256 of its bytes (the bytes themselves stay in the session)."""
+
+    digest: str
+    name: str                             # the file name, for display
+    prefix: str = ""
+    nonlinearity: str = "tanh"
+    input: UploadInput = UploadInput()
+
+
+# --- caps and the module -----------------------------------------------------------------------------
+def digest(raw: bytes) -> str:
+    return hashlib.sha256(raw).hexdigest()
+
+
+def upload_limit() -> int:
+    """Bytes an upload may have: `server.maxUploadSize` (MB, as .streamlit/config.toml sets it; Streamlit answers
+    HTTP 413 above it, counting 1 MB as 2**20 bytes)."""
+    return int(st.get_option("server.maxUploadSize")) * 2**20
+
+
+def upload_caps() -> tuple[int, int]:
+    """(bytes, parameters) an uploaded checkpoint may unpack to, derived from the upload limit U: it may unpack to
+    at most U bytes (a torch.save zip is stored, not deflated, so an honest file fits; a deflated one that would
+    grow past U is refused before it is unpacked) and hold at most U / 4 parameters, so the module costs at most
+    U bytes of float32 (float16 files are converted) — 10 MB: 2,621,440 parameters."""
+    limit = upload_limit()
+    return limit, limit // 4
+
+
+@st.cache_resource(max_entries=4, ttl=UPLOAD_TTL)
+def upload_module(key: str, _data: bytes, prefix: str, nonlinearity: str) -> torch.nn.Module:
+    """The recurrent module in an uploaded file (cached by the file's hash `key`; `_data` is read on a miss only,
+    and must be the bytes of `key`). CheckpointError if unusable, also when it would unpack or load to more than
+    the upload caps (`upload_caps`, MAX_UPLOAD_INPUT; the loader's own structure caps: at most 16 layers and
+    10,000 tensors, read from the header before any module is built), or when the bytes are no longer held."""
+    from ..i18n import t
+    if not _data:
+        raise cellviz.CheckpointError(t("upload.gone"))
+    if digest(_data) != key:          # a stale pairing must never cache one file's module under another's name
+        raise cellviz.CheckpointError(t("upload.mismatch"))
+    max_bytes, max_params = upload_caps()       # the loader refuses > 16 layers / too many tensors from the header
+    module = cellviz.load_checkpoint(_data, prefix=prefix or None, nonlinearity=nonlinearity, max_bytes=max_bytes,
+                                     max_params=max_params)
+    if module.input_size > MAX_UPLOAD_INPUT:
+        raise cellviz.CheckpointError(t("upload.too_wide", got=f"{module.input_size:,}",
+                                        limit=f"{MAX_UPLOAD_INPUT:,}"))
+    return module
+
+
+def step_bytes(module: torch.nn.Module) -> int:
+    """Bytes a trace of `module` holds per step: (VECTORS_PER_STEP x H x layers x directions
+    + INPUT_VECTORS_PER_STEP x I) x bytes per value."""
+    hidden = VECTORS_PER_STEP[module_kind(module)] * module.hidden_size * module.num_layers * \
+        (2 if module.bidirectional else 1)
+    return (hidden + INPUT_VECTORS_PER_STEP * module.input_size) * next(module.parameters()).element_size()
+
+
+def upload_steps(module: torch.nn.Module) -> int:
+    """The longest input an uploaded module is traced on: MAX_UPLOAD_STEPS, or fewer when its trace would hold
+    more than UPLOAD_TRACE_BYTES (T x `step_bytes`: the hidden-sized vectors and x, dL/dx)."""
+    return int(max(1, min(MAX_UPLOAD_STEPS, UPLOAD_TRACE_BYTES // step_bytes(module))))
+
+
+def upload_input(width: int, source: UploadInput, max_steps: int = MAX_UPLOAD_STEPS) -> np.ndarray:
+    """(T, width) float32 input for a bare module: random numbers, random one-hot, or typed numbers (T <= max_steps)."""
+    from ..i18n import t
+    if source.kind == "typed":
+        return parse_numbers(source.numbers, width, max_steps)
+    length = int(source.length)
+    if not 1 <= length <= max_steps:
+        raise ValueError(t("input.too_long", got=length, limit=max_steps))
+    rng = np.random.default_rng(source.seed)
+    if source.kind == "onehot":        # (T, width) and nothing larger (np.eye(width) would be width x width)
+        x = np.zeros((length, width), dtype=np.float32)
+        x[np.arange(length), rng.integers(width, size=length)] = 1.0
+        return x
+    return rng.standard_normal((length, width)).astype(np.float32)
+
+
+def parse_numbers(text: str, width: int, max_steps: int = MAX_UPLOAD_STEPS) -> np.ndarray:
+    """Typed numbers: one step per line with `width` numbers; with width 1, one comma-separated line also works."""
+    from ..i18n import t
+    lines = [ln for ln in text.replace(";", "\n").splitlines() if ln.strip()]
+    if width == 1 and len(lines) == 1:
+        lines = [p for p in lines[0].replace(",", " ").split()]
+    if not lines:
+        raise ValueError(t("input.empty", accepted=t("input.numbers.help", width=width)))
+    if len(lines) > max_steps:
+        raise ValueError(t("input.too_long", got=len(lines), limit=max_steps))
+    rows = []
+    for k, line in enumerate(lines, start=1):
+        parts = line.replace(",", " ").split()
+        if len(parts) != width:
+            raise ValueError(t("input.numbers.bad_line", line=k, got=len(parts), width=width))
+        try:
+            row = [float(p) for p in parts]
+        except ValueError:
+            bad = next(p for p in parts if not _is_number(p))
+            raise ValueError(t("input.numbers.not_number", line=k, token=_quoted(bad))) from None
+        if not all(abs(v) <= FLOAT32_MAX for v in row):     # nan, inf, and what float32 turns into inf
+            raise ValueError(t("input.numbers.not_finite", line=k))
+        rows.append(row)
+    return np.asarray(rows, dtype=np.float32)
+
+
+def _quoted(text: str, most: int = 30) -> str:
+    return text if len(text) <= most else text[:most - 1] + "…"
+
+
+def _is_number(s: str) -> bool:
+    try:
+        float(s)
+        return True
+    except ValueError:
+        return False
+
+
+@st.cache_resource(max_entries=4, ttl=UPLOAD_TTL)
+def upload_subject(source: UploadSource, _data: bytes, at_step: int | None = None) -> data.Subject:
+    """Trace an uploaded module on a generated or typed input; loss = the sum of all outputs.
+    Cached by `source` (the file's hash, never its bytes: `_data` is not hashed)."""
+    module = upload_module(source.digest, _data, source.prefix, source.nonlinearity)
+    x = upload_input(module.input_size, source.input, upload_steps(module))
+    tr = cellviz.trace(module, x, loss=lambda out, h_n: out.sum(), at_step=at_step)
+    return data.Subject(source.name, tr, [str(k) for k in range(tr.seq_len)], source=source)
+
+
+# --- the bytes: held once for every session, within one budget (issue 20 #5) -----------------------------
+HELD_UPLOADS = 2             # upload limits' worth of file bytes held for all sessions together
+_HELD: OrderedDict[str, bytes] = OrderedDict()     # digest -> bytes, least recently used first
+_HELD_LOCK = threading.Lock()
+
+
+def held_budget() -> int:
+    """Bytes of uploaded files the server holds for all sessions together (HELD_UPLOADS x the upload limit)."""
+    return HELD_UPLOADS * upload_limit()
+
+
+def hold(raw: bytes) -> str:
+    """Keep an uploaded file's bytes for the caches' misses (a new prefix, an evicted module); its digest.
+    The oldest-used files go first once all of them weigh more than `held_budget()`: a session whose file is
+    gone and whose module is no longer cached is asked to upload it again (`upload_module`)."""
+    key = digest(raw)
+    budget = held_budget()
+    with _HELD_LOCK:
+        _HELD[key] = raw
+        _HELD.move_to_end(key)
+        while len(_HELD) > 1 and sum(map(len, _HELD.values())) > budget:
+            _HELD.popitem(last=False)
+    return key
+
+
+def held(key: str) -> bytes:
+    """The bytes of the held file `key`, b"" once they are gone."""
+    with _HELD_LOCK:
+        raw = _HELD.get(key, b"")
+        if raw:
+            _HELD.move_to_end(key)
+        return raw
+
+
+def held_bytes() -> int:
+    with _HELD_LOCK:
+        return sum(map(len, _HELD.values()))
+
+
+def upload_bytes() -> bytes:
+    """The bytes of the session's upload (b"" if none or no longer held): only read on a cache miss, the caches
+    key on the digest, and `upload_module` checks that the two match."""
+    stored = state.get("upload_file")
+    return held(stored[1]) if stored else b""
+
+
+@st.cache_resource(max_entries=4, ttl=UPLOAD_TTL)
+def upload_terms(source: UploadSource, _data: bytes) -> loss_terms.LossTerms:
+    module = upload_module(source.digest, _data, source.prefix, source.nonlinearity)
+    x = upload_input(module.input_size, source.input, upload_steps(module))
+    return loss_terms.by_step(module, x, loss=lambda out, h_n: out.sum())

@@ -1,0 +1,202 @@
+"""The static site (`python -m cellviz.site`): a small build (`--quick`) in a temporary folder, its files, and
+headless Chromium on it from file:// and over http: every page kind draws its charts and steps with →, both
+languages, deep links round-trip, no request leaves the folder, no console error."""
+from __future__ import annotations
+
+import functools
+import json
+import os
+import re
+import threading
+from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+
+import pytest
+
+from cellviz import player
+from cellviz.hosted_bench import ARGS as CHROMIUM_ARGS, CHROMIUM
+from cellviz.i18n import EN, ZH
+from cellviz.site import build, pages, render
+
+QUICK = build.QUICK_MODELS
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory) -> Path:
+    out = tmp_path_factory.mktemp("site")
+    build.build(out, quick=True, log=lambda *_: None)
+    return out
+
+
+def data(site: Path, key: str) -> dict:
+    text = (site / "data" / f"{key}.js").read_text(encoding="utf-8")
+    m = re.fullmatch(r"\(window\.CELLVIZ_DATA=window\.CELLVIZ_DATA\|\|\{\}\)\[(\"[^\"]+\")\]=(.*);\n", text, re.S)
+    assert m and json.loads(m.group(1)) == key
+    return json.loads(m.group(2))
+
+
+def manifest(site: Path) -> dict:
+    text = (site / "manifest.js").read_text(encoding="utf-8")
+    return json.loads(text.removeprefix("window.CELLVIZ_SITE=").removesuffix(";\n"))
+
+
+def test_the_folder_holds_plotly_once_the_apps_player_and_data_apart_from_code(site):
+    assets = sorted(p.name for p in (site / "assets").iterdir())
+    assert [a for a in assets if a.startswith("plotly")] == [player.plotly_js_file(site / "assets")]
+    assert (site / "assets" / "player.js").read_text(encoding="utf-8") == player.js()      # the app's player
+    big = [p for p in site.rglob("*") if p.is_file() and p.stat().st_size > 2_000_000]
+    assert [p.parent.name for p in big] == ["assets"]                                    # plotly.js alone
+    for kind in build.PAGE_KINDS:
+        shell = (site / f"{kind}.html").read_text(encoding="utf-8")
+        links = re.findall(r'\b(?:src|href)="([^"]+)"', shell)
+        assert links and all(not re.match(r"^([a-z]+:|/)", u) for u in links), links     # relative only
+        assert "CELLVIZ_DATA" not in shell and "bdata" not in shell                       # no data in a shell
+    m = manifest(site)
+    assert set(m["models"]) == set(QUICK) and m["langs"] == ["en", "zh"]
+
+
+@pytest.mark.parametrize("name", QUICK)
+def test_every_step_view_in_both_languages_from_the_catalogues(site, name):
+    for view in pages.STEP_VIEWS:
+        en, zh = (data(site, f"{name}/recurrent/s0/l0d0/{view}.{lang}") for lang in ("en", "zh"))
+        assert en["title"].startswith(EN[f"page.{view}"]) and zh["title"].startswith(ZH[f"page.{view}"])
+        assert en["sections"][0]["controls"] and en["sections"][0]["group"] == pages.GROUP
+        assert len(en["sections"][0]["captions"]) == en["steps"]
+        assert en["html"].count('data-section="') == len(en["sections"])
+        assert EN["export.keys"] in json.dumps(en, ensure_ascii=False)
+        assert ZH["export.keys"] in json.dumps(zh, ensure_ascii=False)
+        assert EN["export.keys"] not in json.dumps(zh, ensure_ascii=False)
+
+
+def test_the_gradient_page_carries_every_steps_reach_for_a_loss_at_every_step(site):
+    d = data(site, "brackets-gru/recurrent/s0/l0d0/gradients.en")
+    by_step = {p["id"]: p for s in d["sections"] for p in s["panels"] if "by_step" in p}
+    T = d["steps"]
+    assert set(by_step) == {"reach", "reach_text", "compare"}
+    assert by_step["reach"]["by_step"]["values"]["shape"] == [T, T]
+    assert by_step["compare"]["by_step"]["values"]["shape"] == [T, 3, T]           # RNN, LSTM, GRU
+
+
+def test_the_export_is_a_page_of_the_same_builder():
+    from cellviz.export import export_html
+    page = export_html("brackets-gru", sample=0)
+    assert page.count(render.site_js()) == 1 and page.count(player.js()) == 1
+
+
+def test_cli_refuses_unknown_model_and_language(tmp_path, capsys):
+    assert build.main([str(tmp_path / "a"), "--models", "nope"]) == 2
+    assert "nope" in capsys.readouterr().err
+    assert build.main([str(tmp_path / "b"), "--langs", "fr"]) == 2
+    assert "fr" in capsys.readouterr().err
+
+
+def test_equations_are_mathml_made_at_build_time():
+    ml = pages.mathml(r"c_t = f_t \odot c_{t-1} + i_t \odot g_t")
+    assert ml.startswith("<math") and "<msub><mi>c</mi><mrow><mi>t</mi><mo>-</mo><mn>1</mn></mrow></msub>" in ml
+    assert "⊙" in ml and "\\" not in ml
+
+
+# --- in Chromium ------------------------------------------------------------------------------------------
+def _browser():
+    try:
+        from playwright.sync_api import sync_playwright
+    except ImportError:
+        sync_playwright = None
+    if sync_playwright is None or not Path(CHROMIUM).exists():
+        reason = "Python playwright is missing" if sync_playwright is None else f"{CHROMIUM} is not installed"
+        if os.environ.get("CI") == "true":
+            pytest.fail(f"the browser test must run in CI: {reason}")
+        pytest.skip(reason)
+    return sync_playwright
+
+
+@pytest.fixture(scope="module")
+def http_root(site):
+    class Quiet(SimpleHTTPRequestHandler):
+        def log_message(self, *a):
+            pass
+    server = ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(Quiet, directory=str(site)))
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_address[1]}"
+    server.shutdown()
+
+
+@pytest.fixture(scope="module")
+def browser():
+    sync_playwright = _browser()
+    with sync_playwright() as p:
+        b = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield b
+        b.close()
+
+
+PAGES = [("index.html", 0), ("cell.html?model=brackets-gru", 1), ("over_time.html?model=lag-lstm", 2),
+         ("gradients.html?model=brackets-gru&lang=zh", 4), ("units.html?model=brackets-gru", 5),
+         ("compare.html?lang=zh", 5), ("exploding.html", 3), ("training.html?model=lag-lstm", 2)]
+STEP = """() => { const s = document.querySelector('[data-step]'); return s ? Number(s.dataset.step) : null; }"""
+
+
+def _open(browser, root: str, path: str):
+    page = browser.new_page(viewport={"width": 1280, "height": 900})
+    seen = {"errors": [], "foreign": []}
+    page.on("console", lambda m: m.type == "error" and seen["errors"].append(m.text))
+    page.on("pageerror", lambda e: seen["errors"].append(str(e)))
+    page.on("request", lambda r: None if r.url.startswith(root) else seen["foreign"].append(r.url))
+    page.goto(f"{root}/{path}")
+    page.wait_for_selector("body[data-ready='1']", timeout=30_000)
+    return page, seen
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize("scheme", ["file", "http"])
+def test_every_page_kind_draws_and_steps_without_leaving_the_folder(site, http_root, browser, scheme):
+    root = site.as_uri() if scheme == "file" else http_root
+    for path, charts in PAGES:
+        page, seen = _open(browser, root, path)
+        try:
+            assert page.locator(".js-plotly-plot").count() >= charts, path
+            if page.evaluate(STEP) is not None and page.locator(".cvp-bar").count():
+                assert page.evaluate(STEP) == 0
+                page.keyboard.press("ArrowRight")
+                assert page.evaluate(STEP) == 1, path
+                page.wait_for_function("location.search.includes('step=1')", timeout=5_000)
+            want = "zh-CN" if "lang=zh" in path else "en"
+            assert page.evaluate("document.documentElement.lang") == want
+            assert not seen["errors"] and not seen["foreign"], (path, seen)
+        finally:
+            page.close()
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize("scheme", ["file", "http"])
+def test_deep_links_round_trip(site, http_root, browser, scheme):
+    root = site.as_uri() if scheme == "file" else http_root
+    page, seen = _open(browser, root, "gradients.html?model=brackets-gru&step=7&lang=zh")
+    try:
+        assert page.evaluate(STEP) == 7
+        assert "7" in page.locator(".cvp-step").text_content()
+        assert page.locator("#cv-nav .cv-here").text_content() == ZH["page.gradients"]
+        page.keyboard.press("ArrowRight")
+        page.wait_for_function("location.search.includes('step=8')", timeout=5_000)
+        url = page.evaluate("location.href")
+        assert "model=brackets-gru" in url and "lang=zh" in url
+        # the other pages keep model and step; the language switch keeps everything but the language
+        cell = page.locator("#cv-nav a", has_text=ZH["page.cell"]).get_attribute("href")
+        assert cell.startswith("cell.html?") and "model=brackets-gru" in cell and "step=8" in cell
+        english = page.locator("#cv-nav a.cv-lang").get_attribute("href")
+        assert "lang=" not in english and "step=8" in english and "model=brackets-gru" in english
+    finally:
+        page.close()
+    again, seen2 = _open(browser, root, url[len(root) + 1:])
+    try:
+        assert again.evaluate(STEP) == 8
+        assert again.evaluate("location.href") == url
+        again.locator("#cv-sel-sample_seed").count()
+        # a hash works as well as a query, and a malformed value is named and replaced by the default
+        again.goto(f"{root}/cell.html#model=lag-lstm&step=3&layer=9")
+        again.wait_for_selector("body[data-ready='1']", timeout=30_000)
+        assert again.evaluate(STEP) == 3 and "layer=9" in again.locator(".cv-warning").text_content()
+        assert not seen["errors"] + seen2["errors"] and not seen["foreign"] + seen2["foreign"]
+    finally:
+        again.close()
