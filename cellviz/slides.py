@@ -162,12 +162,22 @@ def _stability(name: str, lag: int, snapshot: str | None = None) -> cue.Stabilit
     return cue.stability(_model(name, snapshot), tour_text(name), lag)
 
 
-def claims() -> dict | None:
-    """assets/claims.json, or None before the experiment has run (or in an old format)."""
+def raw_claims() -> dict | None:
+    """assets/claims.json as it is (schema 1 or 2), or None before the experiment has run."""
     try:
-        c = zoo.claims()
+        return zoo.claims()
     except FileNotFoundError:
         return None
+
+
+def claims() -> dict | None:
+    """The lag task's claims in the schema-1 shape the slides' numbers read (a schema-2 table through
+    `claims_report.with_v1_view`), or None without it."""
+    from .zoo import claims_report
+    c = raw_claims()
+    if c is None:
+        return None
+    c = claims_report.with_v1_view(c) if claims_report.is_v2(c) else c
     return c if "rows" in c else None
 
 
@@ -473,6 +483,12 @@ def _bi() -> Slide:
 
 
 def _claims() -> Slide:
+    from .zoo import claims_report
+    raw = raw_claims()
+    if raw is not None and claims_report.is_v2(raw):        # schema 2: the claims report's slide, as it words it
+        rep = claims_report.slide(raw)
+        return Slide("claims", t("tour.claims.title"), rep["headline"], "", rep["notes"], None, [rep["figure"]],
+                     {"page": "compare"}, {}, None, [], {"task": rep["task"]})
     c = claims()
     if c is None:
         return _claims_missing("claims")
