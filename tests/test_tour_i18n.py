@@ -36,6 +36,8 @@ def test_steps_back_is_wanghui_not_xiangqian():
 
 def test_no_cong_wu_dao_no_gong_n_hang_no_nested_parentheses():
     texts = {k: v for k, v in ZH.items()}
+    ranged = ZH["compare.claims.range"].format(med="20", lo=ZH["compare.claims.none"], hi="20")   # as rendered
+    assert not re.search(r"从\s*无\s*到", ranged), ranged
     assert not {k: v for k, v in texts.items() if re.search(r"从\s*\{?\w*\}?\s*无\s*到|从 无 到", v)}
     assert not {k: v for k, v in texts.items() if re.search(r"共\s*\{?\w*\}?\s*行", v)}
     nested = {}

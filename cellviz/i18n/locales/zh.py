@@ -755,7 +755,7 @@ ZH: dict[str, str] = {
                                "L 上，间隔取自 [{min_lag}, L]，每 {every} 步在 {val_n} 条间隔恰为 L 的序列上检查准确率，达到 "
                                "≥ {advance} 即升级；总共最多 {budget} 步，在同一级别上最多 {stuck} 步。**从头训练**（另一项"
                                "发现）：新模型只在一个固定间隔（{scratch_lags}）上训练和检查，最多 {scratch_budget} 步。",
-    "compare.claims.range": "{med}（各随机种子：从 {lo} 到 {hi}）",
+    "compare.claims.range": "{med}（各随机种子：最少 {lo}，最多 {hi}）",
     "compare.claims.reached": "{seeds} 个随机种子中有 {n} 个学会了间隔 {top}，中位数 {steps} 步",
     "compare.claims.not_reached": "未学会间隔 {top}",
     "compare.claims.row": "**{row}** —— 课程训练：最大间隔 {curriculum}，{reached}；之后在间隔 {far} 上的准确率为 {held}。"
