@@ -260,7 +260,7 @@ def tour_data(w: Writer, langs: Sequence[str], quick: bool, log) -> dict | None:
             titles.append(first.title)
             built = [({}, first)]
             for opt, spec in (first.options or {}).items():      # every value of the slide's option, precomputed
-                entry["options"][name] = {"param": f"tour_{opt}", "values": list(spec["values"]),
+                entry["options"][name] = {"option": opt, "param": f"tour_{opt}", "values": list(spec["values"]),
                                           "default": spec["value"]}
                 built = [({opt: v}, first if v == spec["value"] else slides.build_slide(name, lang=lang, **{opt: v}))
                          for v in (spec["values"] if not quick else [spec["value"]])]
