@@ -114,3 +114,58 @@ def test_snapshot_picker_shows_final_weights_and_switches():
     picker.set_value(first).run()
     assert_clean(at)
     assert at.selectbox(key="snapshot").value == first and charts(at)[0] != final_h
+
+
+# --- issue 22, the app's side: any name, the interpretation said, failures in the main area, candidates -----
+@pytest.mark.parametrize("name", ["model.ckpt", "pytorch_model.bin", "weights.pth", "weights.pkl", "noext"])
+def test_upload_is_read_by_content_whatever_its_name(name):
+    at = _upload(open_page("cell"), name, _state_dict_bytes(torch.nn.LSTM(3, 4)))
+    assert_clean(at)
+    assert charts(at)
+
+
+def test_upload_says_how_its_input_was_read_and_asks_the_nonlinearity_only_for_an_rnn():
+    at = _upload(open_page("cell"), "lstm.pt", _state_dict_bytes(torch.nn.LSTM(3, 4)))
+    assert_clean(at)
+    said = " ".join(c.value for c in at.caption)
+    assert "50 steps × 1 sequence(s) × 3 features" in said and "batch_first=False" in said, said
+    assert "nonlinearity" not in said
+    assert not [r for r in at.radio if r.key == "upload_nonlinearity"]
+    at = _upload(open_page("cell"), "rnn.pt", _state_dict_bytes(torch.nn.RNN(2, 4, nonlinearity="relu")))
+    at.radio(key="upload_nonlinearity").set_value("relu").run()
+    assert_clean(at)
+    assert "nonlinearity relu" in " ".join(c.value for c in at.caption)
+
+
+def test_a_failed_upload_is_said_in_the_main_area_too():
+    at = _upload(open_page("cell"), "noise.pt", bytes(range(256)) * 4)
+    assert [e for e in at.sidebar.error] and [e for e in at.main.error]
+    assert shown(at.main.error[0].value).startswith("Could not use “noise.pt”")
+
+
+def test_nested_checkpoint_lists_its_recurrent_modules_to_pick():
+    """The chatbot tutorial's layout: {'en': {...}, 'de': {...}, 'en_opt': ..., 'voc_dict': ...}."""
+    enc, dec = torch.nn.GRU(3, 5), torch.nn.GRU(5, 5)
+    state = {"en": {f"gru.{k}": v for k, v in enc.state_dict().items()},
+             "de": {f"gru.{k}": v for k, v in dec.state_dict().items()}, "iteration": 4000}
+    buf = io.BytesIO()
+    torch.save(state, buf)
+    at = _upload(open_page("cell"), "chatbot.tar", buf.getvalue())
+    picker = at.selectbox(key="upload_pick")
+    assert {"de.gru", "en.gru"} <= set(picker.options), picker.options
+    picker.set_value("en.gru").run()
+    assert_clean(at)
+    assert at.text_input(key="upload_prefix").value == "en.gru"
+    assert charts(at)
+
+
+def test_lecture_page_downloads_for_an_upload():
+    from cellviz.ui import downloads, uploads
+    at = _upload(open_page("cell"), "gru.pt", _state_dict_bytes(torch.nn.GRU(2, 3)))
+    assert_clean(at)
+    assert not any(c.value == "The lecture page is available for zoo models." for c in at.caption)
+    raw = _state_dict_bytes(torch.nn.GRU(2, 3))
+    key = uploads.hold(raw)
+    subject = uploads.upload_subject(uploads.UploadSource(key, "gru.pt", input=uploads.UploadInput(length=6)), raw)
+    page = downloads.lecture_html(subject, 0, 0, [0], "en")
+    assert page.lower().startswith("<!doctype html>") and "sum of all outputs" in page and "gru.pt" in page

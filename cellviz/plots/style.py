@@ -43,7 +43,8 @@ def coloraxis(name: str, values=None) -> dict:
     diverging ±max|values| for unbounded ones (c, x, pre-activations; `values` = every value it must cover)."""
     if is_gate(name):
         return dict(colorscale=GATE_SCALE, cmin=0.0, cmax=1.0, colorbar=dict(title=t("plot.scale.gate"), len=0.45))
-    if is_unbounded(name):
+    # h of a ReLU RNN or of a projected LSTM (h = W_hr (o * tanh c)) is not bounded by tanh: values past 1 say so
+    if is_unbounded(name) or (values is not None and symmetric_limit(values) > 1 + 1e-6):
         m = symmetric_limit(values)
         return dict(colorscale=UNBOUNDED_SCALE, cmin=-m, cmax=m, cmid=0.0,
                     colorbar=dict(title=t("plot.scale.unbounded", max=f"{m:.3g}"), len=0.45))

@@ -174,7 +174,8 @@ def terms_by_step(subject: Subject) -> loss_terms.LossTerms | None:
     None when L reads the final state only or the model and input are too large to do it at once."""
     tr = subject.trace
     if subject.loss in SINGLE_STEP_LOSSES or tr.seq_len > ALL_STEPS_MAX or \
-            loss_terms.cost(tr.seq_len, tr.hidden_size, tr.num_layers, tr.num_directions) > ALL_STEPS_COST:
+            loss_terms.cost(tr.seq_len, tr.hidden_size, tr.num_layers, tr.num_directions,
+                            tr.x.shape[-1]) > ALL_STEPS_COST:
         return None
     if isinstance(subject.source, ZooSource):
         return _zoo_terms(subject.source)

@@ -26,8 +26,9 @@ DEFAULT_SUFFIX = "-home"     # the default page's reserved (unused) url_path: /c
 def run_page(view: ModuleType) -> None:
     """Render a page for a view module with `render(subject, step, units) -> Figure | None` and USES_STEP."""
     name = view.__name__.rsplit(".", 1)[-1]
-    if state.get("present"):                  # presentation mode belongs to the tour: leave it here
+    if state.get("present") or state.get("presenter"):    # presentation belongs to the tour: leave it here
         state.put("present", False)
+        state.put("presenter", False)
         st.rerun()
     if getattr(view, "USES_STEP", True):
         stepper.preload()

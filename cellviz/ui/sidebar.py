@@ -4,6 +4,7 @@ from __future__ import annotations
 import logging
 
 import streamlit as st
+import torch
 
 import cellviz
 from cellviz.zoo.tasks import ParseOption
@@ -13,7 +14,6 @@ from .safety import NAME_CHARS, PREDICTION_CHARS, REASON_CHARS, escape_markdown
 from ..i18n import CATALOGUES, card_metrics, has, label, t
 
 log = logging.getLogger(__name__)
-UPLOAD_TYPES = (".pt", ".pth", ".safetensors")
 
 
 def render() -> data.Subject | None:
@@ -29,10 +29,13 @@ def render() -> data.Subject | None:
             state.put("model", options[0])
         st.selectbox(t("model.label"), options, key="model", help=t("model.help"), on_change=state.reset_for_new_model,
                      format_func=lambda n: t("model.upload") if n == state.UPLOAD else n)
-        subject = _upload() if state.get("model") == state.UPLOAD else _zoo(state.get("model"))
+        failed: list[str] = []
+        subject = _upload(failed) if state.get("model") == state.UPLOAD else _zoo(state.get("model"))
         if subject is not None:
             _layer_and_direction(subject.trace)
             downloads.trace_buttons(subject)
+    for message in failed:            # an upload's failure in the main area too, not only below the fold
+        st.error(message)
     return subject
 
 
@@ -126,45 +129,88 @@ def _next_sample(name: str) -> None:
 
 # --- uploads -------------------------------------------------------------------------------------------
 def _keep_upload() -> None:
-    """on_change of the uploader: remember the file (the widget itself forgets it on another page)."""
+    """on_change of the uploader: hold the file's bytes once for the server (`uploads.hold`, within one budget for
+    every session) and keep only its name and digest in the session; Streamlit's own copy is released."""
     uploaded = state.get("upload")
-    state.put("upload_file", None if uploaded is None else (uploaded.name, uploaded.getvalue()))
+    if uploaded is None:
+        state.put("upload_file", None)
+        return
+    state.put("upload_file", (uploaded.name, uploads.hold(uploaded.getvalue())))
+    _release(uploaded)
 
 
-def _upload() -> data.Subject | None:
+def _release(uploaded) -> None:
+    """Drop the uploader's server-side copy of the file (Streamlit keeps it until the session ends; its own
+    chat input releases files the same way). The widget still shows the file's name."""
+    from streamlit.runtime.scriptrunner import get_script_run_ctx
+    ctx = get_script_run_ctx()
+    manager = getattr(ctx, "uploaded_file_mgr", None)
+    file_id = getattr(uploaded, "file_id", None)
+    if ctx is not None and file_id and hasattr(manager, "remove_file"):
+        try:
+            manager.remove_file(ctx.session_id, file_id)
+        except Exception:   # noqa: BLE001 — a Streamlit without it: its copy then lives as long as the session
+            log.exception("could not release the uploader's copy of %s", uploaded.name)
+
+
+def _upload(failed: list[str]) -> data.Subject | None:
+    """The upload form and its subject; messages of a failed upload are also appended to `failed`."""
+    def fail(message: str) -> None:
+        st.error(message)
+        failed.append(message)
+
     st.file_uploader(t("upload.label"), key="upload", help=t("upload.help"), on_change=_keep_upload)
     if state.get("upload_file") is None:
         st.info(t("upload.prompt"))
         return None
-    name, raw = state.get("upload_file")
-    if not name.lower().endswith(UPLOAD_TYPES):
-        st.error(t("upload.bad_type", name=escape_markdown(name, NAME_CHARS)))
-        return None
-    st.caption(t("upload.current", name=escape_markdown(name, NAME_CHARS)))
+    name, key = state.get("upload_file")
+    raw = uploads.held(key)
+    shown_name = escape_markdown(name, NAME_CHARS)
+    st.caption(t("upload.current", name=shown_name))
     st.text_input(t("upload.prefix"), key="upload_prefix", help=t("upload.prefix.help"),
                   max_chars=uploads.MAX_PREFIX_CHARS)
-    st.radio(t("upload.nonlinearity"), ["tanh", "relu"], key="upload_nonlinearity", horizontal=True)
-    key = uploads.digest(raw)
     try:
         module = uploads.upload_module(key, raw, state.get("upload_prefix"), state.get("upload_nonlinearity"))
     except ValueError as e:           # CheckpointError is a ValueError
-        st.error(t("upload.failed", name=escape_markdown(name, NAME_CHARS), reason=escape_markdown(e, REASON_CHARS)))
+        fail(t("upload.failed", name=shown_name, reason=escape_markdown(e, REASON_CHARS)))
+        _prefix_picker(getattr(e, "candidates", []))
         return None
     except Exception as e:            # a file that breaks a parser must not break the page
         log.exception("upload %s failed", name)
-        st.error(t("upload.failed", name=escape_markdown(name, NAME_CHARS),
-                   reason=escape_markdown(f"{type(e).__name__}: {e}", REASON_CHARS)))
+        fail(t("upload.failed", name=shown_name, reason=escape_markdown(f"{type(e).__name__}: {e}", REASON_CHARS)))
         return None
+    if isinstance(module, torch.nn.RNN):      # what a state_dict cannot say, asked only where it matters
+        st.radio(t("upload.nonlinearity"), ["tanh", "relu"], key="upload_nonlinearity", horizontal=True,
+                 help=t("upload.nonlinearity.help"))
     st.caption(t("upload.loaded", kind=type(module).__name__, inputs=module.input_size, hidden=module.hidden_size,
                  layers=module.num_layers, bi=t("model.bi") if module.bidirectional else "",
                  params=f"{sum(p.numel() for p in module.parameters()):,}"))
     source = uploads.UploadSource(key, name, state.get("upload_prefix"), state.get("upload_nonlinearity"),
-                               _upload_input(module))
+                                  _upload_input(module))
     try:
-        return uploads.upload_subject(source, raw)
+        subject = uploads.upload_subject(source, raw)
     except ValueError as e:
-        st.error(t("input.invalid", reason=escape_markdown(e, REASON_CHARS)))
+        fail(t("input.invalid", reason=escape_markdown(e, REASON_CHARS)))
         return None
+    st.caption(upload_reading(subject, module))
+    return subject
+
+
+def upload_reading(subject: data.Subject, module) -> str:
+    """How the upload's input was read: T steps x B sequences x I features, batch_first, the nonlinearity."""
+    tr = subject.trace
+    nonlinearity = t("upload.read.nonlinearity", name=tr.nonlinearity) if isinstance(module, torch.nn.RNN) else ""
+    return t("upload.read", steps=tr.seq_len, batch=tr.batch_size, inputs=tr.x.shape[-1],
+             batch_first=bool(getattr(module, "batch_first", False)), nonlinearity=nonlinearity)
+
+
+def _prefix_picker(candidates: list[str]) -> None:
+    """The recurrent modules the file holds, to pick one (it becomes the prefix)."""
+    if len(candidates) < 2:
+        return
+    st.selectbox(t("upload.pick"), candidates[:100], index=None, key="upload_pick",
+                 format_func=lambda c: c or t("upload.pick.top"),
+                 on_change=lambda: state.put("upload_prefix", state.get("upload_pick") or ""))
 
 
 def _upload_input(module) -> uploads.UploadInput:

@@ -72,7 +72,8 @@ KEYS: dict[str, Key] = {
     "expl_threshold": Key(float, 1.0, "the demo's clipping threshold", keep=True),
     # the upload path
     "upload": Key(object, None, "the file uploader's own value (Streamlit writes it)", fill=False),
-    "upload_file": Key((tuple, type(None)), None, "(file name, bytes) of the last upload, kept across pages"),
+    "upload_file": Key((tuple, type(None)), None,
+                       "(file name, SHA-256 of its bytes) of the last upload; uploads.hold keeps the bytes"),
     "upload_prefix": Key(str, "", "which recurrent part of the uploaded state_dict", keep=True),
     "upload_nonlinearity": Key(str, "tanh", '"tanh" | "relu" for an uploaded nn.RNN', keep=True),
     "upload_source": Key(str, "random", '"random" | "onehot" | "typed": the uploaded module\'s input', keep=True),
@@ -83,6 +84,8 @@ KEYS: dict[str, Key] = {
     "slide": Key(int, 1, "the tour's slide (1-based)", link=True, keep=True),
     "tour_step": Key(int, 0, "the tour's step slider", link=True, keep=True),
     "present": Key(bool, False, "presentation mode (no sidebar, large type)", link=True, keep=True),
+    "presenter": Key(bool, False, "the tour's presenter view (notes, next slide, clock; follows the projected one)",
+                     link=True, keep=True),
     "tour_lag": Key((int, type(None)), None, "slide 1's lag (None: the tour's LAG)", keep=True),
     # intervene
     "iv_kind": Key((str, type(None)), None, "gate | state | ablate (None: the first the cell allows)", keep=True),

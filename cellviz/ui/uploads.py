@@ -10,6 +10,8 @@ The checkpoint formats themselves are `cellviz.checkpoint`'s (no Streamlit).
 from __future__ import annotations
 
 import hashlib
+import threading
+from collections import OrderedDict
 from dataclasses import dataclass
 
 import numpy as np
@@ -25,8 +27,10 @@ from . import data, state
 MAX_UPLOAD_STEPS = 1000      # longest input built for an uploaded module (fewer for large modules: upload_steps)
 MAX_NUMBERS_CHARS = 200_000  # typed numbers for an upload (1000 steps of several numbers each)
 MAX_PREFIX_CHARS = 200       # the upload's module prefix ("encoder.lstm")
+MAX_UPLOAD_INPUT = 4096      # input features per step (x_t) of an uploaded module: every trace holds x and dL/dx
 UPLOAD_TRACE_BYTES = 16 * 2**20   # arrays one upload trace may hold (the steps allowed follow from the module)
 VECTORS_PER_STEP = {"rnn": 3, "gru": 11, "lstm": 16}   # H-vectors a trace keeps per step, layer and direction
+INPUT_VECTORS_PER_STEP = 2   # and I-vectors per step: x_t and dL/dx_t
 UPLOAD_TTL = 900             # uploads: one user's files, dropped sooner than the zoo's traces
 FLOAT32_MAX = float(np.finfo(np.float32).max)
 
@@ -75,20 +79,36 @@ def upload_caps() -> tuple[int, int]:
 
 @st.cache_resource(max_entries=4, ttl=UPLOAD_TTL)
 def upload_module(key: str, _data: bytes, prefix: str, nonlinearity: str) -> torch.nn.Module:
-    """The recurrent module in an uploaded file (cached by the file's hash). CheckpointError if unusable, also
-    when it would unpack or load to more than the upload caps (`upload_caps`)."""
-    max_bytes, max_params = upload_caps()
-    return cellviz.load_checkpoint(_data, prefix=prefix or None, nonlinearity=nonlinearity, max_bytes=max_bytes,
-                                   max_params=max_params)
+    """The recurrent module in an uploaded file (cached by the file's hash `key`; `_data` is read on a miss only,
+    and must be the bytes of `key`). CheckpointError if unusable, also when it would unpack or load to more than
+    the upload caps (`upload_caps`, MAX_UPLOAD_INPUT; the loader's own structure caps: at most 16 layers and
+    10,000 tensors, read from the header before any module is built), or when the bytes are no longer held."""
+    from ..i18n import t
+    if not _data:
+        raise cellviz.CheckpointError(t("upload.gone"))
+    if digest(_data) != key:          # a stale pairing must never cache one file's module under another's name
+        raise cellviz.CheckpointError(t("upload.mismatch"))
+    max_bytes, max_params = upload_caps()       # the loader refuses > 16 layers / too many tensors from the header
+    module = cellviz.load_checkpoint(_data, prefix=prefix or None, nonlinearity=nonlinearity, max_bytes=max_bytes,
+                                     max_params=max_params)
+    if module.input_size > MAX_UPLOAD_INPUT:
+        raise cellviz.CheckpointError(t("upload.too_wide", got=f"{module.input_size:,}",
+                                        limit=f"{MAX_UPLOAD_INPUT:,}"))
+    return module
+
+
+def step_bytes(module: torch.nn.Module) -> int:
+    """Bytes a trace of `module` holds per step: (VECTORS_PER_STEP x H x layers x directions
+    + INPUT_VECTORS_PER_STEP x I) x bytes per value."""
+    hidden = VECTORS_PER_STEP[module_kind(module)] * module.hidden_size * module.num_layers * \
+        (2 if module.bidirectional else 1)
+    return (hidden + INPUT_VECTORS_PER_STEP * module.input_size) * next(module.parameters()).element_size()
 
 
 def upload_steps(module: torch.nn.Module) -> int:
     """The longest input an uploaded module is traced on: MAX_UPLOAD_STEPS, or fewer when its trace would hold
-    more than UPLOAD_TRACE_BYTES (T x layers x directions x H x VECTORS_PER_STEP x bytes per value)."""
-    kind = module_kind(module)
-    per_step = (VECTORS_PER_STEP[kind] * module.hidden_size * module.num_layers * (2 if module.bidirectional else 1)
-                * next(module.parameters()).element_size())
-    return int(max(1, min(MAX_UPLOAD_STEPS, UPLOAD_TRACE_BYTES // per_step)))
+    more than UPLOAD_TRACE_BYTES (T x `step_bytes`: the hidden-sized vectors and x, dL/dx)."""
+    return int(max(1, min(MAX_UPLOAD_STEPS, UPLOAD_TRACE_BYTES // step_bytes(module))))
 
 
 def upload_input(width: int, source: UploadInput, max_steps: int = MAX_UPLOAD_STEPS) -> np.ndarray:
@@ -100,8 +120,10 @@ def upload_input(width: int, source: UploadInput, max_steps: int = MAX_UPLOAD_ST
     if not 1 <= length <= max_steps:
         raise ValueError(t("input.too_long", got=length, limit=max_steps))
     rng = np.random.default_rng(source.seed)
-    if source.kind == "onehot":
-        return np.eye(width, dtype=np.float32)[rng.integers(width, size=length)]
+    if source.kind == "onehot":        # (T, width) and nothing larger (np.eye(width) would be width x width)
+        x = np.zeros((length, width), dtype=np.float32)
+        x[np.arange(length), rng.integers(width, size=length)] = 1.0
+        return x
     return rng.standard_normal((length, width)).astype(np.float32)
 
 
@@ -153,10 +175,50 @@ def upload_subject(source: UploadSource, _data: bytes, at_step: int | None = Non
     return data.Subject(source.name, tr, [str(k) for k in range(tr.seq_len)], source=source)
 
 
+# --- the bytes: held once for every session, within one budget (issue 20 #5) -----------------------------
+HELD_UPLOADS = 2             # upload limits' worth of file bytes held for all sessions together
+_HELD: OrderedDict[str, bytes] = OrderedDict()     # digest -> bytes, least recently used first
+_HELD_LOCK = threading.Lock()
+
+
+def held_budget() -> int:
+    """Bytes of uploaded files the server holds for all sessions together (HELD_UPLOADS x the upload limit)."""
+    return HELD_UPLOADS * upload_limit()
+
+
+def hold(raw: bytes) -> str:
+    """Keep an uploaded file's bytes for the caches' misses (a new prefix, an evicted module); its digest.
+    The oldest-used files go first once all of them weigh more than `held_budget()`: a session whose file is
+    gone and whose module is no longer cached is asked to upload it again (`upload_module`)."""
+    key = digest(raw)
+    budget = held_budget()
+    with _HELD_LOCK:
+        _HELD[key] = raw
+        _HELD.move_to_end(key)
+        while len(_HELD) > 1 and sum(map(len, _HELD.values())) > budget:
+            _HELD.popitem(last=False)
+    return key
+
+
+def held(key: str) -> bytes:
+    """The bytes of the held file `key`, b"" once they are gone."""
+    with _HELD_LOCK:
+        raw = _HELD.get(key, b"")
+        if raw:
+            _HELD.move_to_end(key)
+        return raw
+
+
+def held_bytes() -> int:
+    with _HELD_LOCK:
+        return sum(map(len, _HELD.values()))
+
+
 def upload_bytes() -> bytes:
-    """The bytes of the session's upload (b"" if none): only read on a cache miss, the caches key on the hash."""
+    """The bytes of the session's upload (b"" if none or no longer held): only read on a cache miss, the caches
+    key on the digest, and `upload_module` checks that the two match."""
     stored = state.get("upload_file")
-    return stored[1] if stored else b""
+    return held(stored[1]) if stored else b""
 
 
 @st.cache_resource(max_entries=4, ttl=UPLOAD_TTL)

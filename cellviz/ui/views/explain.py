@@ -167,7 +167,8 @@ def io_shapes(cards: list[dict]) -> None:
 def shapes(trace, batch: int = 1) -> dict[str, tuple[int, ...]]:
     """The shapes `module(x)` returns for this trace's module and input (time-major, batch `batch`)."""
     T, D, L, H = trace.seq_len, trace.num_directions, trace.num_layers, trace.hidden_size
-    out = {"input": (T, batch, trace.input_size), "output": (T, batch, D * H), "h_n": (D * L, batch, H)}
+    P = getattr(trace, "proj_size", 0) or H          # nn.LSTM(proj_size=P): h (and the output) has P units, c keeps H
+    out = {"input": (T, batch, trace.input_size), "output": (T, batch, D * P), "h_n": (D * L, batch, P)}
     if trace.kind == "lstm":
         out["c_n"] = (D * L, batch, H)
     return out
@@ -178,7 +179,7 @@ def pytorch_shapes(subject) -> None:
     tr = subject.trace
     s = shapes(tr)
     T, D, L = tr.seq_len, tr.num_directions, tr.num_layers
-    h_n = np.asarray(tr.h_n).reshape(D * L, -1, tr.hidden_size)
+    h_n = np.asarray(tr.h_n).reshape(D * L, -1, getattr(tr, "proj_size", 0) or tr.hidden_size)
     same = all(np.allclose(h_n[l * D + d, 0], tr.layer(l, d).h[T - 1 if d == 0 else 0, 0], atol=1e-6)
                for l in range(L) for d in range(D))
     name = {"rnn": "nn.RNN", "lstm": "nn.LSTM", "gru": "nn.GRU"}[tr.kind]
