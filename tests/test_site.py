@@ -133,7 +133,7 @@ def browser():
 
 PAGES = [("index.html", 0), ("cell.html?model=brackets-gru", 1), ("over_time.html?model=lag-lstm", 2),
          ("gradients.html?model=brackets-gru&lang=zh", 4), ("units.html?model=brackets-gru", 5),
-         ("compare.html?lang=zh", 5), ("exploding.html", 3), ("training.html?model=lag-lstm", 2)]
+         ("compare.html?lang=zh", 1), ("tour.html?slide=2", 1), ("exploding.html", 3), ("training.html?model=lag-lstm", 2)]
 STEP = """() => { const s = document.querySelector('[data-step]'); return s ? Number(s.dataset.step) : null; }"""
 
 
