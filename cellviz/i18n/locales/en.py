@@ -502,6 +502,7 @@ EN: dict[str, str] = {
     "task.lag": "lag", "task.brackets": "brackets", "task.sentiment": "sentiment", "task.charlm": "character LM",
     "task.forecast": "forecast", "task.waveform": "waveform", "task.translate": "number words to digits",
     "task.adding": "adding",
+    "task.prefix": "prefix (marked cue after decoys)",
     "metric.accuracy": "accuracy", "metric.sequence_accuracy": "sequence accuracy",
     "metric.bpc": "bits per character (bpc)", "metric.mse": "mean squared error",
     "metric.mse_after_change": "mean squared error after the change",
@@ -531,6 +532,7 @@ EN: dict[str, str] = {
     "pred.translate.right": "{output}  (right)",
     "pred.translate.wrong": "{output}  (wrong: {truth})",
     "pred.adding.sum": "sum ≈ {value:.2f} (true {true:.2f})",
+    "pred.prefix.class": "{cue} ({p:.2f})",
     # the claims experiment, summed up from assets/claims.json (compare page)
     "compare.claims.none": "none",
     # exploding gradients and clipping (views/exploding.py)
