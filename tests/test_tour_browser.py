@@ -182,3 +182,22 @@ def test_the_presenter_view_and_the_projector_follow_each_other(server):  # noqa
             assert laptop.locator("[data-testid='stException']").count() == 0
         finally:
             browser.close()
+
+
+def test_sidebar_download_labels_are_not_cut_in_chinese(server):  # noqa: F811
+    from playwright.sync_api import sync_playwright
+    cut = """() => Array.from(document.querySelectorAll('[data-testid="stSidebarContent"] [data-testid="stDownloadButton"] button'))
+      .filter(b => b.offsetParent !== null)
+      .map(b => [b.innerText, Array.from(b.querySelectorAll('*')).some(e => e.scrollWidth > e.clientWidth + 1)])"""
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        try:
+            page = browser.new_page(viewport={"width": 1400, "height": 900})
+            page.goto(f"{server}/cell?lang=zh&model=lag-lstm")
+            page.wait_for_selector(IDLE, timeout=180_000)
+            page.wait_for_selector("[data-testid='stSidebarContent'] [data-testid='stDownloadButton']", timeout=60_000)
+            page.wait_for_timeout(1500)
+            labels = page.evaluate(cut)
+            assert len(labels) >= 2 and not [text for text, over in labels if over], labels
+        finally:
+            browser.close()

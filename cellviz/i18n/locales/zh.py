@@ -105,8 +105,8 @@ ZH: dict[str, str] = {
     # downloads
     "download.header": "下载",
     "download.figure": "图表（HTML）",
-    "download.npz": "轨迹数据（NPZ）",
-    "download.csv": "轨迹数据（CSV）",
+    "download.npz": "轨迹 NPZ",
+    "download.csv": "轨迹 CSV",
     "download.csv.too_big": "CSV：{rows} 行，超过可提供的 {limit} 行；NPZ 文件包含全部数值。",
     # view 1: the cell
     "cell.title": "第 {t} 步的 {kind} 循环单元 · 输入 {token}",
