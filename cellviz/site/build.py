@@ -126,41 +126,40 @@ def compare_page(models: Sequence[str]) -> dict:
     blocks.append({"type": "html", "html": f'<table class="cv-cards"><thead><tr>{head}</tr></thead>'
                                            f'<tbody>{"".join(rows)}</tbody></table>'})
     blocks.append(pages.heading(t("compare.claims.header")))
-    try:
-        claims = zoo.claims()
-    except FileNotFoundError:
-        claims = None
-    if claims is None or "rows" not in claims:
-        blocks.append(pages.para(t("compare.claims.missing", command="python -m cellviz.zoo.claims_experiment")))
-    else:
-        texts = _claims_texts(claims)
-        blocks += [pages.para(*texts[:1]),
-                   {"type": "cols", "children": [[pages.static("claims_steps", plots.claims_steps(claims))],
-                                                 [pages.static("claims_acc", plots.claims_accuracy(claims, "from_scratch"))]]},
-                   {"type": "cols", "children": [[pages.static("claims_hold", plots.claims_accuracy(claims, "curriculum"))],
-                                                 [pages.static("claims_grad", plots.claims_gradients(claims))]]},
-                   pages.para(*texts[1:])]
-        blocks.append(pages.para(t("compare.claims.command", command=claims.get("command", ""),
-                                   minutes=f"{claims.get('seconds', 0) / 60:.0f}",
-                                   cpu=f"{claims.get('cpu_seconds', 0) / 60:.0f}"), cls="cv-caption"))
+    blocks += claims_blocks()
     return {"title": t("page.compare"), "intro": [], "blocks": blocks}
 
 
-def _claims_texts(claims: dict) -> list[str]:
-    """The claims experiment's texts from the claims report, where it exists (`cellviz.zoo.claims_report`, the
-    one place that words them outside the app); none otherwise (the figures carry the numbers)."""
+def claims_blocks() -> list[dict]:
+    """The claims experiment as the app's Compare view shows it (`cellviz.zoo.claims_report`, `plots.claims_*`):
+    per task its headline, four charts, the table and the protocol."""
+    from .. import plots, zoo
+    from ..zoo import claims_report as report
+    command = "python -m cellviz.zoo.claims_experiment"
     try:
-        from ..zoo import claims_report
-    except ImportError:
-        return []
-    for name in ("summary", "claims_summary", "texts"):
-        fn = getattr(claims_report, name, None)
-        if callable(fn):
-            try:
-                return [str(x) for x in fn(claims)]
-            except Exception:          # noqa: BLE001 — a changed signature: the figures still say it
-                return []
-    return []
+        claims = zoo.claims()
+    except FileNotFoundError:
+        return [pages.para(t("compare.claims.missing", command=command))]
+    if not report.is_v2(claims):
+        return [pages.para(t("compare.claims.old", command=command))]
+    report.read(claims)
+    blocks = [pages.para(t("compare.claims.v2.intro"), cls="cv-caption")]
+    for name in report.task_names(claims):
+        rows = report.table_rows(claims, name)
+        cols = list(rows[0]) if rows else []
+        table = ('<table class="cv-cards"><thead><tr>' + "".join(f"<th>{html.escape(str(c))}</th>" for c in cols)
+                 + "</tr></thead><tbody>" + "".join("<tr>" + "".join(f"<td>{html.escape(str(r[c]))}</td>" for c in cols)
+                                                     + "</tr>" for r in rows) + "</tbody></table>")
+        blocks += [pages.heading(report.task_label(name), 4), pages.para(f"**{report.headline(claims, name)}**"),
+                   {"type": "cols", "children": [[pages.static(f"levels-{name}", plots.claims_levels(claims, name))],
+                                                 [pages.static(f"speed-{name}", plots.claims_speed(claims, name))]]},
+                   {"type": "cols", "children": [[pages.static(f"scratch-{name}", plots.claims_scratch(claims, name))],
+                                                 [pages.static(f"grad-{name}", plots.claims_grad(claims, name))]]},
+                   pages.para(t("compare.claims.table"), cls="cv-caption"), {"type": "html", "html": table},
+                   {"type": "html", "html": f"<details><summary>{html.escape(t('compare.claims.details'))}</summary>"
+                                            f"{pages.prose(report.protocol_notes(claims, name))}"
+                                            f"{pages.prose(report.run_note(claims))}</details>"}]
+    return blocks
 
 
 def exploding_page(radius: float, steps: int, threshold: float) -> dict:
@@ -260,7 +259,7 @@ def tour_data(w: Writer, langs: Sequence[str], quick: bool, log) -> dict | None:
             titles.append(first.title)
             built = [({}, first)]
             for opt, spec in (first.options or {}).items():      # every value of the slide's option, precomputed
-                entry["options"][name] = {"param": f"tour_{opt}", "values": list(spec["values"]),
+                entry["options"][name] = {"option": opt, "param": f"tour_{opt}", "values": list(spec["values"]),
                                           "default": spec["value"]}
                 built = [({opt: v}, first if v == spec["value"] else slides.build_slide(name, lang=lang, **{opt: v}))
                          for v in (spec["values"] if not quick else [spec["value"]])]

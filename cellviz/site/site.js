@@ -277,7 +277,7 @@
     }
     function fitFigures(D) {        // presentation: charts take the screen's height, fonts scale with it
       if (!(present || presenter)) return D;
-      const px = Math.max(12, Math.round(window.innerHeight / (presenter ? 70 : 48)));
+      const px = Math.max(12, Math.round(window.innerHeight / (presenter ? 80 : 60)));
       D.sections.forEach(S => S.panels.forEach(p => {
         if (!p.figure) return;
         const L = p.figure.layout;
@@ -308,7 +308,8 @@
         bar.querySelector(".cv-next").onclick = () => go_(k + 1);
         const name = TT.slides[k - 1], o = TT.options[name];
         if (o) {
-          const sel = select(D.extra.options[name] ? D.extra.options[name].label : name, o.param, o.values.map(v => [v, String(v)]), opts[name],
+          const spec = D.extra.options[o.option] || {};
+          const sel = select(spec.label || o.option, o.param, o.values.map(v => [v, String(v)]), opts[name],
                              v => { opts[name] = Number(v); render(); });
           const box = document.createElement("div"); box.className = "cv-toolbar"; box.innerHTML = sel.html;
           head.appendChild(box); sel.bind();

@@ -80,6 +80,12 @@ KEYS: dict[str, Key] = {
     "upload_length": Key(int, 50, "steps of a generated input", keep=True),
     "upload_seed": Key(int, 0, "seed of a generated input", keep=True),
     "upload_numbers": Key(str, "", "typed numbers, one step per line", keep=True),
+    "upload_pick": Key((str, type(None)), None, "the recurrent module picked among a file's candidates (its prefix)"),
+    "upload_tokens": Key(str, "", "typed token ids or text, for an upload with an embedding", keep=True),
+    "upload_vocab": Key(object, None, "the vocabulary uploader's own value (Streamlit writes it)", fill=False),
+    "upload_vocab_file": Key((tuple, type(None)), None,
+                             "(file name, SHA-256) of the vocabulary; uploads.hold keeps it"),
+    "upload_source_for": Key(str, "", "the upload whose input source was last defaulted (tokens for an embedding)"),
     # the guided tour and presentation mode
     "slide": Key(int, 1, "the tour's slide (1-based)", link=True, keep=True),
     "tour_step": Key(int, 0, "the tour's step slider", link=True, keep=True),

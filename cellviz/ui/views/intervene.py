@@ -142,9 +142,8 @@ def _intervened(source: data.Source, spec: tuple, _raw: bytes = b"") -> Subject:
         module, x, h0, loss = model.trace_args(ex, part=part)
     else:
         base = data.upload_subject(source, _raw)
-        module = data.upload_module(source.digest, _raw, source.prefix, source.nonlinearity)
-        x = data.upload_input(module.input_size, source.input, data.upload_steps(module))
-        h0, loss = None, lambda out, h_n: out.sum()
+        args = data.upload_args(source, _raw)            # the upload's own input and loss (tokens, head)
+        module, x, h0, loss = args.module, args.x, None, args.loss
     edits = intervene.build(kind, cell=base.kind, step=step, seq_len=base.steps, target=target, value=value,
                             units=units, rest=rest, layer=layer, direction=direction)
     tr = cellviz.trace(module, x, h0=h0, loss=loss, interventions=edits)
