@@ -143,6 +143,10 @@ def test_clicker_keys_after_the_slider_and_after_play(server):  # noqa: F811
             assert new_step(page) in (None, "0")
             assert "Pause" not in page.locator(".cvp-play").inner_text()
             assert page.locator("[data-testid='stException']").count() == 0
+            page.locator("input.cvp-slider").click()
+            page.keyboard.press("Escape")                         # Esc leaves presentation mode
+            page.wait_for_function("() => !new URLSearchParams(location.search).has('present')", timeout=30_000)
+            page.wait_for_selector("[data-testid='stSidebar']", timeout=30_000)
         finally:
             browser.close()
 

@@ -341,7 +341,7 @@ ZH: dict[str, str] = {
     "tour.keys": "按键：PageDown / PageUp 或 → / ← 翻页。",
     "tour.missing": "模型库中没有模型 {name}，因此无法显示这一页。",
     "tour.bi.title": "5 · 双向 LSTM 从两个方向读取",
-    "tour.bi.headline": "sentiment-bilstm 把“{text}”读作 {prediction}。",
+    "tour.bi.headline": "sentiment-bilstm 把“{text}”读作{prediction}。",
     "tour.bi.body": "它的输出层读取两个状态（方框）：正向在最后一个词处的 h，反向在第一个词处的 h。它们对正面的投票："
                     "正向 {vote_f}，反向 {vote_r}。实话实说：单向的 sentiment-lstm 和 -gru 在否定句上已得 {lstm_neg}、"
                     "转折句上 {lstm_con}；sentiment-bigru 为 {bigru}。",
