@@ -147,6 +147,17 @@ def test_clicker_keys_after_the_slider_and_after_play(server):  # noqa: F811
             page.keyboard.press("Escape")                         # Esc leaves presentation mode
             page.wait_for_function("() => !new URLSearchParams(location.search).has('present')", timeout=30_000)
             page.wait_for_selector("[data-testid='stSidebar']", timeout=30_000)
+            page.wait_for_selector(IDLE, timeout=60_000)
+            page.wait_for_selector("[data-ready='1'] .cvp-play", timeout=60_000)
+            page.locator(".cvp-play").first.click()               # normal mode: Play, then the Next button
+            page.wait_for_function("() => Number(document.querySelector('input.cvp-slider').value) >= 3",
+                                   timeout=20_000)
+            page.locator(".st-key-tour_next button").first.click()
+            page.wait_for_function("() => new URLSearchParams(location.search).get('slide') === '5'", timeout=30_000)
+            page.wait_for_selector(IDLE, timeout=60_000)
+            page.wait_for_timeout(2500)
+            page.wait_for_selector(IDLE, timeout=60_000)
+            assert page.locator("input.cvp-slider").first.input_value() == "0" and new_step(page) in (None, "0")
         finally:
             browser.close()
 
