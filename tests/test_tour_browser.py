@@ -143,6 +143,21 @@ def test_clicker_keys_after_the_slider_and_after_play(server):  # noqa: F811
             assert new_step(page) in (None, "0")
             assert "Pause" not in page.locator(".cvp-play").inner_text()
             assert page.locator("[data-testid='stException']").count() == 0
+            page.locator("input.cvp-slider").click()
+            page.keyboard.press("Escape")                         # Esc leaves presentation mode
+            page.wait_for_function("() => !new URLSearchParams(location.search).has('present')", timeout=30_000)
+            page.wait_for_selector("[data-testid='stSidebar']", timeout=30_000)
+            page.wait_for_selector(IDLE, timeout=60_000)
+            page.wait_for_selector("[data-ready='1'] .cvp-play", timeout=60_000)
+            page.locator(".cvp-play").first.click()               # normal mode: Play, then the Next button
+            page.wait_for_function("() => Number(document.querySelector('input.cvp-slider').value) >= 3",
+                                   timeout=20_000)
+            page.locator(".st-key-tour_next button").first.click()
+            page.wait_for_function("() => new URLSearchParams(location.search).get('slide') === '5'", timeout=30_000)
+            page.wait_for_selector(IDLE, timeout=60_000)
+            page.wait_for_timeout(2500)
+            page.wait_for_selector(IDLE, timeout=60_000)
+            assert page.locator("input.cvp-slider").first.input_value() == "0" and new_step(page) in (None, "0")
         finally:
             browser.close()
 
@@ -180,5 +195,24 @@ def test_the_presenter_view_and_the_projector_follow_each_other(server):  # noqa
             laptop.screenshot(path=str(ARTIFACTS / "tour-presenter.png"))
             assert projector.locator("[data-testid='stException']").count() == 0
             assert laptop.locator("[data-testid='stException']").count() == 0
+        finally:
+            browser.close()
+
+
+def test_sidebar_download_labels_are_not_cut_in_chinese(server):  # noqa: F811
+    from playwright.sync_api import sync_playwright
+    cut = """() => Array.from(document.querySelectorAll('[data-testid="stSidebarContent"] [data-testid="stDownloadButton"] button'))
+      .filter(b => b.offsetParent !== null)
+      .map(b => [b.innerText, Array.from(b.querySelectorAll('*')).some(e => e.scrollWidth > e.clientWidth + 1)])"""
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        try:
+            page = browser.new_page(viewport={"width": 1400, "height": 900})
+            page.goto(f"{server}/cell?lang=zh&model=lag-lstm")
+            page.wait_for_selector(IDLE, timeout=180_000)
+            page.wait_for_selector("[data-testid='stSidebarContent'] [data-testid='stDownloadButton']", timeout=60_000)
+            page.wait_for_timeout(1500)
+            labels = page.evaluate(cut)
+            assert len(labels) >= 2 and not [text for text, over in labels if over], labels
         finally:
             browser.close()

@@ -724,8 +724,8 @@ EN: dict[str, str] = {
                        "float32 once |c| is past about 9, the loss reaches this unit's c only through its first steps. "
                        "It answers {prediction}.",
     "tour.like_with_like": "Like with like (the claims experiment, trained from scratch, largest lag learned): LSTM "
-                           "default init {lstm_default}, chrono init {lstm_chrono}; GRU default init {gru_default}, z "
-                           "bias 1 {gru_keep1}. lag-lstm has chrono init and lag-gru PyTorch's default: part of their "
+                           "default init {lstm_default}, chrono init {lstm_chrono}; GRU default init {gru_default}, "
+                           "z-bias-1 init {gru_keep1}. lag-lstm has chrono init and lag-gru PyTorch's default: part of their "
                            "difference is initialisation, not architecture.",
     "tour.lstm.zero": "exactly 0: tanh′(c) = 0 in float32",
     "tour.lstm.figure": "Cue unit {unit} over time",
@@ -742,7 +742,7 @@ EN: dict[str, str] = {
                            "r to $h_{t-1}$ before the matrix, PyTorch after it.",
     "tour.gru.notes": "Measured on the live lag-gru (lag {lag}; PyTorch's default init; curriculum {levels}). Cue unit "
                       "{unit}: mean z = {z}, r = {r}, n = {n} (largest {n_max}) over the {n_steps} distractors; h stays "
-                      "between {lo} and {hi}. The largest |eigenvalue| of the step Jacobian ∂h_t/∂h_{{t−1}} over the "
+                      "between {lo} and {hi}. The largest |eigenvalue| of the step Jacobian ∂h_t/∂h_(t−1) over the "
                       "distractors: median {eig}, largest {eig_max}; the norm of their product over the {n_steps} "
                       "distractors is {gain} (lag-rnn: {rnn_gain}): a perturbation dies out slowly, and the state "
                       "settles near the point its cue chose. It answers {prediction}.",

@@ -115,8 +115,8 @@ ZH: dict[str, str] = {
     # downloads
     "download.header": "下载",
     "download.figure": "图表（HTML）",
-    "download.npz": "轨迹数据（NPZ）",
-    "download.csv": "轨迹数据（CSV）",
+    "download.npz": "轨迹 NPZ",
+    "download.csv": "轨迹 CSV",
     "download.csv.too_big": "CSV：{rows} 行，超过可提供的 {limit} 行；NPZ 文件包含全部数值。",
     # view 1: the cell
     "cell.title": "第 {t} 步的 {kind} 循环单元 · 输入 {token}",
@@ -341,7 +341,7 @@ ZH: dict[str, str] = {
     "tour.keys": "按键：PageDown / PageUp 或 → / ← 翻页。",
     "tour.missing": "模型库中没有模型 {name}，因此无法显示这一页。",
     "tour.bi.title": "5 · 双向 LSTM 从两个方向读取",
-    "tour.bi.headline": "sentiment-bilstm 把“{text}”读作 {prediction}。",
+    "tour.bi.headline": "sentiment-bilstm 把“{text}”读作{prediction}。",
     "tour.bi.body": "它的输出层读取两个状态（方框）：正向在最后一个词处的 h，反向在第一个词处的 h。它们对正面的投票："
                     "正向 {vote_f}，反向 {vote_r}。实话实说：单向的 sentiment-lstm 和 -gru 在否定句上已得 {lstm_neg}、"
                     "转折句上 {lstm_con}；sentiment-bigru 为 {bigru}。",
@@ -659,7 +659,7 @@ ZH: dict[str, str] = {
                        "tanh′(c) = 1 − tanh²(c) 在 float32 中舍入为 0，所以损失只能通过最初几步到达这个神经元的 c。"
                        "它回答 {prediction}。",
     "tour.like_with_like": "同类相比（实验中从头训练学会的最大间隔）：LSTM 默认初始化 {lstm_default}，chrono 初始化 "
-                           "{lstm_chrono}；GRU 默认初始化 {gru_default}，z 偏置 1 {gru_keep1}。lag-lstm 用 chrono 初始化，"
+                           "{lstm_chrono}；GRU 默认初始化 {gru_default}，z 偏置为 1 时 {gru_keep1}。lag-lstm 用 chrono 初始化，"
                            "lag-gru 用 PyTorch 默认初始化：两者的差别有一部分来自初始化，而不是结构。",
     "tour.lstm.zero": "恰好为 0：float32 中 tanh′(c) = 0",
     "tour.lstm.figure": "承载线索符号的神经元 {unit} 随时间的变化",
@@ -676,7 +676,7 @@ ZH: dict[str, str] = {
                            "$h_{t-1}$，PyTorch 在乘矩阵之后。",
     "tour.gru.notes": "在当前的 lag-gru 上实测（间隔 {lag}；PyTorch 默认初始化；课程 {levels}）。承载线索符号的神经元 "
                       "{unit}：在 {n_steps} 个干扰符号上平均 z = {z}、r = {r}、n = {n}（最大 {n_max}）；h 始终介于 {lo} "
-                      "与 {hi} 之间。一步雅可比 ∂h_t/∂h_{{t−1}} 的最大 |特征值| 在干扰期间：中位数 {eig}，最大 {eig_max}；"
+                      "与 {hi} 之间。一步雅可比 ∂h_t/∂h_(t−1) 的最大 |特征值| 在干扰期间：中位数 {eig}，最大 {eig_max}；"
                       "它们在 {n_steps} 个干扰符号上的乘积的范数为 {gain}（lag-rnn：{rnn_gain}）：扰动慢慢消失，状态停在"
                       "线索符号选定的那个点附近。它回答 {prediction}。",
     "tour.gru.figure": "承载线索符号的神经元 {unit} 随时间的变化",
