@@ -259,6 +259,14 @@ def test_tour_presentation_keys_fit_and_presenter_window(site, browser):
         page.wait_for_selector("body[data-ready='1']", timeout=30_000)
         page.keyboard.press("ArrowRight")
         assert page.evaluate(STEP) == 1 and page.evaluate(slide) == "1"
+        page.wait_for_function("location.search.includes('tour_step=1')", timeout=5_000)
+        # a deep link to a slide and a step, in Chinese
+        link = ctx.new_page()
+        link.goto(f"{root}/tour.html?slide=3&tour_step=5&lang=zh")
+        link.wait_for_selector("body[data-ready='1']", timeout=30_000)
+        assert link.evaluate(STEP) == 5 and link.evaluate("document.documentElement.lang") == "zh-CN"
+        assert link.locator(".cv-count").text_content().startswith("3 /")
+        link.close()
         # the presenter window and the projected one move together
         presenter = ctx.new_page()
         presenter.goto(f"{root}/tour.html?presenter=1")
