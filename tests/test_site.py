@@ -279,3 +279,15 @@ def test_tour_presentation_keys_fit_and_presenter_window(site, browser):
         presenter.wait_for_function(f"() => ({slide})() === '3'", timeout=10_000)
     finally:
         ctx.close()
+
+
+def test_a_partial_plotly_bundle_of_the_same_version_only(tmp_path):
+    from plotly.offline import get_plotlyjs
+    version = build._plotly_version(get_plotlyjs())
+    good, bad = tmp_path / "plotly-cartesian.min.js", tmp_path / "old.min.js"
+    good.write_text(f"/**\n* plotly.js (cartesian - minified) v{version}\n*/\nvar Plotly = {{}};", encoding="utf-8")
+    bad.write_text("/**\n* plotly.js (cartesian - minified) v1.0.0\n*/\n", encoding="utf-8")
+    name = build.plotly_bundle(tmp_path / "assets", good)
+    assert name == f"plotly-{version}-cartesian.min.js" and (tmp_path / "assets" / name).read_text() == good.read_text()
+    with pytest.raises(ValueError, match="1.0.0"):
+        build.plotly_bundle(tmp_path / "assets", bad)
