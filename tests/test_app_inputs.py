@@ -169,3 +169,62 @@ def test_lecture_page_downloads_for_an_upload():
     subject = uploads.upload_subject(uploads.UploadSource(key, "gru.pt", input=uploads.UploadInput(length=6)), raw)
     page = downloads.lecture_html(subject, 0, 0, [0], "en")
     assert page.lower().startswith("<!doctype html>") and "sum of all outputs" in page and "gru.pt" in page
+
+
+class _WordLM(torch.nn.Module):
+    """word_language_model's RNNModel layout: encoder (Embedding) -> rnn -> decoder (Linear over the vocabulary)."""
+
+    def __init__(self, ntoken: int = 12, ninp: int = 5, nhid: int = 6):
+        super().__init__()
+        torch.manual_seed(0)
+        self.encoder = torch.nn.Embedding(ntoken, ninp)
+        self.rnn = torch.nn.LSTM(ninp, nhid)
+        self.decoder = torch.nn.Linear(nhid, ntoken)
+
+    def forward(self, ids):
+        out, _ = self.rnn(self.encoder(ids))
+        return self.decoder(out)
+
+
+def test_embedding_and_head_upload_is_driven_by_tokens_with_a_real_loss():
+    from cellviz.ui import uploads
+    model = _WordLM()
+    raw = _state_dict_bytes(model)
+    at = _upload(open_page("gradients"), "wlm.pt", raw)
+    assert_clean(at)
+    assert at.radio(key="upload_source").value == "tokens"
+    assert any("embedding “encoder.weight” (12 tokens × 5)" in shown(c.value) and "decoder" in c.value
+               for c in at.caption)
+    at.text_area(key="upload_tokens").set_value("3 1 4 1 5 9").run()
+    assert_clean(at)
+    assert steps_of(at) == 6
+    said = " ".join(shown(m.value) for m in at.markdown)
+    assert "the head's next token" in said, said
+    # the loss is the real one: cross-entropy on the next token, exactly as torch computes it on the whole model
+    source = uploads.UploadSource(uploads.hold(raw), "wlm.pt",
+                                  input=uploads.UploadInput("tokens", numbers="3 1 4 1 5 9"))
+    subject = uploads.upload_subject(source, raw)
+    ids = torch.tensor([3, 1, 4, 1, 5, 9])
+    expected = torch.nn.functional.cross_entropy(model(ids)[:-1], ids[1:])
+    assert abs(float(subject.trace.loss) - float(expected.detach())) < 1e-5
+    assert subject.loss == "steps_ce" and subject.tokens == ["3", "1", "4", "1", "5", "9"]
+    assert "cross-entropy" in " ".join(str(c.proto) for c in at.get("bidi_component"))   # named on the axes
+
+
+def test_embedding_upload_with_a_vocabulary_splits_typed_text():
+    from cellviz.ui import uploads
+    vocab = list("abcdefghijkl")
+    assert uploads.parse_tokens("cab", 12, vocab) == ([2, 0, 1], ["c", "a", "b"])
+    words = ["the", "cat", "sat"] + [f"w{k}" for k in range(9)]
+    assert uploads.parse_tokens("the cat sat", 12, words) == ([0, 1, 2], ["the", "cat", "sat"])
+    assert uploads.parse_vocab(b'["x", "y"]') == ["x", "y"] and uploads.parse_vocab("a\nb".encode()) == ["a", "b"]
+    with pytest.raises(ValueError, match="not in the vocabulary"):
+        uploads.parse_tokens("zzz", 12, vocab)
+    with pytest.raises(ValueError, match="not a token id"):
+        uploads.parse_tokens("3 99", 12, None)
+    at = _upload(open_page("cell"), "wlm.pt", _state_dict_bytes(_WordLM()))
+    at.file_uploader(key="upload_vocab").set_value(("vocab.json", b'["a","b","c","d","e","f","g","h","i","j","k","l"]',
+                                                    "application/json")).run()
+    at.text_area(key="upload_tokens").set_value("badge").run()
+    assert_clean(at)
+    assert steps_of(at) == 5

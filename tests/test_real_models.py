@@ -667,3 +667,24 @@ def test_inside_a_model_that_edits_the_rnn_output_in_place():
     torch.manual_seed(0)
     model = InPlace()
     _check_inside(model, torch.randn(6, 2, 3), model.gru, lambda out: out, layers=False)
+
+
+def test_packed_batch_first_equal_lengths_unsorted():
+    """A tagger packing a batch_first batch (enforce_sorted=False) and reading .data: rows keep torch's order."""
+    class PackedTagger(nn.Module):
+        def __init__(self):
+            super().__init__()
+            self.embedding = nn.Embedding(20, 5)
+            self.gru = nn.GRU(5, 4, batch_first=True, bidirectional=True)
+            self.out = nn.Linear(8, 3)
+
+        def forward(self, ids, lengths):
+            packed = pack_padded_sequence(self.embedding(ids), lengths, batch_first=True, enforce_sorted=False)
+            out, _ = self.gru(packed)
+            return self.out(out.data)                        # the packed rows, in the packing's order
+    torch.manual_seed(0)
+    model = PackedTagger()
+    ids, lengths = torch.randint(0, 20, (3, 6)), torch.tensor([6, 6, 6])
+    weights = torch.randn(18, 3)
+    tr = _check_inside(model, (ids, lengths), model.gru, lambda out: (out * weights).sum(), layers=False)
+    assert (tr.seq_len, tr.batch_size, tr.batch_first) == (6, 3, True)
