@@ -259,6 +259,14 @@ def test_tour_presentation_keys_fit_and_presenter_window(site, browser):
         page.wait_for_selector("body[data-ready='1']", timeout=30_000)
         page.keyboard.press("ArrowRight")
         assert page.evaluate(STEP) == 1 and page.evaluate(slide) == "1"
+        page.wait_for_function("location.search.includes('tour_step=1')", timeout=5_000)
+        # a deep link to a slide and a step, in Chinese
+        link = ctx.new_page()
+        link.goto(f"{root}/tour.html?slide=3&tour_step=5&lang=zh")
+        link.wait_for_selector("body[data-ready='1']", timeout=30_000)
+        assert link.evaluate(STEP) == 5 and link.evaluate("document.documentElement.lang") == "zh-CN"
+        assert link.locator(".cv-count").text_content().startswith("3 /")
+        link.close()
         # the presenter window and the projected one move together
         presenter = ctx.new_page()
         presenter.goto(f"{root}/tour.html?presenter=1")
@@ -271,3 +279,15 @@ def test_tour_presentation_keys_fit_and_presenter_window(site, browser):
         presenter.wait_for_function(f"() => ({slide})() === '3'", timeout=10_000)
     finally:
         ctx.close()
+
+
+def test_a_partial_plotly_bundle_of_the_same_version_only(tmp_path):
+    from plotly.offline import get_plotlyjs
+    version = build._plotly_version(get_plotlyjs())
+    good, bad = tmp_path / "plotly-cartesian.min.js", tmp_path / "old.min.js"
+    good.write_text(f"/**\n* plotly.js (cartesian - minified) v{version}\n*/\nvar Plotly = {{}};", encoding="utf-8")
+    bad.write_text("/**\n* plotly.js (cartesian - minified) v1.0.0\n*/\n", encoding="utf-8")
+    name = build.plotly_bundle(tmp_path / "assets", good)
+    assert name == f"plotly-{version}-cartesian.min.js" and (tmp_path / "assets" / name).read_text() == good.read_text()
+    with pytest.raises(ValueError, match="1.0.0"):
+        build.plotly_bundle(tmp_path / "assets", bad)

@@ -16,6 +16,7 @@ import argparse
 import html
 import json
 import os
+import re
 import shutil
 import sys
 import time
@@ -68,6 +69,27 @@ class Writer:
 
     def data(self, key: str, content: dict) -> None:
         self.write(f"data/{key}.js", render.data_js(key, render.page_data(content)))
+
+
+def _plotly_version(text: str) -> str | None:
+    m = re.search(r"plotly\.js (?:\([^)]*\) )?v(\d+\.\d+\.\d+)", text[:2000])
+    return m.group(1) if m else None
+
+
+def plotly_bundle(folder: Path, bundle: Path | None) -> str:
+    """plotly.js in `folder` (once, named by version): the plotly package's, or `bundle` if it is the same
+    plotly.js version (a partial bundle: cartesian traces are all the figures use). Its file name."""
+    if bundle is None:
+        return player.plotly_js_file(folder)
+    from plotly.offline import get_plotlyjs
+    text, want = Path(bundle).read_text(encoding="utf-8"), _plotly_version(get_plotlyjs())
+    got = _plotly_version(text)
+    if got != want:
+        raise ValueError(f"{bundle} is plotly.js {got or '(unknown version)'}; the figures are built for {want}")
+    name = f"plotly-{got}-{Path(bundle).stem.split('.')[0].removeprefix('plotly-') or 'bundle'}.min.js"
+    (folder / name).parent.mkdir(parents=True, exist_ok=True)
+    (folder / name).write_text(text, encoding="utf-8")
+    return name
 
 
 def default_model(names: Sequence[str]) -> str:
@@ -306,9 +328,12 @@ def _build_models(work: tuple) -> dict:
 
 
 def build(out: Path, models: Sequence[str] | None = None, langs: Sequence[str] = ("en", "zh"),
-          seeds: Sequence[int] = SEEDS, quick: bool = False, log=print, jobs: int | None = None) -> dict:
+          seeds: Sequence[int] = SEEDS, quick: bool = False, log=print, jobs: int | None = None,
+          plotly: Path | None = None) -> dict:
     """Write the site into `out` (emptied first if it holds a previous build); returns build statistics.
-    `jobs`: worker processes (default: one per core), each building whole tasks' models."""
+    `jobs`: worker processes (default: one per core), each building whole tasks' models. `plotly`: a plotly.js
+    bundle to ship instead of the plotly package's full one (e.g. npm's plotly.js-cartesian-dist-min, a third of
+    its size), of the same plotly.js version."""
     import torch
     from .. import zoo
     torch.set_num_threads(1)
@@ -323,7 +348,7 @@ def build(out: Path, models: Sequence[str] | None = None, langs: Sequence[str] =
         seeds = tuple(seeds)[:1]
     langs = [lang for lang in langs if lang in CATALOGUES] or ["en"]
     w = Writer(out)
-    plotly_file = player.plotly_js_file(out / "assets")
+    plotly_file = plotly_bundle(out / "assets", plotly)
     w.write("assets/player.js", player.js())
     w.write("assets/player.css", player.css())
     w.write("assets/site.js", render.site_js())
@@ -406,6 +431,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     p.add_argument("--langs", nargs="+", default=["en", "zh"], help="languages (default: en zh)")
     p.add_argument("--samples", type=int, default=len(SEEDS), help=f"samples per model (default {len(SEEDS)})")
     p.add_argument("--jobs", type=int, help="worker processes (default: one per core)")
+    p.add_argument("--plotly", type=Path, metavar="FILE", help="a plotly.js bundle of the same version to ship "
+                   "instead of the full one, e.g. plotly-cartesian.min.js from npm's plotly.js-cartesian-dist-min")
     p.add_argument("--quick", action="store_true",
                    help=f"a small build: {', '.join(QUICK_MODELS)} (unless --models), one sample, one exploding setting")
     a = p.parse_args(argv)
@@ -414,7 +441,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"{p.prog}: error: no texts for {', '.join(bad)}; available: {', '.join(CATALOGUES)}", file=sys.stderr)
         return 2
     try:
-        build(a.outdir, a.models, a.langs, tuple(range(max(1, a.samples))), a.quick, jobs=a.jobs)
+        build(a.outdir, a.models, a.langs, tuple(range(max(1, a.samples))), a.quick, jobs=a.jobs,
+              plotly=a.plotly)
     except ValueError as e:
         print(f"{p.prog}: error: {' '.join(str(e).split())[:500]}", file=sys.stderr)
         return 2
