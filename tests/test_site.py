@@ -133,7 +133,7 @@ def browser():
 
 PAGES = [("index.html", 0), ("cell.html?model=brackets-gru", 1), ("over_time.html?model=lag-lstm", 2),
          ("gradients.html?model=brackets-gru&lang=zh", 4), ("units.html?model=brackets-gru", 5),
-         ("compare.html?lang=zh", 5), ("exploding.html", 3), ("training.html?model=lag-lstm", 2)]
+         ("compare.html?lang=zh", 1), ("tour.html?slide=2", 1), ("exploding.html", 3), ("training.html?model=lag-lstm", 2)]
 STEP = """() => { const s = document.querySelector('[data-step]'); return s ? Number(s.dataset.step) : null; }"""
 
 
@@ -200,3 +200,74 @@ def test_deep_links_round_trip(site, http_root, browser, scheme):
         assert not seen["errors"] + seen2["errors"] and not seen["foreign"] + seen2["foreign"]
     finally:
         again.close()
+
+
+# --- the guided tour (built from cellviz.slides, when the checkout has it) -----------------------------------
+def _slides():
+    try:
+        from cellviz import slides
+    except ImportError:
+        pytest.skip("cellviz.slides (the tour's slide builder) is not in this checkout")
+    return slides
+
+
+def test_every_slide_with_every_option_value_is_in_the_site(tmp_path):
+    slides = _slides()
+    w = build.Writer(tmp_path)
+    entry = build.tour_data(w, ["en"], quick=False, log=lambda *_: None)
+    assert entry["slides"] == list(slides.SLIDES) and len(entry["titles"]["en"]) == len(slides.SLIDES)
+    for name in slides.SLIDES:
+        first = slides.build_slide(name)
+        values = {f"-tour_{o}{v}" for o, spec in first.options.items() for v in spec["values"]} or {""}
+        for suffix in values:
+            d = data(tmp_path, f"tour/{name}{suffix}.en")
+            assert d["title"] == first.title and d["extra"]["headline"]
+            assert d["sections"], name                                  # every slide shows a figure
+    lag = entry["options"]["rnn"]
+    assert lag["param"] == "tour_lag" and len(lag["values"]) > 1
+
+
+@pytest.mark.browser
+def test_tour_presentation_keys_fit_and_presenter_window(site, browser):
+    _slides()
+    root = site.as_uri()
+    slide = "() => new URLSearchParams(location.search).get('slide') || '1'"
+    for w, h in ((1280, 720), (1920, 1080)):
+        page = browser.new_page(viewport={"width": w, "height": h})
+        errors = []
+        page.on("pageerror", lambda e: errors.append(str(e)))
+        try:
+            page.goto(f"{root}/tour.html?present=1")
+            for k in range(1, len(manifest(site)["tour"]["slides"]) + 1):
+                page.wait_for_function(f"() => ({slide})() === '{k}' && document.body.dataset.ready === '1'",
+                                       timeout=30_000)
+                page.wait_for_timeout(200)
+                size = page.evaluate("[document.documentElement.scrollHeight, document.documentElement.scrollWidth]")
+                assert size[0] <= h + 1 and size[1] <= w + 1, (w, h, k, size)        # one screen
+                assert page.locator(".js-plotly-plot").count() >= 1
+                page.keyboard.press("PageDown" if k % 2 else "ArrowRight")
+            page.keyboard.press("PageUp")
+            page.wait_for_function(f"() => ({slide})() === '{k - 1}'", timeout=10_000)
+            assert not errors
+        finally:
+            page.close()
+    # normal mode: → steps the slide's player, PageDown turns the slide
+    ctx = browser.new_context(viewport={"width": 1280, "height": 900})
+    try:
+        page = ctx.new_page()
+        page.goto(f"{root}/tour.html")
+        page.wait_for_selector("body[data-ready='1']", timeout=30_000)
+        page.keyboard.press("ArrowRight")
+        assert page.evaluate(STEP) == 1 and page.evaluate(slide) == "1"
+        # the presenter window and the projected one move together
+        presenter = ctx.new_page()
+        presenter.goto(f"{root}/tour.html?presenter=1")
+        presenter.wait_for_selector("body[data-ready='1']", timeout=30_000)
+        assert presenter.locator(".cv-presenter-side .cv-clock").count() == 1
+        assert presenter.locator(".cv-next-title").text_content()
+        presenter.keyboard.press("PageDown")
+        page.wait_for_function(f"() => ({slide})() === '2'", timeout=10_000)
+        page.keyboard.press("PageDown")
+        presenter.wait_for_function(f"() => ({slide})() === '3'", timeout=10_000)
+    finally:
+        ctx.close()

@@ -32,7 +32,8 @@ API (the explorer codes against exactly this)::
     model.task.decoder_tokens(ex)  # N->M only: display labels of the decoder's (teacher-forced) input steps
     model.task.features(ex) -> dict[str, np.ndarray]  # known per-step facts, each (T,), e.g. "depth"
     Example: .tokens (one display label per input step), .x_raw, .target, .text, .meta
-    cellviz.zoo.claims() -> dict   # assets/claims.json: {"command", "chance", "one_bit", "protocol" (rows, seeds,
+    cellviz.zoo.claims() -> dict   # assets/claims.json, schema 2 (see cellviz.zoo.claims_report: "tasks" lag, prefix,
+        # adding), plus the lag task in the schema-1 shape for readers written against it: "chance", "one_bit", "protocol" (rows, seeds,
         # hidden, batch, optimiser, curriculum {levels, min_lag, val_every, val_n, advance_at, budget, stuck_limit},
         # test_lags, scratch_lags, scratch_budget, versions), "rows" {row: {"cell", "init", "largest_lag" [per seed],
         # "steps_to_learn" {level: [step or None per seed]}, "accuracy" {test lag: [per seed]}, "grad_ratio_init"
@@ -44,7 +45,7 @@ API (the explorer codes against exactly this)::
 Tasks (cellviz/zoo/tasks/): lag (N->1 long-lag recall), brackets (N->N depth), sentiment (N->1, templated
 negation/contrast), charlm (N->N, public-domain corpus in assets/corpus/), forecast (N->N series with regime
 changes), waveform (1->N generation), translate (N->M number words -> digits), adding (N->1 regression: the
-sum of two marked values; no shipped model, trained live on the 'watch it learn' page). The claims experiment:
+sum of two marked values), prefix (N->1: the marked cue after a prefix of decoys). The claims experiment:
 `python -m cellviz.zoo.claims_experiment` writes assets/claims.json.
 """
 from __future__ import annotations
@@ -89,4 +90,5 @@ def claims() -> dict:
     """The long-lag claims table (accuracy per cell x lag, gradient norm vs distance), from assets/claims.json."""
     if not store.CLAIMS.is_file():
         raise FileNotFoundError("assets/claims.json is missing: run python -m cellviz.zoo.claims_experiment")
-    return json.loads(store.CLAIMS.read_text())
+    from .claims_report import with_v1_view          # schema 2 keeps the lag task's schema-1 keys for old readers
+    return with_v1_view(json.loads(store.CLAIMS.read_text()))

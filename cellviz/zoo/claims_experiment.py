@@ -1,27 +1,35 @@
-"""The claims experiment: how long a lag can a vanilla RNN, an LSTM and a GRU *learn*, and how fast?
+"""The claims experiment, v2: which cells learn which lags, how fast, and what depends on initialisation.
 
-Six rows, the same task, budget and optimiser for each: `rnn`, `lstm` (PyTorch's default init), `lstm-forget1`
-(forget-gate bias summing to 1), `lstm-chrono` (chrono init, Tallec & Ollivier 2018), `gru`, `gru-keep1` (the
-update gate z, PyTorch's keep gate, biased to 1). Every run goes through the lag curriculum of
-`cellviz.zoo.training.Curriculum` (train on lags drawn from [2, L], check every 50 steps on 256 sequences at exactly
-lag L, move up at ≥ 0.95) within a step budget, and records: the largest lag learned, the step at which each level
-was learned, accuracy by lag after training (also beyond the last level: holding vs learning), and the gradient
-ratio ‖∂L/∂h_{T−k}‖ / ‖∂L/∂h_T‖ of the *untrained* model by distance k (and ‖∂L/∂c‖ for the LSTM).
-A separate finding (`from_scratch`): no curriculum — a fresh model trained and checked at exactly one lag, for a few
-lags — which measures learning from a gradient that has to cross the whole lag.
+Three tasks, each posed as a curriculum of levels (the lag; for the adding problem the sequence length):
 
-Writes assets/claims.json:  python -m cellviz.zoo.claims_experiment   (--tiny: a seconds-long smoke run).
+- `lag`: a cue A-D first, distractors, '?': name the cue (`tasks.lag`). "Latch the first input" solves it.
+- `prefix`: decoys (A-D and w-z, unmarked), then '!' and the cue, distractors, '?' (`tasks.prefix`): the cell has
+  to store the marked cue, not what the prefix wrote.
+- `adding`: two marked values among T in [0, 1]; predict their sum (`tasks.adding`; Hochreiter & Schmidhuber
+  1997 exp. 4): a level counts as learned at held-out MSE <= `LEARNED_MSE` (baseline: always 1, MSE 0.167).
+
+Six rows (`ROWS`: RNN; LSTM default, forget-bias 1, chrono; GRU default, z-bias 1), the same optimiser, batch and
+curriculum for every row, several seeds. Per run (task x row x seed x arm):
+
+- arm "curriculum": train on levels drawn from [min, L], check every `val_every` steps on `val_n` held-out
+  sequences at exactly L, move up when learned; a run stops when the last level is learned or after
+  `stuck_limit` steps on one level (it can no longer advance). Records the step each level was learned, the
+  score at test levels afterwards, and the normalised gradient ‖∂L/∂h_(T−k)‖ / ‖∂L/∂h_T‖ of the untrained model.
+- arm "scratch": no curriculum; a fresh model trained and checked at exactly one level, at most
+  `scratch_budget` steps.
+
+The grid goes through one executor (`cellviz.zoo.executor`): local processes by default, Dask with
+`--scheduler local` (a LocalCluster) or `--scheduler tcp://HOST:PORT`. Writes assets/claims.json (schema 2,
+read by `cellviz.zoo.claims_report`):  python -m cellviz.zoo.claims_experiment   (--tiny: seconds).
 """
 from __future__ import annotations
 
 import argparse
 import json
-import multiprocessing as mp
+import os
 import platform
-import queue
 import sys
 import time
-from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
@@ -29,13 +37,17 @@ import numpy as np
 import torch
 from tqdm import tqdm
 
-from .. import trace
+from ..trace import trace
 from . import store
+from .executor import make_executor
 from .models import ModelConfig, build
-from .tasks.lag import LagTask
-from .training import Curriculum, accuracy_at, init_gates, log_range, train_curriculum
+from .tasks import make_task
+from .tasks.adding import BASELINE_MSE, LEARNED_MSE, ONE_VALUE_MSE
+from .tasks.lag import LEARNED_AT
+from .training import Curriculum, init_gates, level_learned, level_score, log_range, train_curriculum
 
 COMMAND = "python -m cellviz.zoo.claims_experiment"
+SCHEMA = 2
 
 ROWS: dict[str, tuple[str, str]] = {          # row -> (cell, init)
     "rnn": ("rnn", "default"),
@@ -45,147 +57,207 @@ ROWS: dict[str, tuple[str, str]] = {          # row -> (cell, init)
     "gru": ("gru", "default"),
     "gru-keep1": ("gru", "keep1"),
 }
+FLOAT32_TINY = float(np.finfo(np.float32).tiny)      # smallest normal float32: below it a gradient has underflowed
+
+
+@dataclass
+class TaskSpec:
+    """One task of the grid: its levels, the curriculum's per-level limit, test levels, the from-scratch arm."""
+
+    name: str
+    levels: list[int]
+    min_level: int = 2
+    stuck_limit: int = 500            # steps on one level without learning it: the run can no longer advance
+    test_levels: list[int] = field(default_factory=list)
+    scratch_levels: list[int] = field(default_factory=list)
+    scratch_budget: int = 1000
+    grad_level: int = 160             # the untrained models' gradient is taken on sequences of this level
+    reference: int = 80               # the level a headline quotes steps for ("steps to lag 80")
+    options: dict = field(default_factory=dict)     # the task's constructor options
+
+    def curriculum(self, p: Protocol) -> Curriculum:
+        return Curriculum(levels=list(self.levels), min_lag=self.min_level, val_every=p.val_every, val_n=p.val_n,
+                          advance_at=LEARNED_AT, budget=self.stuck_limit * len(self.levels),
+                          stuck_limit=self.stuck_limit, batch=p.batch, val_seed=p.val_seed)
+
+    def scratch(self, p: Protocol, level: int) -> Curriculum:
+        return Curriculum(levels=[level], min_lag=level, val_every=p.val_every, val_n=p.val_n,
+                          advance_at=LEARNED_AT, budget=self.scratch_budget, stuck_limit=self.scratch_budget,
+                          batch=p.batch, val_seed=p.val_seed)
+
+
+def default_tasks() -> list[TaskSpec]:
+    """The full run's tasks. Per-level limits from a one-seed pilot: the slowest first level took ~700 steps
+    (chrono LSTM on the prefix task, the adding problem's gated rows), a learned level after it 10-440. The grid is
+    sized to about 20 minutes on two quiet cores (the GRU costs about 3x an LSTM step on CPU)."""
+    lags = [5, 10, 20, 40, 80, 160, 320]
+    return [
+        TaskSpec("lag", lags, 2, 800, [*lags, 640], [20, 80], 1000, 160, 80, {"min_lag": 2, "max_lag": 320}),
+        TaskSpec("prefix", lags, 2, 800, [*lags, 640], [20, 80], 1000, 160, 80,
+                 {"min_lag": 2, "max_lag": 320, "min_prefix": 1, "max_prefix": 20}),
+        TaskSpec("adding", [10, 20, 40, 80, 160], 2, 1200, [10, 20, 40, 80, 160, 320], [20, 80], 1200, 160, 80,
+                 {"length": 20}),
+    ]
 
 
 @dataclass
 class Protocol:
+    tasks: list[TaskSpec] = field(default_factory=default_tasks)
     rows: list[str] = field(default_factory=lambda: list(ROWS))
-    seeds: list[int] = field(default_factory=lambda: [0, 1, 2])
+    seeds: list[int] = field(default_factory=lambda: [0, 1, 2, 3, 4])
     hidden: int = 32
     optimiser: dict = field(default_factory=lambda: {"name": "Adam", "lr": 2e-3, "clip": 1.0})
-    curriculum: Curriculum = field(default_factory=Curriculum)
-    test_lags: list[int] = field(default_factory=lambda: [5, 10, 20, 40, 80, 160, 320, 640])
+    batch: int = 32
+    val_every: int = 10
+    val_n: int = 256
+    val_seed: int = 10_000
     test_n: int = 256
-    grad_lag: int = 320            # the lag of the sequences whose gradient the untrained models propagate
     grad_examples: int = 32
-    # the separate finding: no curriculum, each lag learned from scratch (train and check at exactly that lag)
-    scratch_lags: list[int] = field(default_factory=lambda: [10, 20, 40, 80, 160])
-    scratch_budget: int = 2000
     workers: int = 2
 
+    def task(self, name: str) -> TaskSpec:
+        return next(s for s in self.tasks if s.name == name)
+
     def to_dict(self) -> dict:
-        d = asdict(self)
-        d["batch"] = self.curriculum.batch
-        return d
+        return asdict(self)
 
 
-def fresh_model(cell: str, init: str, hidden: int, max_lag: int, seed: int):
-    """A newly initialised lag-task classifier (seeded), with its gate biases set per `init`."""
+def protocol_from_dict(d: dict) -> Protocol:
+    d = dict(d)
+    d["tasks"] = [TaskSpec(**s) for s in d["tasks"]]
+    return Protocol(**{k: v for k, v in d.items() if k in Protocol.__dataclass_fields__})
+
+
+def fresh_model(spec: TaskSpec, cell: str, init: str, hidden: int, seed: int):
+    """A newly initialised model for the task (seeded), its gate biases set per `init` (chrono: up to the top
+    level's time constant)."""
     torch.manual_seed(seed)
-    model = build(LagTask(min_lag=2, max_lag=max_lag), ModelConfig(cell, hidden))
-    init_gates(model.rnn, init, max_lag)
+    model = build(make_task(spec.name, **spec.options), ModelConfig(cell, hidden))
+    init_gates(model.rnn, init, max(spec.levels[-1], 3))
     return model
 
 
-def grad_ratio(model, lag: int, n: int, seed: int = 30_000) -> dict[str, list[float]]:
-    """‖∂L/∂h_{T−k}‖ / ‖∂L/∂h_T‖ (mean norms over n sequences of `lag`) by distance k; also for c (LSTM)."""
-    b = model.task.batch(np.random.default_rng(seed), n, lag)
+def grad_ratio(model, level: int, n: int, seed: int = 30_000) -> dict[str, list]:
+    """‖∂L/∂h_{T−k}‖ / ‖∂L/∂h_T‖ (mean norms over n sequences at `level`) by distance k; also for c (LSTM).
+
+    "<q>_floor": the first k at which every entry of the float32 gradient is below float32's smallest normal
+    number (underflow: the curve from there on is not data), or None."""
+    b = model.task.level_batch(np.random.default_rng(seed), n, level)
     x = model.encode(b.x).detach()
 
     def loss(output, h_n):
-        return torch.nn.functional.cross_entropy(model.out(h_n), b.y)
+        return model.criterion(model.out(h_n), b.y)
     rec = trace(model.rnn, x, loss=loss).layer(0)
-    out = {}
+    out: dict[str, list] = {}
     for name, g in (("h", rec.grad_h), ("c", rec.grad_c)):
         if g is None:
             continue
         # float64: a float32 norm squares its entries and underflows to 0 below ~1e-19
         norms = np.linalg.norm(g.astype(np.float64), axis=-1).mean(axis=1)[::-1]   # index = distance k from the loss
-        out[name] = [float(v) for v in norms / max(norms[0], 1e-30)]
+        out[name] = [float(v) for v in norms / max(norms[0], 1e-300)]
+        small = (np.abs(g).max(axis=(1, 2)) < FLOAT32_TINY)[::-1]
+        out[name + "_floor"] = int(np.argmax(small)) if small.any() else None
     return out
 
 
-def run_one(p: Protocol, row: str, seed: int, progress=None) -> dict:
-    """One (row, seed) run: gradient at init, curriculum training, accuracy by lag."""
+def run_job(job: dict) -> dict:
+    """One run of the grid (a module-level function: any executor can pickle it). job: {"protocol" (dict), "task",
+    "row", "seed", "arm" ("curriculum" | "scratch"), "level" (scratch only)}."""
     torch.set_num_threads(1)
-    cell, init = ROWS[row]
-    cur = p.curriculum
-    t0 = time.time()
-    model = fresh_model(cell, init, p.hidden, cur.levels[-1], seed)
-    g = grad_ratio(model, p.grad_lag, p.grad_examples)
+    t0, c0 = time.time(), time.process_time()
+    p = protocol_from_dict(job["protocol"])
+    spec = p.task(job["task"])
+    cell, init = ROWS[job["row"]]
+    seed = job["seed"]
+    model = fresh_model(spec, cell, init, p.hidden, seed)
+    out = {k: job[k] for k in ("task", "row", "seed", "arm")}
+    if job["arm"] == "curriculum":
+        g = grad_ratio(model, spec.grad_level, p.grad_examples)
+        cur = spec.curriculum(p)
+    else:
+        cur = spec.scratch(p, job["level"])
+        out["level"] = job["level"]
     opt = torch.optim.Adam(model.parameters(), lr=p.optimiser["lr"])
-    report_every = cur.val_every
-
-    def on_step(step: int) -> None:
-        if progress is not None and step % report_every == 0:
-            progress.put(report_every)
-    res = train_curriculum(model, opt, model.task, cur, np.random.default_rng(seed), p.optimiser["clip"], on_step)
-    if progress is not None:                    # the rest of this run's budget, for the progress bar
-        progress.put(cur.budget - res.steps // report_every * report_every)
-    acc = {str(L): round(accuracy_at(model, model.task, L, p.test_n, 20_000 + L), 4) for L in p.test_lags}
-    return {"row": row, "seed": seed, "largest_lag": res.largest_lag, "steps": res.steps, "ended": res.ended,
-            "steps_to_learn": {str(L): s for L, s in res.steps_to_learn.items()}, "accuracy": acc,
-            "grad": g, "seconds": round(time.time() - t0, 1)}
-
-
-def scratch_curriculum(p: Protocol, lag: int) -> Curriculum:
-    """The from-scratch arm: one level, train and check at exactly `lag`, at most `scratch_budget` steps."""
-    c = p.curriculum
-    return Curriculum(levels=[lag], min_lag=lag, val_every=c.val_every, val_n=c.val_n, advance_at=c.advance_at,
-                      budget=p.scratch_budget, stuck_limit=p.scratch_budget, batch=c.batch, val_seed=c.val_seed)
+    res = train_curriculum(model, opt, model.task, cur, np.random.default_rng(seed), p.optimiser["clip"])
+    task = model.task
+    if job["arm"] == "curriculum":
+        scores = {str(L): round(level_score(model, task, L, p.test_n, 20_000 + L), 5) for L in spec.test_levels}
+        out.update(largest=res.largest_lag, steps=res.steps, ended=res.ended,
+                   steps_to_learn={str(L): s for L, s in res.steps_to_learn.items()}, score=scores, grad=g)
+    else:
+        L = job["level"]
+        out.update(steps_to_learn=res.steps_to_learn[L], steps=res.steps,
+                   score=round(level_score(model, task, L, p.test_n, 20_000 + L), 5))
+    out.update(seconds=round(time.time() - t0, 2), cpu_seconds=round(time.process_time() - c0, 2))
+    return out
 
 
-def run_scratch(p: Protocol, row: str, seed: int, lag: int, progress=None) -> dict:
-    """One (row, seed, lag) run without curriculum: a fresh model trained at exactly `lag`."""
-    torch.set_num_threads(1)
-    cell, init = ROWS[row]
-    t0 = time.time()
-    cur = scratch_curriculum(p, lag)
-    model = fresh_model(cell, init, p.hidden, p.curriculum.levels[-1], seed)
-    opt = torch.optim.Adam(model.parameters(), lr=p.optimiser["lr"])
-
-    def on_step(step: int) -> None:
-        if progress is not None and step % cur.val_every == 0:
-            progress.put(cur.val_every)
-    res = train_curriculum(model, opt, model.task, cur, np.random.default_rng(seed), p.optimiser["clip"], on_step)
-    if progress is not None:
-        progress.put(cur.budget - res.steps // cur.val_every * cur.val_every)
-    return {"row": row, "seed": seed, "lag": lag, "steps_to_learn": res.steps_to_learn[lag],
-            "accuracy": round(accuracy_at(model, model.task, lag, p.test_n, 20_000 + lag), 4),
-            "seconds": round(time.time() - t0, 1)}
+def jobs(p: Protocol) -> list[dict]:
+    """The grid: every (task, row, seed) curriculum run and every (task, row, seed, level) from-scratch run,
+    the (probably) longest first so that the workers finish together."""
+    pd = p.to_dict()
+    out = []
+    for spec in p.tasks:
+        for L in spec.scratch_levels:
+            out += [{"protocol": pd, "task": spec.name, "row": r, "seed": s, "arm": "scratch", "level": L}
+                    for r in p.rows for s in p.seeds]
+        out += [{"protocol": pd, "task": spec.name, "row": r, "seed": s, "arm": "curriculum"}
+                for r in p.rows for s in p.seeds]
+    cost = {"rnn": 1, "lstm": 1, "gru": 3}
+    return sorted(out, key=lambda j: -(cost[ROWS[j["row"]][0]] * (j.get("level") or 100)))
 
 
-def regrad(table: dict) -> dict:
-    """Recompute every row's `grad_ratio_init` of a finished table (the models at initialisation are fixed by seed)."""
-    p = table["protocol"]
-    ks = log_range(p["grad_lag"])
-    for row, d in table["rows"].items():
-        cell, init = ROWS[row]
-        gs = [grad_ratio(fresh_model(cell, init, p["hidden"], p["curriculum"]["levels"][-1], seed), p["grad_lag"],
-                         p["grad_examples"]) for seed in p["seeds"]]
-        d["grad_ratio_init"] = {"k": ks, **{q: [[float(f"{g[q][k]:.4g}") for k in ks] for g in gs] for q in gs[0]}}
-    return table
+def _g(v):
+    return None if v is None else float(f"{v:.4g}")
 
 
-def _collect(p: Protocol, results: list[dict]) -> dict:
-    """Per-row tables from the per-run results (lists indexed like protocol.seeds)."""
-    ks = log_range(p.grad_lag)
-    rows = {}
-    scratch = [r for r in results if "lag" in r]
-    results = [r for r in results if "lag" not in r]
-    for row in p.rows:
-        runs = sorted((r for r in results if r["row"] == row), key=lambda r: p.seeds.index(r["seed"]))
-        sc = {L: sorted((r for r in scratch if r["row"] == row and r["lag"] == L), key=lambda r: p.seeds.index(r["seed"]))
-              for L in p.scratch_lags}
-        cell, init = ROWS[row]
-        d = {"cell": cell, "init": init,
-             "largest_lag": [r["largest_lag"] for r in runs],
-             "steps": [r["steps"] for r in runs],
-             "ended": [r["ended"] for r in runs],
-             "steps_to_learn": {str(L): [r["steps_to_learn"][str(L)] for r in runs] for L in p.curriculum.levels},
-             "accuracy": {str(L): [r["accuracy"][str(L)] for r in runs] for L in p.test_lags},
-             "grad_ratio_init": {"k": ks, "h": [[float(f"{r['grad']['h'][k]:.4g}") for k in ks] for r in runs]},
-             "seconds": [r["seconds"] for r in runs]}
-        if cell == "lstm":
-            d["grad_ratio_init"]["c"] = [[float(f"{r['grad']['c'][k]:.4g}") for k in ks] for r in runs]
-        d["from_scratch"] = {
-            "lags": p.scratch_lags,
-            "steps_to_learn": {str(L): [r["steps_to_learn"] for r in sc[L]] for L in p.scratch_lags},
-            "accuracy": {str(L): [r["accuracy"] for r in sc[L]] for L in p.scratch_lags},
-            "largest_lag": [max([L for L in p.scratch_lags if sc[L][i]["steps_to_learn"] is not None], default=0)
-                            for i in range(len(p.seeds))]}
-        rows[row] = d
-    return rows
+def collect(p: Protocol, results: list[dict]) -> dict:
+    """Per-task, per-row tables from the per-run results (every list indexed like protocol.seeds)."""
+    out = {}
+    for spec in p.tasks:
+        task = make_task(spec.name, **spec.options)
+        rows = {}
+        for row in p.rows:
+            def runs(arm, level=None):
+                got = [r for r in results if r["task"] == spec.name and r["row"] == row and r["arm"] == arm
+                       and r.get("level") == level]
+                return sorted(got, key=lambda r: p.seeds.index(r["seed"]))
+            cur = runs("curriculum")
+            cell, init = ROWS[row]
+            n_k = min(len(r["grad"]["h"]) for r in cur)         # distances 0..T-1 from the loss
+            ks = [k for k in log_range(max(spec.grad_level, n_k - 1)) if k < n_k]
+            g = {"k": ks, "h": [[_g(r["grad"]["h"][k]) for k in ks] for r in cur],
+                 "h_floor": [r["grad"]["h_floor"] for r in cur]}
+            if cell == "lstm":
+                g["c"] = [[_g(r["grad"]["c"][k]) for k in ks] for r in cur]
+                g["c_floor"] = [r["grad"]["c_floor"] for r in cur]
+            sc = {L: runs("scratch", L) for L in spec.scratch_levels}
+            rows[row] = {
+                "cell": cell, "init": init,
+                "largest": [r["largest"] for r in cur],
+                "ended": [r["ended"] for r in cur],
+                "steps": [r["steps"] for r in cur],
+                "steps_to_learn": {str(L): [r["steps_to_learn"][str(L)] for r in cur] for L in spec.levels},
+                "score": {str(L): [r["score"][str(L)] for r in cur] for L in spec.test_levels},
+                "grad_init": g,
+                "from_scratch": {
+                    "steps_to_learn": {str(L): [r["steps_to_learn"] for r in sc[L]] for L in spec.scratch_levels},
+                    "steps": {str(L): [r["steps"] for r in sc[L]] for L in spec.scratch_levels},
+                    "score": {str(L): [r["score"] for r in sc[L]] for L in spec.scratch_levels},
+                    "largest": [max([L for L in spec.scratch_levels if sc[L][i]["steps_to_learn"] is not None],
+                                    default=0) for i in range(len(p.seeds))]},
+                "seconds": round(sum(r["seconds"] for r in results if r["task"] == spec.name and r["row"] == row), 1),
+            }
+        info = {"name": spec.name, "level_name": task.level_name, "metric": task.level_metric,
+                "spec": asdict(spec), "curriculum": spec.curriculum(p).to_dict(), "rows": rows}
+        if task.level_metric == "accuracy":
+            info.update(learned={"metric": "accuracy", "op": ">=", "value": LEARNED_AT}, chance=1 / len(task.classes),
+                        one_bit=0.5)
+        else:
+            info.update(learned={"metric": "mse", "op": "<=", "value": LEARNED_MSE}, baseline=round(BASELINE_MSE, 5),
+                        one_value=round(ONE_VALUE_MSE, 5))
+        out[spec.name] = info
+    return out
 
 
 def _cpu_seconds() -> float:
@@ -195,97 +267,65 @@ def _cpu_seconds() -> float:
 
 
 def versions() -> dict:
-    import cellviz
+    from importlib.metadata import PackageNotFoundError, version as dist_version
+    try:
+        version = dist_version("cellviz")
+    except PackageNotFoundError:
+        version = "dev"
     return {"python": platform.python_version(), "torch": torch.__version__, "numpy": np.__version__,
-            "cellviz": getattr(cellviz, "__version__", "dev")}
+            "cellviz": version}
 
 
-def run(p: Protocol, out: Path | None, quiet: bool = False) -> dict:
-    """Run every (row, seed) (in `p.workers` processes), write the table to `out` (if given) and return it."""
+def machine(note: str = "") -> dict:
+    return {"cpus": os.cpu_count(), "platform": platform.platform(), "note": note}
+
+
+def run(p: Protocol, out: Path | None, quiet: bool = False, scheduler: str | None = None,
+        note: str = "") -> dict:
+    """Run the grid through the executor, write the table to `out` (if given) and return it."""
     t0, cpu0 = time.time(), _cpu_seconds()
-    # (row, seed, None) = the curriculum run; (row, seed, L) = from scratch at lag L; longest first for balance
-    jobs = [(row, s, L) for L in sorted(p.scratch_lags, reverse=True) for row in p.rows for s in p.seeds]
-    jobs += [(row, s, None) for row in p.rows for s in p.seeds]
-    total = sum(p.curriculum.budget if L is None else p.scratch_budget for _, _, L in jobs)
-    results: list[dict] = []
-    bar = tqdm(total=total, desc="claims (steps)", disable=quiet, unit="step")
-
-    def done(r: dict) -> None:
-        results.append(r)
-        if "lag" in r:
-            msg = (f"{r['row']:13s} seed {r['seed']}: from scratch at lag {r['lag']:3d}: "
-                   f"{'learned at step ' + str(r['steps_to_learn']) if r['steps_to_learn'] else 'not learned'}, "
-                   f"accuracy {r['accuracy']:.3f} ({r['seconds']:.0f}s)")
-        else:
-            msg = (f"{r['row']:13s} seed {r['seed']}: curriculum: largest lag {r['largest_lag']:4d} after "
-                   f"{r['steps']:5d} steps ({r['ended']}, {r['seconds']:.0f}s)")
-        if not quiet:
-            tqdm.write(msg)
-
-    def call(row: str, s: int, L: int | None, progress=None):
-        return (run_one, p, row, s, progress) if L is None else (run_scratch, p, row, s, L, progress)
-    if p.workers <= 1:
-        for row, s, L in jobs:
-            fn, *args = call(row, s, L)
-            r = fn(*args)
-            bar.update(p.curriculum.budget if L is None else p.scratch_budget)
-            done(r)
-    else:
-        ctx = mp.get_context("spawn")
-        with ctx.Manager() as manager:
-            progress = manager.Queue()
-            with ProcessPoolExecutor(p.workers, mp_context=ctx) as pool:
-                pending = {pool.submit(*call(row, s, L, progress)) for row, s, L in jobs}
-                while pending:
-                    finished, pending = wait(pending, timeout=0.5, return_when=FIRST_COMPLETED)
-                    while True:
-                        try:
-                            bar.update(progress.get_nowait())
-                        except queue.Empty:
-                            break
-                    for f in finished:
-                        done(f.result())
+    grid = jobs(p)
+    results: list[dict | None] = [None] * len(grid)
+    bar = tqdm(total=len(grid), desc="claims (runs)", disable=quiet, unit="run")
+    with make_executor(scheduler, p.workers) as ex:
+        executor = ex.describe()
+        for i, r in ex.run(run_job, grid):
+            results[i] = r
+            bar.update(1)
+            if not quiet:
+                what = (f"largest {r['largest']} after {r['steps']} steps ({r['ended']})" if r["arm"] == "curriculum"
+                        else f"level {r['level']}: " + (f"learned at {r['steps_to_learn']}" if r["steps_to_learn"]
+                                                        else "not learned"))
+                tqdm.write(f"{r['task']:7s} {r['row']:13s} seed {r['seed']} {r['arm']:10s} {what} "
+                           f"({r['seconds']:.0f}s)")
     bar.close()
     table = {
+        "schema": SCHEMA,
         "command": COMMAND,
-        "task": "lag",
-        "chance": 0.25,
-        "one_bit": 0.5,
-        "protocol": {**p.to_dict(), "versions": versions(),
+        "protocol": {**{k: v for k, v in p.to_dict().items() if k not in ("tasks", "workers")}, "versions": versions(),
                      "rows": {r: {"cell": ROWS[r][0], "init": ROWS[r][1]} for r in p.rows}},
-        "rows": _collect(p, results),
+        "tasks": collect(p, results),
+        "executor": executor,
+        "machine": machine(note),
         "seconds": round(time.time() - t0, 1),
-        "cpu_seconds": round(_cpu_seconds() - cpu0, 1),       # this process and its workers, user + system
+        # this process and the workers it reaped (local processes), user + system; and the runs' own CPU time
+        "cpu_seconds": round(_cpu_seconds() - cpu0, 1),
+        "cpu_seconds_runs": round(sum(r["cpu_seconds"] for r in results), 1),
     }
-    table["notes"] = notes(p, table["rows"])
     if out is not None:
         out.write_text(json.dumps(table, indent=1) + "\n")
     return table
 
 
-def notes(p: Protocol, rows: dict) -> str:
-    cur = p.curriculum
-    lines = [f"Long-lag recall (cue A-D, then distractors, then '?'; chance 0.25). Every (row, seed) run: a fresh "
-             f"{p.hidden}-unit model, Adam lr={p.optimiser['lr']}, batch {cur.batch}, clip {p.optimiser['clip']}; "
-             f"curriculum levels {cur.levels}: at level L train on lags drawn from [{cur.min_lag}, L], check every "
-             f"{cur.val_every} steps on {cur.val_n} sequences at exactly L, move up at >= {cur.advance_at}; at most "
-             f"{cur.budget} steps in all and {cur.stuck_limit} on one level. Seeds {p.seeds}."]
-    for row, d in rows.items():
-        lines.append(f"{row}: largest lag learned per seed {d['largest_lag']}.")
-    lines.append(f"Separate finding ('from_scratch'): no curriculum, a fresh model trained and checked at exactly lag "
-                 f"L in {p.scratch_lags}, at most {p.scratch_budget} steps, learned at >= {cur.advance_at}: this "
-                 "measures learning from a gradient that must cross the whole lag.")
-    for row, d in rows.items():
-        lines.append(f"{row} from scratch: largest lag learned per seed {d['from_scratch']['largest_lag']}.")
-    return " ".join(lines)
-
-
 def tiny() -> Protocol:
-    """A seconds-long configuration for the test suite."""
-    return Protocol(rows=list(ROWS), seeds=[0, 1], hidden=8,
-                    curriculum=Curriculum(levels=[3, 5], budget=40, stuck_limit=20, val_every=10, val_n=32),
-                    test_lags=[3, 5, 10], test_n=32, grad_lag=6, grad_examples=4, scratch_lags=[3, 4],
-                    scratch_budget=20, workers=1)
+    """A seconds-long configuration for the test suite (all three tasks, all six rows, two seeds)."""
+    return Protocol(
+        tasks=[TaskSpec("lag", [3, 5], 2, 20, [3, 5, 8], [4], 20, 6, 5, {"min_lag": 2, "max_lag": 5}),
+               TaskSpec("prefix", [3, 5], 2, 20, [3, 5], [4], 20, 6, 5,
+                        {"min_lag": 2, "max_lag": 5, "min_prefix": 1, "max_prefix": 3}),
+               TaskSpec("adding", [4, 6], 2, 20, [4, 6], [4], 20, 6, 6, {"length": 6})],
+        seeds=[0, 1], hidden=8, val_every=5, val_n=32, test_n=32, grad_examples=4, workers=1,
+        optimiser={"name": "Adam", "lr": 0.03, "clip": 1.0})        # a high rate: the tiny grid learns something
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -293,19 +333,14 @@ def main(argv: list[str] | None = None) -> None:
     ap.add_argument("--out", type=Path, default=store.CLAIMS)
     ap.add_argument("--seeds", type=int, help="number of seeds (0..n-1)")
     ap.add_argument("--rows", help="comma-separated subset of " + ", ".join(ROWS))
-    ap.add_argument("--budget", type=int, help="steps per run in all")
-    ap.add_argument("--stuck", type=int, help="steps on one level before a run gives up")
-    ap.add_argument("--scratch-budget", type=int, help="steps per from-scratch run")
+    ap.add_argument("--tasks", help="comma-separated subset of lag, prefix, adding")
+    ap.add_argument("--hidden", type=int, help="hidden units per model")
     ap.add_argument("--workers", type=int, help="worker processes (one thread each)")
-    ap.add_argument("--regrad", action="store_true",
-                    help="only recompute grad_ratio_init of the existing --out table (no training)")
-    ap.add_argument("--tiny", action="store_true", help="smoke test: two tiny levels, a few dozen steps")
+    ap.add_argument("--scheduler", help="run the grid on Dask: 'local' (a LocalCluster of --workers processes) "
+                                        "or tcp://HOST:PORT (an existing scheduler); default: local processes")
+    ap.add_argument("--note", default="", help="a note on the machine, stored in the table (e.g. 'shared')")
+    ap.add_argument("--tiny", action="store_true", help="smoke test: two tiny levels per task, a few dozen steps")
     a = ap.parse_args(argv)
-    if a.regrad:
-        table = regrad(json.loads(a.out.read_text()))
-        a.out.write_text(json.dumps(table, indent=1) + "\n")
-        print(f"recomputed grad_ratio_init in {a.out}", file=sys.stderr)
-        return
     p = tiny() if a.tiny else Protocol()
     if a.seeds:
         p.seeds = list(range(a.seeds))
@@ -314,16 +349,19 @@ def main(argv: list[str] | None = None) -> None:
         bad = [r for r in p.rows if r not in ROWS]
         if bad:
             ap.error(f"unknown rows {bad}; choose from {', '.join(ROWS)}")
-    if a.budget:
-        p.curriculum.budget = a.budget
-    if a.stuck:
-        p.curriculum.stuck_limit = a.stuck
-    if a.scratch_budget:
-        p.scratch_budget = a.scratch_budget
+    if a.tasks:
+        names = [s.strip() for s in a.tasks.split(",")]
+        bad = [n for n in names if n not in {s.name for s in p.tasks}]
+        if bad:
+            ap.error(f"unknown tasks {bad}; choose from {', '.join(s.name for s in p.tasks)}")
+        p.tasks = [s for s in p.tasks if s.name in names]
+    if a.hidden:
+        p.hidden = a.hidden
     if a.workers:
         p.workers = a.workers
-    table = run(p, a.out)
-    print(f"wrote {a.out} in {table['seconds']:.0f}s", file=sys.stderr)
+    table = run(p, a.out, scheduler=a.scheduler, note=a.note)
+    print(f"wrote {a.out} in {table['seconds']:.0f}s ({table['cpu_seconds_runs']:.0f} CPU seconds in the runs)",
+          file=sys.stderr)
 
 
 if __name__ == "__main__":

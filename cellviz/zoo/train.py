@@ -2,7 +2,7 @@
 
 Data come from the task's generators (or the shipped corpus); training is plain Adam with gradient
 clipping (`training.train_step`), a fixed seed, one tqdm bar per model, a loss log per epoch, early stopping on a
-validation set and the best validation state kept. The lag-task models instead go through the claims
+validation set and the best validation state kept. The lag- and prefix-task models instead go through the claims
 experiment's lag curriculum (`training.train_curriculum`, same protocol) to its last level, and keep their final
 weights. Writes assets/zoo/<name>/ (or --out DIR/<name>/).
 """
@@ -62,6 +62,13 @@ def _zoo() -> dict[str, Recipe]:
     for cell in ("rnn", "lstm", "gru"):
         out.append(Recipe("lag", cell, hidden=32, batch=32, lr=2e-3, init="chrono" if cell == "lstm" else "default",
                           curriculum=lag_curriculum, task_options={"min_lag": 2, "max_lag": lag_curriculum["levels"][-1]}))
+    # the claims experiment's v2 tasks: a cell that has to choose what to store (prefix), and to add (adding)
+    prefix_curriculum = Curriculum(levels=[5, 10, 20, 40], val_every=10, budget=6000, stuck_limit=2000).to_dict()
+    for cell in ("rnn", "lstm", "gru"):
+        out.append(Recipe("prefix", cell, hidden=16, batch=32, lr=3e-3, curriculum=prefix_curriculum,
+                          task_options={"min_lag": 2, "max_lag": 40, "min_prefix": 1, "max_prefix": 20}))
+        out.append(Recipe("adding", cell, hidden=16, epochs=30, steps=100, batch=64, lr=5e-3, snapshots=6,
+                          task_options={"length": 20}, stop_at={"mse": 0.005}))
     for cell in ("rnn", "lstm", "gru"):
         out.append(Recipe("brackets", cell, hidden=24, epochs=25, steps=60, lr=5e-3,
                           stop_at={"sequence_accuracy": 0.995}))
@@ -206,6 +213,8 @@ def _train_curriculum(r: Recipe, task, cfg: ModelConfig, model, opt, rng, out_ro
                        "trained_lags": [cur.min_lag, reached]},
         "train_seconds": round(seconds, 1), "history": res.history,
     }
+    if hasattr(task, "extra_baselines"):
+        card["extra_baselines"] = task.extra_baselines()
     store.write_model(store.model_dir(r.name, out_root), card, model.state_dict(), "\n".join(lines) + "\n", snaps)
     if not quiet:
         tqdm.write(f"{r.name}: {metrics} (largest lag learned {res.largest_lag}, {res.steps} steps, {seconds:.0f}s)")
@@ -257,7 +266,7 @@ def main(argv: list[str] | None = None) -> None:
 _QUICK_CURRICULUM = {"levels": [3, 5], "budget": 20, "stuck_limit": 10, "val_every": 5, "val_n": 16}
 _QUICK = {"lag": {"n_heldout": 8, "max_lag": 10}, "brackets": {"n_heldout": 100}, "sentiment": {"n_heldout": 100},
           "charlm": {"n_heldout": 8}, "forecast": {"n_heldout": 20}, "waveform": {"n_heldout": 20},
-          "translate": {"n_heldout": 100}}
+          "translate": {"n_heldout": 100}, "prefix": {"n_heldout": 8, "max_lag": 10}, "adding": {"n_heldout": 64}}
 
 if __name__ == "__main__":
     main()

@@ -125,10 +125,27 @@ def accuracy_at(model: nn.Module, task, lag: int, n: int, seed: int) -> float:
     return float((model(b.x).argmax(-1) == b.y).float().mean())
 
 
+def level_score(model: nn.Module, task, level: int, n: int, seed: int) -> float:
+    """The task's score at exactly `level` (`task.level_score`: accuracy, or MSE for the adding problem);
+    a task without one is scored by accuracy at lag `level`."""
+    if hasattr(task, "level_score"):
+        return float(task.level_score(model, level, n, seed))
+    return accuracy_at(model, task, level, n, seed)
+
+
+def level_learned(task, cur: Curriculum, score: float) -> bool:
+    """Whether `score` counts as learned: the task's own rule (`task.level_learned`), else score >= advance_at."""
+    if hasattr(task, "level_learned"):
+        return bool(task.level_learned(score))
+    return score >= cur.advance_at
+
+
 def train_curriculum(model: nn.Module, opt: torch.optim.Optimizer, task, cur: Curriculum, rng: np.random.Generator,
                      clip: float = CLIP, on_step: Callable[[int], None] | None = None,
                      on_learned: Callable[[int, int], None] | None = None) -> CurriculumResult:
-    """Train `model` on the lag task through `cur`'s levels (see `Curriculum`).
+    """Train `model` on a levelled task (lag, prefix: the lag; adding: the length) through `cur`'s levels (see
+    `Curriculum`). Training batches come from `task.level_batch(rng, batch, level)` (else `task.batch`), the
+    check from `level_score` / `level_learned`.
 
     `on_step(step)` is called after every step, `on_learned(level, step)` when a level is learned.
     """
@@ -136,20 +153,22 @@ def train_curriculum(model: nn.Module, opt: torch.optim.Optimizer, task, cur: Cu
     history: list[dict] = []
     step, level_i, on_level, losses = 0, 0, 0, []
     ended = "budget"
+    make = getattr(task, "level_batch", None) or task.batch
     while step < cur.budget:
         L = cur.levels[level_i]
-        lag = int(rng.integers(cur.min_lag, L + 1))
-        losses.append(train_step(model, opt, task.batch(rng, cur.batch, lag), clip))
+        lag = int(rng.integers(min(cur.min_lag, L), L + 1))
+        losses.append(train_step(model, opt, make(rng, cur.batch, lag), clip))
         step += 1
         on_level += 1
         if on_step is not None:
             on_step(step)
         if step % cur.val_every:
             continue
-        acc = accuracy_at(model, task, L, cur.val_n, cur.val_seed + L)
-        history.append({"step": step, "level": L, "loss": round(float(np.mean(losses)), 5), "accuracy": round(acc, 4)})
+        score = level_score(model, task, L, cur.val_n, cur.val_seed + L)
+        history.append({"step": step, "level": L, "loss": round(float(np.mean(losses)), 5),
+                        "accuracy": round(score, 4)})        # "accuracy": the level's score (MSE for adding)
         losses = []
-        if acc >= cur.advance_at:
+        if level_learned(task, cur, score):
             learned[L] = step
             if on_learned is not None:
                 on_learned(L, step)

@@ -6,6 +6,7 @@ import plotly.graph_objects as go
 import streamlit as st
 
 from ... import plots, zoo
+from ...zoo import claims_report as report
 from .. import data
 from . import explain
 from ..data import Subject
@@ -46,23 +47,34 @@ def _claims() -> None:
     except FileNotFoundError:
         st.info(t("compare.claims.missing", command=CLAIMS_COMMAND))
         return
-    if "rows" not in claims:
+    if not report.is_v2(claims):
         st.info(t("compare.claims.old", command=CLAIMS_COMMAND))
         return
-    texts = claims_summary(claims)
-    st.markdown(texts[0])
-    left, right = st.columns(2)
-    left.plotly_chart(plots.claims_steps(claims), key="claims_steps")
-    right.plotly_chart(plots.claims_accuracy(claims, "from_scratch"), key="claims_acc")
-    left, right = st.columns(2)
-    left.plotly_chart(plots.claims_accuracy(claims, "curriculum"), key="claims_hold")
-    right.plotly_chart(plots.claims_gradients(claims), key="claims_grad")
-    for text in texts[1:]:
-        st.markdown(text)
-    st.caption(t("compare.claims.command", command=claims.get("command", CLAIMS_COMMAND),
-                 minutes=f"{claims.get('seconds', 0) / 60:.0f}", cpu=f"{claims.get('cpu_seconds', 0) / 60:.0f}"))
+    report.read(claims)
+    st.caption(t("compare.claims.v2.intro"))
+    names = report.task_names(claims)
+    for tab, name in zip(st.tabs([report.task_label(n) for n in names]), names):
+        with tab:
+            _claims_task(claims, name)
 
 
+def _claims_task(claims: dict, name: str) -> None:
+    """One task of the claims table: its headline, one chart per question, the table, the protocol (collapsed)."""
+    st.markdown(f"**{report.headline(claims, name)}**")
+    left, right = st.columns(2)
+    left.plotly_chart(plots.claims_levels(claims, name), key=f"claims_levels_{name}")
+    right.plotly_chart(plots.claims_speed(claims, name), key=f"claims_speed_{name}")
+    left, right = st.columns(2)
+    left.plotly_chart(plots.claims_scratch(claims, name), key=f"claims_scratch_{name}")
+    right.plotly_chart(plots.claims_grad(claims, name), key=f"claims_grad_{name}")
+    st.caption(t("compare.claims.table"))
+    st.dataframe(report.table_rows(claims, name), hide_index=True, width="stretch")
+    with st.expander(t("compare.claims.details")):
+        st.markdown(report.protocol_notes(claims, name))
+        st.markdown(report.run_note(claims))
+
+
+# --- schema-1 readers (the tour's slides read the lag task through these; `zoo.claims()` keeps its v1 keys) ----
 def median_range(values: list) -> str:
     """"median (lo–hi)" of per-seed values; 0 means none learned."""
     v = [int(x or 0) for x in values]

@@ -6,11 +6,13 @@ from .charlm import CharLMTask
 from .forecast import ForecastTask
 from .lag import LagTask
 from .numbers import NumbersTask
+from .prefix import PrefixTask
 from .sentiment import SentimentTask
 from .waveform import WaveformTask
 
 TASKS: dict[str, type[Task]] = {t.name: t for t in (LagTask, BracketsTask, SentimentTask, CharLMTask,
-                                                    ForecastTask, WaveformTask, NumbersTask, AddingTask)}
+                                                    ForecastTask, WaveformTask, NumbersTask, AddingTask,
+                                                    PrefixTask)}
 
 
 def make_task(name: str, **options) -> Task:

@@ -12,6 +12,7 @@ import torch
 from .base import Batch, Example, Task, majority_accuracy, n1_predictions, softmax_np
 
 CUES, DISTRACTORS, QUERY = "ABCD", "wxyz", "?"
+LEARNED_AT = 0.95           # the claims experiment counts a lag as learned at this held-out accuracy
 
 
 class LagTask(Task):
@@ -92,6 +93,24 @@ class LagTask(Task):
         noise = rng.integers(len(DISTRACTORS), size=(lag - 1, n)) + len(CUES)      # vocab: cues, distractors, '?'
         x = np.concatenate([cues[None], noise, np.full((1, n), len(CUES) + len(DISTRACTORS))]).astype(np.int64)
         return Batch(torch.as_tensor(x), torch.as_tensor(cues.astype(np.int64)))
+
+    # --- the claims experiment's levels (level = the lag) ---------------------------------------------------
+    level_name = "lag"
+    level_metric = "accuracy"
+
+    def level_batch(self, rng: np.random.Generator, n: int, level: int) -> Batch:
+        return self.batch(rng, n, level)
+
+    @torch.no_grad()
+    def level_score(self, model, level: int, n: int, seed: int) -> float:
+        """Accuracy on n sequences of exactly lag `level` (data from `seed`)."""
+        model.eval()
+        b = self.batch(np.random.default_rng(seed), n, level)
+        return float((model(b.x).argmax(-1) == b.y).float().mean())
+
+    @staticmethod
+    def level_learned(score: float) -> bool:
+        return score >= LEARNED_AT
 
     def eval_lags(self) -> list[int]:
         return sorted({int(round(v)) for v in np.linspace(self.min_lag, self.max_lag, 6)})
