@@ -228,3 +228,69 @@ def test_embedding_upload_with_a_vocabulary_splits_typed_text():
     at.text_area(key="upload_tokens").set_value("badge").run()
     assert_clean(at)
     assert steps_of(at) == 5
+
+
+@pytest.mark.browser
+def test_embedding_upload_with_typed_tokens_in_the_browser(tmp_path):
+    """Real Chromium against `streamlit run`: upload a word_language_model-style file, type token ids, see the
+    steps, the head's guess, and the gradient page's axes naming the cross-entropy."""
+    import os
+    import subprocess
+    from pathlib import Path
+
+    from cellviz.hosted_bench import ARGS, CHROMIUM, IDLE, free_port, pick_model, start_server, wait_idle
+    try:
+        from playwright.sync_api import sync_playwright
+    except ImportError:
+        pytest.skip("playwright is not installed")
+    if not Path(CHROMIUM).exists():
+        pytest.skip(f"{CHROMIUM} is not installed")
+    checkpoint = tmp_path / "wlm.pt"
+    checkpoint.write_bytes(_state_dict_bytes(_WordLM()))
+    port = free_port()
+    server = start_server(port)
+    try:
+        with sync_playwright() as p:
+            browser = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+            try:
+                page = browser.new_page(viewport={"width": 1400, "height": 1000})
+                page.goto(f"http://localhost:{port}/")
+                page.wait_for_selector(IDLE, timeout=90_000)
+                pick_model(page, t("model.upload"))
+                page.locator("[data-testid='stFileUploaderDropzoneInput']").first.set_input_files(str(checkpoint))
+                page.wait_for_selector(".st-key-upload_tokens textarea", timeout=60_000)
+                area = page.locator(".st-key-upload_tokens textarea").first
+                area.fill("3 1 4 1 5 9")
+                page.keyboard.press("Control+Enter")
+                wait_idle(page)
+                page.get_by_text("step 0 of 5").first.wait_for(timeout=60_000)        # six steps: 0 to 5
+                body = " ".join(page.locator("body").inner_text().replace("\u2060", "").split())
+                assert "the head's next token: “" in body and "6 steps × 1 sequence(s) × 5 features" in body, body[:2000]
+                page.get_by_role("link", name=t("page.gradients")).first.click()
+                wait_idle(page)
+                page.wait_for_selector(".js-plotly-plot", timeout=60_000)
+                page.wait_for_timeout(1500)
+                assert "cross-entropy" in page.content()
+                page.screenshot(path=str(tmp_path / "embedding-upload.png"))
+            finally:
+                browser.close()
+    finally:
+        server.terminate()
+        try:
+            server.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            server.kill()
+
+
+def test_the_uploaders_deleted_file_keeps_the_held_upload(monkeypatch):
+    """In a real server the uploader reports the copy `_release` dropped as a DeletedFile (found in the browser:
+    'DeletedFile' object has no attribute 'name'): the held upload stays."""
+    from streamlit.runtime.uploaded_file_manager import DeletedFile
+
+    from cellviz.ui import sidebar
+    store = {"upload": DeletedFile("some-id"), "upload_vocab": DeletedFile("other"), "upload_file": ("a.pt", "d")}
+    monkeypatch.setattr(sidebar.state, "get", store.get)
+    monkeypatch.setattr(sidebar.state, "put", store.__setitem__)
+    sidebar._keep_upload()
+    sidebar._keep_vocab()
+    assert store["upload_file"] == ("a.pt", "d") and "upload_vocab_file" not in store

@@ -135,6 +135,8 @@ def _keep_upload() -> None:
     if uploaded is None:
         state.put("upload_file", None)
         return
+    if not hasattr(uploaded, "getvalue"):   # Streamlit's DeletedFile: the copy `_release` dropped; the file is held
+        return
     state.put("upload_file", (uploaded.name, uploads.hold(uploaded.getvalue())))
     _release(uploaded)
 
@@ -224,6 +226,8 @@ def _prefix_picker(candidates: list[str]) -> None:
 def _keep_vocab() -> None:
     """on_change of the vocabulary uploader: hold its bytes like the checkpoint's."""
     uploaded = state.get("upload_vocab")
+    if uploaded is not None and not hasattr(uploaded, "getvalue"):     # DeletedFile: released, already held
+        return
     state.put("upload_vocab_file", None if uploaded is None else (uploaded.name, uploads.hold(uploaded.getvalue())))
     if uploaded is not None:
         _release(uploaded)
