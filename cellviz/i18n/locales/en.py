@@ -862,6 +862,11 @@ EN: dict[str, str] = {
                                   "{acc} of the time at lag {far}: learned on short lags first, the cue is held far "
                                   "beyond them",
     "compare.claims.finding.some": "{n} of {rows} rows learned lag {top} with every seed",
+    "grad.claims.v2": "**Learning, not just holding.** These are the trained models' curves. Whether a cell can "
+                      "*learn* this task depends on the gradient before training. In the claims experiment (page "
+                      "“{page}”, {task}), the share of the gradient at the loss that reaches {k} steps back in an "
+                      "untrained model is: {values}. With the curriculum, the largest {name} learned (median over "
+                      "seeds) was: {reach}.",
     "grad.claims.lag": "**Learning, not just holding.** These are the trained models' curves. Whether a cell can "
                        "*learn* a long lag depends on the gradient before training. In the claims experiment (page "
                        "“{page}”), the share of the gradient at the ‘?’ that reaches {k} steps back in an untrained "
