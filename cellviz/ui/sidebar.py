@@ -39,8 +39,14 @@ def render() -> data.Subject | None:
     return subject
 
 
+DEFAULT_MODEL = "brackets-lstm"   # a new session's model: an LSTM whose counter unit a first look can find
+
+
 def default_model(names: list[str]) -> str:
-    """The model a new session starts with: the first LSTM of the zoo."""
+    """The model a new session starts with: DEFAULT_MODEL, else the first LSTM of the zoo (the zoo grows: the
+    alphabetically first LSTM is not a stable choice)."""
+    if DEFAULT_MODEL in names:
+        return DEFAULT_MODEL
     return next((n for n in names if n.endswith("-lstm")), names[0]) if names else state.UPLOAD
 
 
