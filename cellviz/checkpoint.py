@@ -13,6 +13,7 @@ accepted. `load_checkpoint_parts` also returns the embedding feeding the module 
 """
 from __future__ import annotations
 
+import argparse
 import io
 import json
 import os
@@ -98,7 +99,7 @@ class CheckpointParts:
     head_weight: torch.Tensor | None = None       # (K, output features) of a Linear after the module
     head_bias: torch.Tensor | None = None         # (K,) or None
     head_key: str | None = None                   # the Linear's name, e.g. "decoder"
-    notes: list[str] = field(default_factory=list)   # how the file was read, one sentence each
+    notes: list[str] = field(default_factory=list)   # how the file was read (what was assumed), one sentence each
 
 
 def load_checkpoint_parts(path_or_file: Source, *, prefix: str | None = None, batch_first: bool = False,
@@ -351,7 +352,9 @@ def _load_torch(data: bytes, max_bytes: int) -> object:
     else:
         _prescan(data)
     try:
-        with warnings.catch_warnings():
+        # weights_only, plus argparse.Namespace: many checkpoints keep the run's {"args": args}; rebuilding one only
+        # sets attributes (no constructor, no code), so allowing it stays within weights-only loading
+        with warnings.catch_warnings(), torch.serialization.safe_globals([argparse.Namespace]):
             warnings.simplefilter("ignore")
             return torch.load(io.BytesIO(data), map_location="cpu", weights_only=True)
     except pickle.UnpicklingError as e:  # `from None` below: torch's own text suggests weights_only=False
@@ -362,7 +365,9 @@ def _load_torch(data: bytes, max_bytes: int) -> object:
         raise CheckpointError(
             f"refused to unpickle {found[1]!r}: this file holds Python objects, not only tensors, typically a whole "
             "model saved with torch.save(model). cellviz never unpickles objects (that can run arbitrary code). "
-            f"{CONVERT} (Or save the weights from your code: torch.save(model.state_dict(), path).)") from None
+            f"{CONVERT} (Or save the weights from your code: torch.save(model.state_dict(), path). If the file is a "
+            "checkpoint dict holding such an object, save only its weights: "
+            "torch.save(m[\"model_state_dict\"], \"model_state.pt\"), with its own key.)") from None
     except Exception as e:  # corrupt or truncated archive
         reason = _reason(e)
         raise CheckpointError(f"could not read this PyTorch file (truncated or corrupt?): {reason}. {ACCEPTED}") from None
@@ -503,7 +508,8 @@ def _nothing_found(flat: Mapping[str, object]) -> str:
             f"'lstm1.weight_ih'); the file has {len(flat)} keys: {keys or 'none'}.")
     for key, value in flat.items():     # the 2017 char-RNN tutorial: hidden = i2h(cat(x, h)), output = i2o(cat(x, h))
         m = _LINEAR_KEY.match(key)
-        if m and m["name"] == "i2h" and m["param"] == "weight" and isinstance(value, torch.Tensor) and value.dim() == 2:
+        if m and m["name"] == "i2h" and m["param"] == "weight" and isinstance(value, torch.Tensor) and value.dim() == 2 \
+                and value.shape[1] > value.shape[0]:
             H, K = value.shape
             return (text + f" {_brief(key, 60)} ({H}, {K}) looks like a hand-made cell reading [x_t, h_(t-1)] "
                     f"({K - H} inputs + {H} hidden units) with no nonlinearity, as in the 2017 char-RNN tutorial "
@@ -688,6 +694,19 @@ def _with_io(loaded: _Loaded, max_params: int | None) -> CheckpointParts:
                 bias is None or (isinstance(bias, torch.Tensor) and tuple(bias.shape) == (w.shape[0],))):
             head.append((near, bias is not None, key))
     parts = CheckpointParts(module, group.name, sorted(loaded.groups))
+    where = repr(group.name) if group.name else "the top level"
+    if group.style == "cell":
+        kind = {nn.LSTM: "LSTMCell", nn.GRU: "GRUCell", nn.RNN: "RNNCell"}[type(module)]
+        parts.notes.append(f"{where}: nn.{kind} weights read as a {module.num_layers}-layer nn.{type(module).__name__} "
+                           "(the same numbers, renamed).")
+    elif group.style == "linear":
+        parts.notes.append(f"{where}: the Linear layers i2h and h2h read as an nn.RNN "
+                           "(h_t = act(i2h(x_t) + h2h(h_(t-1)))).")
+    parts.notes.append(f"batch_first={module.batch_first}: a batch is read as "
+                       f"{'(B, T, I)' if module.batch_first else '(T, B, I)'} (a state_dict cannot say which).")
+    if isinstance(module, nn.RNN):
+        parts.notes.append(f"nonlinearity={module.nonlinearity!r} (a state_dict cannot say; word_language_model's "
+                           "RNN_RELU needs 'relu').")
     budget = (MAX_PARAMS if max_params is None else min(int(max_params), MAX_PARAMS)) - \
         sum(p.numel() for p in module.parameters())
     if emb:

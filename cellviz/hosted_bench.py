@@ -11,6 +11,12 @@ resident memory (VmRSS of the server process and its children, from /proc) at ea
 - VmHWM: the peak resident set over the whole run.
 
 Goal (issue 5): the whole thing stays inside Streamlit Community Cloud's smallest tier, about 690 MB.
+
+`python -m cellviz.hosted_bench --uploads` measures instead what one visitor's uploads can cost (issue 20):
+each case of HOSTILE runs in a subprocess of its own (an AppTest session on the real app, the page drawn once
+before the baseline), watched from here every 20 ms and killed past its limit, and prints the peak and the
+retained resident memory above that baseline, the time and what the page said. tests/test_hostile.py runs the
+same cases with `run_capped`.
 The browser runs in its own processes, which are not counted. Torch's thread pool is set with
 `--threads` (OMP_NUM_THREADS) like a small cloud box; each thread's arena costs memory too.
 """
@@ -233,5 +239,161 @@ def main(argv: list[str] | None = None) -> None:
             server.kill()
 
 
+# --- what one visitor's uploads cost (issue 20), each case in a subprocess with a memory limit ---------------
+# (name, case): the module uploaded (kind, input, hidden, layers), the page, the steps ("max" = the cap), how many
+# distinct files one session uploads in turn, and how many sessions each upload their own.
+HOSTILE = {
+    "wide input, gradient page (was 1,543 MB)": dict(kind="RNN", input=20_000, hidden=1, page="gradients"),
+    "input at the cap, gradient page": dict(kind="RNN", input=4096, hidden=1, page="gradients", steps="max"),
+    "input at the cap, cell page": dict(kind="RNN", input=4096, hidden=1, page="cell", steps="max"),
+    "five wide files, one session (was 1,049 MB)": dict(kind="RNN", input=4096, hidden=1, page="cell",
+                                                        steps="max", files=5),
+    "20,000 layers (was 27 CPU-s)": dict(kind="RNN", input=1, hidden=1, layers=20_000, page="cell",
+                                         format="safetensors"),
+}
+# (the bytes of uploaded files the server holds are measured by tests/test_hostile.py through uploads.hold:
+# AppTest sessions share their file's bytes with the test client, so a page-level case does not see them)
+
+
+def _checkpoint(case: dict, seed: int) -> bytes:
+    """The case's module as a torch.save'd state_dict (layers stacked by hand: building nn.RNN(num_layers=20000)
+    is itself the quadratic bomb)."""
+    import io
+
+    import torch
+    g = torch.Generator().manual_seed(seed)
+    gates = {"RNN": 1, "GRU": 3, "LSTM": 4}[case["kind"]]
+    H, I, L = case["hidden"], case["input"], case.get("layers", 1)
+    state = {}
+    for layer in range(L):
+        width = I if layer == 0 else H
+        state[f"weight_ih_l{layer}"] = torch.randn(gates * H, width, generator=g) * 0.1
+        state[f"weight_hh_l{layer}"] = torch.randn(gates * H, H, generator=g) * 0.1
+    if case.get("pad"):       # distinct bytes up to the 10 MB upload limit, still within the parameter cap
+        state["extra.weight"] = torch.randn(max(1, (int(9.5 * 2**20) - 4 * sum(v.numel() for v in state.values()))
+                                                // 4), generator=g)
+    if case.get("format") == "safetensors":     # 40,000 tiny tensors: ~3 MB (torch.save's zip: > 10 MB)
+        from safetensors.torch import save
+        return save(state)
+    buf = io.BytesIO()
+    torch.save(state, buf)
+    return buf.getvalue()
+
+
+def _child(case: dict) -> dict:
+    """Run one case in this process (the subprocess `run_capped` starts) and return what happened."""
+    import gc
+    import json as _json
+
+    from streamlit.testing.v1 import AppTest
+
+    def session():
+        at = AppTest.from_file(APP, default_timeout=300)
+        at.run()
+        if case["page"] != "cell":
+            at.switch_page(f"cellviz/ui/pages/{case['page']}.py").run()
+        return at
+
+    first = session()                        # torch, the app and a zoo model in memory: the baseline
+    files = [_checkpoint(case, seed) for seed in range(max(case.get("files", 1), case.get("sessions", 1)))]
+    print("BASE", _rss("VmRSS"), flush=True)
+    _reset_peak()
+    started, cpu = time.perf_counter(), time.process_time()
+    said: list[str] = []
+    frame = 0
+    sessions = [first] + [session() for _ in range(case.get("sessions", 1) - 1)]
+    for k, at in enumerate(sessions):
+        at.selectbox(key="model").set_value("__upload__").run()
+        for j in range(case.get("files", 1)):
+            raw = files[k if len(sessions) > 1 else j]
+            ext = ".safetensors" if case.get("format") == "safetensors" else ".pt"
+            at.file_uploader(key="upload").set_value((f"case{k}-{j}{ext}", raw, "application/octet-stream")).run()
+            if case.get("steps") == "max" and not at.error and at.number_input(key="upload_length").max:
+                at.number_input(key="upload_length").set_value(at.number_input(key="upload_length").max).run()
+            said += [e.value for e in list(at.exception) + list(at.error)]
+            frame = max([frame] + [len(el.proto.json) for el in at.get("bidi_component")] +
+                        [len(c.proto.spec) for c in at.get("plotly_chart")])
+    seconds, cpu = time.perf_counter() - started, time.process_time() - cpu
+    gc.collect()
+    return {"peak": _rss("VmHWM"), "retained": _rss("VmRSS"), "seconds": seconds, "cpu": cpu, "frame": frame,
+            "said": _json.dumps(said)[:2000]}
+
+
+def _rss(field: str) -> float:
+    with open("/proc/self/status") as f:
+        return next(int(line.split()[1]) for line in f if line.startswith(field + ":")) / 1024
+
+
+def _reset_peak() -> None:
+    with open("/proc/self/clear_refs", "w") as f:
+        f.write("5")
+
+
+def run_capped(case: dict, limit_mb: float, timeout: float = 600) -> dict:
+    """Run `case` in a subprocess; kill it once its resident memory grows `limit_mb` past its baseline.
+    Returns the child's report in MB above the baseline (peak, retained), seconds, CPU seconds, the largest
+    message to the browser (frame, bytes), what the page said (errors), and killed = True if it hit the limit
+    (peak is then the last reading, at least the limit)."""
+    import json as _json
+    proc = subprocess.Popen([sys.executable, "-m", "cellviz.hosted_bench", "--child", _json.dumps(case)], cwd=ROOT,
+                            stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True,
+                            env=dict(os.environ, OMP_NUM_THREADS="1", MKL_NUM_THREADS="1"))
+    base = None
+    for line in proc.stdout:                 # the child's first page is drawn: its baseline
+        if line.startswith("BASE"):
+            base = float(line.split()[1])
+            break
+    deadline, worst = time.time() + timeout, 0.0
+    import threading
+    out: list[str] = []
+    reader = threading.Thread(target=lambda: out.append(proc.stdout.read()), daemon=True)
+    reader.start()
+    try:
+        while proc.poll() is None:
+            rss = _status(proc.pid).get("VmRSS", 0) / 1024
+            if base is not None:
+                worst = max(worst, rss - base)
+                if rss - base > limit_mb:
+                    proc.kill()
+                    proc.wait()
+                    return {"killed": True, "peak": worst, "retained": worst, "seconds": None, "cpu": None,
+                            "frame": None, "said": ""}
+            if time.time() > deadline:
+                proc.kill()
+                proc.wait()
+                raise TimeoutError(f"case did not finish in {timeout} s")
+            time.sleep(0.02)
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+    reader.join(10)
+    text = "".join(out).strip().splitlines()
+    if base is None or proc.returncode != 0 or not text:
+        raise RuntimeError(f"the case failed (exit {proc.returncode}): {''.join(out)[-500:]}")
+    report = _json.loads(text[-1])
+    report["peak"] = max(report["peak"] - base, worst)
+    report["retained"] -= base
+    report["killed"] = False
+    return report
+
+
+def uploads_table(limit_mb: float = 600) -> None:
+    print(f"{'case':<46} {'peak':>9} {'retained':>9} {'time':>7} {'CPU':>7} {'frame':>9}  page says")
+    for name, case in HOSTILE.items():
+        r = run_capped(case, limit_mb)
+        if r["killed"]:
+            print(f"{name:<46} >{limit_mb:7.0f} MB  killed at the limit")
+            continue
+        print(f"{name:<46} {r['peak']:+7.0f} MB {r['retained']:+7.0f} MB {r['seconds']:6.1f}s {r['cpu']:6.1f}s "
+              f"{r['frame'] / 1e6:7.2f} MB  {r['said'][:90]}", flush=True)
+
+
 if __name__ == "__main__":
-    main()
+    if len(sys.argv) == 3 and sys.argv[1] == "--child":
+        import json
+        result = _child(json.loads(sys.argv[2]))
+        print(json.dumps(result), flush=True)
+    elif sys.argv[1:2] == ["--uploads"]:
+        uploads_table()
+    else:
+        main()

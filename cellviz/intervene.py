@@ -76,8 +76,9 @@ class Intervened(nn.Module):
         unbatched = xt.dim() == 2
         seq = (xt.unsqueeze(1) if unbatched else xt).numpy()
         T, B, _ = seq.shape
-        h0s, c0s = _initial_states(kind, h0, torch.float32, np.float32, L * D, B, H, unbatched)
-        edits = _edits_by_place(self.interventions, kind, L, D, T, H)
+        P = getattr(m, "proj_size", 0) or H               # h's units (nn.LSTM(proj_size=P)); c keeps H
+        h0s, c0s = _initial_states(kind, h0, torch.float32, np.float32, L * D, B, H, unbatched, P)
+        edits = _edits_by_place(self.interventions, kind, L, D, T, H, P)
         hs, cs = [], []
         for l in range(L):
             outs = []

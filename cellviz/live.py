@@ -8,7 +8,10 @@ No Streamlit here.
 """
 from __future__ import annotations
 
+import gc
+import threading
 import time
+import weakref
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 
@@ -76,10 +79,89 @@ class EpochReport:
     stopped: str = ""             # why the run ended early ("time limit", "stopped"), else ""
 
 
+class Busy(ValueError):
+    """Every slot for heavy jobs is taken: the user is told to try again in a moment."""
+
+    def __init__(self, message: str | None = None):
+        from .i18n import t
+        super().__init__(message or t("busy"))
+
+
+class JobSlots:
+    """A process-wide limit on concurrent heavy jobs (live training, exports): `take(seconds)` a slot for at
+    most that long, or Busy. A slot whose job never said it ended (a session gone mid-run: its generator
+    is only collected when the session expires) is taken back once its time is up."""
+
+    def __init__(self, n: int):
+        self.n = n
+        self._leases: dict[int, float] = {}            # lease id -> when it expires (time.monotonic)
+        self._next = 0
+        self._lock = threading.Lock()
+
+    def take(self, seconds: float, wait: float = 0.0) -> int:
+        """A lease id (give it back with `give`); Busy if none frees up within `wait` seconds."""
+        deadline = time.monotonic() + wait
+        collected = False
+        while True:
+            with self._lock:
+                now = time.monotonic()
+                for k in [k for k, end in self._leases.items() if end <= now]:
+                    del self._leases[k]
+                if len(self._leases) < self.n:
+                    self._next += 1
+                    self._leases[self._next] = now + seconds
+                    return self._next
+            if not collected:                 # a dropped run in a reference cycle gives its slot back when collected
+                gc.collect()
+                collected = True
+                continue
+            if time.monotonic() >= deadline:
+                raise Busy()
+            time.sleep(0.1)
+
+    def give(self, lease: int) -> None:
+        with self._lock:
+            self._leases.pop(lease, None)
+
+    def busy(self) -> int:
+        """Slots taken now."""
+        with self._lock:
+            now = time.monotonic()
+            return sum(1 for end in self._leases.values() if end > now)
+
+
+HEAVY_JOBS = 4               # server-wide: two side-by-side trainings (two runs each), or one and two downloads
+HEAVY = JobSlots(HEAVY_JOBS)
+
+
+_PROCESS = object()          # train_live's default slots: the module's HEAVY, looked up when called
+
+
 def train_live(cfg: LiveConfig, probe_seed: int = 0, should_stop: Callable[[], bool] = lambda: False,
-               limits: Limits = LIMITS) -> Iterator[EpochReport]:
-    """Train per `cfg`, yielding an `EpochReport` before training and after every epoch."""
+               limits: Limits = LIMITS, slots: JobSlots | None = _PROCESS) -> Iterator[EpochReport]:
+    """Train per `cfg`, yielding an `EpochReport` before training and after every epoch. Takes one of the
+    process's heavy-job slots (`HEAVY`, or `slots`; None: none) when called — Busy, a ValueError, if none is
+    free — for at most the run's time limit; the slot is given back when the run ends, stops or is dropped."""
     cfg.check(limits)
+    slots = HEAVY if slots is _PROCESS else slots
+    if slots is None:
+        return _epochs(cfg, probe_seed, should_stop, limits)
+    lease = slots.take(limits.max_seconds + 10)     # the run stops itself at max_seconds from its start
+    gen = _train_live(cfg, probe_seed, should_stop, limits, slots, lease)
+    weakref.finalize(gen, slots.give, lease)          # also when it is dropped unstarted or half-way
+    return gen
+
+
+def _train_live(cfg: LiveConfig, probe_seed: int, should_stop: Callable[[], bool], limits: Limits,
+                slots: JobSlots, lease: int) -> Iterator[EpochReport]:
+    try:
+        yield from _epochs(cfg, probe_seed, should_stop, limits)
+    finally:
+        slots.give(lease)
+
+
+def _epochs(cfg: LiveConfig, probe_seed: int, should_stop: Callable[[], bool],
+            limits: Limits) -> Iterator[EpochReport]:
     torch.manual_seed(cfg.seed)
     rng = np.random.default_rng(cfg.seed)
     task = make_task(cfg.task, **cfg.task_options)

@@ -17,6 +17,7 @@ from .trace import LossFn, _default_loss, trace
 
 BUDGET_BYTES = 48 * 2**20          # what one pass may take (copies are traced in chunks under it)
 BYTES_PER_STATE = 4 * 56           # a pass peaks at ~56 float32 (T, B, H)-sized arrays per layer and direction (measured)
+BYTES_PER_INPUT = 4 * 7            # and ~6 float32 (T, B, I)-sized ones for the input (copies, x and dL/dx; measured)
 
 
 @dataclass(frozen=True)
@@ -29,10 +30,10 @@ class LossTerms:
     grad_h: dict[tuple[int, int], np.ndarray]
 
 
-def cost(steps: int, hidden_size: int, layers: int = 1, directions: int = 1) -> int:
-    """Floats `by_step` touches (T copies × T steps × H × layers × directions): a caller's measure of whether
-    to compute every step at once."""
-    return steps * steps * hidden_size * layers * directions
+def cost(steps: int, hidden_size: int, layers: int = 1, directions: int = 1, input_size: int = 0) -> int:
+    """Floats `by_step` touches (T copies × T steps × (H × layers × directions + I)): a caller's measure of
+    whether to compute every step at once."""
+    return steps * steps * (hidden_size * layers * directions + input_size)
 
 
 def by_step(module: nn.Module, x, h0=None, loss: LossFn | None = None) -> LossTerms:
@@ -48,7 +49,7 @@ def by_step(module: nn.Module, x, h0=None, loss: LossFn | None = None) -> LossTe
     T = seq.shape[0]
     loss = loss or _default_loss(bf, unbatched)
     D = 2 if module.bidirectional else 1
-    per_copy = T * module.hidden_size * module.num_layers * D * BYTES_PER_STATE
+    per_copy = T * (module.hidden_size * module.num_layers * D * BYTES_PER_STATE + seq.shape[1] * BYTES_PER_INPUT)
     chunk = int(max(1, min(T, BUDGET_BYTES // max(per_copy, 1))))
     sens = np.zeros((T, T))
     grad_h = {(l, d): np.zeros((T, T)) for l in range(module.num_layers) for d in range(D)}

@@ -203,10 +203,10 @@ def trace(module: nn.Module, x, h0=None, loss: LossFn | None = None, *, rnn: nn.
     The module is evaluated in eval semantics (no dropout between layers).
 
     Inside a whole model: `trace(model, x, rnn=model.rnn, loss=fn)` runs `model(x)` (x: whatever the model takes,
-    e.g. token ids; a tuple is several arguments: model(*x)), captures the input and initial state reaching its recurrent submodule `rnn` (hooks), traces
-    `rnn` on them, and takes L = fn(model(x)) (default: the sum of the model's output, its first element if it
-    returns a tuple): the gradient flows back through the model's own head by autograd into the engine's BPTT, so
-    every dL/dh_t is the whole model's. The model runs in eval mode (dropout off; restored after). `rnn` must run
+    e.g. token ids; a tuple is several arguments: model(*x)), captures the input and initial state reaching its
+    recurrent submodule `rnn` (hooks), traces `rnn` on them, and takes L = fn(model(x)) (default: the sum of the
+    model's output, its first element if it returns a tuple): the gradient flows back through the model's own head
+    by autograd into the engine's BPTT, so every dL/dh_t is the whole model's. The model runs in eval mode (dropout off; restored after). `rnn` must run
     once per model(x) call, on a padded batch or a PackedSequence of equal-length sequences.
     """
     if rnn is not None:
@@ -383,7 +383,9 @@ def _trace_inside(model: nn.Module, x, rnn: nn.Module, loss, at_step, interventi
         seq = seq.detach() if isinstance(seq, torch.Tensor) else seq
 
         def whole_model_loss(output, h_n):
-            replaced = (output if repack is None else repack(output), h_n)
+            # clones: the model may change what its rnn returns in place, which autograd refuses on a leaf
+            h_n = tuple(h.clone() for h in h_n) if isinstance(h_n, tuple) else h_n.clone()
+            replaced = (output.clone() if repack is None else repack(output), h_n)
             handle = rnn.register_forward_hook(lambda _m, _a, _o: replaced)
             try:
                 with torch.enable_grad():

@@ -13,8 +13,12 @@ import inspect
 
 import pytest
 import torch
+from streamlit import config as _streamlit_config
 
 torch.set_num_threads(1)
+# .streamlit/config.toml hides exception details on the hosted demo (client.showErrorDetails = "none"); the
+# tests' AppTest sessions show them, so that a failure says what broke
+_streamlit_config.set_option("client.showErrorDetails", "full")
 
 # whole files of slower tests (AppTest page tests, test_app_*.py, are matched by name)
 INTEGRATION_FILES = {"test_fuzz.py", "test_live.py", "test_teaching.py", "test_load.py", "test_browser.py"}

@@ -1,4 +1,6 @@
 """AppTest: the guided tour, every slide forward and back, and presentation mode from the URL."""
+import json
+
 from streamlit.testing.v1 import AppTest
 
 from app_driver import APP, assert_clean, charts, player, sync
@@ -77,6 +79,71 @@ def _slide_markdown(at: AppTest) -> str:
     return "\n".join(m.value for m in at.markdown)
 
 
+def _host(at: AppTest) -> dict:
+    """What the page tells its browser side (tour_host.js): slide, count, presenting, presenter view."""
+    import json
+    found = [json.loads(el.proto.json) for el in at.get("bidi_component")
+             if el.proto.component_name == "cellviz_tour_host"]
+    assert len(found) == 1, found
+    return found[0]
+
+
+def test_each_slide_shows_its_built_headline_and_notes_only_in_normal_mode():
+    """The page renders cellviz.slides: the headline (with its number) on the slide; the notes under it in normal
+    mode and not on the projected slide; the explorer link in both."""
+    from cellviz import slides
+    for k, name in enumerate(tour.SLIDES, start=1):
+        built = slides.build_slide(name)
+        for present in (False, True):
+            at = _tour(slide=str(k), **({"present": "1"} if present else {}))
+            shown = _slide_markdown(at)
+            assert _title(at) == built.title and f"**{built.headline}**" in shown, (name, present)
+            first_note = built.notes.split("\n\n")[0]
+            assert (first_note in shown) is (not present), (name, present)
+            assert (built.body in shown), (name, present)
+            link = [h.proto.body for h in at.get("html") if "class='cvt-explore'><a href=" in h.proto.body]
+            assert len(link) == 1, name
+            assert f"model={built.model}" in link[0] if built.model else "compare?" in link[0], name
+            assert _host(at)["slide"] == k and _host(at)["present"] is present
+
+
+def test_presenting_shows_the_main_chart_only_and_the_buttons_carry_no_prose():
+    at = _tour(slide="3", present="1")
+    figures = [p["id"] for p in charts(at) if isinstance(p, dict)]
+    assert figures == ["time"]                                    # not the cell diagram too
+    assert all(b.label == "" for b in at.button if b.key in ("tour_prev", "tour_next", "tour_exit"))
+    normal = _tour(slide="3")
+    assert sorted(p["id"] for p in charts(normal) if isinstance(p, dict)) == ["cell", "time"]
+
+
+def test_presenter_view_shows_the_notes_the_next_title_and_follows_the_slide():
+    from cellviz import slides
+    from cellviz.i18n import t
+    at = _tour(presenter="1", slide="2")
+    shown = _slide_markdown(at)
+    built = slides.build_slide("grad")
+    assert built.notes.split("\n\n")[-1] in shown
+    assert t("tour.presenter.next", title=t("tour.lstm.title")) in shown
+    host = _host(at)
+    assert host["presenter"] is True and host["present"] is False and host["slide"] == 2
+    assert not at.toggle                                          # no presentation toggle in the presenter view
+    assert at.query_params.get("presenter") == "1"
+    at.button(key="tour_next").click().run()
+    assert_clean(at)
+    assert _host(at)["slide"] == 3 and at.session_state["tour_step"] == 0
+    last = _tour(presenter="1", slide=str(len(tour.SLIDES)))
+    assert t("tour.presenter.last") in _slide_markdown(last)
+
+
+def test_slide_1_lag_choice_rebuilds_the_slide():
+    from cellviz import slides
+    at = _tour(slide="1")
+    at.segmented_control(key="tour_lag").set_value(20).run()
+    assert_clean(at)
+    assert f"**{slides.build_slide('rnn', lag=20).headline}**" in _slide_markdown(at)
+    assert "at lag 20;" in _slide_markdown(at)
+
+
 def _live(name: str, lag: int):
     """The tour's input on `name` at `lag`, traced independently of the app: (trace, cue unit)."""
     import cellviz
@@ -89,7 +156,7 @@ def _live(name: str, lag: int):
 
 
 def test_slides_3_and_4_print_the_traces_numbers():
-    """The mean gate on the cue unit printed on the LSTM / GRU slides equals the trace's own value."""
+    """The mean gate on the cue unit printed on the LSTM / GRU slides (headline, body or notes) equals the trace's."""
     import numpy as np
     for slide, name, gates in (("3", "lag-lstm", {"f": ".4f", "i": ".2f"}), ("4", "lag-gru", {"z": ".2f", "r": ".2f"})):
         at = _tour(slide=slide)
@@ -97,7 +164,7 @@ def test_slides_3_and_4_print_the_traces_numbers():
         tr, cu = _live(name, tour.LAG)
         rec = tr.layer(0)
         T = rec.h.shape[0]
-        assert f"unit **{cu.unit}**" in shown, slide
+        assert f"unit {cu.unit}" in shown, slide
         for g, fmt in gates.items():
             value = float(np.mean(rec.gates[g][1:T - 1, 0, cu.unit]))
             assert f"{g} = {value:{fmt}}" in shown, (slide, g, value)
@@ -110,14 +177,15 @@ def test_slides_3_and_4_print_the_traces_numbers():
             assert f"between {h.min():+.2f} and {h.max():+.2f}" in shown
 
 
-def test_slide_6_shows_protocol_lines_and_caveats_also_when_presenting():
+def test_slide_6_keeps_protocol_and_caveat_in_the_notes_and_one_chart_when_presenting():
     from cellviz.i18n import t
-    for params in ({}, {"present": "1"}):
-        at = _tour(slide="6", **params)
-        shown = _slide_markdown(at)
-        assert "**Protocol.**" in shown and "1997" in shown and "chance" in shown.lower()
-        figs = [c.proto.spec for c in at.get("plotly_chart")]
-        assert len(figs) == 2 and all(t("plot.claims.one_bit") in f and t("plot.chance") in f for f in figs[:1])
+    at = _tour(slide="6")
+    shown = _slide_markdown(at)
+    assert "**Protocol.**" in shown and "1997" in shown and "chance" in shown.lower()
+    figs = charts(at)
+    assert len(figs) == 1 and t("plot.claims.one_bit") in json.dumps(figs[0]["figure"])
+    presenting = _slide_markdown(_tour(slide="6", present="1"))
+    assert "**Protocol.**" not in presenting and "≥ " in presenting
 
 
 def test_slide_equations_are_valid_latex():

@@ -488,6 +488,7 @@ def test_chained_cells_are_offered_as_a_stacked_module():
     assert isinstance(cellviz.load_checkpoint(data, prefix="lstm2"), nn.LSTM)
     parts = cellviz.load_checkpoint_parts(data, prefix="lstm1+lstm2")
     assert parts.head_key == "linear" and parts.embedding is None
+    assert parts.notes[0] == "'lstm1+lstm2': nn.LSTMCell weights read as a 2-layer nn.LSTM (the same numbers, renamed)."
     assert torch.equal(parts.head_weight, linear.weight.detach()) and torch.equal(parts.head_bias, linear.bias.detach())
     with pytest.raises(ValueError, match="reads 3 inputs into 4 units"):
         cellviz.module_from_cells(nn.GRUCell(2, 4), nn.GRUCell(3, 4))
@@ -524,7 +525,8 @@ def test_parts_find_the_embedding_and_tied_head():
         assert parts.prefix == "rnn" and parts.candidates == ["rnn"]
         assert parts.embedding_key == "encoder.weight" and torch.equal(parts.embedding, encoder.weight.detach())
         assert parts.head_key == "decoder" and torch.equal(parts.head_weight, decoder.weight.detach())
-        assert torch.equal(parts.head_bias, decoder.bias.detach()) and len(parts.notes) == 2
+        assert torch.equal(parts.head_bias, decoder.bias.detach())
+        assert [n.split(" ")[0] for n in parts.notes] == ["batch_first=False:", "encoder.weight", "decoder"]
         _same(rnn.eval(), parts.module)
     bare = cellviz.load_checkpoint_parts(_encode(rnn.state_dict(), "pt"))
     assert bare.embedding is None and bare.head_weight is None and bare.prefix == ""
@@ -549,3 +551,58 @@ def test_projection_lstm_round_trip(fmt, layers, bidirectional):
     loaded = cellviz.load_checkpoint(_encode({"lstm." + k: v for k, v in original.state_dict().items()}, fmt))
     assert loaded.proj_size == 2 and loaded.hidden_size == 6 and loaded.num_layers == layers
     _same(original, loaded)
+
+
+@settings(max_examples=60, deadline=None)
+@given(layers=st.integers(1, 40), directions=st.integers(1, 2), hidden=st.integers(1, 3), extra=st.integers(0, 3),
+       gates=st.sampled_from([1, 3, 4]), fmt=st.sampled_from(["safetensors", "pt"]), wrap=st.integers(0, 3))
+def test_fuzzed_structures_load_exactly_or_are_refused_before_building(layers, directions, hidden, extra, gates, fmt, wrap):
+    """Random recurrent structures (up to 40 layers, junk keys, nesting): a plausible one loads as the module it is;
+    one past the caps is refused by CheckpointError, and no module is built for it."""
+    cls = {1: nn.RNN, 3: nn.GRU, 4: nn.LSTM}[gates]
+    G = gates
+    state = {}
+    for l in range(layers):
+        for suffix in ("", "_reverse")[:directions]:
+            state[f"rnn.weight_ih_l{l}{suffix}"] = torch.randn(G * hidden, 2 if l == 0 else hidden * directions)
+            state[f"rnn.weight_hh_l{l}{suffix}"] = torch.randn(G * hidden, hidden)
+    for k in range(extra):
+        state[f"junk{k}.weight"] = torch.randn(2)
+    built = []
+    original_init = nn.RNNBase.__init__
+
+    def spy(self, *args, **kwargs):
+        built.append(kwargs.get("num_layers", args[3] if len(args) > 3 else 1))
+        original_init(self, *args, **kwargs)
+    obj: object = state
+    for _ in range(wrap):
+        obj = {"state_dict": obj, "epoch": 3}
+    data = _encode(state, fmt) if wrap == 0 or fmt == "safetensors" else _pt(obj)
+    nn.RNNBase.__init__ = spy
+    try:
+        if layers > 16:
+            with pytest.raises(CheckpointError, match="at most 16 layers"):
+                cellviz.load_checkpoint(data)
+            assert not built
+        else:
+            m = cellviz.load_checkpoint(data)
+            assert type(m) is cls and m.num_layers == layers and m.bidirectional == (directions == 2)
+            assert built == [layers]
+    finally:
+        nn.RNNBase.__init__ = original_init
+
+
+def test_a_checkpoint_with_its_argparse_namespace_loads_and_other_objects_are_refused():
+    import argparse
+    original = nn.GRU(2, 3).eval()
+    _same(original, cellviz.load_checkpoint(_pt({"args": argparse.Namespace(lr=0.1, model="GRU"), "epoch": 3,
+                                                   "state_dict": original.state_dict()})))
+    with pytest.raises(CheckpointError, match=r"(?s)refused to unpickle.*checkpoint dict holding such an object"):
+        cellviz.load_checkpoint(_pt({"scheduler": torch.optim.lr_scheduler.StepLR(torch.optim.SGD(original.parameters(), 0.1), 1),
+                                     "state_dict": original.state_dict()}))
+
+
+def test_parts_say_what_was_assumed():
+    parts = cellviz.load_checkpoint_parts(_pt(nn.RNN(3, 4).state_dict()), nonlinearity="relu", batch_first=True)
+    assert "batch_first=True: a batch is read as (B, T, I) (a state_dict cannot say which)." in parts.notes
+    assert any(n.startswith("nonlinearity='relu'") for n in parts.notes)

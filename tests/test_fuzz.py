@@ -274,8 +274,7 @@ def _hostile_files(marker) -> list[tuple[str, bytes, str]]:
         ("huge-header.safetensors", struct.pack("<Q", 2**62) + b"{}", ""),            # lying header length
         ("huge-tensor.safetensors", struct.pack("<Q", len(header)) + header, ""),    # lying tensor size
         ("oversized.pt", b"\x00" * (11 * 2**20), ""),                                 # over maxUploadSize = 10 MB
-        ("weights.pkl", _torch_bytes(legit), ".safetensors"),                         # wrong extension
-        ("weights.pt.exe", _torch_bytes(legit), ".safetensors"),
+        ("weights.pkl", b"MZ\x90\x00" + bytes(100), ".safetensors"),                 # neither format, any name
     ]
 
 
@@ -335,3 +334,53 @@ def test_fuzzed_sidebar_text_never_crashes_the_page(model):
         else:
             assert charts(at), "accepted input must draw"
     run()
+
+
+# --- upload structure (issue 20): input size, layers, tensor count ---------------------------------------
+def _structure_file(kind: str, inputs: int, hidden: int, layers: int, bi: bool, extra: int, fmt: str) -> bytes:
+    """A recurrent state_dict written by hand (nn.RNN(num_layers=L) itself is quadratic in L), plus `extra`
+    unrelated tensors, as torch.save or safetensors."""
+    gates = {"rnn": 1, "gru": 3, "lstm": 4}[kind]
+    state = {}
+    for layer in range(layers):
+        for suffix in ("", "_reverse") if bi else ("",):
+            width = inputs if layer == 0 else hidden * (2 if bi else 1)
+            state[f"weight_ih_l{layer}{suffix}"] = torch.zeros(gates * hidden, width)
+            state[f"weight_hh_l{layer}{suffix}"] = torch.zeros(gates * hidden, hidden)
+    state.update({f"head.t{k}": torch.zeros(1) for k in range(extra)})
+    if fmt == "safetensors":
+        from safetensors.torch import save
+        return save(state)
+    return _torch_bytes(state)
+
+
+@settings(max_examples=int(os.environ.get("FUZZ_EXAMPLES", 40)), deadline=None,
+          suppress_health_check=[HealthCheck.too_slow])
+@given(kind=st.sampled_from(["rnn", "gru", "lstm"]), inputs=st.one_of(st.integers(1, 64), st.integers(3000, 6000)),
+       hidden=st.integers(1, 6), layers=st.one_of(st.integers(1, 4), st.integers(14, 40)), bi=st.booleans(),
+       extra=st.one_of(st.just(0), st.integers(9900, 10100)), fmt=st.sampled_from(["pt", "safetensors"]))
+@example(kind="rnn", inputs=1, hidden=1, layers=2000, bi=False, extra=0, fmt="safetensors")
+def test_upload_structure_fuzzed(kind, inputs, hidden, layers, bi, extra, fmt):
+    """Any number of layers, input features and tensors: the module loads within every cap (and its trace and
+    every-step budgets count the input), or the upload is refused with a message — quickly, from the header."""
+    import time
+    raw = _structure_file(kind, inputs, hidden, layers, bi, extra, fmt)
+    started = time.process_time()
+    try:
+        module = uploads.upload_module(uploads.digest(raw), raw, "", "tanh")
+    except cellviz.CheckpointError as e:
+        assert str(e).strip() and len(str(e)) < 1000
+        assert layers > cellviz.checkpoint.MAX_LAYERS or inputs > uploads.MAX_UPLOAD_INPUT or \
+            2 * layers * (2 if bi else 1) + extra > cellviz.checkpoint.MAX_TENSORS, str(e)
+        assert time.process_time() - started < 2.0
+        return
+    finally:
+        uploads.upload_module.clear()
+    assert module.num_layers == layers <= cellviz.checkpoint.MAX_LAYERS and module.input_size == inputs <= 4096
+    steps = uploads.upload_steps(module)
+    assert steps * uploads.step_bytes(module) <= uploads.UPLOAD_TRACE_BYTES or steps == 1
+    from cellviz import loss_terms
+    D = 2 if bi else 1
+    per_copy = steps * (hidden * layers * D * loss_terms.BYTES_PER_STATE + inputs * loss_terms.BYTES_PER_INPUT)
+    if loss_terms.cost(steps, hidden, layers, D, inputs) <= data.ALL_STEPS_COST:
+        assert per_copy <= loss_terms.BUDGET_BYTES      # a chunk of one copy already fits the budget

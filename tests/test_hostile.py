@@ -553,3 +553,388 @@ def test_hostile_deep_links_and_tokens_in_the_browser(tmp_path):
             server.wait(timeout=10)
         except Exception:   # noqa: BLE001
             server.kill()
+
+
+# --- issue 20: one visitor must not take the hosted app down ------------------------------------------------
+# Memory is measured in a subprocess of its own (cellviz.hosted_bench.run_capped: an AppTest session on the
+# real app, watched every 20 ms and killed past its limit), in MB above its baseline with a page drawn.
+from cellviz import hosted_bench, live, loss_terms
+from cellviz.player import panels
+from cellviz.ui import downloads, safety, sidebar, stepper
+
+LINUX = pytest.mark.skipif(not os.path.exists("/proc/self/clear_refs"), reason="needs Linux /proc")
+
+
+def _capped(name: str, limit_mb: float) -> dict:
+    report = hosted_bench.run_capped(hosted_bench.HOSTILE[name], limit_mb)
+    assert not report["killed"], f"{name}: resident memory grew past +{limit_mb} MB"
+    return report
+
+
+@LINUX
+@pytest.mark.integration
+def test_wide_input_upload_is_refused_in_the_page_without_memory():
+    """80 KB, nn.RNN(20000, 1), gradient page: 382 -> 1,543 MB before; now refused, with the cap named."""
+    r = _capped("wide input, gradient page (was 1,543 MB)", 150)
+    said = shown(r["said"].encode().decode("unicode_escape"))
+    assert "20,000 input features" in said and "4,096" in said, said
+    assert r["peak"] < 50
+
+
+@LINUX
+@pytest.mark.integration
+@pytest.mark.parametrize("case, frame_mb", [("input at the cap, gradient page", 1.0),
+                                            ("input at the cap, cell page", 2.0)])
+def test_input_at_the_cap_is_counted_in_every_budget(case, frame_mb):
+    """nn.RNN(4096, 1) at its longest input: the trace budget counts x and dL/dx (512 steps, not 1000), the
+    every-step gradient terms count I (per step from the server instead), the cell diagram's x strip is block
+    means. Before: peak +239 MB (gradients), +182 MB and an 11 MB frame (cell)."""
+    r = _capped(case, 400)
+    assert r["said"] == "[]", r["said"]
+    assert r["peak"] < 120, r
+    assert r["frame"] < frame_mb * 1e6, r
+
+
+@LINUX
+@pytest.mark.integration
+def test_five_wide_files_in_one_session_retain_a_bounded_amount():
+    """Five distinct nn.RNN(4096, 1) files in turn, each at its longest input: before, peak +438 MB and +361 MB
+    retained (the payload cache kept 48 entries of any size)."""
+    r = _capped("five wide files, one session (was 1,049 MB)", 500)
+    assert r["peak"] < 300 and r["retained"] < 250, r            # measured: +197-250 MB peak, +167-204 retained
+
+
+@LINUX
+@pytest.mark.integration
+def test_twenty_thousand_layers_are_refused_from_the_header_quickly():
+    """3 MB of safetensors, 20,000 layers of hidden 1: before, 31 s (20 CPU-s) and +146 MB in the app."""
+    r = _capped("20,000 layers (was 27 CPU-s)", 300)
+    said = shown(r["said"].encode().decode("unicode_escape"))
+    assert "at most 16 layers" in said or "40,000 tensors" in said, said       # the loader's caps, from the header
+    assert r["seconds"] < 3 and r["cpu"] < 3 and r["peak"] < 60, r
+
+
+def test_upload_steps_count_the_input_width():
+    assert uploads.upload_steps(nn.RNN(4096, 1)) == uploads.UPLOAD_TRACE_BYTES // ((3 * 1 + 2 * 4096) * 4) == 511
+    assert uploads.upload_steps(nn.LSTM(2, 300)) == uploads.UPLOAD_TRACE_BYTES // ((16 * 300 + 2 * 2) * 4)
+    assert uploads.upload_steps(nn.GRU(2, 16)) == uploads.MAX_UPLOAD_STEPS
+
+
+def test_upload_input_wider_than_the_cap_is_refused_by_upload_module():
+    raw = _pt(nn.RNN(uploads.MAX_UPLOAD_INPUT + 1, 1).state_dict())
+    with pytest.raises(CheckpointError, match="4,097 input features per step; the app takes at most 4,096"):
+        uploads.upload_module(uploads.digest(raw), raw, "", "tanh")
+    raw = _pt(nn.RNN(uploads.MAX_UPLOAD_INPUT, 1).state_dict())
+    assert uploads.upload_module(uploads.digest(raw), raw, "", "tanh").input_size == 4096
+
+
+def test_all_steps_cost_counts_the_input():
+    assert loss_terms.cost(50, 1, input_size=4096) == 50 * 50 * 4097
+    assert loss_terms.cost(80, 64) == 80 * 80 * 64
+    tr = cellviz.trace(nn.RNN(4096, 1), torch.randn(50, 4096))
+    subject = data.Subject("wide", tr, [str(k) for k in range(50)], source=uploads.UploadSource("0" * 64, "w.pt"))
+    assert data.terms_by_step(subject) is None        # 50² x 4097 floats: per step from the server instead
+
+
+def _child_peak(code: str, limit_mb: float) -> float:
+    """Run `code` (which sets up, prints BASE, then does the work) in a subprocess; its peak RSS above BASE in
+    MB, killed (and the test failed) past `limit_mb`."""
+    import subprocess
+    import sys
+    import time as _time
+    prelude = ("import os, sys\nos.environ['OMP_NUM_THREADS'] = '1'\n"
+               "def rss(f):\n    return next(int(l.split()[1]) for l in open('/proc/self/status') "
+               "if l.startswith(f + ':')) / 1024\n"
+               "def base():\n    print('BASE', rss('VmRSS'), flush=True)\n"
+               "    open('/proc/self/clear_refs', 'w').write('5')\n")
+    proc = subprocess.Popen([sys.executable, "-c", prelude + code + "\nprint('PEAK', rss('VmHWM'), flush=True)\n"],
+                            stdout=subprocess.PIPE, text=True, cwd=hosted_bench.ROOT)
+    lines, b, worst = [], None, 0.0
+    for line in proc.stdout:
+        lines.append(line)
+        if line.startswith("BASE"):
+            b = float(line.split()[1])
+            break
+    assert b is not None, "".join(lines)
+    import threading as _threading
+    rest: list[str] = []
+    reader = _threading.Thread(target=lambda: rest.append(proc.stdout.read()), daemon=True)
+    reader.start()
+    while proc.poll() is None:
+        rss = hosted_bench._status(proc.pid).get("VmRSS", 0) / 1024
+        worst = max(worst, rss - b)
+        if rss - b > limit_mb:
+            proc.kill()
+            proc.wait()
+            pytest.fail(f"resident memory grew past +{limit_mb} MB")
+        _time.sleep(0.02)
+    reader.join(10)
+    assert proc.returncode == 0, "".join(rest)[-800:]
+    peak = float(next(x for x in "".join(rest).splitlines() if x.startswith("PEAK")).split()[1])
+    return max(peak - b, worst)
+
+
+@LINUX
+@pytest.mark.integration
+def test_by_step_chunks_count_the_input_width():
+    """loss_terms.by_step on nn.RNN(4096, 1), 60 steps: before, all 60 copies at once, (60, 60, 4096) arrays
+    (+350 MB); now chunks under BUDGET_BYTES (48 MB)."""
+    grown = _child_peak(
+        "import numpy as np, torch\nfrom cellviz import loss_terms\ntorch.set_num_threads(1)\n"
+        "m = torch.nn.RNN(4096, 1)\nx = np.random.default_rng(0).standard_normal((60, 4096)).astype(np.float32)\n"
+        "loss_terms.by_step(m, x[:3])\nbase()\nloss_terms.by_step(m, x)\n", 250)
+    assert grown < 90, f"+{grown:.0f} MB"
+
+
+@LINUX
+@pytest.mark.integration
+def test_one_hot_input_does_not_grow_with_the_square_of_the_width():
+    """np.eye(width) was width² floats (200,000 features: 160 GB)."""
+    grown = _child_peak("from cellviz.ui import uploads\nbase()\n"
+                        "x = uploads.upload_input(200_000, uploads.UploadInput('onehot', 50, 3))\n"
+                        "assert x.shape == (50, 200_000) and (x.sum(axis=1) == 1).all()\n", 200)
+    assert grown < 60, f"+{grown:.0f} MB"
+
+
+def test_one_hot_input_is_the_same_as_before():
+    x = uploads.upload_input(7, uploads.UploadInput("onehot", 20, 5))
+    rng = np.random.default_rng(5)
+    np.testing.assert_array_equal(x, np.eye(7, dtype=np.float32)[rng.integers(7, size=20)])
+
+
+def test_cell_diagram_draws_a_wide_input_as_block_means():
+    tr = cellviz.trace(nn.RNN(5000, 3), torch.randn(4, 5000))
+    panel = panels.cell_diagram(tr, 0, 0, list("abcd"), unit=None)
+    strip = next(s for s in panel["strips"] if s["series"] == "x")
+    assert strip["n"] <= panels.MAX_STRIP_CELLS and strip["units"] == 5000 and strip["bu"] == 53
+    assert panel["series"]["x"]["shape"] == [4, strip["n"]]
+    import json
+    assert len(json.dumps(panel)) < 60_000          # before: the 5000-wide x at step 0 and every step's strip
+
+
+def test_payload_cache_is_bounded_by_bytes_and_age(monkeypatch):
+    monkeypatch.setattr(stepper, "_CACHE", type(stepper._CACHE)())
+    monkeypatch.setattr(stepper, "_CACHE_BYTES", [0])
+    monkeypatch.setattr(stepper, "MAX_CACHED_BYTES", 4_000_000)
+    for k in range(20):
+        stepper.cached(("big", k), lambda: {"bdata": "x" * 500_000})
+    assert stepper._CACHE_BYTES[0] <= 4_000_000 and len(stepper._CACHE) == 7
+    assert sum(size for _, size, _ in stepper._CACHE.values()) == stepper._CACHE_BYTES[0]
+    built = []
+    assert stepper.cached(("huge",), lambda: built.append(1) or {"bdata": "x" * 2_000_000})
+    assert ("huge",) not in {k[0] for k in stepper._CACHE}               # over a quarter of the budget: not kept
+    clock = [1e6]
+    monkeypatch.setattr(stepper.time, "monotonic", lambda: clock[0])
+    stepper.cached(("fresh",), lambda: {"a": 1})
+    clock[0] += stepper.CACHE_TTL + 1
+    calls = []
+    stepper.cached(("fresh",), lambda: calls.append(1) or {"a": 1})
+    assert calls == [1]                                                    # expired, built again
+    assert all(k[0][0] != "big" for k in stepper._CACHE)                   # and the old ones are gone
+
+
+def test_payload_bytes_follow_the_json():
+    import json
+    tr = cellviz.trace(nn.LSTM(3, 40), torch.randn(30, 3))
+    panel = panels.cell_diagram(tr, 0, 0, [str(k) for k in range(30)], unit=0)
+    size, text = stepper.payload_bytes(panel), len(json.dumps(panel))
+    assert text < size < 6 * text              # Python objects weigh more than their JSON: never less
+
+
+def test_upload_structure_is_refused_from_the_header():
+    """The loader's structure caps (cellviz.checkpoint, models' side) act on the upload path too."""
+    from safetensors.torch import save
+    deep = {f"weight_{w}_l{k}": torch.zeros(1, 1) for k in range(17) for w in ("ih", "hh")}
+    for raw in (_pt(deep), save(deep)):
+        with pytest.raises(CheckpointError, match="at most 16 layers"):
+            uploads.upload_module(uploads.digest(raw), raw, "", "tanh")
+    ok = _pt(nn.GRU(2, 3, num_layers=16).state_dict())
+    assert uploads.upload_module(uploads.digest(ok), ok, "", "tanh").num_layers == 16
+
+
+def test_upload_caches_check_that_bytes_and_digest_match():
+    a, b = _pt(nn.GRU(2, 3).state_dict()), _pt(nn.GRU(2, 4).state_dict())
+    with pytest.raises(CheckpointError, match="do not match"):
+        uploads.upload_module(uploads.digest(a), b, "", "tanh")
+    with pytest.raises(CheckpointError, match="no longer holds this file"):
+        uploads.upload_module("f" * 64, b"", "", "tanh")
+    assert uploads.upload_module(uploads.digest(a), a, "", "tanh").hidden_size == 3
+
+
+@LINUX
+@pytest.mark.integration
+def test_held_upload_bytes_have_one_budget_for_every_session():
+    """30 sessions each uploading a distinct 10 MB file: before, each session kept its file's bytes until it
+    expired (30 x 10 MB; ~6 such sessions filled the tier); now the server holds at most HELD_UPLOADS x U =
+    20 MB of them for everyone, oldest out."""
+    grown = _child_peak(
+        "import os\nfrom cellviz.ui import uploads\nbase()\nkeys = []\n"
+        "for k in range(30):\n    keys.append(uploads.hold(os.urandom(10 * 2**20 - 1000)))\n"
+        "assert uploads.held_bytes() <= uploads.held_budget()\nassert uploads.held(keys[-1])\n"
+        "assert not uploads.held(keys[0])\n", 200)
+    assert grown < uploads.held_budget() / 2**20 + 25, f"+{grown:.0f} MB"
+
+
+def test_session_keeps_the_digest_and_the_uploader_copy_is_released(monkeypatch):
+    from streamlit.runtime.memory_uploaded_file_manager import MemoryUploadedFileManager
+    released = []
+    real = MemoryUploadedFileManager.remove_file
+    monkeypatch.setattr(MemoryUploadedFileManager, "remove_file",
+                        lambda self, session_id, file_id: released.append(file_id) or real(self, session_id, file_id))
+    raw = _pt(nn.GRU(2, 5).state_dict())
+    at = _upload(open_page("cell"), "gru.pt", raw)
+    assert_clean(at)
+    assert at.session_state["upload_file"] == ("gru.pt", uploads.digest(raw))
+    assert released, "the uploader's own copy of the file is still held by Streamlit"
+    assert charts(at)
+
+
+def test_an_evicted_upload_asks_to_be_uploaded_again(monkeypatch):
+    raw = _pt(nn.GRU(2, 6).state_dict())
+    at = _upload(open_page("cell"), "gru6.pt", raw)
+    assert_clean(at)
+    uploads._HELD.clear()
+    uploads.upload_module.clear()
+    uploads.upload_subject.clear()
+    at.run()
+    assert not at.exception
+    assert "no longer holds this file" in " ".join(shown(e.value) for e in at.error)
+
+
+def test_unwritable_static_folder_falls_back_without_an_error(monkeypatch, tmp_path):
+    def refuse(folder):
+        raise PermissionError(13, "Permission denied", str(folder))
+    monkeypatch.setattr(stepper.assets, "plotly_js_file", refuse)
+    url = stepper._plotly_url()
+    assert url.startswith("https://cdn.plot.ly/plotly-") and url.endswith(".min.js")
+
+
+def test_plotly_js_file_is_content_hashed_and_world_readable(tmp_path):
+    import stat
+    from cellviz.player import plotly_js_file
+    name = plotly_js_file(tmp_path)
+    assert re.fullmatch(r"plotly-[\d.]+-[0-9a-f]{12}\.min\.js", name), name
+    assert stat.S_IMODE((tmp_path / name).stat().st_mode) == 0o644
+    assert not list(tmp_path.glob("*.tmp"))
+
+
+def test_hosted_config_hides_exception_details():
+    import tomllib
+    config = tomllib.loads((hosted_bench.ROOT / ".streamlit" / "config.toml").read_text(encoding="utf-8"))
+    assert config["client"]["showErrorDetails"] == "none"
+    assert "showErrorDetails" in (hosted_bench.ROOT / "README.md").read_text(encoding="utf-8")
+
+
+def test_heavy_jobs_are_limited_across_the_process():
+    slots = live.JobSlots(2)
+    a, b = slots.take(60), slots.take(60)
+    with pytest.raises(live.Busy, match="try again in a moment"):
+        slots.take(60)
+    slots.give(a)
+    c = slots.take(60)
+    slots.give(b), slots.give(c)
+    short = slots.take(0.05), slots.take(0.05)       # a lease whose job never ended is taken back in time
+    assert slots.take(60, wait=1.0) and short
+
+
+def test_live_training_takes_a_slot_and_gives_it_back():
+    import gc
+    slots = live.JobSlots(1)
+    cfg = live.LiveConfig(cell="rnn", hidden=4, epochs=1, steps=1, batch=4)
+    run = live.train_live(cfg, slots=slots)
+    with pytest.raises(live.Busy):
+        live.train_live(cfg, slots=slots)
+    assert len(list(run)) == 2 and slots.busy() == 0                      # done: given back
+    dropped = live.train_live(cfg, slots=slots)                            # never started, then dropped
+    del dropped
+    gc.collect()
+    assert slots.busy() == 0
+
+
+def test_busy_training_is_said_on_the_page(monkeypatch):
+    monkeypatch.setattr(live, "HEAVY", live.JobSlots(0))
+    at = open_page("learn")
+    train = next(b for b in at.button if b.label == cellviz.i18n.t("learn.train"))
+    train.click().run()
+    assert not at.exception
+    assert "try again in a moment" in " ".join(shown(m.value) for m in list(at.error) + list(at.warning))
+
+
+def test_downloads_are_built_once_per_subject_and_csv_is_bounded(monkeypatch):
+    monkeypatch.setattr(downloads, "_FILES", type(downloads._FILES)())
+    tr = cellviz.trace(nn.GRU(2, 3), torch.randn(5, 2))
+    subject = data.Subject("g", tr, list("abcde"), source=uploads.UploadSource("1" * 64, "g.pt"))
+    builds = []
+    for _ in range(3):
+        downloads.built(("csv", downloads._subject_key(subject)), lambda: builds.append(1) or "x", lambda: "busy")
+    assert builds == [1]
+    assert downloads.csv_rows(subject) == 5 * 3
+    monkeypatch.setattr(downloads, "HEAVY", live.JobSlots(0))
+    monkeypatch.setattr(downloads, "BUSY_WAIT", 0.1)
+    assert downloads.built(("other",), lambda: "built", lambda: "busy") == "busy"
+
+
+def test_csv_button_is_replaced_when_the_trace_is_too_long_for_csv(monkeypatch):
+    monkeypatch.setattr(downloads, "MAX_CSV_ROWS", 10)
+    at = open_page("cell", "lag-lstm")
+    assert not [b for b in at.get("download_button") if "dl_csv" in str(b.proto.id)]
+    assert any("NPZ" in c.value for c in at.caption)
+
+
+def test_download_file_names_and_messages_show_bidi_and_zero_width_characters():
+    spoof = "invoice\u202egnp.pt"
+    assert escape_markdown(spoof) == r"invoice⟨U\+202E⟩gnp\.pt"
+    assert escape_markdown("a\u200bb\ufeffc\u2066d") == r"a⟨U\+200B⟩b⟨U\+FEFF⟩c⟨U\+2066⟩d"
+    assert escape_markdown("\u2060www.x") == r"⟨U\+2060⟩www" + J + r"\.x"
+    tr = cellviz.trace(nn.GRU(2, 3), torch.randn(2, 2))
+    assert downloads._file_stem(data.Subject(spoof, tr, ["a", "b"])) == "invoice_gnp.pt"
+
+
+def test_export_labels_are_escaped_for_plotly():
+    from cellviz.export import trace_to_html
+    tr = cellviz.trace(nn.GRU(2, 3), torch.randn(4, 2))
+    page = trace_to_html(tr, list("abcd"), "t", loss=f"<a href='https://{EVIL}/'>L</a>",
+                         reach=np.ones(4), reach_loss=f"<b>{EVIL}</b>")
+    assert f"<a href='https://{EVIL}" not in page and f"\\u003ca href='https://{EVIL}" not in page
+    assert f"<b>{EVIL}" not in page and f"\\u003cb\\u003e{EVIL}" not in page
+    assert "&lt;a href" in page or "\\u0026lt;a href" in page
+
+
+@pytest.mark.parametrize("target", ["dir", "/dev/full", "missing/x.html"])
+def test_export_cli_unwritable_output_is_one_line(target, tmp_path, capsys):
+    if target == "/dev/full" and not os.path.exists(target):
+        pytest.skip("no /dev/full")
+    out = tmp_path if target == "dir" else target if target.startswith("/") else tmp_path / target
+    assert export_main(["--model", "lag-lstm", "--sample", "0", "-o", str(out)]) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "cannot write" in err and "Traceback" not in err
+
+
+def test_export_cli_writes_atomically(tmp_path, monkeypatch):
+    from cellviz import export
+    out = tmp_path / "page.html"
+    out.write_text("old", encoding="utf-8")
+    monkeypatch.setattr(export, "trace_to_html", lambda *a, **k: "<html>new</html>")
+    real = os.replace
+    seen = []
+    monkeypatch.setattr(os, "replace", lambda a, b: seen.append((a, b)) or real(a, b))
+    assert export_main(["--model", "lag-lstm", "--sample", "0", "-o", str(out)]) == 0
+    assert out.read_text() == "<html>new</html>" and seen and seen[0][1] == out
+    assert not list(tmp_path.glob(".*.tmp"))
+
+
+@pytest.mark.parametrize("value, ok", [(3, True), (True, False), (False, False), (2.0, False), ("2", False),
+                                       (-1, False), (10, False), (None, False)])
+def test_side_channel_steps_and_units_are_validated_strictly(value, ok, monkeypatch):
+    store = {}
+    monkeypatch.setattr(stepper.state, "put", lambda k, v: store.__setitem__(k, v))
+    sent = {"sync": {"step": value, "pick": {"unit": value, "step": 1}}}
+    monkeypatch.setattr(stepper.state, "get", lambda k: sent.get(k, store.get(k)))
+    monkeypatch.setattr(stepper.st, "toast", lambda *a, **k: None)
+    monkeypatch.setattr(stepper.st, "rerun", lambda **k: None)
+    run = stepper._Run("g", steps=10, units=5)
+    stepper._on_step("sync", run)
+    assert ("step" in store) == (ok and value < 10)
+    store.clear()
+    stepper._on_pick("sync", run)
+    assert ("units" in store) == (ok and value < 5)

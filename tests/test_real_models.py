@@ -23,6 +23,7 @@ from cellviz import CheckpointError
 from reference import reference
 
 ATOL, RTOL = 1e-5, 1e-4
+MEASURED: list[dict] = []          # what _check_inside found, for reports (max |value - torch|, max relative grad error)
 
 
 @pytest.fixture(autouse=True, scope="module")
@@ -64,8 +65,8 @@ def _check_inside(model: nn.Module, x, rnn: nn.Module, fn, *, layers: bool = Tru
         seen["input"], seen["hx"] = first, (a[1] if len(a) > 1 else kw.get("hx"))
         return (first,) + tuple(a[1:]), kw
 
-    def out_hook(_m, _a, out):
-        seen["output"] = out
+    def out_hook(_m, _a, out):          # copies: the model may edit them in place after
+        seen["output"] = (out[0].clone() if isinstance(out[0], torch.Tensor) else out[0],)
     handles = [rnn.register_forward_pre_hook(leaf, with_kwargs=True), rnn.register_forward_hook(out_hook)]
     try:
         L = fn(model(*args))
@@ -87,6 +88,9 @@ def _check_inside(model: nn.Module, x, rnn: nn.Module, fn, *, layers: bool = Tru
     if rnn.batch_first and not tr.unbatched:
         grad_x = grad_x.transpose(1, 0, 2)
     assert _rel(grad_x, grad_in.numpy()) < RTOL
+    worst = {"rnn": type(rnn).__name__, "output": float(np.abs(tr.output - out.detach().numpy()).max()),
+             "loss": abs(float(tr.loss) - L.item()), "grad_x": _rel(grad_x, grad_in.numpy()), "grad_h": 0.0}
+    MEASURED.append(worst)
     if layers:                    # every layer's states, gates and gradients against the reference's autograd
         def rest(o, h_n):
             handle = rnn.register_forward_hook(lambda _m, _a, _o: (o, h_n))
@@ -105,6 +109,7 @@ def _check_inside(model: nn.Module, x, rnn: nn.Module, fn, *, layers: bool = Tru
             for g, vals in r["gates"].items():
                 np.testing.assert_allclose(rec.gates[g], torch.stack(vals).detach().numpy(), atol=ATOL)
             assert _rel(rec.grad_h, torch.stack(r["grad_h"]).numpy()) < RTOL
+            worst["grad_h"] = max(worst["grad_h"], _rel(rec.grad_h, torch.stack(r["grad_h"]).numpy()))
             if r["grad_c"] is not None:
                 np.testing.assert_allclose(rec.c, torch.stack(r["c"]).detach().numpy(), atol=ATOL)
                 assert _rel(rec.grad_c, torch.stack(r["grad_c"]).numpy()) < RTOL
@@ -555,3 +560,131 @@ def test_inside_refusals():
         cellviz.trace(twice, torch.randn(4, 3), rnn=twice.rnn)
     with pytest.raises(ValueError, match="scalar tensor"):
         cellviz.trace(model, (ids, model.init_hidden(2)), rnn=model.rnn, loss=lambda out: out[0])
+
+
+# --- how pages show them: unbounded h (ReLU, projections) not clipped to tanh's -1..1; no crash with P units ------
+
+def _relu_and_projected_traces():
+    torch.manual_seed(0)
+    relu = nn.RNN(3, 6, nonlinearity="relu")
+    with torch.no_grad():
+        relu.weight_hh_l0.mul_(3)
+    proj = nn.LSTM(3, 6, 2, proj_size=2)
+    with torch.no_grad():
+        proj.weight_hr_l0.mul_(20)
+    return cellviz.trace(relu, torch.randn(12, 3) * 3), cellviz.trace(proj, torch.randn(12, 3))
+
+
+def test_unbounded_h_is_drawn_on_its_own_scale_and_pages_build():
+    from cellviz.export import trace_to_html
+    from cellviz.player import panels
+    from cellviz.plots import over_time, style
+    for tr in _relu_and_projected_traces():
+        h = tr.layer(0).h[:, 0]
+        m = float(np.abs(h).max())
+        assert m > 1.5                                         # values a -1..1 scale would clip
+        assert style.coloraxes({"h": h})["coloraxis2"]["cmax"] == pytest.approx(m)
+        diagram = panels.cell_diagram(tr, 0, 0, [str(k) for k in range(tr.seq_len)], None)["figure"]["layout"]
+        assert diagram["coloraxis2"]["cmax"] >= m - 1e-6 and "±" in diagram["coloraxis2"]["colorbar"]["title"]["text"]
+        fig = over_time.heatmaps_over_time({"h": h}, None, [0])
+        assert fig.layout.coloraxis2.cmax == pytest.approx(m)
+        assert len(trace_to_html(tr, units=[1, 5])) > 10_000   # unit 5 exists in c and the gates, not in h (P = 2)
+    assert style.coloraxes({"h": np.tanh(np.linspace(-3, 3, 20))})["coloraxis2"]["cmax"] == 1.0   # tanh stays -1..1
+
+
+def test_unit_traces_skip_units_past_a_projected_h():
+    from cellviz.plots import over_time
+    tr = _relu_and_projected_traces()[1]
+    rec = tr.layer(0)
+    fig = over_time.unit_traces({"f": rec.gates["f"][:, 0], "c": rec.c[:, 0], "h": rec.h[:, 0]}, [1, 5], 3)
+    assert len(fig.data) == 2 + 2 + 1                       # unit 5 in f and c; h has 2 units
+
+
+def test_intervention_traces_skip_units_past_a_projected_h():
+    from cellviz.plots import training
+    rec = _relu_and_projected_traces()[1].layer(0)
+    series = {"c": rec.c[:, 0], "h": rec.h[:, 0]}
+    fig = training.intervention_traces(series, series, [1, 5])
+    assert len(fig.data) == 2 * (2 + 1)
+
+
+def test_the_shapes_page_shows_a_projected_lstm_as_torch_returns_it():
+    from cellviz.ui.views import explain
+    module, x = nn.LSTM(3, 6, num_layers=2, bidirectional=True, proj_size=2), torch.randn(7, 1, 3)
+    out, (h_n, c_n) = module(x)
+    shown = explain.shapes(cellviz.trace(module, x))
+    assert (shown["output"], shown["h_n"], shown["c_n"]) == (tuple(out.shape), tuple(h_n.shape), tuple(c_n.shape))
+
+
+def test_intervened_forward_of_a_projected_lstm_matches_the_trace():
+    from cellviz.intervene import Intervened
+    torch.manual_seed(0)
+    m = nn.LSTM(3, 6, num_layers=2, proj_size=2).eval()
+    x, edits = torch.randn(9, 3), [cellviz.Intervention("f", 1.0, step=4), cellviz.Intervention("h", 0.0, step=2, units=(1,))]
+    out, (h_n, c_n) = Intervened(m, edits)(x)
+    tr = cellviz.trace(m, x, interventions=edits)
+    np.testing.assert_allclose(out.numpy(), tr.output, atol=1e-6)
+    np.testing.assert_allclose(c_n.numpy(), tr.c_n, atol=1e-6)
+
+
+def test_inside_a_model_at_one_step_and_under_interventions():
+    """at_step and interventions work inside a whole model: the head reads the engine's (intervened) output."""
+    from cellviz.intervene import Intervened
+    torch.manual_seed(3)
+    model = LSTMForecaster().eval()
+    X, y = torch.randn(6, 10, 1), torch.randn(6, 10, 1)
+    fn = lambda out: ((out - y) ** 2).mean()                   # noqa: E731 — a loss term at every step
+    tr = cellviz.trace(model, X, rnn=model.lstm, loss=fn, at_step=4)
+    assert tr.at_step == 4 and np.all(tr.input_sensitivity[5:] == 0) and np.all(tr.input_sensitivity[:5] > 0)
+    model = RNNModel("LSTM", 30, 8, 8, 2, dropout=0.0)        # Intervened reads time-major input, as this model does
+    ids, targets, hidden = torch.randint(0, 30, (9, 2)), torch.randint(0, 30, (18,)), model.init_hidden(2)
+    nll = lambda out: F.nll_loss(out[0], targets)             # noqa: E731
+    edits = [cellviz.Intervention("f", 0.0, step=3), cellviz.Intervention("h", 0.0, step=6, units=(0, 1), layer=1)]
+    tr = cellviz.trace(model, (ids, hidden), rnn=model.rnn, loss=nll, interventions=edits)
+    rnn = model.rnn
+    model.rnn = Intervened(rnn, edits)                        # the same edits in torch, by the module cellviz ships
+    try:
+        with torch.no_grad():
+            want = nll(model(ids, hidden))
+    finally:
+        model.rnn = rnn
+    plain = cellviz.trace(model, (ids, hidden), rnn=model.rnn, loss=nll)
+    assert abs(float(tr.loss) - want.item()) < 1e-6 and abs(float(plain.loss) - want.item()) > 1e-4
+
+
+def test_inside_a_model_that_edits_the_rnn_output_in_place():
+    class InPlace(nn.Module):
+        def __init__(self):
+            super().__init__()
+            self.gru = nn.GRU(3, 4)
+            self.fc = nn.Linear(4, 1)
+
+        def forward(self, x):
+            out, h = self.gru(x)
+            out[-1] += h[-1]                                   # in place, on what the GRU returned
+            h.mul_(2)
+            return self.fc(out).sum() + h.sum()
+    torch.manual_seed(0)
+    model = InPlace()
+    _check_inside(model, torch.randn(6, 2, 3), model.gru, lambda out: out, layers=False)
+
+
+def test_packed_batch_first_equal_lengths_unsorted():
+    """A tagger packing a batch_first batch (enforce_sorted=False) and reading .data: rows keep torch's order."""
+    class PackedTagger(nn.Module):
+        def __init__(self):
+            super().__init__()
+            self.embedding = nn.Embedding(20, 5)
+            self.gru = nn.GRU(5, 4, batch_first=True, bidirectional=True)
+            self.out = nn.Linear(8, 3)
+
+        def forward(self, ids, lengths):
+            packed = pack_padded_sequence(self.embedding(ids), lengths, batch_first=True, enforce_sorted=False)
+            out, _ = self.gru(packed)
+            return self.out(out.data)                        # the packed rows, in the packing's order
+    torch.manual_seed(0)
+    model = PackedTagger()
+    ids, lengths = torch.randint(0, 20, (3, 6)), torch.tensor([6, 6, 6])
+    weights = torch.randn(18, 3)
+    tr = _check_inside(model, (ids, lengths), model.gru, lambda out: (out * weights).sum(), layers=False)
+    assert (tr.seq_len, tr.batch_size, tr.batch_first) == (6, 3, True)

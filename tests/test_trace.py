@@ -311,3 +311,28 @@ def test_lstm_with_projections_under_interventions_matches_the_reference():
     with pytest.raises(ValueError, match=r"out of range 0..1"):
         cellviz.trace(m, x, interventions=[cellviz.Intervention("h", 0.0, units=(2,))])
     cellviz.trace(m, x, interventions=[cellviz.Intervention("c", 0.0, units=(4,))])   # c keeps H = 5 units
+
+
+def test_trace_records_how_the_input_was_read():
+    """What the repr and the app's header say: T x B x I, batch_first, unbatched, the nonlinearity, proj_size."""
+    tr = cellviz.trace(nn.RNN(3, 4, nonlinearity="relu", batch_first=True), torch.randn(5, 7, 3))
+    assert (tr.seq_len, tr.batch_size, tr.input_size, tr.batch_first, tr.unbatched, tr.nonlinearity, tr.proj_size) == \
+        (7, 5, 3, True, False, "relu", 0)
+    tr = cellviz.trace(nn.LSTM(3, 4, proj_size=2), torch.randn(6, 3))
+    assert (tr.seq_len, tr.batch_size, tr.batch_first, tr.unbatched, tr.nonlinearity, tr.proj_size, tr.hidden_size) == \
+        (6, 1, False, True, "tanh", 2, 4)
+    assert tr.rnn_path is None
+
+
+def test_token_ids_cells_and_packed_input_get_messages():
+    m = nn.GRU(16, 4)
+    for ids in (torch.randint(0, 50, (12, 1)), torch.randint(0, 50, (12,)), np.arange(12).reshape(12, 1)):
+        with pytest.raises(ValueError, match=r"token ids\?.*input_size=16.*embed the ids first.*nn.Embedding\(V, 16\)"):
+            cellviz.trace(m, ids)
+    np.testing.assert_allclose(cellviz.trace(m, torch.eye(16)[torch.arange(5)].long()).output,   # integer one-hot rows
+                               m(torch.eye(16)[torch.arange(5)])[0].detach().numpy(), atol=1e-6)
+    with pytest.raises(TypeError, match=r"not an nn.LSTMCell.*module_from_cells"):
+        cellviz.trace(nn.LSTMCell(3, 4), torch.randn(5, 3))
+    packed = nn.utils.rnn.pack_padded_sequence(torch.randn(5, 2, 16), torch.tensor([5, 3]))
+    with pytest.raises(ValueError, match=r"x is a PackedSequence. Pad it"):
+        cellviz.trace(m, packed)

@@ -128,7 +128,7 @@ def captions(tokens: Sequence[str]) -> list[str]:
 def control_texts() -> dict[str, str]:
     """The step bar's labels and tooltips in the active language."""
     out = {"play": t("step.play"), "pause": t("step.pause"), "label": t("step.label"), "unit": t("plot.unit"),
-           "mean": t("plot.mean"), "speed": t("step.speed"), "rate": t("step.rate")}
+           "mean": t("plot.mean"), "speed": t("step.speed"), "rate": t("step.rate"), "position": t("plot.position")}
     for b in ("first", "prev", "next", "last", "play", "pause"):
         out[f"{b}.help"] = t(f"step.{b}.help")
     return out

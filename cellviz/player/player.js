@@ -238,6 +238,7 @@
         strips_.push(cv);
         rects.push({ s, ctx, color, w, width, height });
       }
+      if (paint) paint.build(full);
       drawn = true;
       show(step);
     }
@@ -277,6 +278,14 @@
      *  one row per trace, non-positive = gap) — and a layout update. */
     function update(v, shape, layoutUpdate, how) {
       const upd = how || {};
+      if (paint && paint.kind === upd.kind && !(layoutUpdate && Object.keys(layoutUpdate).length)) {
+        paint.draw(v);                         // pixels only: Plotly redraws nothing ...
+        if (upd.kind === "bars") gd.data[0].y = Array.from(v);      // ... but its data says what is shown
+        else if (upd.kind === "lines") gd.data.forEach((d, i) => { d.y = Array.from(v.subarray(i * shape[1], (i + 1) * shape[1]), a => (a > 0 ? a : NaN)); });
+        else gd.data[0].z = Array.from({ length: Math.ceil(v.length / upd.per_row) }, (_, r) => Array.from(
+          { length: upd.per_row }, (_, c) => { const i = r * upd.per_row + c; return i < v.length && v[i] > 0 ? Math.log10(v[i]) : NaN; }));
+        return;
+      }
       const y = Array.from(v), logs = y.map(a => (a > 0 ? Math.log10(a) : NaN));
       let data = {}, traces = [0];
       if (upd.kind === "bars") {
@@ -302,6 +311,103 @@
     // a by-step panel carries its data for every step (row k: the step's): the latest step is applied
     const byStep = panel.by_step ? { all: decode(panel.by_step.values), shape: panel.by_step.values.shape } : null;
     let byStepShown = null, byStepFrame = 0, onScreen = true, watcher = null;
+    // A by-step bar chart or token strip (one trace) is repainted per step on a canvas over its plot area, its
+    // Plotly layer hidden: a Plotly.restyle of those took 30-100 ms a step, a repaint takes about one.
+    const paintKind = byStep && (panel.by_step.update || {}).kind;
+    const paint = (paintKind === "bars" || paintKind === "strip") && panel.figure.data.length === 1 ||
+                  paintKind === "lines" && panel.figure.data.every(d => d.type === "scatter" && d.mode === "lines")
+                  ? Painter(panel.by_step.update) : null;
+    function Painter(how) {
+      const self = { kind: how.kind, cv: null, last: null };
+      const unescape = s => String(s == null ? "" : s).replace(/&lt;/g, "<").replace(/&gt;/g, ">").replace(/&amp;/g, "&");
+      self.build = function (full) {
+        if (self.cv) self.cv.remove();
+        const xa = full.xaxis, ya = full.yaxis, fd = gd._fullData && gd._fullData[0];
+        if (!xa || !ya || !fd) { self.cv = null; return; }
+        const layer = gd.querySelector({ bars: ".barlayer", strip: ".heatmaplayer", lines: ".scatterlayer" }[how.kind]);
+        if (layer) layer.style.visibility = "hidden";
+        const cv = el("canvas", "cvp-strip", over), dpr = window.devicePixelRatio || 1;
+        over.insertBefore(cv, over.firstChild);          // below the cursors
+        Object.assign(cv.style, { left: xa._offset + "px", top: ya._offset + "px", width: xa._length + "px",
+                                  height: ya._length + "px" });
+        cv.width = Math.round(xa._length * dpr); cv.height = Math.round(ya._length * dpr);
+        const ctx = cv.getContext("2d");
+        ctx.scale(dpr, dpr);
+        const m = how.kind === "bars" ? fd.marker : how.kind === "strip" ? fd : {};
+        const color = colorFn({ colorscale: m.colorscale, cmin: how.kind === "bars" ? m.cmin : m.zmin,
+                                cmax: how.kind === "bars" ? m.cmax : m.zmax });
+        Object.assign(self, { cv, ctx, xa, ya, color, font: (full.font && full.font.family) || "sans-serif" });
+        cv.addEventListener("mousemove", ev => {
+          const k = self.at(ev.offsetX, ev.offsetY), v = self.last;
+          if (how.kind === "lines") {
+            const T = byStep.shape[2];
+            cv.title = k == null || !v || k < 0 || k >= T ? "" : "t = " + k + "\n" + gd._fullData.map((d, i) =>
+              d.name + ": " + (v[i * T + k] > 0 ? v[i * T + k].toExponential(3) : "–")).join("\n");
+            return;
+          }
+          if (k == null || !v || k >= v.length) { cv.title = ""; return; }
+          const label = how.kind === "bars" ? (gd.data[0].customdata || [])[k] : self.text(k);
+          cv.title = (P.texts.position || "k") + " = " + k + " (" + unescape(label) + ")\n" + (v[k] > 0 ? v[k].toExponential(3) : "–");
+        });
+        if (self.last) self.draw(self.last);
+      };
+      self.text = k => { const t = gd.data[0].text, per = how.per_row; return t && t[Math.floor(k / per)] ? t[Math.floor(k / per)][k % per] : ""; };
+      self.at = function (px, py) {
+        const { xa, ya } = self;
+        if (how.kind !== "strip") return Math.round(xa.p2c(px));
+        const c = Math.round(xa.p2c(px)), r = Math.round(ya.p2c(py));
+        return c < 0 || c >= how.per_row || r < 0 ? null : r * how.per_row + c;
+      };
+      self.draw = function (v) {
+        self.last = v;
+        if (!self.cv) return;
+        const { ctx, xa, ya, color } = self, W = xa._length, H = ya._length;
+        ctx.clearRect(0, 0, W, H);
+        if (how.kind === "lines") {                 // (curves, T): one polyline per trace, gaps where <= 0
+          const T = byStep.shape[2];
+          gd._fullData.forEach((d, i) => {
+            ctx.strokeStyle = (d.line && d.line.color) || "#444"; ctx.lineWidth = (d.line && d.line.width) || 2;
+            ctx.setLineDash(d.line && d.line.dash === "dash" ? [6, 4] : d.line && d.line.dash === "dot" ? [2, 3] : []);
+            ctx.beginPath();
+            let on = false;
+            for (let k = 0; k < T; k++) {
+              const a = v[i * T + k];
+              if (!(a > 0)) { on = false; continue; }
+              const x = xa.c2p(k), y = ya.c2p(a);
+              if (on) ctx.lineTo(x, y); else ctx.moveTo(x, y);
+              on = true;
+            }
+            ctx.stroke();
+          });
+          return;
+        }
+        if (how.kind === "bars") {
+          const gap = gd._fullLayout.bargap == null ? 0.2 : gd._fullLayout.bargap;
+          const w = Math.abs(xa.c2p(1) - xa.c2p(0)) * (1 - gap);
+          for (let k = 0; k < v.length; k++) {
+            if (!(v[k] > 0)) continue;
+            const x = xa.c2p(k), y = Math.max(0, Math.min(H, ya.c2p(v[k])));
+            ctx.fillStyle = color(Math.log10(v[k]));
+            ctx.fillRect(x - w / 2, y, w, H - y);
+          }
+          return;
+        }
+        const per = how.per_row, fd = gd._fullData[0], gx = (fd.xgap || 0) / 2, gy = (fd.ygap || 0) / 2;
+        ctx.font = "14px " + self.font; ctx.textAlign = "center"; ctx.textBaseline = "middle";
+        for (let k = 0; k < v.length; k++) {
+          const r = Math.floor(k / per), c = k % per;
+          const x0 = xa.c2p(c - 0.5), x1 = xa.c2p(c + 0.5), y0 = ya.c2p(r - 0.5), y1 = ya.c2p(r + 0.5);
+          const left = Math.min(x0, x1) + gx, top = Math.min(y0, y1) + gy;
+          const w = Math.abs(x1 - x0) - 2 * gx, h = Math.abs(y1 - y0) - 2 * gy;
+          const fill = v[k] > 0 ? color(Math.log10(v[k])) : null;
+          if (fill) { ctx.fillStyle = fill; ctx.fillRect(left, top, w, h); }
+          const rgb = fill ? parseColor(fill) : [255, 255, 255];
+          ctx.fillStyle = 0.299 * rgb[0] + 0.587 * rgb[1] + 0.114 * rgb[2] > 140 ? "#111" : "#fff";
+          ctx.fillText(unescape(self.text(k)), left + w / 2, top + h / 2);
+        }
+      };
+      return self;
+    }
     if (byStep && window.IntersectionObserver) {     // a figure out of view is redrawn when it comes into view
       watcher = new IntersectionObserver(entries => {
         onScreen = entries[entries.length - 1].isIntersecting;

@@ -88,6 +88,8 @@ def unit_traces(series: Mapping[str, np.ndarray], units: Sequence[int], step: in
     labels = step_labels(tokens, T)
     for row, name in enumerate(names, start=1):
         for k, u in enumerate(units):
+            if u >= np.shape(series[name])[1]:       # a projected LSTM's h has fewer units than c and the gates
+                continue
             fig.add_trace(go.Scatter(
                 x=np.arange(T, dtype=np.int32), y=f32(series[name][:, u]), mode="lines",
                 name=f"{t('plot.unit')} {u}", legendgroup=str(u), showlegend=row == 1, customdata=labels,

@@ -52,6 +52,8 @@ def intervention_traces(original: Mapping[str, np.ndarray], intervened: Mapping[
     labels = step_labels(tokens, T)
     for row, name in enumerate(names, start=1):
         for k, u in enumerate(units):
+            if u >= np.shape(intervened[name])[1]:   # a projected LSTM's h has fewer units than c and the gates
+                continue
             color = LINE_COLORS[k % len(LINE_COLORS)]
             for which, series, dash in (("original", original, "dot"), ("intervened", intervened, "solid")):
                 label = f"{t('plot.unit')} {u} · {t(f'plot.iv.{which}')}"

@@ -16,6 +16,7 @@ import argparse
 import html
 import json
 import os
+import re
 import shutil
 import sys
 import time
@@ -30,8 +31,9 @@ from . import pages, render
 
 SEEDS = (0, 1, 2)                     # the app's samples offered per model (its "another sample" button)
 QUICK_MODELS = ("lag-lstm", "brackets-gru")
-PAGE_KINDS = ("index", *pages.STEP_VIEWS, "compare", "exploding", "training")
-NAV = [{"page": "cell", "file": "cell.html", "explorer": True},
+PAGE_KINDS = ("index", *pages.STEP_VIEWS, "compare", "exploding", "training", "tour")
+NAV = [{"page": "tour", "file": "tour.html"},
+       {"page": "cell", "file": "cell.html", "explorer": True},
        {"page": "over_time", "file": "over_time.html", "explorer": True},
        {"page": "gradients", "file": "gradients.html", "explorer": True},
        {"page": "units", "file": "units.html", "explorer": True},
@@ -42,7 +44,9 @@ NAV_TEXTS = ("page.cell", "page.over_time", "page.gradients", "page.units", "pag
              "page.training", "page.tour", "lang.name", "lang.label", "nav.layer", "nav.direction", "nav.direction.0",
              "nav.direction.1", "model.part.encoder", "model.part.decoder", "model.part.recurrent", "expl.radius",
              "expl.steps", "expl.threshold", "training.slider", "site.model", "site.sample", "site.sample_n",
-             "site.part", "site.units", "site.link.ignored", "site.missing", "site.full_app")
+             "site.part", "site.units", "site.link.ignored", "site.missing", "site.full_app", "site.tour.explore",
+             "tour.prev", "tour.next", "tour.present", "tour.presenter", "tour.notes", "tour.presenter.next",
+             "tour.presenter.last", "tour.presenter.clock")
 COMMANDS = ("pip install -r requirements.txt && pip install -e .\nstreamlit run app.py")
 # the exploding-gradients grid (the app's sliders take any value; these are the ones built)
 EXPL_RADIUS, EXPL_STEPS, EXPL_THRESHOLD = (0.75, 1.0, 1.5, 3.0), (20, 40, 100), (1.0, 5.0)
@@ -67,13 +71,34 @@ class Writer:
         self.write(f"data/{key}.js", render.data_js(key, render.page_data(content)))
 
 
+def _plotly_version(text: str) -> str | None:
+    m = re.search(r"plotly\.js (?:\([^)]*\) )?v(\d+\.\d+\.\d+)", text[:2000])
+    return m.group(1) if m else None
+
+
+def plotly_bundle(folder: Path, bundle: Path | None) -> str:
+    """plotly.js in `folder` (once, named by version): the plotly package's, or `bundle` if it is the same
+    plotly.js version (a partial bundle: cartesian traces are all the figures use). Its file name."""
+    if bundle is None:
+        return player.plotly_js_file(folder)
+    from plotly.offline import get_plotlyjs
+    text, want = Path(bundle).read_text(encoding="utf-8"), _plotly_version(get_plotlyjs())
+    got = _plotly_version(text)
+    if got != want:
+        raise ValueError(f"{bundle} is plotly.js {got or '(unknown version)'}; the figures are built for {want}")
+    name = f"plotly-{got}-{Path(bundle).stem.split('.')[0].removeprefix('plotly-') or 'bundle'}.min.js"
+    (folder / name).parent.mkdir(parents=True, exist_ok=True)
+    (folder / name).write_text(text, encoding="utf-8")
+    return name
+
+
 def default_model(names: Sequence[str]) -> str:
     """The app's default: the zoo's first LSTM (ui/sidebar.default_model)."""
     return next((n for n in names if "lstm" in n), names[0])
 
 
 # --- the pages ---------------------------------------------------------------------------------------------
-def index_page(models: Sequence[str], lang: str, training: Sequence[str]) -> dict:
+def index_page(models: Sequence[str], lang: str, training: Sequence[str], tour: bool = False) -> dict:
     from .. import zoo
     q = "" if lang == "en" else f"&lang={lang}"
     rows = []
@@ -90,7 +115,7 @@ def index_page(models: Sequence[str], lang: str, training: Sequence[str]) -> dic
     head = "".join(f"<th>{html.escape(t('site.col.' + c))}</th>" for c in ("model", "about", "pages"))
     table = f'<table class="cv-cards"><thead><tr>{head}</tr></thead><tbody>{"".join(rows)}</tbody></table>'
     more = " · ".join(f'<a href="{p}.html{"?lang=" + lang if lang != "en" else ""}">{html.escape(t("page." + p))}</a>'
-                      for p in ("compare", "exploding", "training"))
+                      for p in (("tour",) if tour else ()) + ("compare", "exploding", "training"))
     return {"title": t("site.title"), "intro": [pages.md(t("app.tagline"))],
             "blocks": [pages.para(t("site.intro")), pages.heading(t("site.models")),
                        {"type": "html", "html": table}, pages.heading(t("site.more")),
@@ -123,41 +148,40 @@ def compare_page(models: Sequence[str]) -> dict:
     blocks.append({"type": "html", "html": f'<table class="cv-cards"><thead><tr>{head}</tr></thead>'
                                            f'<tbody>{"".join(rows)}</tbody></table>'})
     blocks.append(pages.heading(t("compare.claims.header")))
-    try:
-        claims = zoo.claims()
-    except FileNotFoundError:
-        claims = None
-    if claims is None or "rows" not in claims:
-        blocks.append(pages.para(t("compare.claims.missing", command="python -m cellviz.zoo.claims_experiment")))
-    else:
-        texts = _claims_texts(claims)
-        blocks += [pages.para(*texts[:1]),
-                   {"type": "cols", "children": [[pages.static("claims_steps", plots.claims_steps(claims))],
-                                                 [pages.static("claims_acc", plots.claims_accuracy(claims, "from_scratch"))]]},
-                   {"type": "cols", "children": [[pages.static("claims_hold", plots.claims_accuracy(claims, "curriculum"))],
-                                                 [pages.static("claims_grad", plots.claims_gradients(claims))]]},
-                   pages.para(*texts[1:])]
-        blocks.append(pages.para(t("compare.claims.command", command=claims.get("command", ""),
-                                   minutes=f"{claims.get('seconds', 0) / 60:.0f}",
-                                   cpu=f"{claims.get('cpu_seconds', 0) / 60:.0f}"), cls="cv-caption"))
+    blocks += claims_blocks()
     return {"title": t("page.compare"), "intro": [], "blocks": blocks}
 
 
-def _claims_texts(claims: dict) -> list[str]:
-    """The claims experiment's texts from the claims report, where it exists (`cellviz.zoo.claims_report`, the
-    one place that words them outside the app); none otherwise (the figures carry the numbers)."""
+def claims_blocks() -> list[dict]:
+    """The claims experiment as the app's Compare view shows it (`cellviz.zoo.claims_report`, `plots.claims_*`):
+    per task its headline, four charts, the table and the protocol."""
+    from .. import plots, zoo
+    from ..zoo import claims_report as report
+    command = "python -m cellviz.zoo.claims_experiment"
     try:
-        from ..zoo import claims_report
-    except ImportError:
-        return []
-    for name in ("summary", "claims_summary", "texts"):
-        fn = getattr(claims_report, name, None)
-        if callable(fn):
-            try:
-                return [str(x) for x in fn(claims)]
-            except Exception:          # noqa: BLE001 — a changed signature: the figures still say it
-                return []
-    return []
+        claims = zoo.claims()
+    except FileNotFoundError:
+        return [pages.para(t("compare.claims.missing", command=command))]
+    if not report.is_v2(claims):
+        return [pages.para(t("compare.claims.old", command=command))]
+    report.read(claims)
+    blocks = [pages.para(t("compare.claims.v2.intro"), cls="cv-caption")]
+    for name in report.task_names(claims):
+        rows = report.table_rows(claims, name)
+        cols = list(rows[0]) if rows else []
+        table = ('<table class="cv-cards"><thead><tr>' + "".join(f"<th>{html.escape(str(c))}</th>" for c in cols)
+                 + "</tr></thead><tbody>" + "".join("<tr>" + "".join(f"<td>{html.escape(str(r[c]))}</td>" for c in cols)
+                                                     + "</tr>" for r in rows) + "</tbody></table>")
+        blocks += [pages.heading(report.task_label(name), 4), pages.para(f"**{report.headline(claims, name)}**"),
+                   {"type": "cols", "children": [[pages.static(f"levels-{name}", plots.claims_levels(claims, name))],
+                                                 [pages.static(f"speed-{name}", plots.claims_speed(claims, name))]]},
+                   {"type": "cols", "children": [[pages.static(f"scratch-{name}", plots.claims_scratch(claims, name))],
+                                                 [pages.static(f"grad-{name}", plots.claims_grad(claims, name))]]},
+                   pages.para(t("compare.claims.table"), cls="cv-caption"), {"type": "html", "html": table},
+                   {"type": "html", "html": f"<details><summary>{html.escape(t('compare.claims.details'))}</summary>"
+                                            f"{pages.prose(report.protocol_notes(claims, name))}"
+                                            f"{pages.prose(report.run_note(claims))}</details>"}]
+    return blocks
 
 
 def exploding_page(radius: float, steps: int, threshold: float) -> dict:
@@ -239,10 +263,77 @@ def training_page(name: str, chosen: str) -> dict:
                        pages.para(t("training.grad.note") + " " + t("training.grad.note.normalised"), cls="cv-caption")]}
 
 
+def tour_data(w: Writer, langs: Sequence[str], quick: bool, log) -> dict | None:
+    """Every slide of the tour (`cellviz.slides`, the app's) with every value of its options, per language;
+    the manifest's tour entry, or None without cellviz.slides."""
+    try:
+        from .. import slides
+    except ImportError:
+        log("tour: cellviz.slides is not in this checkout; no tour page")
+        return None
+    names = list(slides.SLIDES)
+    entry: dict = {"slides": names, "titles": {}, "options": {}}
+    for lang in langs:
+        set_language(lang)
+        titles = []
+        for k, name in enumerate(names, 1):
+            first = slides.build_slide(name, lang=lang)
+            titles.append(first.title)
+            built = [({}, first)]
+            for opt, spec in (first.options or {}).items():      # every value of the slide's option, precomputed
+                entry["options"][name] = {"option": opt, "param": f"tour_{opt}", "values": list(spec["values"]),
+                                          "default": spec["value"]}
+                built = [({opt: v}, first if v == spec["value"] else slides.build_slide(name, lang=lang, **{opt: v}))
+                         for v in (spec["values"] if not quick else [spec["value"]])]
+                if quick:
+                    entry["options"][name]["values"] = [spec["value"]]
+            for opts, slide in built:
+                suffix = "".join(f"-tour_{o}{v}" for o, v in opts.items())
+                w.data(f"tour/{name}{suffix}.{lang}", pages.tour_page(slide, k, len(names), lang))
+        entry["titles"][lang] = titles
+    set_language("en")
+    log(f"tour: {len(names)} slides")
+    return entry
+
+
 # --- the build ---------------------------------------------------------------------------------------------
+def _build_models(work: tuple) -> dict:
+    """One worker's models (a task's): every step page's data file; {name: (bytes, manifest entry)}."""
+    import torch
+    out, names, langs, seeds = work
+    torch.set_num_threads(1)
+    w = Writer(Path(out))
+    result = {}
+    for name in names:
+        before = w.bytes
+        model = pages._model(name)
+        first = pages.subject(name, 0)
+        tr = first.trace
+        entry = {"parts": model.parts(), "seeds": list(seeds), "layers": tr.num_layers,
+                 "directions": tr.num_directions, "label": {}}
+        for lang in langs:
+            set_language(lang)
+            entry["label"][lang] = label("task", first.card["task"])
+            for part in model.parts():
+                for seed in seeds:
+                    s = pages.subject(name, seed, part)
+                    for layer in range(s.trace.num_layers):
+                        for direction in range(s.trace.num_directions):
+                            for view in pages.STEP_VIEWS:
+                                key = f"{name}/{part}/s{seed}/l{layer}d{direction}/{view}.{lang}"
+                                w.data(key, pages.step_page(view, name, seed, part, layer, direction))
+        result[name] = (w.bytes - before, entry)
+    set_language("en")
+    return result
+
+
 def build(out: Path, models: Sequence[str] | None = None, langs: Sequence[str] = ("en", "zh"),
-          seeds: Sequence[int] = SEEDS, quick: bool = False, log=print) -> dict:
-    """Write the site into `out` (emptied first if it holds a previous build); returns build statistics."""
+          seeds: Sequence[int] = SEEDS, quick: bool = False, log=print, jobs: int | None = None,
+          plotly: Path | None = None) -> dict:
+    """Write the site into `out` (emptied first if it holds a previous build); returns build statistics.
+    `jobs`: worker processes (default: one per core), each building whole tasks' models. `plotly`: a plotly.js
+    bundle to ship instead of the plotly package's full one (e.g. npm's plotly.js-cartesian-dist-min, a third of
+    its size), of the same plotly.js version."""
     import torch
     from .. import zoo
     torch.set_num_threads(1)
@@ -257,7 +348,7 @@ def build(out: Path, models: Sequence[str] | None = None, langs: Sequence[str] =
         seeds = tuple(seeds)[:1]
     langs = [lang for lang in langs if lang in CATALOGUES] or ["en"]
     w = Writer(out)
-    plotly_file = player.plotly_js_file(out / "assets")
+    plotly_file = plotly_bundle(out / "assets", plotly)
     w.write("assets/player.js", player.js())
     w.write("assets/player.css", player.css())
     w.write("assets/site.js", render.site_js())
@@ -273,32 +364,30 @@ def build(out: Path, models: Sequence[str] | None = None, langs: Sequence[str] =
                       "texts": {}, "training": {}, "snapshot_labels": {},
                       "exploding": {"radius": list(EXPL_RADIUS), "steps": list(EXPL_STEPS),
                                     "threshold": list(EXPL_THRESHOLD), "defaults": EXPL_DEFAULTS}}
-    sizes: dict[str, int] = {}
+    groups: dict[str, list[str]] = {}          # one task's models in one worker: they share the comparison traces
     for name in names:
-        before = w.bytes
-        model = pages._model(name)
-        first = pages.subject(name, 0)
-        tr = first.trace
-        manifest["models"][name] = {"parts": model.parts(), "seeds": list(seeds), "layers": tr.num_layers,
-                                    "directions": tr.num_directions, "label": {}}
-        for lang in langs:
-            set_language(lang)
-            manifest["models"][name]["label"][lang] = label("task", first.card["task"])
-            for part in model.parts():
-                for seed in seeds:
-                    s = pages.subject(name, seed, part)
-                    for layer in range(s.trace.num_layers):
-                        for direction in range(s.trace.num_directions):
-                            for view in pages.STEP_VIEWS:
-                                key = f"{name}/{part}/s{seed}/l{layer}d{direction}/{view}.{lang}"
-                                w.data(key, pages.step_page(view, name, seed, part, layer, direction))
-        sizes[name] = w.bytes - before
-        log(f"{name}: {sizes[name] / 1e6:.2f} MB ({time.perf_counter() - started:.0f} s)")
+        groups.setdefault(zoo.card(name)["task"], []).append(name)
+    work = [(str(out), g, list(langs), list(seeds)) for g in groups.values()]
+    jobs = max(1, min(jobs or os.cpu_count() or 1, len(work)))
+    if jobs > 1:
+        import multiprocessing
+        with multiprocessing.get_context("fork").Pool(jobs) as pool:
+            results = pool.map(_build_models, work)
+    else:
+        results = [_build_models(w_) for w_ in work]
+    sizes: dict[str, int] = {}
+    for result in results:
+        for name, (size, entry) in result.items():
+            sizes[name] = size
+            manifest["models"][name] = entry
+            log(f"{name}: {size / 1e6:.2f} MB ({time.perf_counter() - started:.0f} s)")
+    manifest["models"] = {n: manifest["models"][n] for n in names}
     training = [n for n in names if training_snapshots(n)]
+    tour = tour_data(w, langs, quick, log)
     for lang in langs:
         set_language(lang)
         manifest["texts"][lang] = {k: t(k) for k in NAV_TEXTS}
-        w.data(f"index.{lang}", index_page(names, lang, training))
+        w.data(f"index.{lang}", index_page(names, lang, training, bool(tour)))
         w.data(f"compare.{lang}", compare_page(names))
         radii = EXPL_RADIUS if not quick else (EXPL_DEFAULTS["radius"],)
         for r in radii:
@@ -314,6 +403,12 @@ def build(out: Path, models: Sequence[str] | None = None, langs: Sequence[str] =
                 manifest["snapshot_labels"][lang][snap] = snapshot_label(snap)
                 w.data(f"training/{name}/{snap}.{lang}", training_page(name, snap))
             sizes[name] = sizes.get(name, 0) + w.bytes - before
+    if tour:
+        manifest["tour"] = tour
+        manifest["defaults"].update(slide=1, **{o["param"]: o["default"] for o in tour["options"].values()})
+    else:                                  # no cellviz.slides in this checkout: no tour page
+        manifest["nav"] = [p for p in NAV if p["page"] != "tour"]
+        (out / "tour.html").unlink()
     if quick:
         manifest["exploding"].update(radius=[EXPL_DEFAULTS["radius"]], steps=[EXPL_DEFAULTS["steps"]],
                                      threshold=[EXPL_DEFAULTS["threshold"]])
@@ -322,7 +417,7 @@ def build(out: Path, models: Sequence[str] | None = None, langs: Sequence[str] =
                                                                 separators=(",", ":")) + ";\n")
     w.write(".nojekyll", "")               # GitHub Pages: serve the folder as it is
     seconds = time.perf_counter() - started
-    stats = {"files": w.files, "bytes": sum(f.stat().st_size for f in out.rglob("*") if f.is_file()),
+    stats = {"files": sum(1 for f in out.rglob("*") if f.is_file()), "bytes": sum(f.stat().st_size for f in out.rglob("*") if f.is_file()),
              "seconds": seconds, "per_model": sizes}
     log(f"wrote {out}: {stats['files']} files, {stats['bytes'] / 1e6:.1f} MB in {seconds:.0f} s")
     return stats
@@ -335,6 +430,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     p.add_argument("--models", nargs="+", help="zoo models to build (default: all)")
     p.add_argument("--langs", nargs="+", default=["en", "zh"], help="languages (default: en zh)")
     p.add_argument("--samples", type=int, default=len(SEEDS), help=f"samples per model (default {len(SEEDS)})")
+    p.add_argument("--jobs", type=int, help="worker processes (default: one per core)")
+    p.add_argument("--plotly", type=Path, metavar="FILE", help="a plotly.js bundle of the same version to ship "
+                   "instead of the full one, e.g. plotly-cartesian.min.js from npm's plotly.js-cartesian-dist-min")
     p.add_argument("--quick", action="store_true",
                    help=f"a small build: {', '.join(QUICK_MODELS)} (unless --models), one sample, one exploding setting")
     a = p.parse_args(argv)
@@ -343,7 +441,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"{p.prog}: error: no texts for {', '.join(bad)}; available: {', '.join(CATALOGUES)}", file=sys.stderr)
         return 2
     try:
-        build(a.outdir, a.models, a.langs, tuple(range(max(1, a.samples))), a.quick)
+        build(a.outdir, a.models, a.langs, tuple(range(max(1, a.samples))), a.quick, jobs=a.jobs,
+              plotly=a.plotly)
     except ValueError as e:
         print(f"{p.prog}: error: {' '.join(str(e).split())[:500]}", file=sys.stderr)
         return 2

@@ -343,3 +343,86 @@ def lecture_view(tr, tokens: Sequence[str], *, layer: int = 0, direction: int = 
         figures += panels.input_reach(np.asarray(reach), tokens, T - 1, loss=reach_loss)
     return [player(payload.section(group, T, controls=True, tokens=tokens, keys=t("export.keys"))),
             player(payload.section(group, T, figures))]
+
+
+# --- the guided tour: the app's Slides (`cellviz.slides`) as pages ------------------------------------------
+_TEX_TEXT = [(r"\\prod_\{([^{}]*)\}\^\{([^{}]*)\}", r" ∏(\1…\2) "), (r"_\{([^{}])\}", r"_\1"), (r"_\{([^{}]*)\}", r"_(\1)"), (r"\^\{2\}", "²"),
+             (r"\\frac\{([^{}]*)\}\{([^{}]*)\}", r"\1/\2"), (r"\\operatorname\{([^{}]*)\}", r"\1"),
+             (r"\\text\{([^{}]*)\}", r"\1"), (r"\\mathrm\{([^{}]*)\}", r"\1"), (r"\^\{2\}", "²"), (r"\^2", "²"),
+             (r"\\(left|right|big|Big|bigg|!|,|;)", ""), (r"\\qquad|\\quad", "   "), (r"\\Rightarrow", "⇒"),
+             (r"\\partial ?", "∂"), (r"\\prod_\{([^{}]*)\}\^\{([^{}]*)\}", r"∏[\1…\2]"), (r"\\odot", "⊙"),
+             (r"\\sigma", "σ"), (r"\\tanh", "tanh"), (r"\\cdot", "·"), (r"\\approx", "≈"), (r"\\times", "×"),
+             (r"\\equiv", "≡"), (r"\\neq", "≠"), (r"\\in\b", "∈"), (r"\\sim", "∼"), (r"\\[lr]Vert|\\\|", "‖"),
+             (r"\\ldots|\\dots", "…"), (r"\\cdots", "⋯"), (r"\\mid", "|"), (r"\\prime", "′"), (r"\\le(q)?", "≤"), (r"\\ge(q)?", "≥"), (r"\\infty", "∞"), (r"\\sum", "Σ"), (r"\\to", "→"),
+             (r"\\([A-Za-z]+)", r"\1"), (r"[{}]", "")]
+
+
+def tex_text(tex: str) -> str:
+    """LaTeX as plain Unicode text, for what the small MathML writer does not take (fractions, products)."""
+    out = tex
+    for _ in range(3):                     # nested braces: innermost first
+        for pattern, repl in _TEX_TEXT[:8]:
+            out = re.sub(pattern, repl, out)
+    for pattern, repl in _TEX_TEXT[8:]:
+        out = re.sub(pattern, repl, out)
+    return " ".join(out.split())
+
+
+def equation_html(tex: str) -> str:
+    """An equation without network: MathML when the small writer takes it, else plain text."""
+    if re.search(r"\\(frac|prod|sum|operatorname|left|right|big|Big|text|qquad|Rightarrow|partial)|\^", tex):
+        return f'<p class="cv-eq-text">{html.escape(tex_text(tex))}</p>'
+    return mathml(tex)
+
+
+def prose(text: str) -> str:
+    """A slide's Markdown (paragraphs, **bold**, `code`, $math$ as text, - lists) as HTML."""
+    out = []
+    for block in re.split(r"\n\s*\n", text.strip()):
+        lines = block.splitlines()
+        conv = lambda s: "".join(md(part) if i % 2 == 0 else f"<i>{html.escape(tex_text(part))}</i>"  # noqa: E731
+                                 for i, part in enumerate(re.split(r"\$([^$]+)\$", s)))
+        if all(re.match(r"\s*[-*] ", ln) for ln in lines if ln.strip()):
+            items = [conv(re.sub(r"^\s*[-*] ", "", ln)) for ln in lines if ln.strip()]
+            out.append("<ul>" + "".join(f"<li>{x}</li>" for x in items) + "</ul>")
+        else:
+            out.append(f"<p>{conv(' '.join(lines))}</p>")
+    return "".join(out)
+
+
+def explore_href(link: dict, lang: str) -> str | None:
+    """A slide's explorer link as a site page (the model; typed inputs need the full app)."""
+    page = link.get("page", "cell")
+    if page not in STEP_VIEWS or "model" not in link:
+        return None
+    q = f"model={link['model']}" + (f"&lang={lang}" if lang != "en" else "")
+    return f"{page}.html?{q}"
+
+
+def tour_page(slide, k: int, n: int, lang: str) -> dict:
+    """One slide as a page: headline, body, equation, its figures (the stepping ones with a step bar of their
+    own group, whose keys the slides keep), notes, the explorer link and the slide's options."""
+    import plotly.graph_objects as go
+    blocks: list[dict] = [{"type": "html", "html": f'<p class="cv-headline">{md(slide.headline)}</p>'
+                                                   f'<div class="cv-body">{prose(slide.body)}</div>'}]
+    if slide.equation:
+        blocks.append({"type": "html", "html": f'<div class="cv-eqs">{equation_html(slide.equation)}</div>'})
+    figs = []
+    for i, f in enumerate(slide.figures):
+        if isinstance(f, go.Figure):
+            figs.append(static(f"{slide.name}-{i}", f, config={"displayModeBar": False}))
+        elif isinstance(f, dict) and f.get("format") == payload.FORMAT:
+            if slide.steps and not any(b.get("section", {}).get("controls") for b in figs):
+                figs.append(player(payload.section(f["group"], f["steps"], controls=True, tokens=slide.tokens,
+                                                   keys=t("export.keys"))))
+            figs.append(player(f))
+    if figs and figs[0]["section"].get("controls"):          # the step bar above the figures
+        blocks.append(figs.pop(0))
+    if len(figs) > 1:                                       # side by side: a projected slide is one screen
+        blocks.append({"type": "cols", "children": [[b] for b in figs]})
+    else:
+        blocks += figs
+    href = explore_href(slide.explore or {}, lang)
+    extra = {"name": slide.name, "slide": k, "n": n, "notes": prose(slide.notes) if slide.notes else "",
+             "explore": href, "options": slide.options or {}, "headline": slide.headline}
+    return {"title": slide.title, "intro": [], "blocks": blocks, "extra": extra}

@@ -15,18 +15,27 @@
   "use strict";
   const main = document.getElementById("cv-main");
 
-  function mountAll(root, sections, group) {
+  /** Mount every placeholder's section. The first section with figures goes first and the rest once it is
+   *  drawn, so that the first chart is not held up by every other figure of the page. */
+  function mountAll(root, sections) {
     const P = window.CellvizPlayer;
     const holders = Array.from(root.querySelectorAll("[data-section]"));
-    const waits = holders.map(div => {
+    const drawn = div => new Promise(resolve => {
       const S = sections[Number(div.dataset.section)];
-      P.mount(div, S);
-      return new Promise(resolve => {
-        const check = () => (div.dataset.ready === "1" || !S.panels.length ? resolve() : setTimeout(check, 20));
-        check();
-      });
+      const check = () => (div.dataset.ready === "1" || !S.panels.length ? resolve() : setTimeout(check, 15));
+      check();
     });
-    return Promise.all(waits).then(() => { document.body.dataset.ready = "1"; });
+    const firstFig = holders.findIndex(div => sections[Number(div.dataset.section)].panels.length);
+    const now = holders.slice(0, firstFig + 1), later = holders.slice(firstFig + 1);
+    const mine = mountAll.cleanups = [];
+    const put = div => mine.push(P.mount(div, sections[Number(div.dataset.section)]));
+    now.forEach(put);
+    const first = firstFig >= 0 ? drawn(holders[firstFig]) : Promise.resolve();
+    return first.then(() => {
+      if (mountAll.cleanups !== mine) return;        // another page replaced this one meanwhile
+      later.forEach(put);
+      return Promise.all(holders.map(drawn));
+    }).then(() => { document.body.dataset.ready = "1"; });
   }
 
   // --- the export: everything is in the page ----------------------------------------------------------
@@ -152,12 +161,15 @@
       head.appendChild(intro);
     }
     main.innerHTML = D.html;
-    const g = window.CellvizPlayer.group("page");
-    if (step !== undefined) g.step = step;
-    g.sync = {
-      setStateValue(k, v) { if (k === "step") { state.step = v; writeURL(); } },
-      setTriggerValue() {},
-    };
+    const bar = D.sections.find(S => S.controls);
+    if (bar) {                              // the step bar's group: its step is in the URL (`step`, `tour_step`)
+      const g = window.CellvizPlayer.group(bar.group), name = page === "tour" ? "tour_step" : "step";
+      if (step !== undefined) g.step = step;
+      g.sync = {
+        setStateValue(k, v) { if (k === "step") { state[name] = v || undefined; writeURL(); } },
+        setTriggerValue() {},
+      };
+    }
     return mountAll(main, D.sections);
   }
   function footer() {
@@ -246,6 +258,119 @@
     footer();
     load("training/" + model + "/" + snapshot + "." + lang).then(D => show(D)).catch(fail);
   }
+
+  // --- the guided tour: slides as pages, presentation mode, presenter view ----------------------------
+  function tour() {
+    const TT = M.tour, n = TT.slides.length;
+    const present = raw.present === "1" || raw.present === "true";
+    const presenter = raw.presenter === "1" || raw.presenter === "true";
+    let k = int("slide", 1, n, 1);
+    let firstStep = int("tour_step", 0, 1000000, 0);
+    const opts = {};
+    for (const name in TT.options) {
+      const o = TT.options[name];
+      opts[name] = Number(choice(o.param, o.values.map(String), String(o.default)));
+    }
+    if (present) document.body.classList.add("cv-present");
+    if (presenter) document.body.classList.add("cv-presenter");
+    const channel = window.BroadcastChannel ? new BroadcastChannel("cellviz-tour") : null;
+    const started = Date.now();
+    function key(j) {
+      const name = TT.slides[j - 1], o = TT.options[name];
+      return "tour/" + name + (o ? "-" + o.param + opts[name] : "") + "." + lang;
+    }
+    function fitFigures(D) {        // presentation: charts take the screen's height, fonts scale with it
+      if (!(present || presenter)) return D;
+      const px = Math.max(12, Math.round(window.innerHeight / (presenter ? 80 : 60)));
+      D.sections.forEach(S => S.panels.forEach(p => {
+        if (!p.figure) return;
+        const L = p.figure.layout;
+        delete L.height; delete L.width;
+        L.autosize = true;
+        L.font = Object.assign({}, L.font || {}, { size: px });
+      }));
+      return D;
+    }
+    function render() {
+      Object.assign(state, { slide: k, present: present ? 1 : undefined, presenter: presenter ? 1 : undefined });
+      for (const name in TT.options) state[TT.options[name].param] = opts[TT.slides[k - 1]] !== undefined && TT.slides[k - 1] === name ? opts[name] : undefined;
+      return load(key(k)).then(D0 => {
+        const D = fitFigures(JSON.parse(JSON.stringify(D0)));
+        (mountAll.cleanups || []).forEach(c => c());
+        D.sections.forEach(S => { S.keyboard = !(present || presenter); });   // the slides keep the keys
+        const head = document.getElementById("cv-header");
+        head.innerHTML = "";
+        const bar = document.createElement("div");
+        bar.className = "cv-tourbar";
+        bar.innerHTML = '<button type="button" class="cv-prev"' + (k <= 1 ? " disabled" : "") + ">← " + esc(T["tour.prev"]) + "</button>" +
+          '<span class="cv-count">' + k + " / " + n + "</span>" +
+          '<button type="button" class="cv-next"' + (k >= n ? " disabled" : "") + ">" + esc(T["tour.next"]) + " →</button>" +
+          (present || presenter ? "" : ' <a class="cv-present-link" href="' + esc(href("tour.html", Object.assign({}, state, { present: 1 }))) + '">' + esc(T["tour.present"]) + "</a>" +
+           ' <a class="cv-presenter-link" target="cellviz-presenter" href="' + esc(href("tour.html", Object.assign({}, state, { presenter: 1, present: undefined }))) + '">' + esc(T["tour.presenter"]) + "</a>");
+        head.appendChild(bar);
+        bar.querySelector(".cv-prev").onclick = () => go_(k - 1);
+        bar.querySelector(".cv-next").onclick = () => go_(k + 1);
+        const name = TT.slides[k - 1], o = TT.options[name];
+        if (o) {
+          const spec = D.extra.options[o.option] || {};
+          const sel = select(spec.label || o.option, o.param, o.values.map(v => [v, String(v)]), opts[name],
+                             v => { opts[name] = Number(v); render(); });
+          const box = document.createElement("div"); box.className = "cv-toolbar"; box.innerHTML = sel.html;
+          head.appendChild(box); sel.bind();
+        }
+        state.tour_step = firstStep || undefined;
+        show(D, firstStep);
+        firstStep = 0;
+        if (D.extra.explore && !(present || presenter)) {
+          const a = document.createElement("p");
+          a.innerHTML = '<a href="' + esc(D.extra.explore) + '">' + esc(T["site.tour.explore"]) + "</a>";
+          main.appendChild(a);
+        }
+        if (presenter) {
+          const side = document.createElement("aside");
+          side.className = "cv-presenter-side";
+          const next = k < n ? T["tour.presenter.next"].replace("{title}", TT.titles[lang][k]) : T["tour.presenter.last"];
+          side.innerHTML = '<p class="cv-clock"></p><p class="cv-next-title">' + esc(next) + '</p><h3>' + esc(T["tour.notes"]) + "</h3>" + D.extra.notes;
+          main.appendChild(side);
+          const clock = side.querySelector(".cv-clock");
+          const tick = () => {
+            const s = Math.round((Date.now() - started) / 1000);
+            clock.textContent = T["tour.presenter.clock"] + " " + new Date().toLocaleTimeString() + " · " +
+              Math.floor(s / 60) + ":" + String(s % 60).padStart(2, "0");
+          };
+          tick(); clearInterval(render.clock); render.clock = setInterval(tick, 1000);
+        } else if (!present && D.extra.notes) {
+          const notes = document.createElement("details");
+          notes.className = "cv-notes";
+          notes.innerHTML = "<summary>" + esc(T["tour.notes"]) + "</summary>" + D.extra.notes;
+          main.appendChild(notes);
+        }
+        writeURL();
+      }).catch(fail);
+    }
+    function go_(j, quiet) {
+      j = Math.max(1, Math.min(n, j));
+      if (j === k) return;
+      k = j;
+      if (channel && !quiet) channel.postMessage({ slide: k });
+      render();
+    }
+    if (channel) channel.onmessage = e => { if (e.data && e.data.slide) go_(e.data.slide, true); };
+    document.addEventListener("keydown", e => {
+      if (e.altKey || e.ctrlKey || e.metaKey) return;
+      const t = e.target, tag = (t && t.tagName || "").toLowerCase();
+      if (tag === "select" || tag === "input" || tag === "textarea") return;
+      const arrows = present || presenter;          // → / ← change slides when presenting (else they step)
+      const d = { PageDown: 1, PageUp: -1 }[e.key] || (arrows ? { ArrowRight: 1, ArrowLeft: -1, " ": 1 }[e.key] : 0);
+      if (d) { go_(k + d); e.preventDefault(); e.stopPropagation(); }
+      else if (e.key === "Escape" && present) { location.href = href("tour.html", Object.assign({}, state, { present: undefined })); }
+    }, true);
+    nav();
+    warn();
+    if (!(present || presenter)) footer();
+    render();
+  }
+  if (page === "tour") tour();
   // every page: the address bar says what is shown (malformed values replaced by defaults)
   if (page !== "tour") writeURL();
 })();

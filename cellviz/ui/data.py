@@ -174,7 +174,8 @@ def terms_by_step(subject: Subject) -> loss_terms.LossTerms | None:
     None when L reads the final state only or the model and input are too large to do it at once."""
     tr = subject.trace
     if subject.loss in SINGLE_STEP_LOSSES or tr.seq_len > ALL_STEPS_MAX or \
-            loss_terms.cost(tr.seq_len, tr.hidden_size, tr.num_layers, tr.num_directions) > ALL_STEPS_COST:
+            loss_terms.cost(tr.seq_len, tr.hidden_size, tr.num_layers, tr.num_directions,
+                            tr.x.shape[-1]) > ALL_STEPS_COST:
         return None
     if isinstance(subject.source, ZooSource):
         return _zoo_terms(subject.source)
@@ -211,8 +212,8 @@ def parameter_counts(input_size: int, hidden_size: int) -> dict[str, int]:
 # Names that lived here before uploads had a module of their own (issue 22 §5): still reachable as data.<name>
 # for callers not yet moved to `uploads`.
 _MOVED = ("UploadInput", "UploadSource", "digest", "upload_limit", "upload_caps", "upload_module", "upload_steps",
-          "upload_input", "parse_numbers", "upload_subject", "upload_bytes", "MAX_UPLOAD_STEPS", "MAX_NUMBERS_CHARS",
-          "MAX_PREFIX_CHARS", "UPLOAD_TRACE_BYTES", "VECTORS_PER_STEP", "UPLOAD_TTL", "FLOAT32_MAX")
+          "upload_input", "parse_numbers", "upload_subject", "upload_bytes", "upload_args", "upload_parts",
+          "MAX_UPLOAD_STEPS", "MAX_NUMBERS_CHARS", "MAX_PREFIX_CHARS", "UPLOAD_TRACE_BYTES", "VECTORS_PER_STEP", "UPLOAD_TTL", "FLOAT32_MAX")
 
 
 def __getattr__(name: str):

@@ -28,7 +28,7 @@ TRUE, FALSE = ("1", "true", "yes", "on"), ("0", "false", "no", "off")
 # keys that belong to the explorer pages / to the tour page (`lang` goes everywhere)
 EXPLORER_KEYS = ("model", "snapshot", "part", "source", "sample_seed", "text", "layer", "direction", "step",
                  "units")
-TOUR_KEYS = ("slide", "tour_step", "present")
+TOUR_KEYS = ("slide", "tour_step", "present", "presenter")
 EXPLORER_URL, TOUR_URL = ("lang", *EXPLORER_KEYS), ("lang", *TOUR_KEYS)
 
 
@@ -110,6 +110,7 @@ def parse_query(params: Mapping[str, Any], catalog: Catalog) -> tuple[dict[str, 
         "slide": lambda s: _int(s, 1, max(1, catalog.slides)),
         "tour_step": lambda s: _int(s, 0, MAX_INT),
         "present": _flag,
+        "presenter": _flag,
     }
     allowed = _options(catalog, model)
     for key, raw in items:

@@ -20,6 +20,9 @@ NAME_CHARS = 100            # a file name, a link's item
 
 _PUNCTUATION = re.compile("([" + re.escape(string.punctuation) + "])")
 _CONTROL = re.compile(r"[\x00-\x1f\x7f\u2028\u2029]+")
+# Characters that reorder or hide text (display spoofing: "evil\u202egnp.pt" shows as "eviltp.png"): bidi embeddings,
+# overrides, isolates and marks, zero-width spaces, invisible operators and the BOM. Shown as their code point.
+_INVISIBLE = re.compile("[\u061c\u180e\u200b\u200e\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff]")
 # Streamlit's Markdown finds bare URLs, www. names, e-mail addresses, emoji and :material/…: icons in the text
 # *after* backslash escapes are resolved (remark-gfm's autolink literals work on text nodes), so escaping alone
 # leaves "https://evil.example" a link: an invisible WORD JOINER after ":" and "@" and inside "www." breaks them.
@@ -34,11 +37,12 @@ def escape_markdown(text: object, limit: int = 200) -> str:
     no link, image, emphasis, heading, list, HTML tag, entity, LaTeX ($) or Streamlit directive (:red[…]) can
     form; an invisible word joiner (U+2060) after every ":" and "@" and in "www." keeps bare URLs, e-mail
     addresses, emoji shortcodes and :material/…: icons from being recognised in the text. Line breaks and other
-    control characters become one space, so the text cannot start a block of its own. Text longer than `limit`
-    characters keeps its first `limit - 1` and ends with "…" (the cut happens before escaping, so a backslash is
-    never left dangling).
+    control characters become one space, so the text cannot start a block of its own; characters that reorder or
+    hide text (bidi controls, zero-width spaces: display spoofing) are shown as their code point, "⟨U+202E⟩".
+    Text longer than `limit` characters keeps its first `limit - 1` and ends with "…" (the cut happens before
+    escaping, so a backslash is never left dangling).
     """
-    s = _CONTROL.sub(" ", str(text))
+    s = _INVISIBLE.sub(lambda m: f"⟨U+{ord(m[0]):04X}⟩", _CONTROL.sub(" ", str(text)))
     if len(s) > limit:
         s = s[:max(limit - 1, 0)] + "…"
     s = _PUNCTUATION.sub(r"\\\1", s)

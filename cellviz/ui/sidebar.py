@@ -2,8 +2,10 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 
 import streamlit as st
+import torch
 
 import cellviz
 from cellviz.zoo.tasks import ParseOption
@@ -13,7 +15,6 @@ from .safety import NAME_CHARS, PREDICTION_CHARS, REASON_CHARS, escape_markdown
 from ..i18n import CATALOGUES, card_metrics, has, label, t
 
 log = logging.getLogger(__name__)
-UPLOAD_TYPES = (".pt", ".pth", ".safetensors")
 
 
 def render() -> data.Subject | None:
@@ -28,16 +29,31 @@ def render() -> data.Subject | None:
         if state.get("model") not in options:
             state.put("model", options[0])
         st.selectbox(t("model.label"), options, key="model", help=t("model.help"), on_change=state.reset_for_new_model,
-                     format_func=lambda n: t("model.upload") if n == state.UPLOAD else n)
-        subject = _upload() if state.get("model") == state.UPLOAD else _zoo(state.get("model"))
+                     format_func=_labels({state.UPLOAD: t("model.upload")}))
+        failed: list[str] = []
+        subject = _upload(failed) if state.get("model") == state.UPLOAD else _zoo(state.get("model"))
         if subject is not None:
             _layer_and_direction(subject.trace)
             downloads.trace_buttons(subject)
+    for message in failed:            # an upload's failure in the main area too, not only below the fold
+        st.error(message)
     return subject
 
 
+DEFAULT_MODEL = "brackets-lstm"   # a new session's model: an LSTM whose counter unit a first look can find
+
+
+def _labels(texts: dict) -> Callable[[object], str]:
+    """A widget's format_func from labels worded now, in the session's language (Streamlit may call it later,
+    outside the run: AppTest does, in its own thread), other options shown as they are."""
+    return lambda option: texts.get(option, str(option))
+
+
 def default_model(names: list[str]) -> str:
-    """The model a new session starts with: the first LSTM of the zoo."""
+    """The model a new session starts with: DEFAULT_MODEL, else the first LSTM of the zoo (the zoo grows: the
+    alphabetically first LSTM is not a stable choice)."""
+    if DEFAULT_MODEL in names:
+        return DEFAULT_MODEL
     return next((n for n in names if n.endswith("-lstm")), names[0]) if names else state.UPLOAD
 
 
@@ -62,13 +78,14 @@ def _zoo(name: str) -> data.Subject | None:
         if state.get("snapshot") not in choices:
             state.put("snapshot", state.FINAL)
         st.selectbox(t("model.snapshot"), choices, key="snapshot",
-                     format_func=lambda s: t("model.snapshot.final") if s == state.FINAL else s)
+                     format_func=_labels({state.FINAL: t("model.snapshot.final")}))
     model = data.zoo_model(name)
     parts = model.parts()
     if state.get("part") not in parts:
         state.put("part", parts[0])
     if len(parts) > 1:
-        st.radio(t("model.part"), parts, key="part", horizontal=True, format_func=lambda p: t(f"model.part.{p}"))
+        st.radio(t("model.part"), parts, key="part", horizontal=True,
+                 format_func=_labels({p: t(f"model.part.{p}") for p in parts}))
     source = _zoo_input(name, model.task)
     try:
         subject = data.zoo_subject(data.ZooSource(name, source, state.get("part"), state.snapshot()))
@@ -126,54 +143,135 @@ def _next_sample(name: str) -> None:
 
 # --- uploads -------------------------------------------------------------------------------------------
 def _keep_upload() -> None:
-    """on_change of the uploader: remember the file (the widget itself forgets it on another page)."""
+    """on_change of the uploader: hold the file's bytes once for the server (`uploads.hold`, within one budget for
+    every session) and keep only its name and digest in the session; Streamlit's own copy is released."""
     uploaded = state.get("upload")
-    state.put("upload_file", None if uploaded is None else (uploaded.name, uploaded.getvalue()))
+    if uploaded is None:
+        state.put("upload_file", None)
+        return
+    if not hasattr(uploaded, "getvalue"):   # Streamlit's DeletedFile: the copy `_release` dropped; the file is held
+        return
+    state.put("upload_file", (uploaded.name, uploads.hold(uploaded.getvalue())))
+    _release(uploaded)
 
 
-def _upload() -> data.Subject | None:
+def _release(uploaded) -> None:
+    """Drop the uploader's server-side copy of the file (Streamlit keeps it until the session ends; its own
+    chat input releases files the same way). The widget still shows the file's name."""
+    from streamlit.runtime.scriptrunner import get_script_run_ctx
+    ctx = get_script_run_ctx()
+    manager = getattr(ctx, "uploaded_file_mgr", None)
+    file_id = getattr(uploaded, "file_id", None)
+    if ctx is not None and file_id and hasattr(manager, "remove_file"):
+        try:
+            manager.remove_file(ctx.session_id, file_id)
+        except Exception:   # noqa: BLE001 — a Streamlit without it: its copy then lives as long as the session
+            log.exception("could not release the uploader's copy of %s", uploaded.name)
+
+
+def _upload(failed: list[str]) -> data.Subject | None:
+    """The upload form and its subject; messages of a failed upload are also appended to `failed`."""
+    def fail(message: str) -> None:
+        st.error(message)
+        failed.append(message)
+
     st.file_uploader(t("upload.label"), key="upload", help=t("upload.help"), on_change=_keep_upload)
     if state.get("upload_file") is None:
         st.info(t("upload.prompt"))
         return None
-    name, raw = state.get("upload_file")
-    if not name.lower().endswith(UPLOAD_TYPES):
-        st.error(t("upload.bad_type", name=escape_markdown(name, NAME_CHARS)))
-        return None
-    st.caption(t("upload.current", name=escape_markdown(name, NAME_CHARS)))
+    name, key = state.get("upload_file")
+    raw = uploads.held(key)
+    shown_name = escape_markdown(name, NAME_CHARS)
+    st.caption(t("upload.current", name=shown_name))
     st.text_input(t("upload.prefix"), key="upload_prefix", help=t("upload.prefix.help"),
                   max_chars=uploads.MAX_PREFIX_CHARS)
-    st.radio(t("upload.nonlinearity"), ["tanh", "relu"], key="upload_nonlinearity", horizontal=True)
-    key = uploads.digest(raw)
     try:
-        module = uploads.upload_module(key, raw, state.get("upload_prefix"), state.get("upload_nonlinearity"))
+        parts = uploads.upload_parts(key, raw, state.get("upload_prefix"), state.get("upload_nonlinearity"))
+        module = parts.module
     except ValueError as e:           # CheckpointError is a ValueError
-        st.error(t("upload.failed", name=escape_markdown(name, NAME_CHARS), reason=escape_markdown(e, REASON_CHARS)))
+        fail(t("upload.failed", name=shown_name, reason=escape_markdown(e, REASON_CHARS)))
+        _prefix_picker(getattr(e, "candidates", []))
         return None
     except Exception as e:            # a file that breaks a parser must not break the page
         log.exception("upload %s failed", name)
-        st.error(t("upload.failed", name=escape_markdown(name, NAME_CHARS),
-                   reason=escape_markdown(f"{type(e).__name__}: {e}", REASON_CHARS)))
+        fail(t("upload.failed", name=shown_name, reason=escape_markdown(f"{type(e).__name__}: {e}", REASON_CHARS)))
         return None
+    if isinstance(module, torch.nn.RNN):      # what a state_dict cannot say, asked only where it matters
+        st.radio(t("upload.nonlinearity"), ["tanh", "relu"], key="upload_nonlinearity", horizontal=True,
+                 help=t("upload.nonlinearity.help"))
     st.caption(t("upload.loaded", kind=type(module).__name__, inputs=module.input_size, hidden=module.hidden_size,
                  layers=module.num_layers, bi=t("model.bi") if module.bidirectional else "",
                  params=f"{sum(p.numel() for p in module.parameters()):,}"))
+    if parts.embedding is not None:
+        head = "" if parts.head_weight is None else t("upload.parts.head", head=escape_markdown(parts.head_key, 80),
+                                                        outputs=int(parts.head_weight.shape[0]))
+        st.caption(t("upload.parts", embedding=escape_markdown(parts.embedding_key, 80),
+                     vocab=int(parts.embedding.shape[0]), inputs=int(parts.embedding.shape[1]), head=head))
     source = uploads.UploadSource(key, name, state.get("upload_prefix"), state.get("upload_nonlinearity"),
-                               _upload_input(module))
+                                  _upload_input(module, parts, key))
     try:
-        return uploads.upload_subject(source, raw)
+        subject = uploads.upload_subject(source, raw)
     except ValueError as e:
-        st.error(t("input.invalid", reason=escape_markdown(e, REASON_CHARS)))
+        fail(t("input.invalid", reason=escape_markdown(e, REASON_CHARS)))
         return None
+    st.caption(upload_reading(subject, module))
+    if subject.prediction is not None:
+        st.markdown(t("input.prediction", prediction=escape_markdown(subject.prediction, PREDICTION_CHARS)))
+    return subject
 
 
-def _upload_input(module) -> uploads.UploadInput:
+def upload_reading(subject: data.Subject, module) -> str:
+    """How the upload's input was read: T steps x B sequences x I features, batch_first, the nonlinearity."""
+    tr = subject.trace
+    nonlinearity = t("upload.read.nonlinearity", name=tr.nonlinearity) if isinstance(module, torch.nn.RNN) else ""
+    return t("upload.read", steps=tr.seq_len, batch=tr.batch_size, inputs=tr.x.shape[-1],
+             batch_first=bool(getattr(module, "batch_first", False)), nonlinearity=nonlinearity)
+
+
+def _prefix_picker(candidates: list[str]) -> None:
+    """The recurrent modules the file holds, to pick one (it becomes the prefix)."""
+    if len(candidates) < 2:
+        return
+    st.selectbox(t("upload.pick"), candidates[:100], index=None, key="upload_pick",
+                 format_func=_labels({"": t("upload.pick.top")}),
+                 on_change=lambda: state.put("upload_prefix", state.get("upload_pick") or ""))
+
+
+def _keep_vocab() -> None:
+    """on_change of the vocabulary uploader: hold its bytes like the checkpoint's."""
+    uploaded = state.get("upload_vocab")
+    if uploaded is not None and not hasattr(uploaded, "getvalue"):     # DeletedFile: released, already held
+        return
+    state.put("upload_vocab_file", None if uploaded is None else (uploaded.name, uploads.hold(uploaded.getvalue())))
+    if uploaded is not None:
+        _release(uploaded)
+
+
+def _upload_input(module, parts=None, key: str = "") -> uploads.UploadInput:
     width, most = module.input_size, uploads.upload_steps(module)
+    embedded = parts is not None and parts.embedding is not None
     st.markdown(f"**{t('input.header')}**")
     if most < uploads.MAX_UPLOAD_STEPS:
         st.caption(t("upload.steps_cap", steps=most, mb=uploads.UPLOAD_TRACE_BYTES // 2**20))
-    st.radio(t("input.source"), ["random", "onehot", "typed"], key="upload_source",
-             format_func=lambda s: t(f"input.source.{s}"))
+    choices = (["tokens"] if embedded else []) + ["random", "onehot", "typed"]
+    if state.get("upload_source_for") != key:         # a new file: an embedding's model reads tokens first
+        state.put("upload_source_for", key)
+        state.put("upload_source", choices[0])
+    if state.get("upload_source") not in choices:
+        state.put("upload_source", choices[0])
+    st.radio(t("input.source"), choices, key="upload_source",
+             format_func=_labels({c: t(f"input.source.{c}") for c in choices}))
+    vocab = ""
+    if state.get("upload_source") == "tokens":
+        V = int(parts.embedding.shape[0])
+        if not state.get("upload_tokens"):
+            state.put("upload_tokens", " ".join(str(k % V) for k in range(8)))
+        st.text_area(t("upload.tokens"), key="upload_tokens", help=t("upload.tokens.help", last=V - 1),
+                     max_chars=uploads.MAX_NUMBERS_CHARS)
+        st.file_uploader(t("upload.vocab"), key="upload_vocab", help=t("upload.vocab.help"), on_change=_keep_vocab)
+        if state.get("upload_vocab_file"):
+            vocab = state.get("upload_vocab_file")[1]
+        return uploads.UploadInput("tokens", numbers=state.get("upload_tokens") or "", vocab=vocab)
     if state.get("upload_source") == "typed":
         st.text_area(t("input.numbers", width=width), key="upload_numbers", help=t("input.numbers.help", width=width),
                      max_chars=uploads.MAX_NUMBERS_CHARS)
@@ -193,4 +291,4 @@ def _layer_and_direction(tr: cellviz.Trace) -> None:
         st.selectbox(t("nav.layer"), list(range(tr.num_layers)), key="layer")
     if tr.num_directions > 1:
         st.radio(t("nav.direction"), [0, 1], key="direction", horizontal=True,
-                 format_func=lambda d: t(f"nav.direction.{d}"))
+                 format_func=_labels({d: t(f"nav.direction.{d}") for d in (0, 1)}))

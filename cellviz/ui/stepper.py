@@ -11,6 +11,7 @@ sections the browser's message cache turns into references.
 """
 from __future__ import annotations
 
+import logging
 import threading
 import time
 from collections import OrderedDict
@@ -38,6 +39,10 @@ _PLAYER = st.components.v2.component(
     "cellviz_player", css=assets.css(), isolate_styles=False,
     js=assets.js() + "\nexport default function (c) { return window.CellvizPlayer.component(c); }\n")
 _SYNC = st.components.v2.component("cellviz_player_sync", js=assets.sync_js(), isolate_styles=False)
+log = logging.getLogger(__name__)
+
+
+MAX_UNITS = 4096                          # a pick's unit when the panel does not say (checkpoint.MAX_HIDDEN)
 
 
 @dataclass
@@ -50,6 +55,7 @@ class _Run:
     url: tuple[str, ...] = links.EXPLORER_URL          # the keys the URL reproduces
     keyboard: bool = True
     on_server: bool = False               # the view computes something for the step (its module's STEP_ON_SERVER)
+    units: int = MAX_UNITS                # hidden units a clicked cell may name (the subject's hidden size)
     server: dict = field(default_factory=dict)
 
 
@@ -58,8 +64,23 @@ _RUN: ContextVar[_Run | None] = ContextVar("cellviz_player_run", default=None)
 
 def plotly_url() -> str:
     """plotly.js from the installed plotly package, served by Streamlit's static serving (fetched once per tab;
-    relative, so that it works under a base URL path too)."""
-    return "app/static/" + assets.plotly_js_file(APP_DIR / "static")
+    relative, so that it works under a base URL path too). Written once per process, when this module is first
+    imported; if the app's static/ folder cannot be written (a read-only deploy), plotly's CDN copy of the same
+    version instead — never an error on the page."""
+    return _PLOTLY_URL
+
+
+def _plotly_url() -> str:
+    try:
+        return "app/static/" + assets.plotly_js_file(APP_DIR / "static")
+    except OSError as e:
+        from plotly.offline import get_plotlyjs_version
+        log.exception("cannot write plotly.js into %s (%s): the step player loads it from the CDN", APP_DIR / "static",
+                    e)
+        return f"https://cdn.plot.ly/plotly-{get_plotlyjs_version()}.min.js"
+
+
+_PLOTLY_URL = _plotly_url()        # at start-up (this module's first import), not while a page runs
 
 
 def preload() -> None:
@@ -80,7 +101,8 @@ def step_panel(subject: Subject, view: View, name: str) -> None:
     H = subject.trace.hidden_size
     units = [u for u in (state.get("units") or []) if isinstance(u, int) and 0 <= u < H] or [0]
     state.put("units", units)
-    with player(f"player-{name}", subject.tokens, on_server=bool(getattr(view, "STEP_ON_SERVER", False))) as step:
+    with player(f"player-{name}", subject.tokens, on_server=bool(getattr(view, "STEP_ON_SERVER", False)),
+                units=H) as step:
         st.multiselect(t("nav.units"), list(range(H)), key="units", help=t("nav.units.help"), max_selections=8)
         fig = guarded(view)(subject, step, list(state.get("units")))
     if fig is not None:
@@ -91,14 +113,15 @@ def step_panel(subject: Subject, view: View, name: str) -> None:
 
 @contextmanager
 def player(group: str, tokens: Sequence[str], *, step_key: str = "step", url: tuple[str, ...] = links.EXPLORER_URL,
-           keyboard: bool = True, on_server: bool = False) -> Iterator[int]:
+           keyboard: bool = True, on_server: bool = False, units: int = MAX_UNITS) -> Iterator[int]:
     """The step bar of `group` (one per page) over len(tokens) steps, the state key `step_key` it keeps in sync;
     yields the current step. Sections mounted inside (`show`) follow the bar's step. `keyboard`: whether ←/→,
     Home/End and Space drive it (the tour leaves its keys to the slides). `on_server`: the body computes
-    something for the step, so a step sync re-runs the enclosing fragment, not only the side channel."""
+    something for the step, so a step sync re-runs the enclosing fragment, not only the side channel. `units`:
+    how many hidden units a clicked heatmap cell may name."""
     steps = len(tokens)
     step = state.clamp(step_key, 0, steps - 1)
-    run = _Run(group, steps, step_key=step_key, url=url, keyboard=keyboard, on_server=on_server)
+    run = _Run(group, steps, step_key=step_key, url=url, keyboard=keyboard, on_server=on_server, units=units)
     token = _RUN.set(run)
     try:
         show([], key="controls", controls=True, tokens=tokens)
@@ -130,22 +153,64 @@ def server_data(name: str, value: dict) -> None:
 
 def cached(key: Hashable, build: Callable[[], object]) -> object:
     """A payload built once per key (names, input, options, language) and shared by every session:
-    re-running the panel on a step sync then costs a dictionary look-up, and the JSON is byte-identical."""
+    re-running the panel on a step sync then costs a dictionary look-up, and the JSON is byte-identical.
+
+    The cache is bounded by bytes (MAX_CACHED_BYTES, sizes from `payload_bytes`) and by age (CACHE_TTL):
+    oldest first out; a payload larger than MAX_CACHED_BYTES / 4 is built for the run and not kept."""
     full = (key, language())
+    now = time.monotonic()
     with _LOCK:
+        _expire(now)
         if full in _CACHE:
             _CACHE.move_to_end(full)
-            return _CACHE[full]
+            return _CACHE[full][0]
     value = build()
+    size = payload_bytes(value)
+    if size > MAX_CACHED_BYTES // 4:
+        return value
     with _LOCK:
-        _CACHE[full] = value
-        while len(_CACHE) > MAX_CACHED:
-            _CACHE.popitem(last=False)
+        if full in _CACHE:
+            _CACHE_BYTES[0] -= _CACHE.pop(full)[1]
+        _CACHE[full] = (value, size, now)
+        _CACHE_BYTES[0] += size
+        while len(_CACHE) > MAX_CACHED or _CACHE_BYTES[0] > MAX_CACHED_BYTES:
+            _CACHE_BYTES[0] -= _CACHE.popitem(last=False)[1][1]
     return value
 
 
-MAX_CACHED = 48
-_CACHE: OrderedDict = OrderedDict()
+def _expire(now: float) -> None:
+    """Drop payloads older than CACHE_TTL (the oldest-used sit first; hits move to the end). Under _LOCK."""
+    for k in [k for k, (_, _, made) in _CACHE.items() if now - made > CACHE_TTL]:
+        _CACHE_BYTES[0] -= _CACHE.pop(k)[1]
+
+
+def payload_bytes(value: object) -> int:
+    """About what a payload weighs in memory: its strings (base64 arrays, JSON) and arrays, plus 16 bytes per
+    other leaf — close to its JSON length, which is what it costs."""
+    stack, total = [value], 0
+    while stack:
+        v = stack.pop()
+        if isinstance(v, (str, bytes)):
+            total += len(v) + 50
+        elif isinstance(v, dict):
+            total += 64 + 16 * len(v)
+            stack.extend(v.keys())
+            stack.extend(v.values())
+        elif isinstance(v, (list, tuple)):
+            total += 56 + 8 * len(v)
+            stack.extend(v)
+        elif hasattr(v, "nbytes"):
+            total += int(v.nbytes) + 100
+        else:
+            total += 16
+    return total
+
+
+MAX_CACHED = 48               # payloads kept (and MAX_CACHED_BYTES in all, for CACHE_TTL seconds at most)
+MAX_CACHED_BYTES = 32 * 2**20
+CACHE_TTL = 900
+_CACHE: OrderedDict = OrderedDict()      # key -> (payload, bytes, time built)
+_CACHE_BYTES = [0]
 _LOCK = threading.Lock()
 
 
@@ -190,9 +255,14 @@ def _value(key: str, name: str):
 def _on_step(key: str, run: _Run) -> None:
     """The player settled on a step: the state follows (and is marked as the player's own)."""
     value = _value(key, "step")
-    if isinstance(value, int) and 0 <= value < run.steps:
+    if _is_index(value, run.steps):
         state.put(run.step_key, value)
         state.put(_keys(run.step_key)[0], value)
+
+
+def _is_index(value: object, n: int) -> bool:
+    """A step or unit from the browser: a plain int in 0..n-1 (not a bool, a float or a string)."""
+    return type(value) is int and 0 <= value < n
 
 
 def _on_pick(key: str, run: _Run) -> None:
@@ -201,7 +271,7 @@ def _on_pick(key: str, run: _Run) -> None:
     if not isinstance(pick, dict):
         return
     unit, step = pick.get("unit"), pick.get("step")
-    if not (isinstance(unit, int) and isinstance(step, int) and 0 <= step < run.steps):
+    if not (_is_index(unit, run.units) and _is_index(step, run.steps)):
         return
     state.put("units", [unit] + [u for u in (state.get("units") or []) if u != unit][:7])
     state.put(run.step_key, step)

@@ -31,18 +31,39 @@ EN: dict[str, str] = {
     # upload
     "upload.label": "Checkpoint file",
     "upload.help": "A .safetensors file or a PyTorch state_dict (torch.save(model.state_dict(), path)) "
-                   "holding an nn.RNN, nn.LSTM or nn.GRU, alone or inside a bigger model.",
+                   "holding an nn.RNN, nn.LSTM or nn.GRU, alone or inside a bigger model or checkpoint dict; "
+                   ".pt, .pth, .ckpt, .bin: any name, the file is read by its content.",
     "upload.prompt": "Upload a checkpoint to explore it.",
     "upload.current": "Exploring “{name}”.",
-    "upload.bad_type": "“{name}” is not a .pt, .pth or .safetensors file. Accepted: a .safetensors file or a "
-                       "PyTorch state_dict saved with torch.save(model.state_dict(), path).",
     "upload.failed": "Could not use “{name}”: {reason}",
     "upload.prefix": "Recurrent part (prefix)",
     "upload.prefix.help": "Only needed when the file holds several recurrent modules, e.g. “encoder.lstm”.",
     "upload.nonlinearity": "Vanilla RNN nonlinearity",
+    "upload.nonlinearity.help": "A state_dict does not say whether an nn.RNN uses tanh or relu: pick what the model "
+                                "was built with (word_language_model's RNN_RELU: relu).",
+    "upload.read": "Input read as {steps} steps × {batch} sequence(s) × {inputs} features (time first; "
+                   "batch_first={batch_first}){nonlinearity}.",
+    "upload.read.nonlinearity": ", nonlinearity {name}",
+    "upload.parts": "embedding “{embedding}” ({vocab:,} tokens × {inputs}){head}",
+    "upload.parts.head": " · head “{head}” ({outputs:,} outputs)",
+    "upload.tokens": "Tokens",
+    "upload.tokens.help": "Token ids from 0 to {last}, separated by spaces; with a vocabulary file, text split into "
+                          "its tokens.",
+    "upload.tokens.unknown": "“{token}” is not in the vocabulary",
+    "upload.tokens.bad_id": "“{token}” is not a token id (0 to {last}); upload a vocabulary file to type text",
+    "upload.vocab": "Vocabulary (optional)",
+    "upload.vocab.help": "A JSON list of tokens, or one token a line, in the embedding's order.",
+    "upload.vocab.bad": "the vocabulary file cannot be read: {reason}",
+    "upload.pick": "Recurrent modules in this file: pick one",
+    "upload.pick.top": "(top level)",
     "upload.loaded": "{kind} · input {inputs} · hidden {hidden} · {layers} layer(s){bi} · {params} parameters",
     "upload.steps_cap": "This module is large: inputs are capped at {steps} steps, so that its trace holds at most "
                         "{mb} MB of numbers.",
+    "upload.too_wide": "the module reads {got} input features per step; the app takes at most {limit} (every "
+                       "trace holds the input and its gradient). Explore it from a notebook with cellviz.trace.",
+    "upload.gone": "the server no longer holds this file (uploads are kept for a while, within a budget shared by "
+                   "every visitor). Upload it again.",
+    "upload.mismatch": "the file's bytes do not match its name on the server. Upload it again.",
     # input
     "input.header": "Input",
     "input.text": "Text",
@@ -62,6 +83,7 @@ EN: dict[str, str] = {
     "input.source.random": "random numbers",
     "input.source.onehot": "random one-hot",
     "input.source.typed": "typed numbers",
+    "input.source.tokens": "typed tokens",
     "input.seed": "Seed",
     "input.numbers": "Numbers (one step per line, {width} per step)",
     "input.numbers.help": "Each line is one time step with {width} numbers separated by commas or spaces.",
@@ -75,6 +97,7 @@ EN: dict[str, str] = {
     "nav.direction": "Direction",
     "nav.direction.0": "forward →",
     "nav.direction.1": "← reverse",
+    "nav.own_model": "This page builds its own small models: the model and input of the other pages are kept for them.",
     "nav.units": "Selected units",
     "nav.units.help": "Units whose numbers and line traces are shown. Click a heatmap cell to select one.",
     "nav.reverse_note": "The reverse direction reads the input from the end; it is drawn on the same "
@@ -96,6 +119,7 @@ EN: dict[str, str] = {
     "download.figure": "Figure (HTML)",
     "download.npz": "Trace (NPZ)",
     "download.csv": "Trace (CSV)",
+    "download.csv.too_big": "CSV: {rows} rows is more than the {limit} offered; the NPZ holds every value.",
     # view 1: the cell
     "cell.title": "{kind} cell at step {t} · input {token}",
     "cell.equations": "Equations",
@@ -317,6 +341,7 @@ EN: dict[str, str] = {
     "site.units": "this static site shows unit 0; other units, typed inputs and uploads need the full app",
     "site.link.ignored": "Ignored in the link (not available here): {items}.",
     "site.missing": "This view was not built into the site.",
+    "site.tour.explore": "Explore this model on the site's pages",
     "site.full_app": "This is the static site: precomputed examples. Typed inputs, your own checkpoints, interventions and live training run in the full app on your machine:",
     "site.exploding.grid": "A precomputed grid of settings: pick ρ, T and τ above (the app has sliders for any value).",
     "page.tour": "Guided tour",
@@ -334,22 +359,42 @@ EN: dict[str, str] = {
     "tour.lag": "Lag between cue and ‘?’",
     "tour.open": "Explore this model",
     "tour.open.help": "Open the explorer on this model and input.",
+    "tour.notes": "Notes",
+    "tour.presenter": "Presenter view",
+    "tour.presenter.help": "Open the presenter view in a new window (for your laptop): this slide small, the next "
+                           "slide's title, the notes and a clock. PageDown in either window moves both.",
+    "tour.presenter.next": "Next: {title}",
+    "tour.presenter.last": "Last slide.",
+    "tour.presenter.clock": "Time",
     "tour.keys": "Keys: PageDown / PageUp or → / ← change slides.",
     "tour.missing": "The model {name} is not in the zoo, so this slide cannot be shown.",
     "tour.bi.title": "5 · A Bi-LSTM reads both ways",
-    "tour.bi.text": "A bidirectional LSTM runs one LSTM left to right and another right to left and "
-                    "concatenates their outputs, so every position sees its whole context. For sentiment, "
-                    "the reverse direction has already read a late ‘not’ or ‘but’ when it reaches the start. "
-                    "Compare the two hidden states on the same sentence.",
+    "tour.bi.headline": "sentiment-bilstm reads “{text}” as {prediction}.",
+    "tour.bi.body": "Its head reads two states (boxed): forward h at the last word, reverse h at the first. Their votes "
+                    "for positive: forward {vote_f}, reverse {vote_r}. Honestly: one-way sentiment-lstm and -gru already "
+                    "score {lstm_neg} on negated and {lstm_con} on contrast sentences; sentiment-bigru {bigru}.",
+    "tour.bi.text": "A bidirectional LSTM runs one LSTM left to right and another right to left and concatenates "
+                    "their outputs, so every position sees its whole context. For sentiment, the reverse direction has "
+                    "already read a late ‘not’ or ‘but’ when it reaches the start.",
+    "tour.bi.notes": "Vote = (w_positive − w_negative) · h over that direction's half of the head's weights (a logit "
+                     "difference; the bias adds the rest). Held-out accuracy, negated / contrast sentences: "
+                     "sentiment-lstm {lstm_neg} / {lstm_con}, sentiment-gru {gru_neg} / {gru_con}; overall: "
+                     "sentiment-bilstm {bilstm}, sentiment-bigru {bigru} ({bigru_neg} / {bigru_con}). On this task "
+                     "reading both ways is not needed: a one-way model has read the whole sentence when it answers at "
+                     "its end.",
+    "tour.bi.figure": "Hidden state of {name}, forward and reverse: units × words",
+    "tour.bi.gru": "Beside it, sentiment-bigru (the same two directions with GRU cells) reads the same sentence as "
+                   "{gru_prediction}: votes forward {gru_vote_f}, reverse {gru_vote_r}.",
+    "tour.bi.readout": "read out",
     "tour.bi.forward": "forward → hidden state",
     "tour.bi.reverse": "← reverse hidden state",
     "tour.claims.missing": "The claims experiment has not been run yet: `{command}` writes assets/claims.json.",
+    "busy": "The server is busy with other visitors' training or downloads: try again in a moment.",
     "download.lecture": "Lecture page (offline HTML)",
     "download.lecture.help": "One self-contained HTML file with this model and input, every step as a frame: "
                              "plays in any browser without Python or network.",
     "download.lecture.too_long": "The lecture page holds at most {limit} steps; this input has {got}. "
                                  "Shorten the input to export it.",
-    "download.lecture.upload": "The lecture page is available for zoo models.",
     "download.lecture.snapshot": "The lecture page uses the final weights.",
     "download.lecture.failed": "The lecture page could not be built: {reason}",
     # issue 6: intervene / learn / training
@@ -376,6 +421,7 @@ EN: dict[str, str] = {
     "iv.span": "When",
     "iv.span.step": "only at step {t}",
     "iv.span.rest": "from step {t} to the end",
+    "iv.no_effect": "No effect: the intervened run differs from the original by less than float32 rounding.",
     "iv.loss": "Loss with the intervention",
     "iv.loss.help": "The model's loss on this input; without the intervention it is {before}.",
     "iv.pred.before": "**Prediction, original:** {prediction}",
@@ -437,7 +483,7 @@ EN: dict[str, str] = {
                       "states and gradient flow form.",
     "training.none": "This model ships no training snapshots. Pick one that does: {models}.",
     "training.slider": "Training snapshot",
-    "training.at_step": "step {step}",
+    "training.at_step": "training step {step}",
     "training.loss": "Loss at this snapshot",
     "training.loss.help": "The loss on this input; with the final weights it is {final}.",
     "training.prediction": "**Prediction at {snapshot}:** {prediction}",
@@ -479,6 +525,7 @@ EN: dict[str, str] = {
     "pred.sentiment.class": "{label} ({p:.2f})",
     "pred.brackets.right": "depth {depths}  (all right)",
     "pred.brackets.wrong": "depth {depths}  ({wrong} wrong)",
+    "pred.upload.next": "the head's next token: {guesses}",
     "pred.charlm.next": "next: {guesses} · continues: \"{text}\"",
     "pred.forecast.next": "next value ≈ {value:.2f} (last value {last:.2f})",
     "pred.waveform.generated": "generated: {values}  (mse {mse:.3f} vs the true {shape})",
@@ -541,16 +588,18 @@ EN: dict[str, str] = {
     "plot.growth.one": "1: neither grows nor shrinks",
     "plot.growth.title": "How fast ‖∂L/∂h_t‖ grows per step back, by ρ",
     # explanation blocks (views/explain.py): conventions, stacking, I/O shapes, PyTorch shapes
-    "explain.conv.gru.title": "Reading a GRU tutorial? Two conventions differ from these equations",
-    "explain.conv.gru.text": "The equations above are PyTorch's, exactly as this model computes. Many tutorials write "
-                             "the GRU as Cho et al. (2014) and Keras with reset_after=False do, which differs in two "
-                             "ways. **1. z and 1 − z are swapped:** there z′ is the share of the *new* candidate, "
-                             "h_t = z′ ⊙ h̃ + (1 − z′) ⊙ h_{t−1}; here z is the share *kept* from h_{t−1}. The two "
-                             "are the same model with z′ = 1 − z (negate the update gate's weights and biases: "
-                             "σ(−a) = 1 − σ(a)). **2. Where r acts:** there r multiplies h_{t−1} *before* the "
-                             "matrix, U (r ⊙ h_{t−1}); here it multiplies the product *after* it, r ⊙ (W_hn h_{t−1} + "
-                             "b_hn) (Keras reset_after=True, cuDNN). This one is a genuinely different model, not a "
-                             "renaming: weights trained in one form do not give the same outputs in the other.",
+    "explain.conv.gru.title": "Reading a GRU tutorial? Where the conventions differ",
+    "explain.conv.gru.text": "The equations above are PyTorch's, exactly as this model computes. Tutorials differ in "
+                             "two places. **1. Which gate keeps the old state.** Cho et al. 2014 (eq. 7) and Keras "
+                             "`GRUCell` (both `reset_after` modes: `h = z * h_tm1 + (1 - z) * hh`) use PyTorch's "
+                             "convention: z is the share kept from h_{t−1}. The swapped form below is Chung et al. "
+                             "2014's, also drawn in colah's and Wikipedia's diagrams: there z′ is the share of the new "
+                             "candidate. It is the same model with z′ = 1 − z (negate the update gate's weights and "
+                             "biases: σ(−a) = 1 − σ(a)). **2. Where r acts.** Cho et al., Chung et al. and Keras "
+                             "`reset_after=False` multiply h_{t−1} by r before the matrix, U (r ⊙ h_{t−1}); PyTorch "
+                             "multiplies the product after it, r ⊙ (W_hn h_{t−1} + b_hn) (Keras `reset_after=True`, "
+                             "cuDNN). This one is a genuinely different model, not a renaming: weights trained in one "
+                             "form do not give the same outputs in the other.",
     "explain.conv.gru.numbers": "Unit {unit} on this input: z averages {z}, so PyTorch keeps {keep} of h_{{t−1}} on "
                                 "average; a tutorial using z′ would show z′ = 1 − z = {z_tut} for the same unit.",
     "explain.conv.lstm.title": "Reading an LSTM tutorial? How its notation maps onto these equations",
@@ -565,6 +614,20 @@ EN: dict[str, str] = {
                           "both directions concatenated (input size D·H = {D}·{H} = {DH}). Each layer has its own "
                           "weights and its own recurrence in time; only the top layer's h_t is the module's output. "
                           "The table shows how this model's layers differ on this input (layer {layer} is shown above).",
+    "explain.stack.one.title": "Stacking: what a second layer would read",
+    "explain.stack.one.text": "This model has one layer. Stacked, layer 1 would read this layer's h_t at every step "
+                              "as its input (input size D·H = {D}·{H} = {DH} instead of {I}), with weights and a "
+                              "recurrence of its own; only the top layer's h_t would be the output. Stacked models "
+                              "in the zoo: {models}.",
+    "explain.hand.title": "The equations by hand equal {module}: largest |difference| {dh}",
+    "explain.hand.text": "The code below is the cell written out step by step, exactly the equations above. It runs "
+                         "now on this page's input, every layer reading the hand-written layer below, and "
+                         "{module} runs on the same input one step at a time with the same weights.",
+    "explain.hand.col.direction": "direction",
+    "explain.hand.col.steps": "steps",
+    "explain.hand.caption": "Largest |h by hand − h of torch| over every step, layer and direction: {dh}{dc} "
+                            "(float32 rounding).",
+    "explain.hand.caption_c": "; of c: {dc}",
     "explain.stack.col.layer": "layer",
     "explain.stack.col.reads": "reads",
     "explain.stack.col.inputs": "input size",
@@ -597,59 +660,99 @@ EN: dict[str, str] = {
     "explain.shapes.unchecked": "On this trace h_n does not equal the final h drawn (an intervention changed it?).",
     "list.sep": ", ", "list.sep2": "; ",
     # the long-memory lesson (issue 11): tour slides, claims figures and summary — owned by the claims helper
-    "tour.rnn.title": "1 · Why a vanilla RNN struggles to learn long lags",
-    "tour.rnn.text": "The lag task shows a cue (A–D), distractors, then ‘?’: name the cue. A vanilla RNN rewrites "
-                     "its whole state at every step, $h_t = \\tanh(W x_t + U h_{t-1} + b)$, so the cue survives "
-                     "only if the network learns to lock it into saturated units.",
-    "tour.rnn.measured": "**Measured on the live model.** lag-rnn answers **{prediction}** at lag {lag}. The unit that "
-                         "separates the four cues is unit {unit}: right after the cue h = {h0}, at the last distractor "
-                         "h = {h1} (between {lo} and {hi} over the distractors). It *holds* the cue by saturating.",
+    "tour.rnn.title": "1 · A vanilla RNN can hold a cue; learning to is the hard part",
+    "tour.rnn.headline": "lag-rnn answers {prediction} at lag {lag}; its unit {unit} ends at A {a}, B {b}, C {c}, "
+                         "D {d}: one bit, {low} against {high}.",
+    "tour.rnn.body": "A linear read-out of all of h names the cue in {acc} of {n_inputs} new inputs. From scratch at "
+                     "one lag, an RNN learned lags up to {scratch} ({seeds} seeds).",
+    "tour.rnn.body.nocl": "A linear read-out of all of h names the cue in {acc} of {n_inputs} new inputs.",
+    "tour.rnn.notes": "The lag task shows a cue (A–D), distractors, then ‘?’: name the cue. A vanilla RNN rewrites its "
+                      "whole state at every step, $h_t = \\tanh(W x_t + U h_{{t-1}} + b)$; this one holds the cue by "
+                      "driving units into saturation (slide 4's GRU holds it without saturating). Unit {unit} on this "
+                      "input: right after the cue h = {h0}, at the last distractor h = {h1}, between {lo} and {hi} over "
+                      "the distractors. The four end values: the same distractors after each cue. The read-out accuracy: "
+                      "the model's own linear head on {n_inputs} fresh inputs at lag {lag} (random cues and distractors, "
+                      "seed 0).",
     "tour.rnn.learn": "**Learning it is the hard part** (the experiment of slide 6, {seeds} seeds): trained from "
                       "scratch at exactly one lag, the RNN learned lags up to {scratch}. With a curriculum of lags "
                       "growing from 5, its largest lag learned is {curriculum} ({reached}); afterwards it is right "
                       "{held} of the time at lag {far}.",
-    "tour.grad.underflow": "0 (below float32's smallest number)",
+    "tour.below_float32": "below float32 range",
+    "tour.below_float32.range": "steps 0–{t}: below float32 range (exactly 0)",
+    "tour.ratio.zero": "0 (below float32 range)",
+    "tour.claims.range": "{med} (seeds: {lo} to {hi})",
+    "tour.claims.none_lag": "none",
     "tour.rnn.figure": "Hidden state of {name}: units × time",
-    "tour.grad.title": "2 · Why learning fails: a latched state blocks the gradient",
-    "tour.grad.text": "To hold a bit, an RNN **latches**: it drives a unit into saturation, where the distractors "
-                      "cannot move it (Bengio, Simard & Frasconi 1994). Training sends the error back one step at a "
-                      "time, multiplying by each step's Jacobian:",
-    "tour.grad.text2": "In saturation $1 - h_t^2 \\approx 0$: the state that holds the bit is the state the gradient "
-                       "cannot pass. Before training there is no latch yet, but the product of these Jacobians "
-                       "shrinks step after step, so a cue far back gets almost no learning signal.",
-    "tour.grad.measured": "**Measured on this input** (lag {lag}). The trained lag-rnn's cue unit {unit} has mean "
-                          "$1 - h^2$ = {slope} over the distractors. ‖∂L/∂h‖ at the cue relative to its value at "
-                          "the ‘?’: **{untrained}** before training (snapshot {snap}), {trained} after. In the "
-                          "experiment, at initialisation, {k} steps back (median of {seeds} seeds): {values}.",
+    "tour.grad.title": "2 · Why learning from scratch fails: the gradient contracts",
+    "tour.grad.headline": "Before training, ‖∂L/∂h‖ at the cue is {untrained} of its value at the ‘?’, {lag} steps "
+                          "later.",
+    "tour.grad.body": "No unit is saturated then (mean 1−h² = {slope_untrained}): the cause is contraction, "
+                      "ρ(W_hh) = {rho_untrained}. Training builds a latch (ρ = {rho_trained}, mean 1−h² = "
+                      "{slope_trained}) that blocks the gradient too: {trained}.",
+    "tour.grad.text": "To hold a bit, an RNN can **latch**: drive a unit into saturation, where the distractors cannot "
+                      "move it (Bengio, Simard & Frasconi 1994). Training sends the error back one step at a time, "
+                      "multiplying by each step's Jacobian (the equation).",
+    "tour.grad.text2": "Two things shrink that product. Saturation, $1 - h_t^2 \\approx 0$, is what the trained latch "
+                       "does: the state that holds the bit is the state the gradient cannot pass. Before training no unit "
+                       "saturates, but a recurrent matrix of spectral radius below 1 contracts the gradient at every "
+                       "step, so a cue far back gets almost no learning signal: that is what stops learning from scratch.",
+    "tour.grad.notes": "Measured on this input (lag {lag}), loss at the ‘?’: ‖∂L/∂h‖ at the cue relative to its value at "
+                       "the ‘?’ is {untrained} before training (snapshot {snap}) and {trained} after. ρ(W_hh): the "
+                       "spectral radius of the recurrent matrix, {rho_untrained} before and {rho_trained} after; mean "
+                       "$1 - h^2$ over every unit and distractor step: {slope_untrained} before, {slope_trained} after.",
+    "tour.grad.claims": "In the experiment, at initialisation, {k} steps back (median of {seeds} seeds): {values}.",
     "tour.grad.figure": "‖∂L/∂h_t‖ / ‖∂L/∂h_T‖ on this input (log scale), loss at the ‘?’",
-    "tour.grad.untrained": "lag-rnn before training",
-    "tour.grad.trained": "lag-rnn trained",
+    "tour.grad.untrained": "before training: ρ(W_hh) {rho}, mean 1−h² {slope}",
+    "tour.grad.trained": "trained: ρ(W_hh) {rho}, mean 1−h² {slope}",
     "tour.grad.y": "‖∂L/∂h_t‖ / ‖∂L/∂h_T‖ (log scale)",
     "tour.lstm.title": "3 · The LSTM: a cell state the forget gate can keep",
+    "tour.lstm.headline": "lag-lstm's cue unit {unit} keeps f = {f} for {n} steps: its cell state carries the cue to "
+                          "the ‘?’ (c = {c1}).",
+    "tour.lstm.body": "But at |c| ≈ {c_abs} the output tanh saturates: tanh′(c) = {tanh_prime} in float32, so this "
+                      "unit's ‖∂L/∂c_t‖ is exactly 0 from step {zero} on. f ≈ 1 comes from chrono init.",
+    "tour.lstm.body.nozero": "At |c| ≈ {c_abs} the output tanh is close to saturation: tanh′(c) = {tanh_prime}. "
+                             "f ≈ 1 comes from chrono init.",
     "tour.lstm.text": "An LSTM adds a cell state $c$ and three sigmoid gates: forget $f$, input $i$, output $o$.",
     "tour.lstm.text2": "Along $c$ one step's Jacobian is just $f_t$ — no squashing $\\tanh'$ — so with $f \\approx 1$ "
                        "the gradient reaches far back. Whether $f$ is near 1 is up to training and initialisation: "
                        "the 1997 LSTM had no forget gate at all ($f \\equiv 1$); PyTorch's default starts $f$ near 0.5.",
-    "tour.lstm.measured": "**Measured on the live lag-lstm** (lag {lag}; chrono init, forget-gate biases drawn from "
-                          "log U(1, {top_m1}); curriculum {levels}). The unit that separates the four cues is unit "
-                          "**{unit}**. Over the {n} distractors its mean **f = {f}**: nothing in c is forgotten. Its "
-                          "mean i = {i}: the input gate stays open, so c keeps adding the candidate, from {c0} after "
-                          "the cue to {c1} at the last distractor — the cue is held in the direction c drifts, not in "
-                          "a frozen value, and h = o·tanh(c) ends at {h1}. It answers **{prediction}**.",
+    "tour.lstm.notes": "Measured on the live lag-lstm (lag {lag}; chrono init, forget-gate biases drawn from "
+                       "log U(1, {top_m1}); curriculum {levels}). Unit {unit} separates the four cues most. Over the {n} "
+                       "distractors its mean f = {f} and mean i = {i}: c keeps adding the candidate, from {c0} after the "
+                       "cue to {c1} at the last distractor, so the cue is held in the direction c drifts, not in a frozen "
+                       "value. h = o·tanh(c) ends at {h1} (mean o = {o}). Since tanh′(c) = 1 − tanh²(c) rounds to 0 in "
+                       "float32 once |c| is past about 9, the loss reaches this unit's c only through its first steps. "
+                       "It answers {prediction}.",
+    "tour.like_with_like": "Like with like (the claims experiment, trained from scratch, largest lag learned): LSTM "
+                           "default init {lstm_default}, chrono init {lstm_chrono}; GRU default init {gru_default}, "
+                           "z-bias-1 init {gru_keep1}. lag-lstm has chrono init and lag-gru PyTorch's default: part of their "
+                           "difference is initialisation, not architecture.",
+    "tour.lstm.zero": "exactly 0: tanh′(c) = 0 in float32",
     "tour.lstm.figure": "Cue unit {unit} over time",
-    "tour.gru.title": "4 · The GRU: two gates — and how this one really holds the cue",
+    "tour.gru.title": "4 · The GRU: how this one really holds the cue",
+    "tour.gru.headline": "lag-gru holds the cue near a stable state: a nudge to h after the cue shrinks to {gain}× by "
+                         "the ‘?’ (lag-rnn: {rnn_gain}×).",
+    "tour.gru.body": "Nothing saturates: cue unit {unit} has n ≤ {n_max} and z = {z}, taking {new} of the new n each "
+                     "step. Its init differs from lag-lstm's (default, not chrono): see the notes.",
     "tour.gru.text": "A GRU has one state and two gates, reset $r$ and update $z$; in PyTorch's convention:",
-    "tour.gru.text2": "With $z \\approx 1$ the state would be copied forward unchanged, a highway like the LSTM's. "
-                      "(Tutorials often write the same cell with $z$ and $1 - z$ swapped, Cho et al. 2014.)",
-    "tour.gru.measured": "**Measured on the live lag-gru** (lag {lag}; PyTorch's default init; curriculum {levels}). "
-                         "Its cue unit **{unit}** has mean **z = {z}** and r = {r} over the {n} distractors: it does "
-                         "**not** copy. Every step it takes {new} of the new candidate n, which the recurrence keeps "
-                         "saturated, so h stays between {lo} and {hi}: it latches, like the RNN, with gates. It answers "
-                         "**{prediction}**.",
+    "tour.gru.convention": "PyTorch's convention, $h_t = (1 - z_t) n_t + z_t h_{t-1}$, is also Cho et al. 2014's (eq. 7) "
+                           "and Keras `GRUCell`'s (both `reset_after` modes: `h = z * h_tm1 + (1 - z) * hh`). The swapped "
+                           "form, $h_t = (1 - z_t) h_{t-1} + z_t n_t$, is Chung et al. 2014's, also drawn in colah's and "
+                           "Wikipedia's diagrams. Where r acts differs too: Cho et al. and Keras `reset_after=False` apply "
+                           "r to $h_{t-1}$ before the matrix, PyTorch after it.",
+    "tour.gru.notes": "Measured on the live lag-gru (lag {lag}; PyTorch's default init; curriculum {levels}). Cue unit "
+                      "{unit}: mean z = {z}, r = {r}, n = {n} (largest {n_max}) over the {n_steps} distractors; h stays "
+                      "between {lo} and {hi}. The largest |eigenvalue| of the step Jacobian ∂h_t/∂h_(t−1) over the "
+                      "distractors: median {eig}, largest {eig_max}; the norm of their product over the {n_steps} "
+                      "distractors is {gain} (lag-rnn: {rnn_gain}): a perturbation dies out slowly, and the state "
+                      "settles near the point its cue chose. It answers {prediction}.",
     "tour.gru.figure": "Cue unit {unit} over time",
     "tour.claims.title": "6 · The claims, measured — and what they depend on",
-    "tour.claims.text": "Textbooks say a vanilla RNN learns dependencies of 10–20 steps and an LSTM 100+. The "
-                        "experiment below trained every row the same way. Read its numbers, not the slogan.",
+    "tour.claims.headline": "From scratch at one lag, the default LSTM learned lags up to {lstm}, the RNN {rnn}, the "
+                            "chrono-initialised LSTM {chrono} (medians of {seeds} seeds).",
+    "tour.claims.body": "Same data, budget and seeds for every row. Initialisation moves the reach as much as the cell "
+                        "does: “RNN 10–20 steps, LSTM 100+” depends on init, curriculum, budget and task.",
+    "tour.claims.at_least": "≥ {lag}",
     "tour.claims.row": "**{row}**: from scratch, largest lag {scratch}; with the curriculum, {curriculum} ({reached}).",
     "plot.claims.row.rnn": "RNN",
     "plot.claims.row.lstm": "LSTM (default init)",

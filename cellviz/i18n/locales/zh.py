@@ -33,17 +33,36 @@ ZH: dict[str, str] = {
     # upload
     "upload.label": "检查点文件",
     "upload.help": "一个 .safetensors 文件或 PyTorch 的 state_dict（torch.save(model.state_dict(), path)），"
-                   "其中包含 nn.RNN、nn.LSTM 或 nn.GRU，可以单独保存，也可以位于更大的模型之中。",
+                   "其中包含 nn.RNN、nn.LSTM 或 nn.GRU，可以单独保存，也可以位于更大的模型或检查点字典之中；"
+                   ".pt、.pth、.ckpt、.bin 均可：文件按内容读取，与文件名无关。",
     "upload.prompt": "上传一个检查点即可开始探索。",
     "upload.current": "正在探索“{name}”。",
-    "upload.bad_type": "“{name}”不是 .pt、.pth 或 .safetensors 文件。可接受：.safetensors 文件，或用 "
-                       "torch.save(model.state_dict(), path) 保存的 PyTorch state_dict。",
     "upload.failed": "无法使用“{name}”：{reason}",
     "upload.prefix": "循环部分（前缀）",
     "upload.prefix.help": "仅当文件中含有多个循环模块时才需要填写，例如“encoder.lstm”。",
     "upload.nonlinearity": "普通 RNN 的激活函数",
+    "upload.nonlinearity.help": "state_dict 无法说明 nn.RNN 用的是 tanh 还是 relu：请选择模型构建时所用的"
+                                "（word_language_model 的 RNN_RELU：relu）。",
+    "upload.read": "输入按 {steps} 步 × {batch} 个序列 × {inputs} 个特征读取（时间在前；"
+                   "batch_first={batch_first}）{nonlinearity}。",
+    "upload.read.nonlinearity": "，非线性函数 {name}",
+    "upload.parts": "嵌入层“{embedding}”（{vocab:,} 个词元 × {inputs}）{head}",
+    "upload.parts.head": " · 输出头“{head}”（{outputs:,} 个输出）",
+    "upload.tokens": "词元",
+    "upload.tokens.help": "0 到 {last} 的词元编号，用空格分隔；上传词表文件后，可输入文本并按词表切分。",
+    "upload.tokens.unknown": "“{token}”不在词表中",
+    "upload.tokens.bad_id": "“{token}”不是词元编号（0 到 {last}）；上传词表文件即可输入文本",
+    "upload.vocab": "词表（可选）",
+    "upload.vocab.help": "一个 JSON 词元列表，或每行一个词元，顺序与嵌入层一致。",
+    "upload.vocab.bad": "无法读取词表文件：{reason}",
+    "upload.pick": "这个文件中的循环模块：请选择一个",
+    "upload.pick.top": "（顶层）",
     "upload.loaded": "{kind} · 输入维度 {inputs} · 隐藏维度 {hidden} · {layers} 层{bi} · {params} 个参数",
     "upload.steps_cap": "这个模块较大：输入最多 {steps} 步，使它的轨迹数据最多占用 {mb} MB。",
+    "upload.too_wide": "这个模块每步读入 {got} 个输入特征；本应用最多接受 {limit} 个（每条轨迹都保存输入及其梯度）。"
+                       "请在 notebook 中用 cellviz.trace 探索它。",
+    "upload.gone": "服务器已不再保存这个文件（上传的文件只保留一段时间，且所有访问者共用一份额度）。请重新上传。",
+    "upload.mismatch": "这个文件的内容与服务器上记录的名称不符。请重新上传。",
     # input
     "input.header": "输入",
     "input.text": "文本",
@@ -62,6 +81,7 @@ ZH: dict[str, str] = {
     "input.source.random": "随机数",
     "input.source.onehot": "随机 one-hot 向量",
     "input.source.typed": "手动输入数字",
+    "input.source.tokens": "输入词元",
     "input.seed": "随机种子",
     "input.numbers": "数字（每行一个时间步，每步 {width} 个数）",
     "input.numbers.help": "每一行是一个时间步，包含 {width} 个数字，用逗号或空格分隔。",
@@ -75,6 +95,7 @@ ZH: dict[str, str] = {
     "nav.direction": "方向",
     "nav.direction.0": "正向 →",
     "nav.direction.1": "← 反向",
+    "nav.own_model": "这个页面自己构建小模型：其他页面的模型和输入会为它们保留。",
     "nav.units": "选中的神经元",
     "nav.units.help": "显示这些神经元的数值和曲线。点击热力图中的格子即可选中一个。",
     "nav.reverse_note": "反向方向从序列末尾开始读取输入；它画在同一条输入位置坐标轴上，"
@@ -94,8 +115,9 @@ ZH: dict[str, str] = {
     # downloads
     "download.header": "下载",
     "download.figure": "图表（HTML）",
-    "download.npz": "轨迹数据（NPZ）",
-    "download.csv": "轨迹数据（CSV）",
+    "download.npz": "轨迹 NPZ",
+    "download.csv": "轨迹 CSV",
+    "download.csv.too_big": "CSV：{rows} 行，超过可提供的 {limit} 行；NPZ 文件包含全部数值。",
     # view 1: the cell
     "cell.title": "第 {t} 步的 {kind} 循环单元 · 输入 {token}",
     "cell.equations": "公式",
@@ -113,7 +135,7 @@ ZH: dict[str, str] = {
     # view 3: gradients
     "grad.intro": "损失 L 对每个时间步状态的依赖程度。当 L 只位于一个时间步时（多对一：最后一步之后；反向方向则在位置 0），"
                   "离开该步后的下降就是梯度消失。当每个时间步都贡献自己的损失项时（多对多），不管模型记住了什么，曲线都比较平。",
-    "grad.read.single": "**读图规则。** {loss}它只在一个时间步与状态相连，梯度从那里进入，再沿循环向前回传，所以曲线随着"
+    "grad.read.single": "**读图规则。** {loss}它只在一个时间步与状态相连，梯度从那里进入，再沿循环往回传，所以曲线随着"
                         "与该步的距离而下降。急剧下降就是梯度消失；曲线平坦说明很早以前的状态仍然起作用。",
     "grad.read.reverse": "反向（←）从末尾开始读输入，所以 L 取的是它在位置 0 的最终状态：它的曲线向右下降。",
     "grad.read.here": "在这个输入上，",
@@ -153,7 +175,7 @@ ZH: dict[str, str] = {
     "loss.sum": "L = 所有输出之和",
     "loss.sum.at": "L = 第 {t} 步的输出之和",
     "loss.sum.long": "L 是模块所有输出之和（上传的模块没有输出层，也没有目标值）。",
-    "grad.reach.header": "第 t 步的预测能向前追溯多远？",
+    "grad.reach.header": "第 t 步的预测能往回追溯多远？",
     "grad.reach.n1": "这个模型只在最后一步之后做一次预测：无论 t 取何值，这里显示的都是这次预测的敏感度。",
     "grad.reach.none": "第 {t} 步的损失没有目标值，因此没有梯度从这里回传；请选择一个有目标值的时间步。",
     "grad.compare.header": "在这个任务和这个输入上对比 RNN、LSTM 与 GRU",
@@ -231,7 +253,7 @@ ZH: dict[str, str] = {
     "plot.grad.title": "梯度范数随时间的变化（对数坐标）",
     "plot.grad.norm": "梯度范数（对数）",
     "plot.reach.title_none": "第 {t} 步没有目标值：没有梯度从这里回传",
-    "plot.reach.title": "第 {t} 步的预测能向前追溯多远：‖∂L/∂x_k‖",
+    "plot.reach.title": "第 {t} 步的预测能往回追溯多远：‖∂L/∂x_k‖",
     "plot.reach.y": "‖∂L/∂x_k‖（对数）",
     "plot.rank.title": "最能追踪“{feature}”的神经元",
     "plot.corr": "相关系数",
@@ -288,9 +310,10 @@ ZH: dict[str, str] = {
     "site.sample": "输入",
     "site.sample_n": "样本 {n}",
     "site.part": "部分",
-    "site.units": "静态站点只显示隐藏单元 0；其他隐藏单元、自行输入和上传需要完整应用",
+    "site.units": "静态站点只显示神经元 0；其他神经元、自行输入和上传需要完整应用",
     "site.link.ignored": "链接中被忽略的参数（此处不可用）：{items}。",
     "site.missing": "站点构建时未包含这个视图。",
+    "site.tour.explore": "在本站的页面上探索这个模型",
     "site.full_app": "这是静态站点：展示预先计算的示例。自行输入、使用你自己的检查点、干预和实时训练需在本机运行完整应用：",
     "site.exploding.grid": "预先计算好的一组设置：在上方选择 ρ、T 和 τ（应用中可用滑块取任意值）。",
     "page.tour": "导览",
@@ -308,20 +331,38 @@ ZH: dict[str, str] = {
     "tour.lag": "线索符号与“?”之间的间隔",
     "tour.open": "在探索器中打开此模型",
     "tour.open.help": "用这个模型和输入打开探索器。",
+    "tour.notes": "讲稿",
+    "tour.presenter": "演讲者视图",
+    "tour.presenter.help": "在新窗口中打开演讲者视图（给你的笔记本电脑）：缩小的当前页、下一页的标题、讲稿和时钟。"
+                           "在任一窗口按 PageDown，两个窗口一起翻页。",
+    "tour.presenter.next": "下一页：{title}",
+    "tour.presenter.last": "最后一页。",
+    "tour.presenter.clock": "时间",
     "tour.keys": "按键：PageDown / PageUp 或 → / ← 翻页。",
     "tour.missing": "模型库中没有模型 {name}，因此无法显示这一页。",
     "tour.bi.title": "5 · 双向 LSTM 从两个方向读取",
-    "tour.bi.text": "双向 LSTM 用一个 LSTM 从左往右读、另一个从右往左读，再把两者的输出拼接起来，"
-                    "于是每个位置都能看到完整的上下文。在情感分析中，反向方向读到句首时，已经读过了句子后面的"
-                    "“not”或“but”。请在同一个句子上比较这两个方向的隐藏状态。",
+    "tour.bi.headline": "sentiment-bilstm 把“{text}”读作{prediction}。",
+    "tour.bi.body": "它的输出层读取两个状态（方框）：正向在最后一个词处的 h，反向在第一个词处的 h。它们对正面的投票："
+                    "正向 {vote_f}，反向 {vote_r}。实话实说：单向的 sentiment-lstm 和 -gru 在否定句上已得 {lstm_neg}、"
+                    "转折句上 {lstm_con}；sentiment-bigru 为 {bigru}。",
+    "tour.bi.text": "双向 LSTM 用一个 LSTM 从左往右读、另一个从右往左读，再把两者的输出拼接起来，于是每个位置都能看到"
+                    "完整的上下文。在情感分析中，反向方向读到句首时，已经读过了句子后面的“not”或“but”。",
+    "tour.bi.notes": "投票 = (w_正面 − w_负面) · h，取输出层权重中属于该方向的一半（logit 之差；偏置补上其余部分）。"
+                     "留出集准确率，否定句 / 转折句：sentiment-lstm {lstm_neg} / {lstm_con}，sentiment-gru {gru_neg} / "
+                     "{gru_con}；总体：sentiment-bilstm {bilstm}，sentiment-bigru {bigru}（{bigru_neg} / {bigru_con}）。"
+                     "在这个任务上并不需要双向读取：单向模型在句末作答时已经读完了整个句子。",
+    "tour.bi.figure": "{name} 的隐藏状态，正向与反向：神经元 × 词",
+    "tour.bi.gru": "旁边的 sentiment-bigru（同样两个方向，换成 GRU 循环单元）把同一个句子读作 {gru_prediction}："
+                   "正向投票 {gru_vote_f}，反向 {gru_vote_r}。",
+    "tour.bi.readout": "读出",
     "tour.bi.forward": "正向 → 隐藏状态",
     "tour.bi.reverse": "← 反向隐藏状态",
     "tour.claims.missing": "尚未运行这项实验：`{command}` 会生成 assets/claims.json。",
+    "busy": "服务器正忙于其他访问者的训练或下载：请稍后再试。",
     "download.lecture": "课堂页面（离线 HTML）",
     "download.lecture.help": "一个自包含的 HTML 文件，包含当前模型和输入，每个时间步是一帧："
                              "无需 Python、无需网络，在任何浏览器中都能播放。",
     "download.lecture.too_long": "课堂页面最多容纳 {limit} 个时间步；这个输入有 {got} 步。请缩短输入后再导出。",
-    "download.lecture.upload": "课堂页面仅适用于模型库中的模型。",
     "download.lecture.snapshot": "课堂页面使用最终权重。",
     "download.lecture.failed": "无法生成课堂页面：{reason}",
     # issue 6: intervene / learn / training
@@ -348,6 +389,7 @@ ZH: dict[str, str] = {
     "iv.span": "何时",
     "iv.span.step": "仅在第 {t} 步",
     "iv.span.rest": "从第 {t} 步到结尾",
+    "iv.no_effect": "没有影响：干预后的运行与原始运行的差别小于 float32 的舍入误差。",
     "iv.loss": "干预后的损失",
     "iv.loss.help": "模型在此输入上的损失；不干预时为 {before}。",
     "iv.pred.before": "**预测，原始：** {prediction}",
@@ -412,7 +454,7 @@ ZH: dict[str, str] = {
     "training.position": "第 {k} / {n} 个快照：拖动滑块在训练过程中移动。",
     "training.heat.title": "{snapshot} 时的门和状态",
     "training.grad.title": "每个快照的梯度流 ‖∂L/∂h_t‖",
-    "training.grad.note": "每个快照一条线：随着训练进行，损失能向前影响多远。",
+    "training.grad.note": "每个快照一条线：随着训练进行，损失能往回影响多远。",
     "training.grad.note.normalised": "在损失所在步归一化：随着模型学会，原始范数主要随损失一起下降，会掩盖曲线形状的变化。",
     "training.grad.note.raw": "原始范数：高低反映每个快照的损失（早期大，学会后小），而不是梯度能回溯多远。",
     "learn.grad.note": "下面的梯度图显示 ‖∂L/∂h_t‖ 随与最后一步的距离的变化，默认在那里归一化为 1（原始范数主要跟随"
@@ -444,6 +486,7 @@ ZH: dict[str, str] = {
     "pred.sentiment.class": "{label}（概率 {p:.2f}）",
     "pred.brackets.right": "深度 {depths}（全部正确）",
     "pred.brackets.wrong": "深度 {depths}（错 {wrong} 处）",
+    "pred.upload.next": "输出头预测的下一个词元：{guesses}",
     "pred.charlm.next": "下一个字符：{guesses} · 续写：“{text}”",
     "pred.forecast.next": "下一个值 ≈ {value:.2f}（最后一个值 {last:.2f}）",
     "pred.waveform.generated": "生成：{values}（与真实{shape}相比，均方误差 {mse:.3f}）",
@@ -455,7 +498,7 @@ ZH: dict[str, str] = {
     "compare.claims.none": "无",
     "page.exploding": "梯度爆炸",
     "expl.intro": "随时间反向传播每经过一步，就把 ∂L/∂h_t 乘上该步的雅可比矩阵 diag(1 − h_t²) W_hh。这里是一个普通的 tanh "
-                  "RNN（32 个隐藏单元，输入是较小的随机数），W_hh = ρ·Q，即一个随机旋转再放大 ρ 倍：它的谱半径就是 ρ。"
+                  "RNN（32 个神经元，输入是较小的随机数），W_hh = ρ·Q，即一个随机旋转再放大 ρ 倍：它的谱半径就是 ρ。"
                   "ρ 小于 1 时乘积一步步缩小（梯度消失）；大于 1 时它可能按几何级数增长（梯度爆炸），在这样的梯度上"
                   "走一步训练就可能把权重甩得很远。梯度裁剪是标准的防护手段。",
     "expl.radius": "W_hh 的谱半径 ρ",
@@ -466,16 +509,16 @@ ZH: dict[str, str] = {
                            "把梯度整体缩放到范数 τ。",
     "expl.m.radius": "实测 ρ",
     "expl.m.radius.help": "模块 weight_hh_l0 的最大 |特征值|，由模块直接算出。",
-    "expl.m.growth": "每向前一步",
-    "expl.m.growth.help": "(‖∂L/∂h_0‖ / ‖∂L/∂h_{T−1}‖)^(1/(T−1))：梯度每向前回传一步平均增大（> 1）或缩小（< 1）的倍数。",
+    "expl.m.growth": "每往回一步",
+    "expl.m.growth.help": "(‖∂L/∂h_0‖ / ‖∂L/∂h_{T−1}‖)^(1/(T−1))：梯度每往回传一步平均增大（> 1）或缩小（< 1）的倍数。",
     "expl.m.ratio": "‖∂L/∂h_0‖ / ‖∂L/∂h_{T}‖",
     "expl.m.before": "裁剪前的 ‖∇θ L‖",
     "expl.m.after": "在 {tau} 处裁剪后",
     "expl.flow.title": "梯度随时间回传：‖∂L/∂h_t‖（对数坐标）",
-    "expl.read.grows": "当 ρ = {radius} 时，每向前一步，‖∂L/∂h_t‖ 平均乘以 {factor}：在损失之前 {steps} 步处，它是损失处的 "
+    "expl.read.grows": "当 ρ = {radius} 时，每往回一步，‖∂L/∂h_t‖ 平均乘以 {factor}：在损失之前 {steps} 步处，它是损失处的 "
                        "{ratio} 倍。梯度在回传中爆炸：tanh 的斜率（≤ 1）会在每一步削弱它，所以这需要 ρ > 1，但 ρ > 1 "
                        "并不总是足够。",
-    "expl.read.shrinks": "当 ρ = {radius} 时，每向前一步，‖∂L/∂h_t‖ 平均乘以 {factor}：在损失之前 {steps} 步处只剩下 "
+    "expl.read.shrinks": "当 ρ = {radius} 时，每往回一步，‖∂L/∂h_t‖ 平均乘以 {factor}：在损失之前 {steps} 步处只剩下 "
                          "{ratio} 倍。这就是梯度消失；把 ρ 调到 1 以上可以让它爆炸。",
     "expl.clip.header": "梯度裁剪做了什么",
     "loss.sum.at.last": "L = 最后一步的输出之和",
@@ -487,27 +530,28 @@ ZH: dict[str, str] = {
     "expl.shipped.others": " 另外发现的值：{values}。",
     "expl.growth.header": "每步增长倍数与 ρ 的关系",
     "expl.growth.read": "每个 ρ 都使用同一个旋转和同一个输入。从 ρ ≈ {first} 起梯度开始增长（倍数 > 1）：对 tanh 来说，"
-                        "ρ > 1 是梯度爆炸的必要条件，还需要多大，取决于饱和的隐藏单元（斜率接近 0）。",
+                        "ρ > 1 是梯度爆炸的必要条件，还需要多大，取决于饱和的神经元（斜率接近 0）。",
     "plot.clip.before": "裁剪前",
     "plot.clip.after": "在 τ = {tau} 处裁剪后",
     "plot.clip.length": "序列长度",
     "plot.clip.y": "‖∇θ L‖（对数）",
     "plot.clip.title": "参数梯度范数随序列长度的变化：裁剪前与裁剪后",
     "plot.growth.x": "W_hh 的谱半径 ρ",
-    "plot.growth.y": "每向前一步的增长倍数",
+    "plot.growth.y": "每往回一步的增长倍数",
     "plot.growth.one": "1：既不增长也不缩小",
-    "plot.growth.title": "‖∂L/∂h_t‖ 每向前一步的增长倍数，随 ρ 变化",
-    "explain.conv.gru.title": "在读 GRU 教程？有两处约定与这里的公式不同",
-    "explain.conv.gru.text": "上面的公式是 PyTorch 的，正是这个模型的计算方式。许多教程按 Cho 等人（2014）以及 Keras "
-                             "reset_after=False 的方式写 GRU，有两处不同。**1. z 与 1 − z 互换：**那里的 z′ 是"
-                             "*新*候选状态所占的份额，h_t = z′ ⊙ h̃ + (1 − z′) ⊙ h_{t−1}；这里的 z 是从 h_{t−1} "
-                             "*保留*的份额。两者是同一个模型，z′ = 1 − z（把更新门的权重和偏置取负即可："
-                             "σ(−a) = 1 − σ(a)）。**2. r 作用的位置：**那里 r 在矩阵*之前*乘到 h_{t−1} 上，"
-                             "U (r ⊙ h_{t−1})；这里 r 在矩阵乘积*之后*相乘，r ⊙ (W_hn h_{t−1} + b_hn)（Keras "
-                             "reset_after=True、cuDNN 的写法）。这是真正不同的模型，而不只是换个名字：按一种形式训练"
-                             "的权重，放到另一种形式里输出并不相同。",
-    "explain.conv.gru.numbers": "隐藏单元 {unit} 在这个输入上：z 的平均值是 {z}，所以 PyTorch 平均保留 h_{{t−1}} 的 "
-                                "{keep}；用 z′ 的教程对同一个隐藏单元会写 z′ = 1 − z = {z_tut}。",
+    "plot.growth.title": "‖∂L/∂h_t‖ 每往回一步的增长倍数，随 ρ 变化",
+    "explain.conv.gru.title": "在读 GRU 教程？各种约定的不同之处",
+    "explain.conv.gru.text": "上面的公式是 PyTorch 的，正是这个模型的计算方式。教程之间有两处不同。**1. 哪个门保留旧状态。**"
+                             "Cho 等人 2014（式 7）和 Keras `GRUCell`（两种 `reset_after` 模式：`h = z * h_tm1 + "
+                             "(1 - z) * hh`）与 PyTorch 的约定相同：z 是从 h_{t−1} 保留的份额。下面互换的形式来自 Chung "
+                             "等人 2014，colah 和维基百科的示意图也这样画：那里的 z′ 是新候选状态所占的份额。两者是同一个"
+                             "模型，z′ = 1 − z（把更新门的权重和偏置取负即可：σ(−a) = 1 − σ(a)）。**2. r 作用的位置。**"
+                             "Cho 等人、Chung 等人和 Keras `reset_after=False` 在乘矩阵之前把 r 乘到 h_{t−1} 上，"
+                             "U (r ⊙ h_{t−1})；PyTorch 在矩阵乘积之后相乘，r ⊙ (W_hn h_{t−1} + b_hn)（Keras "
+                             "`reset_after=True`、cuDNN 的写法）。这是真正不同的模型，而不只是换个名字：按一种形式训练的"
+                             "权重，放到另一种形式里输出并不相同。",
+    "explain.conv.gru.numbers": "神经元 {unit} 在这个输入上：z 的平均值是 {z}，所以 PyTorch 平均保留 h_{{t−1}} 的 "
+                                "{keep}；用 z′ 的教程对同一个神经元会写 z′ = 1 − z = {z_tut}。",
     "explain.conv.lstm.title": "在读 LSTM 教程？它的记号如何对应这里的公式",
     "explain.conv.lstm.text": "教程常为每个门写一个作用在拼接向量 [h_{t−1}, x_t] 上的矩阵和一个偏置：这个矩阵就是并排"
                               "放置的 [W_hf W_if]，偏置就是 b_if + b_hf（PyTorch 保留两个，见“循环单元对比”）。候选值 "
@@ -517,6 +561,17 @@ ZH: dict[str, str] = {
                           "读下一层的 h_t，两个方向拼接在一起（输入维度 D·H = {D}·{H} = {DH}）。每一层有自己的权重和"
                           "自己沿时间的循环；只有最上层的 h_t 是模块的输出。下表显示这个模型各层在这个输入上的差别"
                           "（上面显示的是第 {layer} 层）。",
+    "explain.stack.one.title": "堆叠：第二层会读什么",
+    "explain.stack.one.text": "这个模型只有一层。若堆叠，第 1 层会在每个时间步读取这一层的 h_t 作为输入（输入大小为 "
+                              "D·H = {D}·{H} = {DH}，而不是 {I}），并有自己的权重和自己在时间上的循环；只有最上面一层的 "
+                              "h_t 才是输出。模型库中的堆叠模型：{models}。",
+    "explain.hand.title": "手写的公式与 {module} 相同：最大 |差| 为 {dh}",
+    "explain.hand.text": "下面的代码把循环单元一步一步写出来，正是上面的公式。它现在就在本页的输入上运行，每一层读取手写的"
+                         "下一层；{module} 用同样的权重在同样的输入上逐步运行。",
+    "explain.hand.col.direction": "方向",
+    "explain.hand.col.steps": "时间步数",
+    "explain.hand.caption": "在每个时间步、每一层和每个方向上，|手写的 h − torch 的 h| 的最大值：{dh}{dc}（float32 舍入误差）。",
+    "explain.hand.caption_c": "；c 的：{dc}",
     "explain.stack.col.layer": "层",
     "explain.stack.col.reads": "读入",
     "explain.stack.col.inputs": "输入维度",
@@ -548,53 +603,89 @@ ZH: dict[str, str] = {
     "explain.shapes.unchecked": "在本轨迹上 h_n 与画出的最终 h 不相等（是否有干预改变了它？）。",
     "list.sep": "、", "list.sep2": "；",
     # 长时记忆一课（issue 11）：导览幻灯片、实验图表与摘要
-    "tour.rnn.title": "1 · 为什么普通 RNN 难以*学会*长间隔",
-    "tour.rnn.text": "间隔任务先给出一个线索符号（A–D），接着是干扰符号，最后是‘?’：要说出那个线索符号。普通 RNN "
-                     "每一步都重写整个状态，$h_t = \\tanh(W x_t + U h_{t-1} + b)$，所以只有当网络学会把线索锁进饱和的"
-                     "隐藏单元时，线索才能保留下来。",
-    "tour.rnn.measured": "**在当前模型上实测。** lag-rnn 在间隔 {lag} 时回答 **{prediction}**。区分四个线索符号的是隐藏单元 "
-                         "{unit}：刚看到线索后 h = {h0}，到最后一个干扰符号时 h = {h1}（干扰期间介于 {lo} 与 {hi} 之间）。"
-                         "它靠饱和来*保持*线索。",
+    "tour.rnn.title": "1 · 普通 RNN 能保持线索符号，难的是学会",
+    "tour.rnn.headline": "lag-rnn 在间隔 {lag} 时回答 {prediction}；它的神经元 {unit} 最终为 A {a}、B {b}、C {c}、"
+                         "D {d}：一个比特，{low} 对 {high}。",
+    "tour.rnn.body": "对整个 h 的线性读出，在 {n_inputs} 个新输入中认对线索符号的比例为 {acc}。在单一间隔上从头训练，"
+                     "RNN 学会的最大间隔为 {scratch}（{seeds} 个随机种子）。",
+    "tour.rnn.body.nocl": "对整个 h 的线性读出，在 {n_inputs} 个新输入中认对线索符号的比例为 {acc}。",
+    "tour.rnn.notes": "间隔任务先给出一个线索符号（A–D），接着是干扰符号，最后是‘?’：要说出那个线索符号。普通 RNN "
+                      "每一步都重写整个状态，$h_t = \\tanh(W x_t + U h_{{t-1}} + b)$；这个模型靠把神经元推入饱和来"
+                      "保持线索符号（第 4 页的 GRU 不靠饱和也能保持）。神经元 {unit} 在这个输入上：刚看到线索符号后 "
+                      "h = {h0}，到最后一个干扰符号时 h = {h1}，干扰期间介于 {lo} 与 {hi} 之间。四个最终值：每个线索符号"
+                      "后面接同样的干扰符号。读出准确率：模型自己的线性输出层在间隔 {lag} 的 {n_inputs} 个新输入上"
+                      "（线索符号与干扰符号随机，种子 0）。",
     "tour.rnn.learn": "**难的是学会它**（第 6 页的实验，{seeds} 个随机种子）：在单一间隔上从头训练，RNN 学会的最大间隔为 "
                       "{scratch}。采用间隔从 5 逐步增长的课程训练，它学会的最大间隔为 {curriculum}（{reached}），之后在"
                       "间隔 {far} 上的准确率为 {held}。",
-    "tour.grad.underflow": "0（小于 float32 能表示的最小数）",
-    "tour.rnn.figure": "{name} 的隐藏状态：隐藏单元 × 时间",
-    "tour.grad.title": "2 · 为什么学不会：锁存的状态挡住了梯度",
-    "tour.grad.text": "要保持一个比特，RNN 会**锁存**：把某个隐藏单元推入饱和区，干扰符号就再也推不动它（Bengio、Simard "
-                      "与 Frasconi，1994）。训练时误差逐步反向传播，每一步都要乘以该步的雅可比矩阵：",
-    "tour.grad.text2": "在饱和区 $1 - h_t^2 \\approx 0$：保持比特的状态，恰恰是梯度穿不过去的状态。训练之前还没有锁存，"
-                       "但这些雅可比矩阵的乘积一步步缩小，所以远处的线索符号几乎得不到学习信号。",
-    "tour.grad.measured": "**在这个输入上实测**（间隔 {lag}）。训练后的 lag-rnn 的承载线索符号的隐藏单元 {unit} 在干扰期间 $1 - h^2$ 的"
-                          "均值为 {slope}。线索符号处的 ‖∂L/∂h‖ 相对于‘?’处的值：训练前（快照 {snap}）为 **{untrained}**，"
-                          "训练后为 {trained}。实验中在初始化时、向前 {k} 步处（{seeds} 个随机种子的中位数）：{values}。",
+    "tour.below_float32": "低于 float32 的表示范围",
+    "tour.below_float32.range": "时间步 0–{t}：低于 float32 的表示范围（恰好为 0）",
+    "tour.ratio.zero": "0（低于 float32 的表示范围）",
+    "tour.claims.range": "{med}（各随机种子最少 {lo}、最多 {hi}）",
+    "tour.claims.none_lag": "零",
+    "tour.rnn.figure": "{name} 的隐藏状态：神经元 × 时间",
+    "tour.grad.title": "2 · 为什么从头学不会：梯度在收缩",
+    "tour.grad.headline": "训练前，线索符号处的 ‖∂L/∂h‖ 只有 {lag} 步之后‘?’处的 {untrained}。",
+    "tour.grad.body": "此时没有神经元饱和（1−h² 均值 {slope_untrained}）：原因是收缩，ρ(W_hh) = {rho_untrained}。"
+                      "训练造出一个锁存（ρ = {rho_trained}，1−h² 均值 {slope_trained}），它也挡住了梯度：{trained}。",
+    "tour.grad.text": "要保持一个比特，RNN 可以**锁存**：把某个神经元推入饱和区，干扰符号就再也推不动它（Bengio、Simard "
+                      "与 Frasconi，1994）。训练时误差逐步反向传播，每一步都要乘以该步的雅可比矩阵（见公式）。",
+    "tour.grad.text2": "有两种东西会让这个乘积变小。饱和（$1 - h_t^2 \\approx 0$）是训练后的锁存所做的：保持比特的状态，"
+                       "恰恰是梯度穿不过去的状态。训练之前没有神经元饱和，但谱半径小于 1 的循环矩阵每一步都让梯度收缩，"
+                       "所以远处的线索符号几乎得不到学习信号：这才是从头学不会的原因。",
+    "tour.grad.notes": "在这个输入上实测（间隔 {lag}），损失位于‘?’处：线索符号处的 ‖∂L/∂h‖ 相对于‘?’处的值，训练前"
+                       "（快照 {snap}）为 {untrained}，训练后为 {trained}。ρ(W_hh) 是循环矩阵的谱半径，训练前 {rho_untrained}、"
+                       "训练后 {rho_trained}；$1 - h^2$ 在所有神经元和干扰时间步上的均值：训练前 {slope_untrained}、训练后 "
+                       "{slope_trained}。",
+    "tour.grad.claims": "实验中在初始化时、往回 {k} 步处（{seeds} 个随机种子的中位数）：{values}。",
     "tour.grad.figure": "这个输入上的 ‖∂L/∂h_t‖ / ‖∂L/∂h_T‖（对数坐标），损失位于‘?’处",
-    "tour.grad.untrained": "训练前的 lag-rnn",
-    "tour.grad.trained": "训练后的 lag-rnn",
+    "tour.grad.untrained": "训练前：ρ(W_hh) {rho}，1−h² 均值 {slope}",
+    "tour.grad.trained": "训练后：ρ(W_hh) {rho}，1−h² 均值 {slope}",
     "tour.grad.y": "‖∂L/∂h_t‖ / ‖∂L/∂h_T‖（对数坐标）",
     "tour.lstm.title": "3 · LSTM：遗忘门可以保住的细胞状态",
+    "tour.lstm.headline": "lag-lstm 承载线索符号的神经元 {unit} 在 {n} 步中保持 f = {f}：细胞状态把线索符号带到‘?’处"
+                          "（c = {c1}）。",
+    "tour.lstm.body": "但在 |c| ≈ {c_abs} 时输出的 tanh 已饱和：float32 中 tanh′(c) = {tanh_prime}，这个神经元的 "
+                      "‖∂L/∂c_t‖ 从时间步 {zero} 起恰好为 0。f ≈ 1 来自 chrono 初始化。",
+    "tour.lstm.body.nozero": "在 |c| ≈ {c_abs} 时输出的 tanh 接近饱和：tanh′(c) = {tanh_prime}。f ≈ 1 来自 chrono 初始化。",
     "tour.lstm.text": "LSTM 增加了细胞状态 $c$ 和三个 sigmoid 门：遗忘门 $f$、输入门 $i$、输出门 $o$。",
     "tour.lstm.text2": "沿着 $c$，一步的雅可比就是 $f_t$——没有压缩的 $\\tanh'$——所以当 $f \\approx 1$ 时梯度能传得很远。"
                        "$f$ 是否接近 1 取决于训练和初始化：1997 年的 LSTM 根本没有遗忘门（$f \\equiv 1$）；PyTorch "
                        "的默认初始化让 $f$ 从 0.5 左右开始。",
-    "tour.lstm.measured": "**在当前的 lag-lstm 上实测**（间隔 {lag}；chrono 初始化，遗忘门偏置取自 log U(1, {top_m1})；"
-                          "课程 {levels}）。区分四个线索符号的是隐藏单元 **{unit}**。在 {n} 个干扰符号上它的平均 "
-                          "**f = {f}**：c 中什么都没有遗忘。它的平均 i = {i}：输入门一直开着，所以 c 不断累加候选值，"
-                          "从线索后的 {c0} 变到最后一个干扰符号处的 {c1}——线索保存在 c 漂移的方向里，而不是一个冻结的值，"
-                          "h = o·tanh(c) 最终为 {h1}。它回答 **{prediction}**。",
-    "tour.lstm.figure": "承载线索符号的隐藏单元 {unit} 随时间的变化",
-    "tour.gru.title": "4 · GRU：两个门——以及这个模型实际如何保持线索符号",
+    "tour.lstm.notes": "在当前的 lag-lstm 上实测（间隔 {lag}；chrono 初始化，遗忘门偏置取自 log U(1, {top_m1})；课程 "
+                       "{levels}）。最能区分四个线索符号的是神经元 {unit}。在 {n} 个干扰符号上它的平均 f = {f}、平均 "
+                       "i = {i}：c 不断累加候选值，从线索符号后的 {c0} 变到最后一个干扰符号处的 {c1}，线索符号保存在 c "
+                       "漂移的方向里，而不是一个冻结的值。h = o·tanh(c) 最终为 {h1}（o 均值 {o}）。|c| 超过约 9 后，"
+                       "tanh′(c) = 1 − tanh²(c) 在 float32 中舍入为 0，所以损失只能通过最初几步到达这个神经元的 c。"
+                       "它回答 {prediction}。",
+    "tour.like_with_like": "同类相比（实验中从头训练学会的最大间隔）：LSTM 默认初始化 {lstm_default}，chrono 初始化 "
+                           "{lstm_chrono}；GRU 默认初始化 {gru_default}，z 偏置为 1 时 {gru_keep1}。lag-lstm 用 chrono 初始化，"
+                           "lag-gru 用 PyTorch 默认初始化：两者的差别有一部分来自初始化，而不是结构。",
+    "tour.lstm.zero": "恰好为 0：float32 中 tanh′(c) = 0",
+    "tour.lstm.figure": "承载线索符号的神经元 {unit} 随时间的变化",
+    "tour.gru.title": "4 · GRU：这个模型实际如何保持线索符号",
+    "tour.gru.headline": "lag-gru 把线索符号保持在一个稳定状态附近：线索符号后对 h 的扰动，到‘?’处缩小为 {gain} 倍"
+                         "（lag-rnn：{rnn_gain} 倍）。",
+    "tour.gru.body": "没有饱和：承载线索符号的神经元 {unit} 的 n ≤ {n_max}，z = {z}，每一步取新 n 的 {new}。它的初始化"
+                     "与 lag-lstm 不同（默认而非 chrono）：见讲稿。",
     "tour.gru.text": "GRU 只有一个状态和两个门：重置门 $r$ 与更新门 $z$；按 PyTorch 的约定：",
-    "tour.gru.text2": "当 $z \\approx 1$ 时状态会被原样复制到下一步，形成类似 LSTM 的“高速公路”。（教程里常把同一个循环单元写成 "
-                      "$z$ 与 $1 - z$ 互换的形式，见 Cho 等人 2014。）",
-    "tour.gru.measured": "**在当前的 lag-gru 上实测**（间隔 {lag}；PyTorch 默认初始化；课程 {levels}）。它的承载线索符号的隐藏单元 "
-                         "**{unit}** 在 {n} 个干扰符号上平均 **z = {z}**、r = {r}：它**并不**复制。每一步它取新候选值 n 的 "
-                         "{new}，而循环连接让 n 保持饱和，所以 h 始终介于 {lo} 与 {hi} 之间：它像 RNN 一样锁存，只是带着门。"
-                         "它回答 **{prediction}**。",
-    "tour.gru.figure": "承载线索符号的隐藏单元 {unit} 随时间的变化",
+    "tour.gru.convention": "PyTorch 的约定 $h_t = (1 - z_t) n_t + z_t h_{t-1}$，也是 Cho 等人 2014（式 7）和 Keras "
+                           "`GRUCell`（两种 `reset_after` 模式：`h = z * h_tm1 + (1 - z) * hh`）的写法。互换的形式 "
+                           "$h_t = (1 - z_t) h_{t-1} + z_t n_t$ 来自 Chung 等人 2014，colah 和维基百科的示意图也这样画。"
+                           "r 作用的位置也不同：Cho 等人和 Keras `reset_after=False` 在乘矩阵之前把 r 作用于 "
+                           "$h_{t-1}$，PyTorch 在乘矩阵之后。",
+    "tour.gru.notes": "在当前的 lag-gru 上实测（间隔 {lag}；PyTorch 默认初始化；课程 {levels}）。承载线索符号的神经元 "
+                      "{unit}：在 {n_steps} 个干扰符号上平均 z = {z}、r = {r}、n = {n}（最大 {n_max}）；h 始终介于 {lo} "
+                      "与 {hi} 之间。一步雅可比 ∂h_t/∂h_(t−1) 的最大 |特征值| 在干扰期间：中位数 {eig}，最大 {eig_max}；"
+                      "它们在 {n_steps} 个干扰符号上的乘积的范数为 {gain}（lag-rnn：{rnn_gain}）：扰动慢慢消失，状态停在"
+                      "线索符号选定的那个点附近。它回答 {prediction}。",
+    "tour.gru.figure": "承载线索符号的神经元 {unit} 随时间的变化",
     "tour.claims.title": "6 · 实测常见说法——以及结论取决于什么",
-    "tour.claims.text": "教科书上说，普通 RNN 能学到 10–20 步的依赖，LSTM 能学到 100 步以上。下面的实验对每一行都用同样的方式"
-                        "训练。请看数字，而不是口号。",
+    "tour.claims.headline": "在单一间隔上从头训练，默认初始化的 LSTM 学会的最大间隔为 {lstm}，RNN 为 {rnn}，chrono "
+                            "初始化的 LSTM 为 {chrono}（{seeds} 个随机种子的中位数）。",
+    "tour.claims.body": "每一行的数据、预算和随机种子都相同。初始化对能学多远的影响不亚于循环单元的种类：“RNN 10–20 "
+                        "步、LSTM 100 步以上”取决于初始化、课程、预算和任务。",
+    "tour.claims.at_least": "≥ {lag}",
     "tour.claims.row": "**{row}**：从头训练，最大间隔 {scratch}；课程训练，{curriculum}（{reached}）。",
     "plot.claims.row.rnn": "RNN",
     "plot.claims.row.lstm": "LSTM（默认初始化）",
@@ -610,7 +701,7 @@ ZH: dict[str, str] = {
     "plot.claims.steps.title": "课程训练：学会各间隔时的步数",
     "plot.claims.k": "与损失的距离 k（步）",
     "plot.claims.grad.y": "‖∂L/∂h_(T−k)‖ / ‖∂L/∂h_T‖",
-    "plot.claims.grad.title": "初始化时：向前 k 步处的梯度",
+    "plot.claims.grad.title": "初始化时：往回 k 步处的梯度",
     # the claims experiment v2 (assets/claims.json schema 2, worded by cellviz.zoo.claims_report)
     "claims.task.lag": "间隔回忆", "claims.task.prefix": "带前缀的间隔回忆", "claims.task.adding": "加法问题",
     "claims.level.lag": "间隔", "claims.level.length": "长度 T",
@@ -646,7 +737,7 @@ ZH: dict[str, str] = {
                               "然后是“!”和线索符号、干扰符 w–z、“?”；回答被标记的线索符号。",
     "claims.protocol.adding": "**加法问题**（Hochreiter 与 Schmidhuber 1997，实验 4）：T 个 [0, 1] 中的值，其中两个被标记"
                               "（前后两半各一个）；回答它们的和。",
-    "claims.protocol": "{rows} 行，每行 {seeds} 个随机种子，训练方式完全相同：{hidden} 个隐藏单元，Adam（学习率 {lr}），批大小 "
+    "claims.protocol": "{rows} 行，每行 {seeds} 个随机种子，训练方式完全相同：{hidden} 个神经元，Adam（学习率 {lr}），批大小 "
                        "{batch}，梯度裁剪阈值 {clip}。课程：级别（{name}）{levels}；在级别 L 时{name}从 [{min_level}, L] "
                        "中抽取；每 {every} 步在 {val_n} 条恰为 L 的留出序列上检查（{rule}）；学会后升级，在同一级别上 "
                        "{stuck} 步仍未学会则停止。从零训练：新模型只在一个{name}（{scratch}）上训练和检查，最多 "
@@ -672,12 +763,12 @@ ZH: dict[str, str] = {
     "compare.claims.old": "assets/claims.json 来自旧版本的实验：请重新运行 `{command}`。",
     "compare.claims.command": "复现：`{command}`（本次运行：在共享机器上用时 {minutes} 分钟，共 {cpu} CPU 分钟，2 个工作进程）。",
     "compare.claims.protocol": "**实验方案。** 长间隔回忆：一个线索符号（四选一）、若干干扰符号，然后是‘?’；随机猜测的准确率为 "
-                               "{chance}。共 {rows} 行，每行 {seeds} 个随机种子，训练方式完全相同：{hidden} 个隐藏单元，"
+                               "{chance}。表中 {rows} 种设置各用 {seeds} 个随机种子，训练方式完全相同：{hidden} 个神经元，"
                                "Adam（学习率 {lr}），批大小 {batch}，梯度裁剪阈值 {clip}。**课程训练**：级别 {levels}；在级别 "
                                "L 上，间隔取自 [{min_lag}, L]，每 {every} 步在 {val_n} 条间隔恰为 L 的序列上检查准确率，达到 "
                                "≥ {advance} 即升级；总共最多 {budget} 步，在同一级别上最多 {stuck} 步。**从头训练**（另一项"
                                "发现）：新模型只在一个固定间隔（{scratch_lags}）上训练和检查，最多 {scratch_budget} 步。",
-    "compare.claims.range": "{med}（各随机种子：从 {lo} 到 {hi}）",
+    "compare.claims.range": "{med}（各随机种子：最少 {lo}，最多 {hi}）",
     "compare.claims.reached": "{seeds} 个随机种子中有 {n} 个学会了间隔 {top}，中位数 {steps} 步",
     "compare.claims.not_reached": "未学会间隔 {top}",
     "compare.claims.row": "**{row}** —— 课程训练：最大间隔 {curriculum}，{reached}；之后在间隔 {far} 上的准确率为 {held}。"
@@ -696,7 +787,7 @@ ZH: dict[str, str] = {
     "grad.claims.v2": "**是学会，而不只是保持。** 这些是训练后模型的曲线。一种循环单元能否学会这个任务，取决于训练之前的梯度。"
                       "在常见说法实验中（“{page}”页，{task}），未训练的模型里，损失处的梯度传到往回 {k} 步处所剩的比例为：{values}。"
                       "课程训练时，学会的最大{name}（各随机种子的中位数）为：{reach}。",
-    "grad.claims.lag": "**是学会，而不只是保持。** 这些是训练后模型的曲线。一种循环单元能否*学会*长间隔，取决于训练之前的梯度。"
-                       "在常见说法实验中（“{page}”页），未训练的模型里，“?”处的梯度传到向前 {k} 步处所剩的比例为：{values}。"
+    "grad.claims.lag": "**是学会，而不只是保持。** 这些是训练后模型的曲线。一种循环单元能否学会长间隔，取决于训练之前的梯度。"
+                       "在常见说法实验中（“{page}”页），未训练的模型里，“?”处的梯度传到往回 {k} 步处所剩的比例为：{values}。"
                        "在单一间隔上从头训练，学会的最大间隔为：{reach}。",
 }
