@@ -162,12 +162,22 @@ def _stability(name: str, lag: int, snapshot: str | None = None) -> cue.Stabilit
     return cue.stability(_model(name, snapshot), tour_text(name), lag)
 
 
-def claims() -> dict | None:
-    """assets/claims.json, or None before the experiment has run (or in an old format)."""
+def raw_claims() -> dict | None:
+    """assets/claims.json as it is (schema 1 or 2), or None before the experiment has run."""
     try:
-        c = zoo.claims()
+        return zoo.claims()
     except FileNotFoundError:
         return None
+
+
+def claims() -> dict | None:
+    """The lag task's claims in the schema-1 shape the slides' numbers read (a schema-2 table through
+    `claims_report.with_v1_view`), or None without it."""
+    from .zoo import claims_report
+    c = raw_claims()
+    if c is None:
+        return None
+    c = claims_report.with_v1_view(c) if claims_report.is_v2(c) else c
     return c if "rows" in c else None
 
 
@@ -312,6 +322,7 @@ def _grad() -> Slide:
         if z.size:
             zero_at[label] = int(z.max())
     fig = plots.gradient_norms(curves, None, title=t("tour.grad.figure"), y_title=t("tour.grad.y"))
+    fig.update_layout(legend=dict(orientation="h", x=0, xanchor="left", y=-0.22, yanchor="top"))  # clear of the title
     for k, (label, last) in enumerate(zero_at.items()):       # float32 underflow is not data: say where it is
         fig.add_vrect(x0=-0.5, x1=last + 0.5, fillcolor="#999", opacity=0.15, line_width=0)
         fig.add_annotation(x=last / 2, y=0.02 + 0.08 * k, yref="paper", showarrow=False,
@@ -418,8 +429,9 @@ def _gru() -> Slide:
                  lv.tokens, nums)
 
 
-def _bi() -> Slide:
-    name = MODELS["bi"]
+def _bi_model(name: str) -> tuple[Live, dict, go.Figure]:
+    """A bidirectional sentiment model on BI_TEXT: the trace, its head's votes, and h both ways with the two states
+    the head reads boxed (forward h at the last word, reverse h at the first)."""
     lv = live(name, BI_TEXT)
     tr = lv.trace
     T = lv.steps
@@ -427,39 +439,56 @@ def _bi() -> Slide:
     fw, rv = tr.layer(0, 0).h[T - 1, 0], tr.layer(0, 1).h[0, 0]     # what the head reads
     W = model.head.weight.detach().numpy().astype(np.float64)
     classes = list(model.task.classes)
-    pos, neg = classes.index("positive"), classes.index("negative")
-    dw = W[pos] - W[neg]
+    dw = W[classes.index("positive")] - W[classes.index("negative")]
     H = len(fw)
-    vote_f, vote_r = float(dw[:H] @ fw), float(dw[H:] @ rv)
+    votes = {"vote_f": signed(float(dw[:H] @ fw)), "vote_r": signed(float(dw[H:] @ rv)), "prediction": lv.prediction}
+    series = {"h": tr.layer(0, 0).h[:, 0], "h ": tr.layer(0, 1).h[:, 0]}
+    fig = plots.heatmaps_over_time(series, None, (), lv.tokens, clickable=False,
+                                   title=t("tour.bi.figure", name=name))
+    fig.layout.annotations[0].text = t("tour.bi.forward")
+    fig.layout.annotations[1].text = t("tour.bi.reverse")
+    for row, at in ((1, T - 1), (2, 0)):
+        ax = "" if row == 1 else "2"
+        fig.add_shape(type="rect", xref=f"x{ax}", yref=f"y{ax} domain", x0=at - 0.5, x1=at + 0.5, y0=0, y1=1,
+                      line=dict(color="#00b4ff", width=4))
+        fig.add_annotation(x=at, xref=f"x{ax}", y=1.0, yref=f"y{ax} domain", yanchor="bottom", showarrow=False,
+                           text=t("tour.bi.readout"), font=dict(color="#0077aa"))
+    return lv, votes, fig
+
+
+def _bi() -> Slide:
+    name = MODELS["bi"]
+    lv, votes, fig = _bi_model(name)
     metrics = {n: zoo.card(n)["metrics"] for n in ("sentiment-lstm", "sentiment-gru", "sentiment-bilstm",
                                                    "sentiment-bigru") if n in zoo.names()}
 
     def m(n: str, k: str) -> str:
         v = metrics.get(n, {}).get(k)
         return "—" if v is None else decimals(v)
-    nums = {"text": BI_TEXT, "prediction": lv.prediction, "T": str(T - 1),
-            "vote_f": signed(vote_f), "vote_r": signed(vote_r),
+    nums = {"text": BI_TEXT, "T": str(lv.steps - 1), **votes,
             "lstm_neg": m("sentiment-lstm", "accuracy_negated"), "lstm_con": m("sentiment-lstm", "accuracy_contrast"),
             "gru_neg": m("sentiment-gru", "accuracy_negated"), "gru_con": m("sentiment-gru", "accuracy_contrast"),
             "bigru": m("sentiment-bigru", "accuracy"), "bigru_neg": m("sentiment-bigru", "accuracy_negated"),
             "bigru_con": m("sentiment-bigru", "accuracy_contrast"), "bilstm": m("sentiment-bilstm", "accuracy")}
-    series = {"h": tr.layer(0, 0).h[:, 0], "h ": tr.layer(0, 1).h[:, 0]}
-    fig = plots.heatmaps_over_time(series, None, (), lv.tokens, clickable=False, title=t("tour.bi.figure"))
-    fig.layout.annotations[0].text = t("tour.bi.forward")
-    fig.layout.annotations[1].text = t("tour.bi.reverse")
-    for row, at in ((1, T - 1), (2, 0)):                    # the two states the head reads
-        ax = "" if row == 1 else "2"
-        fig.add_shape(type="rect", xref=f"x{ax}", yref=f"y{ax} domain", x0=at - 0.5, x1=at + 0.5, y0=0, y1=1,
-                      line=dict(color="#00b4ff", width=4))
-        fig.add_annotation(x=at, xref=f"x{ax}", y=1.0, yref=f"y{ax} domain", yanchor="bottom", showarrow=False,
-                           text=t("tour.bi.readout"), font=dict(color="#0077aa"))
-    section = _section("bi", lv, [payload.figure("h", fig, config={"displayModeBar": False})])
+    panel_list = [payload.figure("h", fig, config={"displayModeBar": False})]
     notes = [t("tour.bi.text"), t("tour.bi.notes", **nums)]
+    if "sentiment-bigru" in zoo.names():                        # the Bi-GRU beside the Bi-LSTM (normal mode)
+        gru, gru_votes, gru_fig = _bi_model("sentiment-bigru")
+        panel_list.append(payload.figure("h_gru", gru_fig, config={"displayModeBar": False}))
+        nums.update({f"gru_{k}": v for k, v in gru_votes.items()})
+        notes.append(t("tour.bi.gru", **nums))
+    section = _section("bi", lv, panel_list)
     return Slide("bi", t("tour.bi.title"), t("tour.bi.headline", **nums), t("tour.bi.body", **nums),
                  "\n\n".join(notes), None, [section], explore_link(name, BI_TEXT), {}, name, lv.tokens, nums)
 
 
 def _claims() -> Slide:
+    from .zoo import claims_report
+    raw = raw_claims()
+    if raw is not None and claims_report.is_v2(raw):        # schema 2: the claims report's slide, as it words it
+        rep = claims_report.slide(raw)
+        return Slide("claims", t("tour.claims.title"), rep["headline"], "", rep["notes"], None, [rep["figure"]],
+                     {"page": "compare"}, {}, None, [], {"task": rep["task"]})
     c = claims()
     if c is None:
         return _claims_missing("claims")

@@ -169,3 +169,128 @@ def test_lecture_page_downloads_for_an_upload():
     subject = uploads.upload_subject(uploads.UploadSource(key, "gru.pt", input=uploads.UploadInput(length=6)), raw)
     page = downloads.lecture_html(subject, 0, 0, [0], "en")
     assert page.lower().startswith("<!doctype html>") and "sum of all outputs" in page and "gru.pt" in page
+
+
+class _WordLM(torch.nn.Module):
+    """word_language_model's RNNModel layout: encoder (Embedding) -> rnn -> decoder (Linear over the vocabulary)."""
+
+    def __init__(self, ntoken: int = 12, ninp: int = 5, nhid: int = 6):
+        super().__init__()
+        torch.manual_seed(0)
+        self.encoder = torch.nn.Embedding(ntoken, ninp)
+        self.rnn = torch.nn.LSTM(ninp, nhid)
+        self.decoder = torch.nn.Linear(nhid, ntoken)
+
+    def forward(self, ids):
+        out, _ = self.rnn(self.encoder(ids))
+        return self.decoder(out)
+
+
+def test_embedding_and_head_upload_is_driven_by_tokens_with_a_real_loss():
+    from cellviz.ui import uploads
+    model = _WordLM()
+    raw = _state_dict_bytes(model)
+    at = _upload(open_page("gradients"), "wlm.pt", raw)
+    assert_clean(at)
+    assert at.radio(key="upload_source").value == "tokens"
+    assert any("embedding “encoder.weight” (12 tokens × 5)" in shown(c.value) and "decoder" in c.value
+               for c in at.caption)
+    at.text_area(key="upload_tokens").set_value("3 1 4 1 5 9").run()
+    assert_clean(at)
+    assert steps_of(at) == 6
+    said = " ".join(shown(m.value) for m in at.markdown)
+    assert "the head's next token" in said, said
+    # the loss is the real one: cross-entropy on the next token, exactly as torch computes it on the whole model
+    source = uploads.UploadSource(uploads.hold(raw), "wlm.pt",
+                                  input=uploads.UploadInput("tokens", numbers="3 1 4 1 5 9"))
+    subject = uploads.upload_subject(source, raw)
+    ids = torch.tensor([3, 1, 4, 1, 5, 9])
+    expected = torch.nn.functional.cross_entropy(model(ids)[:-1], ids[1:])
+    assert abs(float(subject.trace.loss) - float(expected.detach())) < 1e-5
+    assert subject.loss == "steps_ce" and subject.tokens == ["3", "1", "4", "1", "5", "9"]
+    assert "cross-entropy" in " ".join(str(c.proto) for c in at.get("bidi_component"))   # named on the axes
+
+
+def test_embedding_upload_with_a_vocabulary_splits_typed_text():
+    from cellviz.ui import uploads
+    vocab = list("abcdefghijkl")
+    assert uploads.parse_tokens("cab", 12, vocab) == ([2, 0, 1], ["c", "a", "b"])
+    words = ["the", "cat", "sat"] + [f"w{k}" for k in range(9)]
+    assert uploads.parse_tokens("the cat sat", 12, words) == ([0, 1, 2], ["the", "cat", "sat"])
+    assert uploads.parse_vocab(b'["x", "y"]') == ["x", "y"] and uploads.parse_vocab("a\nb".encode()) == ["a", "b"]
+    with pytest.raises(ValueError, match="not in the vocabulary"):
+        uploads.parse_tokens("zzz", 12, vocab)
+    with pytest.raises(ValueError, match="not a token id"):
+        uploads.parse_tokens("3 99", 12, None)
+    at = _upload(open_page("cell"), "wlm.pt", _state_dict_bytes(_WordLM()))
+    at.file_uploader(key="upload_vocab").set_value(("vocab.json", b'["a","b","c","d","e","f","g","h","i","j","k","l"]',
+                                                    "application/json")).run()
+    at.text_area(key="upload_tokens").set_value("badge").run()
+    assert_clean(at)
+    assert steps_of(at) == 5
+
+
+@pytest.mark.browser
+def test_embedding_upload_with_typed_tokens_in_the_browser(tmp_path):
+    """Real Chromium against `streamlit run`: upload a word_language_model-style file, type token ids, see the
+    steps, the head's guess, and the gradient page's axes naming the cross-entropy."""
+    import os
+    import subprocess
+    from pathlib import Path
+
+    from cellviz.hosted_bench import ARGS, CHROMIUM, IDLE, free_port, pick_model, start_server, wait_idle
+    try:
+        from playwright.sync_api import sync_playwright
+    except ImportError:
+        pytest.skip("playwright is not installed")
+    if not Path(CHROMIUM).exists():
+        pytest.skip(f"{CHROMIUM} is not installed")
+    checkpoint = tmp_path / "wlm.pt"
+    checkpoint.write_bytes(_state_dict_bytes(_WordLM()))
+    port = free_port()
+    server = start_server(port)
+    try:
+        with sync_playwright() as p:
+            browser = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+            try:
+                page = browser.new_page(viewport={"width": 1400, "height": 1000})
+                page.goto(f"http://localhost:{port}/")
+                page.wait_for_selector(IDLE, timeout=90_000)
+                pick_model(page, t("model.upload"))
+                page.locator("[data-testid='stFileUploaderDropzoneInput']").first.set_input_files(str(checkpoint))
+                page.wait_for_selector(".st-key-upload_tokens textarea", timeout=60_000)
+                area = page.locator(".st-key-upload_tokens textarea").first
+                area.fill("3 1 4 1 5 9")
+                page.keyboard.press("Control+Enter")
+                wait_idle(page)
+                page.get_by_text("step 0 of 5").first.wait_for(timeout=60_000)        # six steps: 0 to 5
+                body = " ".join(page.locator("body").inner_text().replace("\u2060", "").split())
+                assert "the head's next token: “" in body and "6 steps × 1 sequence(s) × 5 features" in body, body[:2000]
+                page.get_by_role("link", name=t("page.gradients")).first.click()
+                wait_idle(page)
+                page.wait_for_selector(".js-plotly-plot", timeout=60_000)
+                page.wait_for_timeout(1500)
+                assert "cross-entropy" in page.content()
+                page.screenshot(path=str(tmp_path / "embedding-upload.png"))
+            finally:
+                browser.close()
+    finally:
+        server.terminate()
+        try:
+            server.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            server.kill()
+
+
+def test_the_uploaders_deleted_file_keeps_the_held_upload(monkeypatch):
+    """In a real server the uploader reports the copy `_release` dropped as a DeletedFile (found in the browser:
+    'DeletedFile' object has no attribute 'name'): the held upload stays."""
+    from streamlit.runtime.uploaded_file_manager import DeletedFile
+
+    from cellviz.ui import sidebar
+    store = {"upload": DeletedFile("some-id"), "upload_vocab": DeletedFile("other"), "upload_file": ("a.pt", "d")}
+    monkeypatch.setattr(sidebar.state, "get", store.get)
+    monkeypatch.setattr(sidebar.state, "put", store.__setitem__)
+    sidebar._keep_upload()
+    sidebar._keep_vocab()
+    assert store["upload_file"] == ("a.pt", "d") and "upload_vocab_file" not in store

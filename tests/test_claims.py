@@ -187,7 +187,10 @@ def test_levels_figure_shows_every_seed_and_marks_censoring(tiny_table):
     assert len(set(points)) == len(points)                        # no marker hides under another
     done = [(tr, i) for tr in seeds for i, c in enumerate(tr.customdata) if c[1].startswith("≥")]
     assert done and all(tr.marker.symbol[i] == "triangle-up-open" for tr, i in done)
-    assert any(f"≥ {top}" in (bar.text[0] or "") for bar in fig.data if bar.type == "bar")
+    ticks = fig.layout.xaxis.ticktext
+    assert len(ticks) == len(ROWS) and all(report.fmt_level(report.largest(tiny_table, task, r), top) in tick
+                                           for r, tick in zip(ROWS, ticks))
+    assert any(f"≥ {top}" in tick for tick in ticks)
 
 
 def test_speed_figure_offsets_rows(tiny_table):

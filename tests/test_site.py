@@ -133,7 +133,7 @@ def browser():
 
 PAGES = [("index.html", 0), ("cell.html?model=brackets-gru", 1), ("over_time.html?model=lag-lstm", 2),
          ("gradients.html?model=brackets-gru&lang=zh", 4), ("units.html?model=brackets-gru", 5),
-         ("compare.html?lang=zh", 5), ("exploding.html", 3), ("training.html?model=lag-lstm", 2)]
+         ("compare.html?lang=zh", 1), ("tour.html?slide=2", 1), ("exploding.html", 3), ("training.html?model=lag-lstm", 2)]
 STEP = """() => { const s = document.querySelector('[data-step]'); return s ? Number(s.dataset.step) : null; }"""
 
 
@@ -200,3 +200,94 @@ def test_deep_links_round_trip(site, http_root, browser, scheme):
         assert not seen["errors"] + seen2["errors"] and not seen["foreign"] + seen2["foreign"]
     finally:
         again.close()
+
+
+# --- the guided tour (built from cellviz.slides, when the checkout has it) -----------------------------------
+def _slides():
+    try:
+        from cellviz import slides
+    except ImportError:
+        pytest.skip("cellviz.slides (the tour's slide builder) is not in this checkout")
+    return slides
+
+
+def test_every_slide_with_every_option_value_is_in_the_site(tmp_path):
+    slides = _slides()
+    w = build.Writer(tmp_path)
+    entry = build.tour_data(w, ["en"], quick=False, log=lambda *_: None)
+    assert entry["slides"] == list(slides.SLIDES) and len(entry["titles"]["en"]) == len(slides.SLIDES)
+    for name in slides.SLIDES:
+        first = slides.build_slide(name)
+        values = {f"-tour_{o}{v}" for o, spec in first.options.items() for v in spec["values"]} or {""}
+        for suffix in values:
+            d = data(tmp_path, f"tour/{name}{suffix}.en")
+            assert d["title"] == first.title and d["extra"]["headline"]
+            assert d["sections"], name                                  # every slide shows a figure
+    lag = entry["options"]["rnn"]
+    assert lag["param"] == "tour_lag" and len(lag["values"]) > 1
+
+
+@pytest.mark.browser
+def test_tour_presentation_keys_fit_and_presenter_window(site, browser):
+    _slides()
+    root = site.as_uri()
+    slide = "() => new URLSearchParams(location.search).get('slide') || '1'"
+    for w, h in ((1280, 720), (1920, 1080)):
+        page = browser.new_page(viewport={"width": w, "height": h})
+        errors = []
+        page.on("pageerror", lambda e: errors.append(str(e)))
+        try:
+            page.goto(f"{root}/tour.html?present=1")
+            for k in range(1, len(manifest(site)["tour"]["slides"]) + 1):
+                page.wait_for_function(f"() => ({slide})() === '{k}' && document.body.dataset.ready === '1'",
+                                       timeout=30_000)
+                page.wait_for_timeout(200)
+                size = page.evaluate("[document.documentElement.scrollHeight, document.documentElement.scrollWidth]")
+                assert size[0] <= h + 1 and size[1] <= w + 1, (w, h, k, size)        # one screen
+                assert page.locator(".js-plotly-plot").count() >= 1
+                page.keyboard.press("PageDown" if k % 2 else "ArrowRight")
+            page.keyboard.press("PageUp")
+            page.wait_for_function(f"() => ({slide})() === '{k - 1}'", timeout=10_000)
+            assert not errors
+        finally:
+            page.close()
+    # normal mode: → steps the slide's player, PageDown turns the slide
+    ctx = browser.new_context(viewport={"width": 1280, "height": 900})
+    try:
+        page = ctx.new_page()
+        page.goto(f"{root}/tour.html")
+        page.wait_for_selector("body[data-ready='1']", timeout=30_000)
+        page.keyboard.press("ArrowRight")
+        assert page.evaluate(STEP) == 1 and page.evaluate(slide) == "1"
+        page.wait_for_function("location.search.includes('tour_step=1')", timeout=5_000)
+        # a deep link to a slide and a step, in Chinese
+        link = ctx.new_page()
+        link.goto(f"{root}/tour.html?slide=3&tour_step=5&lang=zh")
+        link.wait_for_selector("body[data-ready='1']", timeout=30_000)
+        assert link.evaluate(STEP) == 5 and link.evaluate("document.documentElement.lang") == "zh-CN"
+        assert link.locator(".cv-count").text_content().startswith("3 /")
+        link.close()
+        # the presenter window and the projected one move together
+        presenter = ctx.new_page()
+        presenter.goto(f"{root}/tour.html?presenter=1")
+        presenter.wait_for_selector("body[data-ready='1']", timeout=30_000)
+        assert presenter.locator(".cv-presenter-side .cv-clock").count() == 1
+        assert presenter.locator(".cv-next-title").text_content()
+        presenter.keyboard.press("PageDown")
+        page.wait_for_function(f"() => ({slide})() === '2'", timeout=10_000)
+        page.keyboard.press("PageDown")
+        presenter.wait_for_function(f"() => ({slide})() === '3'", timeout=10_000)
+    finally:
+        ctx.close()
+
+
+def test_a_partial_plotly_bundle_of_the_same_version_only(tmp_path):
+    from plotly.offline import get_plotlyjs
+    version = build._plotly_version(get_plotlyjs())
+    good, bad = tmp_path / "plotly-cartesian.min.js", tmp_path / "old.min.js"
+    good.write_text(f"/**\n* plotly.js (cartesian - minified) v{version}\n*/\nvar Plotly = {{}};", encoding="utf-8")
+    bad.write_text("/**\n* plotly.js (cartesian - minified) v1.0.0\n*/\n", encoding="utf-8")
+    name = build.plotly_bundle(tmp_path / "assets", good)
+    assert name == f"plotly-{version}-cartesian.min.js" and (tmp_path / "assets" / name).read_text() == good.read_text()
+    with pytest.raises(ValueError, match="1.0.0"):
+        build.plotly_bundle(tmp_path / "assets", bad)

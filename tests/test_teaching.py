@@ -212,7 +212,8 @@ def test_exploding_page_shows_the_demo_numbers():
     assert shown[t("expl.m.after", tau="1")] == f"{d.clipped:.3g}"
     flow = figure(at, "expl_flow")
     assert t("loss.sum.at", t=39) in flow["layout"]["yaxis"]["title"]["text"]
-    assert any("25 of 25" in a.value or "of 25" in a.value for a in at.info)
+    n = len(zoo.names())                                   # every shipped card, however many the zoo holds
+    assert any(f"of {n}" in a.value for a in at.info)
     at.slider(key="expl_radius").set_value(0.5).run()
     assert_clean(at)
     assert any(c.value.startswith(t("expl.read.shrinks", radius="0.5", factor="", steps="", ratio="")[:20])
@@ -283,3 +284,156 @@ def test_the_lecture_page_names_the_loss():
     from cellviz.i18n import t
     page = export.export_html("brackets-rnn", sample=0)
     assert t("loss.steps_ce") in page and t("loss.steps_ce.long") in page and t("io.N->N") in page
+
+
+def test_colour_bars_sit_beside_their_rows_and_a_difference_of_c_is_unbounded():
+    """Intervene's heatmaps stack f, c, h: each colour bar beside its own row (it was one row off), and Δc on
+    an unbounded ±max scale, not tanh's."""
+    from cellviz.i18n import t
+    rng = np.random.default_rng(0)
+    T, H = 12, 5
+    series = {"f": rng.uniform(0, 1, (T, H)), "c": rng.normal(0, 200, (T, H)), "h": rng.uniform(-1, 1, (T, H))}
+    fig = plots.heatmaps_over_time(series, None, (), None, clickable=False)
+    rows = [tr.coloraxis for tr in fig.data if tr.type == "heatmap"]
+    ys = [fig.layout[a].colorbar.y for a in rows]
+    assert ys == sorted(ys, reverse=True)                          # top row's bar on top, and so on
+    assert fig.layout[rows[1]].colorbar.title.text.startswith(t("plot.scale.unbounded", max="")[:8])
+    assert fig.layout[rows[2]].colorbar.title.text == t("plot.scale.tanh")
+    diff = plots.heatmaps_over_time({"Δf": series["f"] - 0.5, "Δc": series["c"], "Δh": series["h"]}, None, (),
+                                    None, clickable=False)
+    dc = next(tr.coloraxis for tr in diff.data if tr.type == "heatmap" and tr.name == "Δc")
+    assert diff.layout[dc].cmax == pytest.approx(np.abs(series["c"]).max(), rel=1e-6)
+    assert diff.layout[dc].colorbar.title.text != t("plot.scale.tanh")
+
+
+def test_intervene_default_changes_the_model_and_a_no_op_reads_no_effect():
+    """Default settings on lag-lstm: an edit that changes the state and the loss. f = 0 at step 0 alone is an exact
+    no-op (c_{-1} = 0): it reads "no effect", every plotted difference is 0, and the loss shows no red arrow."""
+    from app_driver import open_page
+    from cellviz.i18n import t
+    at = open_page("intervene", "lag-lstm")
+    assert t("iv.no_effect") not in [i.value for i in at.info]
+    assert at.metric[0].delta is not None
+    at.radio(key="iv_kind").set_value("gate").run()
+    at.selectbox(key="iv_gate").set_value("f").run()
+    at.radio(key="iv_span").set_value("step").run()
+    at.radio(key="iv_scope").set_value("units").run()
+    assert t("iv.no_effect") in [i.value for i in at.info]
+    assert at.metric[0].delta in (None, "")
+    effect = at.get("plotly_chart")[0].proto.spec
+    import json
+    ys = [v for d in json.loads(effect)["data"] for v in _values(d["y"])]
+    assert ys and max(ys) == 0
+
+
+def _values(y) -> list[float]:
+    if isinstance(y, dict):
+        from cellviz.player.payload import decode
+        return decode({"dtype": y["dtype"], "bdata": y["bdata"], "shape": y.get("shape")}).tolist()
+    return list(y)
+
+
+def test_gradient_page_of_an_n_to_n_model_opens_at_the_last_step():
+    """N->N (a loss term at every step): step 0's term has one bar and nothing to compare, so the page opens at the
+    last step; an N->1 model stays where it is; a step chosen by a link stays too."""
+    from app_driver import open_page
+    from cellviz.ui.views.gradients import opening_step
+    at = open_page("gradients", "charlm-gru")
+    T = zoo.load("charlm-gru").task.sample(0)
+    assert at.session_state["step"] == len(T.tokens) - 1
+    at = open_page("gradients", "sentiment-rnn")
+    assert at.session_state["step"] == 0
+    from cellviz.ui import data
+    assert opening_step(data.zoo_subject(data.ZooSource("sentiment-rnn"))) is None
+
+
+@pytest.mark.parametrize("kind,layers,bi,proj", [("lstm", 2, True, 0), ("gru", 2, False, 0), ("rnn", 1, False, 0),
+                                                 ("lstm", 1, False, 3)])
+def test_the_hand_written_cell_equals_torch_and_would_catch_a_swap(kind, layers, bi, proj, monkeypatch):
+    """The cell page's hand-written equations against torch.nn, step by step, every layer: float32 rounding; the
+    same check on a GRU with z and 1 − z swapped (Chung et al.'s form with PyTorch's weights) is far off."""
+    torch.manual_seed(0)
+    cls = {"lstm": torch.nn.LSTM, "gru": torch.nn.GRU, "rnn": torch.nn.RNN}[kind]
+    module = cls(5, 7, num_layers=layers, bidirectional=bi, **({"proj_size": proj} if proj else {}))
+    L, D = layers, 2 if bi else 1
+    rng = np.random.default_rng(0)
+    x = rng.normal(size=(13, 5)).astype(np.float32)
+    h0 = (0.3 * rng.normal(size=(L * D, proj or 7))).astype(np.float32)
+    c0 = rng.normal(size=(L * D, 7)).astype(np.float32) if kind == "lstm" else None
+    rows = explain.by_hand_against_torch(module, x, h0, c0)
+    assert len(rows) == L * D and all(r["steps"] == 13 for r in rows)
+    assert max(r["h"] for r in rows) < 1e-5 and all(r["c"] is None or r["c"] < 1e-5 for r in rows)
+    if kind == "gru":
+        monkeypatch.setattr(explain, "gru_by_hand", _swapped)
+        wrong = explain.by_hand_against_torch(module, x, h0, None)
+        assert max(r["h"] for r in wrong) > 1e-2
+
+
+def _swapped(x, h, W_ih, W_hh, b_ih, b_hh):
+    H = h.shape[-1]
+    hs = []
+    sig = lambda a: 1 / (1 + np.exp(-a))  # noqa: E731
+    for x_t in x:
+        a_i, a_h = W_ih @ x_t + b_ih, W_hh @ h + b_hh
+        r, z = sig(a_i[:H] + a_h[:H]), sig(a_i[H:2 * H] + a_h[H:2 * H])
+        n = np.tanh(a_i[2 * H:] + r * a_h[2 * H:])
+        h = z * n + (1 - z) * h
+        hs.append(h)
+    return np.array(hs), None
+
+
+def test_cell_page_runs_the_hand_written_cell_and_explains_stacking_on_every_model():
+    from app_driver import open_page
+    from cellviz.i18n import t
+    for name in ("lag-lstm", "charlm-gru-2layer" if "charlm-gru-2layer" in zoo.names() else "charlm-lstm-2layer",
+                 "sentiment-bilstm"):
+        at = open_page("cell", name)
+        titles = [e.label for e in at.expander]
+        hand = [x for x in titles if x.startswith(t("explain.hand.title", module="", dh="")[:10])]
+        assert hand, (name, titles)
+        worst = float(hand[0].rsplit(" ", 1)[-1])
+        assert worst < 1e-5
+        layers = zoo.card(name)["num_layers"]
+        assert (t("explain.stack.title", layers=layers) if layers > 1 else t("explain.stack.one.title")) in titles
+        code = [c.value for c in at.code]
+        kind = zoo.card(name)["cell"]
+        assert any(f"def {kind}_by_hand" in c for c in code), name
+
+
+def test_pages_with_their_own_models_hide_the_model_picker():
+    from app_driver import open_page
+    for page in ("exploding", "learn"):
+        at = open_page(page)
+        assert not [s for s in at.selectbox if s.key == "model"], page
+        assert at.selectbox(key="lang")
+    at = open_page("cell")
+    assert at.selectbox(key="model")                      # the explorer's pages keep it
+
+
+def test_scrub_through_training_opens_on_a_model_with_snapshots():
+    from app_driver import open_page
+    from cellviz.ui.views.training import preferred_model
+    at = open_page("cell", "charlm-lstm")
+    assert not zoo.card("charlm-lstm").get("snapshots")
+    at.switch_page("cellviz/ui/pages/training.py").run()
+    model = at.session_state["model"]
+    assert zoo.card(model).get("snapshots") and at.select_slider(key="train_snapshot")
+    assert preferred_model("lag-gru") == "lag-gru"
+    at.selectbox(key="model").set_value("charlm-lstm").run()     # a choice made on the page stays
+    assert at.session_state["model"] == "charlm-lstm"
+
+
+def test_training_step_and_time_step_are_named_apart_and_the_legend_clears_the_title():
+    from cellviz.i18n import t
+    from cellviz.ui.views.training import snapshot_label
+    for lang in ("en", "zh"):
+        from cellviz.i18n import set_language
+        set_language(lang)
+        try:
+            assert snapshot_label("step-00200") != t("plot.step") and "200" in snapshot_label("step-00200")
+            assert t("plot.step") not in snapshot_label("step-00200")
+        finally:
+            set_language("en")
+    curves = {f"snapshot {k}": np.geomspace(1e-3, 1, 20) for k in range(8)}
+    fig = plots.gradient_norms(curves)
+    assert fig.layout.legend.orientation == "v" and fig.layout.legend.x >= 1

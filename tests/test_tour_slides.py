@@ -178,6 +178,8 @@ def test_slide_5_has_a_not_and_a_but_and_marks_both_readout_states():
     fig = slides.figure_of(s.figures[0])
     boxes = [sh for sh in fig.layout.shapes if sh.type == "rect"]
     assert sorted(b.x0 + 0.5 for b in boxes) == [0, len(ex.tokens) - 1]
+    assert [p["id"] for p in s.figures[0]["panels"]] == ["h", "h_gru"]      # the Bi-GRU beside the Bi-LSTM
+    assert "sentiment-bigru" in s.notes and s.numbers["gru_vote_f"] in s.notes
     for name in ("sentiment-lstm", "sentiment-gru", "sentiment-bigru"):
         for metric in ("accuracy_negated", "accuracy_contrast"):
             assert slides.decimals(zoo.card(name)["metrics"][metric]) in s.body + s.notes
@@ -194,3 +196,19 @@ def test_slide_6_marks_the_largest_lag_tested_as_censored():
         assert s.numbers[key] == (f"≥ {top}" if med >= top else str(med) if med else "none")
         assert s.numbers[key] in s.headline
     assert f" {top}." not in s.headline or f"≥ {top}" in s.headline
+
+
+@pytest.mark.integration
+def test_slide_6_reads_a_schema_2_table_through_the_claims_report(monkeypatch, tmp_path):
+    """With claims.json v2 (a tiny grid, trained here), slide 6 is the claims report's headline, chart and notes,
+    and the other slides keep reading the lag task's numbers through its v1 view."""
+    from cellviz.zoo import claims_experiment as ce
+    from cellviz.zoo import claims_report
+    table = ce.run(ce.tiny(), tmp_path / "claims.json", quiet=True)
+    assert claims_report.is_v2(table)
+    monkeypatch.setattr(zoo, "claims", lambda: table)
+    s = slides.build_slide("claims")
+    rep = claims_report.slide(table)
+    assert s.headline == rep["headline"] and s.notes == rep["notes"] and len(s.figures) == 1
+    assert slides.claims()["rows"].keys() == table["tasks"]["lag"]["rows"].keys()
+    assert slides.build_slide("lstm").numbers["lstm_default"]

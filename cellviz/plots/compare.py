@@ -186,9 +186,8 @@ def claims_levels(table: Mapping, task: str) -> go.Figure:
         label = row_label(row)
         vals = [v if v else floor for v in r["largest"]]
         s = largest(table, task, row)
-        fig.add_trace(go.Bar(x=[i], y=[(s.median or floor)], width=0.7, marker_color=color, opacity=0.25,
-                             text=[fmt_level(s, top)], textposition="outside", name=label, legendgroup=row,
-                             showlegend=False, hoverinfo="skip"))
+        fig.add_trace(go.Bar(x=[i], y=[(s.median or floor)], width=0.7, marker=dict(color=color, opacity=0.25),
+                             name=label, legendgroup=row, showlegend=False, hoverinfo="skip"))
         x = i + _offsets(len(vals), 0.55)
         done = [e == "done" for e in r["ended"]]
         fig.add_trace(go.Scatter(
@@ -202,8 +201,10 @@ def claims_levels(table: Mapping, task: str) -> go.Figure:
     fig.update_yaxes(type="log", title_text=t("claims.plot.largest", level=name), tickvals=ticks,
                      ticktext=[t("compare.claims.none"), *[str(L) for L in levels]],
                      range=[np.log10(floor) - 0.15, np.log10(top) + 0.35])
-    fig.update_xaxes(tickvals=list(range(len(rows))), ticktext=[row_label(r) for r in rows], tickangle=0)
-    fig = base_layout(fig, t("claims.plot.levels.title", task=task_label(task)), 420)
+    # the median over seeds under each row's name (not on the bar, where the markers sit)
+    fig.update_xaxes(tickvals=list(range(len(rows))), tickangle=0,
+                     ticktext=[f"{row_label(r)}<br><b>{fmt_level(largest(table, task, r), top)}</b>" for r in rows])
+    fig = base_layout(fig, t("claims.plot.levels.title", task=task_label(task)), 440)
     fig.add_annotation(text=t("claims.plot.ge_note", top=top), xref="paper", yref="paper", x=1, y=1.08,
                        showarrow=False, xanchor="right", font=dict(size=11, color="#555"))
     return fig.update_layout(showlegend=False, bargap=0.2)
@@ -251,7 +252,8 @@ def claims_speed(table: Mapping, task: str) -> go.Figure:
                                               color=color),
                                  hovertemplate=f"{label}<br>%{{y:.0f}} {t('plot.claims.step')}<extra></extra>"))
         if cens_x:
-            fig.add_trace(go.Scatter(x=f32(cens_x), y=f32(cens_y), mode="markers", legendgroup=row, showlegend=False,
+            fig.add_trace(go.Scatter(x=f32(cens_x), y=f32(cens_y), mode="markers", legendgroup=row, name=label,
+                                     showlegend=not xs,                     # the legend entry when nothing was learned
                                      marker=dict(symbol="triangle-up-open", size=11, color=color,
                                                  line=dict(width=2, color=color)),
                                      text=cens_text, hovertemplate=f"{label}<br>%{{text}}<extra></extra>"))
@@ -298,7 +300,7 @@ def claims_scratch(table: Mapping, task: str) -> go.Figure:
                                  hovertemplate=f"{label}<br>%{{y:.0f}} {t('plot.claims.step')}<extra></extra>"))
         if cx:
             fig.add_trace(go.Scatter(x=f32(cx), y=f32([budget] * len(cx)), mode="markers", legendgroup=row,
-                                     showlegend=False, text=ct,
+                                     name=label, showlegend=not xs, text=ct,   # the legend entry if no median
                                      marker=dict(symbol="triangle-up-open", size=11, color=color,
                                                  line=dict(width=2, color=color)),
                                      hovertemplate=f"{label}<br>%{{text}}<extra></extra>"))

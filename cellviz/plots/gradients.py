@@ -57,7 +57,10 @@ def gradient_norms(curves: Mapping[str, np.ndarray], step: int | None = None, ti
     add_cursor(fig, step)
     log_y(fig, y_title or t("plot.grad.norm"), np.concatenate([f32(y) for y in curves.values()]) if curves else [])
     fig.update_xaxes(title_text=x_title or t("plot.step"))
-    fig.update_layout(legend=dict(orientation="h", y=1.02, yanchor="bottom", x=1, xanchor="right"))
+    if len(curves) > 3:      # many lines (training snapshots): a column at the right, clear of the title
+        fig.update_layout(legend=dict(orientation="v", y=1, yanchor="top", x=1.02, xanchor="left"))
+    else:
+        fig.update_layout(legend=dict(orientation="h", y=1.02, yanchor="bottom", x=1, xanchor="right"))
     return base_layout(fig, title or t("plot.grad.title"), 400)
 
 

@@ -31,7 +31,7 @@ def is_gate(name: str) -> bool:
 # quantities with no activation bounding them: the cell state, the input, pre-activations
 UNBOUNDED = frozenset({"c", "c_prev", "x", "a"})
 def is_unbounded(name: str) -> bool:
-    return name in UNBOUNDED or name.startswith("pre_")
+    return name in UNBOUNDED or name.startswith("pre_") or name.startswith("Δ")    # a difference: ±max|Δ|
 def symmetric_limit(values) -> float:
     """max |value| over finite entries (1.0 when there are none or all are 0): the unbounded scale's half-range."""
     v = np.abs(np.asarray(values, dtype=np.float64)).ravel() if values is not None else np.zeros(0)
@@ -56,7 +56,7 @@ def axis_name(name: str) -> str:
         return "coloraxis"
     if not is_unbounded(name):
         return "coloraxis2"
-    return "coloraxis3" if name in ("c", "c_prev") else "coloraxis4"
+    return "coloraxis3" if name in ("c", "c_prev", "Δc") else "coloraxis4"
 def coloraxes(series: Mapping[str, object]) -> dict:
     """Layout settings for the colour axes the quantities in `series` (name -> values) use, each unbounded axis
     spanning ±max|value| of everything drawn on it; colour bars stacked down the right edge."""
@@ -64,7 +64,7 @@ def coloraxes(series: Mapping[str, object]) -> dict:
     for name, values in series.items():
         groups.setdefault(axis_name(name), []).append(np.asarray(values, dtype=np.float64).ravel())
     out = {}
-    order = [a for a in ("coloraxis", "coloraxis2", "coloraxis3", "coloraxis4") if a in groups]
+    order = list(groups)                  # in the order of the rows: each colour bar beside its first row
     for k, axis in enumerate(order):
         rep = {"coloraxis": "f", "coloraxis2": "h", "coloraxis3": "c", "coloraxis4": "x"}[axis]
         spec = coloraxis(rep, np.concatenate(groups[axis]))

@@ -16,6 +16,7 @@ import argparse
 import html
 import json
 import os
+import re
 import shutil
 import sys
 import time
@@ -68,6 +69,27 @@ class Writer:
 
     def data(self, key: str, content: dict) -> None:
         self.write(f"data/{key}.js", render.data_js(key, render.page_data(content)))
+
+
+def _plotly_version(text: str) -> str | None:
+    m = re.search(r"plotly\.js (?:\([^)]*\) )?v(\d+\.\d+\.\d+)", text[:2000])
+    return m.group(1) if m else None
+
+
+def plotly_bundle(folder: Path, bundle: Path | None) -> str:
+    """plotly.js in `folder` (once, named by version): the plotly package's, or `bundle` if it is the same
+    plotly.js version (a partial bundle: cartesian traces are all the figures use). Its file name."""
+    if bundle is None:
+        return player.plotly_js_file(folder)
+    from plotly.offline import get_plotlyjs
+    text, want = Path(bundle).read_text(encoding="utf-8"), _plotly_version(get_plotlyjs())
+    got = _plotly_version(text)
+    if got != want:
+        raise ValueError(f"{bundle} is plotly.js {got or '(unknown version)'}; the figures are built for {want}")
+    name = f"plotly-{got}-{Path(bundle).stem.split('.')[0].removeprefix('plotly-') or 'bundle'}.min.js"
+    (folder / name).parent.mkdir(parents=True, exist_ok=True)
+    (folder / name).write_text(text, encoding="utf-8")
+    return name
 
 
 def default_model(names: Sequence[str]) -> str:
@@ -126,41 +148,40 @@ def compare_page(models: Sequence[str]) -> dict:
     blocks.append({"type": "html", "html": f'<table class="cv-cards"><thead><tr>{head}</tr></thead>'
                                            f'<tbody>{"".join(rows)}</tbody></table>'})
     blocks.append(pages.heading(t("compare.claims.header")))
-    try:
-        claims = zoo.claims()
-    except FileNotFoundError:
-        claims = None
-    if claims is None or "rows" not in claims:
-        blocks.append(pages.para(t("compare.claims.missing", command="python -m cellviz.zoo.claims_experiment")))
-    else:
-        texts = _claims_texts(claims)
-        blocks += [pages.para(*texts[:1]),
-                   {"type": "cols", "children": [[pages.static("claims_steps", plots.claims_steps(claims))],
-                                                 [pages.static("claims_acc", plots.claims_accuracy(claims, "from_scratch"))]]},
-                   {"type": "cols", "children": [[pages.static("claims_hold", plots.claims_accuracy(claims, "curriculum"))],
-                                                 [pages.static("claims_grad", plots.claims_gradients(claims))]]},
-                   pages.para(*texts[1:])]
-        blocks.append(pages.para(t("compare.claims.command", command=claims.get("command", ""),
-                                   minutes=f"{claims.get('seconds', 0) / 60:.0f}",
-                                   cpu=f"{claims.get('cpu_seconds', 0) / 60:.0f}"), cls="cv-caption"))
+    blocks += claims_blocks()
     return {"title": t("page.compare"), "intro": [], "blocks": blocks}
 
 
-def _claims_texts(claims: dict) -> list[str]:
-    """The claims experiment's texts from the claims report, where it exists (`cellviz.zoo.claims_report`, the
-    one place that words them outside the app); none otherwise (the figures carry the numbers)."""
+def claims_blocks() -> list[dict]:
+    """The claims experiment as the app's Compare view shows it (`cellviz.zoo.claims_report`, `plots.claims_*`):
+    per task its headline, four charts, the table and the protocol."""
+    from .. import plots, zoo
+    from ..zoo import claims_report as report
+    command = "python -m cellviz.zoo.claims_experiment"
     try:
-        from ..zoo import claims_report
-    except ImportError:
-        return []
-    for name in ("summary", "claims_summary", "texts"):
-        fn = getattr(claims_report, name, None)
-        if callable(fn):
-            try:
-                return [str(x) for x in fn(claims)]
-            except Exception:          # noqa: BLE001 — a changed signature: the figures still say it
-                return []
-    return []
+        claims = zoo.claims()
+    except FileNotFoundError:
+        return [pages.para(t("compare.claims.missing", command=command))]
+    if not report.is_v2(claims):
+        return [pages.para(t("compare.claims.old", command=command))]
+    report.read(claims)
+    blocks = [pages.para(t("compare.claims.v2.intro"), cls="cv-caption")]
+    for name in report.task_names(claims):
+        rows = report.table_rows(claims, name)
+        cols = list(rows[0]) if rows else []
+        table = ('<table class="cv-cards"><thead><tr>' + "".join(f"<th>{html.escape(str(c))}</th>" for c in cols)
+                 + "</tr></thead><tbody>" + "".join("<tr>" + "".join(f"<td>{html.escape(str(r[c]))}</td>" for c in cols)
+                                                     + "</tr>" for r in rows) + "</tbody></table>")
+        blocks += [pages.heading(report.task_label(name), 4), pages.para(f"**{report.headline(claims, name)}**"),
+                   {"type": "cols", "children": [[pages.static(f"levels-{name}", plots.claims_levels(claims, name))],
+                                                 [pages.static(f"speed-{name}", plots.claims_speed(claims, name))]]},
+                   {"type": "cols", "children": [[pages.static(f"scratch-{name}", plots.claims_scratch(claims, name))],
+                                                 [pages.static(f"grad-{name}", plots.claims_grad(claims, name))]]},
+                   pages.para(t("compare.claims.table"), cls="cv-caption"), {"type": "html", "html": table},
+                   {"type": "html", "html": f"<details><summary>{html.escape(t('compare.claims.details'))}</summary>"
+                                            f"{pages.prose(report.protocol_notes(claims, name))}"
+                                            f"{pages.prose(report.run_note(claims))}</details>"}]
+    return blocks
 
 
 def exploding_page(radius: float, steps: int, threshold: float) -> dict:
@@ -260,7 +281,7 @@ def tour_data(w: Writer, langs: Sequence[str], quick: bool, log) -> dict | None:
             titles.append(first.title)
             built = [({}, first)]
             for opt, spec in (first.options or {}).items():      # every value of the slide's option, precomputed
-                entry["options"][name] = {"param": f"tour_{opt}", "values": list(spec["values"]),
+                entry["options"][name] = {"option": opt, "param": f"tour_{opt}", "values": list(spec["values"]),
                                           "default": spec["value"]}
                 built = [({opt: v}, first if v == spec["value"] else slides.build_slide(name, lang=lang, **{opt: v}))
                          for v in (spec["values"] if not quick else [spec["value"]])]
@@ -307,9 +328,12 @@ def _build_models(work: tuple) -> dict:
 
 
 def build(out: Path, models: Sequence[str] | None = None, langs: Sequence[str] = ("en", "zh"),
-          seeds: Sequence[int] = SEEDS, quick: bool = False, log=print, jobs: int | None = None) -> dict:
+          seeds: Sequence[int] = SEEDS, quick: bool = False, log=print, jobs: int | None = None,
+          plotly: Path | None = None) -> dict:
     """Write the site into `out` (emptied first if it holds a previous build); returns build statistics.
-    `jobs`: worker processes (default: one per core), each building whole tasks' models."""
+    `jobs`: worker processes (default: one per core), each building whole tasks' models. `plotly`: a plotly.js
+    bundle to ship instead of the plotly package's full one (e.g. npm's plotly.js-cartesian-dist-min, a third of
+    its size), of the same plotly.js version."""
     import torch
     from .. import zoo
     torch.set_num_threads(1)
@@ -324,7 +348,7 @@ def build(out: Path, models: Sequence[str] | None = None, langs: Sequence[str] =
         seeds = tuple(seeds)[:1]
     langs = [lang for lang in langs if lang in CATALOGUES] or ["en"]
     w = Writer(out)
-    plotly_file = player.plotly_js_file(out / "assets")
+    plotly_file = plotly_bundle(out / "assets", plotly)
     w.write("assets/player.js", player.js())
     w.write("assets/player.css", player.css())
     w.write("assets/site.js", render.site_js())
@@ -407,6 +431,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     p.add_argument("--langs", nargs="+", default=["en", "zh"], help="languages (default: en zh)")
     p.add_argument("--samples", type=int, default=len(SEEDS), help=f"samples per model (default {len(SEEDS)})")
     p.add_argument("--jobs", type=int, help="worker processes (default: one per core)")
+    p.add_argument("--plotly", type=Path, metavar="FILE", help="a plotly.js bundle of the same version to ship "
+                   "instead of the full one, e.g. plotly-cartesian.min.js from npm's plotly.js-cartesian-dist-min")
     p.add_argument("--quick", action="store_true",
                    help=f"a small build: {', '.join(QUICK_MODELS)} (unless --models), one sample, one exploding setting")
     a = p.parse_args(argv)
@@ -415,7 +441,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"{p.prog}: error: no texts for {', '.join(bad)}; available: {', '.join(CATALOGUES)}", file=sys.stderr)
         return 2
     try:
-        build(a.outdir, a.models, a.langs, tuple(range(max(1, a.samples))), a.quick, jobs=a.jobs)
+        build(a.outdir, a.models, a.langs, tuple(range(max(1, a.samples))), a.quick, jobs=a.jobs,
+              plotly=a.plotly)
     except ValueError as e:
         print(f"{p.prog}: error: {' '.join(str(e).split())[:500]}", file=sys.stderr)
         return 2

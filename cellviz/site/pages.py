@@ -352,7 +352,8 @@ _TEX_TEXT = [(r"\\prod_\{([^{}]*)\}\^\{([^{}]*)\}", r" ∏(\1…\2) "), (r"_\{([
              (r"\\(left|right|big|Big|bigg|!|,|;)", ""), (r"\\qquad|\\quad", "   "), (r"\\Rightarrow", "⇒"),
              (r"\\partial ?", "∂"), (r"\\prod_\{([^{}]*)\}\^\{([^{}]*)\}", r"∏[\1…\2]"), (r"\\odot", "⊙"),
              (r"\\sigma", "σ"), (r"\\tanh", "tanh"), (r"\\cdot", "·"), (r"\\approx", "≈"), (r"\\times", "×"),
-             (r"\\le(q)?", "≤"), (r"\\ge(q)?", "≥"), (r"\\infty", "∞"), (r"\\sum", "Σ"), (r"\\to", "→"),
+             (r"\\equiv", "≡"), (r"\\neq", "≠"), (r"\\in\b", "∈"), (r"\\sim", "∼"), (r"\\[lr]Vert|\\\|", "‖"),
+             (r"\\ldots|\\dots", "…"), (r"\\cdots", "⋯"), (r"\\mid", "|"), (r"\\prime", "′"), (r"\\le(q)?", "≤"), (r"\\ge(q)?", "≥"), (r"\\infty", "∞"), (r"\\sum", "Σ"), (r"\\to", "→"),
              (r"\\([A-Za-z]+)", r"\1"), (r"[{}]", "")]
 
 
@@ -379,8 +380,8 @@ def prose(text: str) -> str:
     out = []
     for block in re.split(r"\n\s*\n", text.strip()):
         lines = block.splitlines()
-        conv = lambda s: re.sub(r"\$([^$]+)\$", lambda m: html.escape(tex_text(m.group(1))).join(("<i>", "</i>")),  # noqa: E731
-                                md(s)) if "$" in s else md(s)
+        conv = lambda s: "".join(md(part) if i % 2 == 0 else f"<i>{html.escape(tex_text(part))}</i>"  # noqa: E731
+                                 for i, part in enumerate(re.split(r"\$([^$]+)\$", s)))
         if all(re.match(r"\s*[-*] ", ln) for ln in lines if ln.strip()):
             items = [conv(re.sub(r"^\s*[-*] ", "", ln)) for ln in lines if ln.strip()]
             out.append("<ul>" + "".join(f"<li>{x}</li>" for x in items) + "</ul>")
@@ -415,10 +416,12 @@ def tour_page(slide, k: int, n: int, lang: str) -> dict:
                 figs.append(player(payload.section(f["group"], f["steps"], controls=True, tokens=slide.tokens,
                                                    keys=t("export.keys"))))
             figs.append(player(f))
-    main, rest = (figs[:2], figs[2:]) if figs and figs[0]["section"].get("controls") else (figs[:1], figs[1:])
-    blocks += main
-    if rest:
-        blocks.append({"type": "cols", "children": [[b] for b in rest]})
+    if figs and figs[0]["section"].get("controls"):          # the step bar above the figures
+        blocks.append(figs.pop(0))
+    if len(figs) > 1:                                       # side by side: a projected slide is one screen
+        blocks.append({"type": "cols", "children": [[b] for b in figs]})
+    else:
+        blocks += figs
     href = explore_href(slide.explore or {}, lang)
     extra = {"name": slide.name, "slide": k, "n": n, "notes": prose(slide.notes) if slide.notes else "",
              "explore": href, "options": slide.options or {}, "headline": slide.headline}

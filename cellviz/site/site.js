@@ -161,12 +161,15 @@
       head.appendChild(intro);
     }
     main.innerHTML = D.html;
-    const g = window.CellvizPlayer.group("page");
-    if (step !== undefined) g.step = step;
-    g.sync = {
-      setStateValue(k, v) { if (k === "step") { state.step = v; writeURL(); } },
-      setTriggerValue() {},
-    };
+    const bar = D.sections.find(S => S.controls);
+    if (bar) {                              // the step bar's group: its step is in the URL (`step`, `tour_step`)
+      const g = window.CellvizPlayer.group(bar.group), name = page === "tour" ? "tour_step" : "step";
+      if (step !== undefined) g.step = step;
+      g.sync = {
+        setStateValue(k, v) { if (k === "step") { state[name] = v || undefined; writeURL(); } },
+        setTriggerValue() {},
+      };
+    }
     return mountAll(main, D.sections);
   }
   function footer() {
@@ -262,6 +265,7 @@
     const present = raw.present === "1" || raw.present === "true";
     const presenter = raw.presenter === "1" || raw.presenter === "true";
     let k = int("slide", 1, n, 1);
+    let firstStep = int("tour_step", 0, 1000000, 0);
     const opts = {};
     for (const name in TT.options) {
       const o = TT.options[name];
@@ -277,7 +281,7 @@
     }
     function fitFigures(D) {        // presentation: charts take the screen's height, fonts scale with it
       if (!(present || presenter)) return D;
-      const px = Math.max(12, Math.round(window.innerHeight / (presenter ? 70 : 48)));
+      const px = Math.max(12, Math.round(window.innerHeight / (presenter ? 80 : 60)));
       D.sections.forEach(S => S.panels.forEach(p => {
         if (!p.figure) return;
         const L = p.figure.layout;
@@ -308,12 +312,15 @@
         bar.querySelector(".cv-next").onclick = () => go_(k + 1);
         const name = TT.slides[k - 1], o = TT.options[name];
         if (o) {
-          const sel = select(D.extra.options[name] ? D.extra.options[name].label : name, o.param, o.values.map(v => [v, String(v)]), opts[name],
+          const spec = D.extra.options[o.option] || {};
+          const sel = select(spec.label || o.option, o.param, o.values.map(v => [v, String(v)]), opts[name],
                              v => { opts[name] = Number(v); render(); });
           const box = document.createElement("div"); box.className = "cv-toolbar"; box.innerHTML = sel.html;
           head.appendChild(box); sel.bind();
         }
-        show(D);
+        state.tour_step = firstStep || undefined;
+        show(D, firstStep);
+        firstStep = 0;
         if (D.extra.explore && !(present || presenter)) {
           const a = document.createElement("p");
           a.innerHTML = '<a href="' + esc(D.extra.explore) + '">' + esc(T["site.tour.explore"]) + "</a>";

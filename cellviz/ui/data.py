@@ -212,8 +212,8 @@ def parameter_counts(input_size: int, hidden_size: int) -> dict[str, int]:
 # Names that lived here before uploads had a module of their own (issue 22 §5): still reachable as data.<name>
 # for callers not yet moved to `uploads`.
 _MOVED = ("UploadInput", "UploadSource", "digest", "upload_limit", "upload_caps", "upload_module", "upload_steps",
-          "upload_input", "parse_numbers", "upload_subject", "upload_bytes", "MAX_UPLOAD_STEPS", "MAX_NUMBERS_CHARS",
-          "MAX_PREFIX_CHARS", "UPLOAD_TRACE_BYTES", "VECTORS_PER_STEP", "UPLOAD_TTL", "FLOAT32_MAX")
+          "upload_input", "parse_numbers", "upload_subject", "upload_bytes", "upload_args", "upload_parts",
+          "MAX_UPLOAD_STEPS", "MAX_NUMBERS_CHARS", "MAX_PREFIX_CHARS", "UPLOAD_TRACE_BYTES", "VECTORS_PER_STEP", "UPLOAD_TTL", "FLOAT32_MAX")
 
 
 def __getattr__(name: str):

@@ -32,18 +32,50 @@ def run_page(view: ModuleType) -> None:
         st.rerun()
     if getattr(view, "USES_STEP", True):
         stepper.preload()
-    subject = guarded(sidebar.render)()
+    arrived = state.get("_last_page") != name          # the first run of this page since another page
+    state.put("_last_page", name)
+    preferred = getattr(view, "preferred_model", None)
+    if arrived and preferred is not None:     # e.g. Scrub through training opens on a model that has snapshots
+        better = preferred(state.get("model"))
+        if better is not None and better != state.get("model"):
+            state.put("model", better)
+            state.reset_for_new_model()
+    if getattr(view, "NEEDS_SUBJECT", True):
+        subject = guarded(sidebar.render)()
+    else:                                     # the page has its own model (a demo, a live run): no model picker
+        subject = None
+        state.init(sidebar.default_model(data.zoo_names()))
+        with st.sidebar:
+            st.markdown(f"### {t('app.title')}")
+            sidebar.language_picker()
+            st.caption(t("nav.own_model"))
     st.subheader(t(PAGES[name][0]))
     if subject is None and getattr(view, "NEEDS_SUBJECT", True):
         state.write_url(links.EXPLORER_URL)
         return
+    _opening_step(view, name, subject)
     if getattr(view, "USES_STEP", True):
         stepper.panel(subject, view.render, name)
     else:
         fig = guarded(view.render)(subject, None, [])
-        if fig is not None:
+        if fig is not None and subject is not None:       # (a page with its own models names no subject)
             figure_button(fig, subject, name)
     state.write_url(links.EXPLORER_URL)
+
+
+def _opening_step(view: ModuleType, name: str, subject) -> None:
+    """A page first opened on a subject at step 0 starts where its view says something (`view.opening_step`,
+    e.g. the gradient page of an N->N model at the last step); a step the user or a link chose stays."""
+    opening = getattr(view, "opening_step", None)
+    if opening is None or subject is None:
+        return
+    seen, key = f"_opened_{name}", stepper.subject_key(subject)
+    if state.get(seen) == key:
+        return
+    state.put(seen, key)
+    at = opening(subject)
+    if at is not None and int(state.get("step") or 0) == 0:
+        state.put("step", int(at))
 
 
 def catalog() -> links.Catalog:

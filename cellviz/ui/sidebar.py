@@ -135,6 +135,8 @@ def _keep_upload() -> None:
     if uploaded is None:
         state.put("upload_file", None)
         return
+    if not hasattr(uploaded, "getvalue"):   # Streamlit's DeletedFile: the copy `_release` dropped; the file is held
+        return
     state.put("upload_file", (uploaded.name, uploads.hold(uploaded.getvalue())))
     _release(uploaded)
 
@@ -170,7 +172,8 @@ def _upload(failed: list[str]) -> data.Subject | None:
     st.text_input(t("upload.prefix"), key="upload_prefix", help=t("upload.prefix.help"),
                   max_chars=uploads.MAX_PREFIX_CHARS)
     try:
-        module = uploads.upload_module(key, raw, state.get("upload_prefix"), state.get("upload_nonlinearity"))
+        parts = uploads.upload_parts(key, raw, state.get("upload_prefix"), state.get("upload_nonlinearity"))
+        module = parts.module
     except ValueError as e:           # CheckpointError is a ValueError
         fail(t("upload.failed", name=shown_name, reason=escape_markdown(e, REASON_CHARS)))
         _prefix_picker(getattr(e, "candidates", []))
@@ -185,14 +188,21 @@ def _upload(failed: list[str]) -> data.Subject | None:
     st.caption(t("upload.loaded", kind=type(module).__name__, inputs=module.input_size, hidden=module.hidden_size,
                  layers=module.num_layers, bi=t("model.bi") if module.bidirectional else "",
                  params=f"{sum(p.numel() for p in module.parameters()):,}"))
+    if parts.embedding is not None:
+        head = "" if parts.head_weight is None else t("upload.parts.head", head=escape_markdown(parts.head_key, 80),
+                                                        outputs=int(parts.head_weight.shape[0]))
+        st.caption(t("upload.parts", embedding=escape_markdown(parts.embedding_key, 80),
+                     vocab=int(parts.embedding.shape[0]), inputs=int(parts.embedding.shape[1]), head=head))
     source = uploads.UploadSource(key, name, state.get("upload_prefix"), state.get("upload_nonlinearity"),
-                                  _upload_input(module))
+                                  _upload_input(module, parts, key))
     try:
         subject = uploads.upload_subject(source, raw)
     except ValueError as e:
         fail(t("input.invalid", reason=escape_markdown(e, REASON_CHARS)))
         return None
     st.caption(upload_reading(subject, module))
+    if subject.prediction is not None:
+        st.markdown(t("input.prediction", prediction=escape_markdown(subject.prediction, PREDICTION_CHARS)))
     return subject
 
 
@@ -213,13 +223,40 @@ def _prefix_picker(candidates: list[str]) -> None:
                  on_change=lambda: state.put("upload_prefix", state.get("upload_pick") or ""))
 
 
-def _upload_input(module) -> uploads.UploadInput:
+def _keep_vocab() -> None:
+    """on_change of the vocabulary uploader: hold its bytes like the checkpoint's."""
+    uploaded = state.get("upload_vocab")
+    if uploaded is not None and not hasattr(uploaded, "getvalue"):     # DeletedFile: released, already held
+        return
+    state.put("upload_vocab_file", None if uploaded is None else (uploaded.name, uploads.hold(uploaded.getvalue())))
+    if uploaded is not None:
+        _release(uploaded)
+
+
+def _upload_input(module, parts=None, key: str = "") -> uploads.UploadInput:
     width, most = module.input_size, uploads.upload_steps(module)
+    embedded = parts is not None and parts.embedding is not None
     st.markdown(f"**{t('input.header')}**")
     if most < uploads.MAX_UPLOAD_STEPS:
         st.caption(t("upload.steps_cap", steps=most, mb=uploads.UPLOAD_TRACE_BYTES // 2**20))
-    st.radio(t("input.source"), ["random", "onehot", "typed"], key="upload_source",
-             format_func=lambda s: t(f"input.source.{s}"))
+    choices = (["tokens"] if embedded else []) + ["random", "onehot", "typed"]
+    if state.get("upload_source_for") != key:         # a new file: an embedding's model reads tokens first
+        state.put("upload_source_for", key)
+        state.put("upload_source", choices[0])
+    if state.get("upload_source") not in choices:
+        state.put("upload_source", choices[0])
+    st.radio(t("input.source"), choices, key="upload_source", format_func=lambda s: t(f"input.source.{s}"))
+    vocab = ""
+    if state.get("upload_source") == "tokens":
+        V = int(parts.embedding.shape[0])
+        if not state.get("upload_tokens"):
+            state.put("upload_tokens", " ".join(str(k % V) for k in range(8)))
+        st.text_area(t("upload.tokens"), key="upload_tokens", help=t("upload.tokens.help", last=V - 1),
+                     max_chars=uploads.MAX_NUMBERS_CHARS)
+        st.file_uploader(t("upload.vocab"), key="upload_vocab", help=t("upload.vocab.help"), on_change=_keep_vocab)
+        if state.get("upload_vocab_file"):
+            vocab = state.get("upload_vocab_file")[1]
+        return uploads.UploadInput("tokens", numbers=state.get("upload_tokens") or "", vocab=vocab)
     if state.get("upload_source") == "typed":
         st.text_area(t("input.numbers", width=width), key="upload_numbers", help=t("input.numbers.help", width=width),
                      max_chars=uploads.MAX_NUMBERS_CHARS)

@@ -80,12 +80,21 @@ KEYS: dict[str, Key] = {
     "upload_length": Key(int, 50, "steps of a generated input", keep=True),
     "upload_seed": Key(int, 0, "seed of a generated input", keep=True),
     "upload_numbers": Key(str, "", "typed numbers, one step per line", keep=True),
+    "upload_pick": Key((str, type(None)), None, "the recurrent module picked among a file's candidates (its prefix)"),
+    "upload_tokens": Key(str, "", "typed token ids or text, for an upload with an embedding", keep=True),
+    "upload_vocab": Key(object, None, "the vocabulary uploader's own value (Streamlit writes it)", fill=False),
+    "upload_vocab_file": Key((tuple, type(None)), None,
+                             "(file name, SHA-256) of the vocabulary; uploads.hold keeps it"),
+    "upload_source_for": Key(str, "", "the upload whose input source was last defaulted (tokens for an embedding)"),
     # the guided tour and presentation mode
     "slide": Key(int, 1, "the tour's slide (1-based)", link=True, keep=True),
     "tour_step": Key(int, 0, "the tour's step slider", link=True, keep=True),
     "present": Key(bool, False, "presentation mode (no sidebar, large type)", link=True, keep=True),
     "presenter": Key(bool, False, "the tour's presenter view (notes, next slide, clock; follows the projected one)",
                      link=True, keep=True),
+    "_last_page": Key((str, type(None)), None, "the page of the previous run (a page knows it was just opened)"),
+    "tour_host": Key(object, None, "the tour's browser side (tour_host.js): its `goto` trigger (Streamlit writes it)",
+                     fill=False),
     "tour_lag": Key((int, type(None)), None, "slide 1's lag (None: the tour's LAG)", keep=True),
     # intervene
     "iv_kind": Key((str, type(None)), None, "gate | state | ablate (None: the first the cell allows)", keep=True),
@@ -93,8 +102,9 @@ KEYS: dict[str, Key] = {
     "iv_gate_value": Key(float, 0.0, "the gate's clamped value, 0 or 1", keep=True),
     "iv_state": Key((str, type(None)), None, '"c" | "h": the state set (None: h)', keep=True),
     "iv_value": Key(float, 0.0, "the value the state is set to", keep=True),
-    "iv_scope": Key(str, "units", '"units" (the selected ones) | "all"', keep=True),
-    "iv_span": Key(str, "step", '"step" (t only) | "rest" (t to the end)', keep=True),
+    "iv_scope": Key(str, "all", '"units" (the selected ones) | "all"', keep=True),
+    "iv_span": Key(str, "rest", '"step" (t only) | "rest" (t to the end): by default an edit that changes the '
+                                'default model (f = 0 at step 0 alone is a no-op, c_{-1} = 0)', keep=True),
     # scrub through training
     "train_snapshot": Key((str, type(None)), None, "the training page's snapshot (None: the first)", keep=True),
     # watch it learn: the settings, and the run itself

@@ -40,10 +40,11 @@ FLOAT32_MAX = float(np.finfo(np.float32).max)
 class UploadInput:
     """The input built for an uploaded module: random numbers, random one-hot, or typed numbers."""
 
-    kind: str = "random"                  # "random" | "onehot" | "typed"
+    kind: str = "random"                  # "random" | "onehot" | "typed" | "tokens" (an upload with an embedding)
     length: int = 50
     seed: int = 0
-    numbers: str = ""                     # the typed numbers (kind "typed")
+    numbers: str = ""                     # the typed numbers (kind "typed") or tokens (kind "tokens")
+    vocab: str = ""                       # kind "tokens": the digest of a held vocabulary file ("" = token ids)
 
 
 @dataclass(frozen=True)
@@ -78,23 +79,33 @@ def upload_caps() -> tuple[int, int]:
 
 
 @st.cache_resource(max_entries=4, ttl=UPLOAD_TTL)
-def upload_module(key: str, _data: bytes, prefix: str, nonlinearity: str) -> torch.nn.Module:
-    """The recurrent module in an uploaded file (cached by the file's hash `key`; `_data` is read on a miss only,
-    and must be the bytes of `key`). CheckpointError if unusable, also when it would unpack or load to more than
-    the upload caps (`upload_caps`, MAX_UPLOAD_INPUT; the loader's own structure caps: at most 16 layers and
-    10,000 tensors, read from the header before any module is built), or when the bytes are no longer held."""
+def upload_parts(key: str, _data: bytes, prefix: str, nonlinearity: str) -> cellviz.checkpoint.CheckpointParts:
+    """The recurrent module in an uploaded file, with the nn.Embedding before it and the Linear head after it when
+    the file has them (`cellviz.checkpoint.load_checkpoint_parts`), cached by the file's hash `key`; `_data` is
+    read on a miss only, and must be the bytes of `key`. CheckpointError if unusable, also when it would unpack or
+    load to more than the upload caps (`upload_caps`, MAX_UPLOAD_INPUT; the loader's own structure caps: at most 16
+    layers and 10,000 tensors, read from the header before any module is built), or when the bytes are gone."""
     from ..i18n import t
     if not _data:
         raise cellviz.CheckpointError(t("upload.gone"))
     if digest(_data) != key:          # a stale pairing must never cache one file's module under another's name
         raise cellviz.CheckpointError(t("upload.mismatch"))
     max_bytes, max_params = upload_caps()       # the loader refuses > 16 layers / too many tensors from the header
-    module = cellviz.load_checkpoint(_data, prefix=prefix or None, nonlinearity=nonlinearity, max_bytes=max_bytes,
-                                     max_params=max_params)
+    parts = cellviz.checkpoint.load_checkpoint_parts(_data, prefix=prefix or None, nonlinearity=nonlinearity,
+                                                     max_bytes=max_bytes, max_params=max_params)
+    module = parts.module
     if module.input_size > MAX_UPLOAD_INPUT:
         raise cellviz.CheckpointError(t("upload.too_wide", got=f"{module.input_size:,}",
                                         limit=f"{MAX_UPLOAD_INPUT:,}"))
-    return module
+    return parts
+
+
+def upload_module(key: str, _data: bytes, prefix: str, nonlinearity: str) -> torch.nn.Module:
+    """The recurrent module of `upload_parts` (same cache, same errors)."""
+    return upload_parts(key, _data, prefix, nonlinearity).module
+
+
+upload_module.clear = upload_parts.clear       # as the cached function it was
 
 
 def step_bytes(module: torch.nn.Module) -> int:
@@ -165,14 +176,137 @@ def _is_number(s: str) -> bool:
         return False
 
 
+@dataclass
+class UploadArgs:
+    """What an upload is traced with: its module, the input x (T, I), the loss, a label per step, and for an
+    upload with an embedding and a head, the head's prediction and what the loss is (`loss_kind`)."""
+
+    module: torch.nn.Module
+    x: np.ndarray
+    loss: object
+    tokens: list[str]
+    answer: tuple[str, dict] | None = None
+    loss_kind: str = "sum"
+
+
+def _sum_loss(out, h_n):
+    return out.sum()
+
+
+def upload_args(source: UploadSource, _data: bytes) -> UploadArgs:
+    """The module, input and loss of `source` (the page's trace, its every-step terms and interventions use
+    the same). Kind "tokens": token ids (or text split by the vocabulary) looked up in the file's embedding, and
+    with a Linear head over the vocabulary the real loss — cross-entropy on the next token."""
+    parts = upload_parts(source.digest, _data, source.prefix, source.nonlinearity)
+    module, src = parts.module, source.input
+    if src.kind != "tokens" or parts.embedding is None:
+        x = upload_input(module.input_size, src, upload_steps(module))
+        return UploadArgs(module, x, _sum_loss, [str(k) for k in range(len(x))])
+    vocab = parse_vocab(held(src.vocab)) if src.vocab else None
+    ids, labels = parse_tokens(src.numbers, len(parts.embedding), vocab, upload_steps(module))
+    x = parts.embedding[ids].detach().numpy().astype(np.float32)
+    if parts.head_weight is None:
+        return UploadArgs(module, x, _sum_loss, labels)
+    W = parts.head_weight.detach()
+    b = None if parts.head_bias is None else parts.head_bias.detach()
+    lm = W.shape[0] == len(parts.embedding) and len(ids) > 1           # a language model: next-token targets
+    target = torch.as_tensor(ids[1:], dtype=torch.long)
+
+    def logits(out):
+        y = out.reshape(out.shape[0], -1) @ W.T.to(out.dtype)
+        return y if b is None else y + b.to(out.dtype)
+
+    def next_token_ce(out, h_n):
+        return torch.nn.functional.cross_entropy(logits(out)[:-1], target)
+
+    return UploadArgs(module, x, next_token_ce if lm else _sum_loss, labels,
+                      answer=("head", {"W": W, "b": b, "vocab": vocab}), loss_kind="steps_ce" if lm else "sum")
+
+
+def _answer(args: UploadArgs, tr) -> tuple[str, dict] | None:
+    """The head's prediction after the last step, worded like the zoo's: the three likeliest next tokens."""
+    if args.answer is None:
+        return None
+    W, b, vocab = args.answer[1]["W"], args.answer[1]["b"], args.answer[1]["vocab"]
+    out = torch.as_tensor(np.asarray(tr.output)).reshape(tr.seq_len, -1)[-1].to(W.dtype)
+    y = W @ out + (0 if b is None else b)
+    p = torch.softmax(y, 0)
+    top = torch.topk(p, min(3, len(p)))
+    name = (lambda i: vocab[i]) if vocab and W.shape[0] == len(vocab) else str
+    guesses = ", ".join(f"“{name(int(i))}” {float(q):.2f}" for q, i in zip(top.values, top.indices))
+    return "next", {"guesses": guesses}
+
+
 @st.cache_resource(max_entries=4, ttl=UPLOAD_TTL)
 def upload_subject(source: UploadSource, _data: bytes, at_step: int | None = None) -> data.Subject:
-    """Trace an uploaded module on a generated or typed input; loss = the sum of all outputs.
+    """Trace an uploaded module on a generated, typed or tokenised input (see `upload_args` for its loss).
     Cached by `source` (the file's hash, never its bytes: `_data` is not hashed)."""
-    module = upload_module(source.digest, _data, source.prefix, source.nonlinearity)
-    x = upload_input(module.input_size, source.input, upload_steps(module))
-    tr = cellviz.trace(module, x, loss=lambda out, h_n: out.sum(), at_step=at_step)
-    return data.Subject(source.name, tr, [str(k) for k in range(tr.seq_len)], source=source)
+    args = upload_args(source, _data)
+    tr = cellviz.trace(args.module, args.x, loss=args.loss, at_step=at_step)
+    answer = _answer(args, tr)
+    return data.Subject(source.name, tr, args.tokens, answer=answer, task="upload" if answer else None,
+                        source=source, loss=args.loss_kind)
+
+
+MAX_VOCAB_BYTES = 2 * 2**20
+
+
+def parse_vocab(raw: bytes) -> list[str]:
+    """A vocabulary file: a JSON list of tokens, or one token a line (UTF-8). ValueError if unreadable."""
+    import json
+    from ..i18n import t
+    if not raw:
+        raise ValueError(t("upload.gone"))
+    if len(raw) > MAX_VOCAB_BYTES:
+        raise ValueError(t("upload.vocab.bad", reason=f"more than {MAX_VOCAB_BYTES // 2**20} MB"))
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError:
+        raise ValueError(t("upload.vocab.bad", reason="not UTF-8 text")) from None
+    stripped = text.strip()
+    if stripped.startswith("["):
+        try:
+            items = json.loads(stripped)
+        except ValueError as e:
+            raise ValueError(t("upload.vocab.bad", reason=f"JSON: {e}")) from None
+        if not isinstance(items, list) or not all(isinstance(v, str) for v in items):
+            raise ValueError(t("upload.vocab.bad", reason="a JSON list of strings is expected"))
+        return items
+    return text.split("\n") if "\n" in text else [text]
+
+
+def parse_tokens(text: str, vocab_size: int, vocab: list[str] | None,
+                 max_steps: int = MAX_UPLOAD_STEPS) -> tuple[list[int], list[str]]:
+    """Typed token ids (0..V-1, spaces or commas between them) or, with a vocabulary, text split into its tokens
+    (characters when every token is one character, else words); (ids, one label per step)."""
+    from ..i18n import t
+    from .safety import escape_markdown
+    words = text.replace(",", " ").split()
+    if vocab:
+        index = {v: i for i, v in enumerate(vocab[:vocab_size])}
+        chars = all(len(v) == 1 for v in index)
+        pieces = list(text.rstrip("\n")) if chars else text.split()
+        ids = []
+        for piece in pieces:
+            if piece in index:
+                ids.append(index[piece])
+            elif piece.isdigit() and int(piece) < vocab_size:
+                ids.append(int(piece))
+            else:
+                raise ValueError(t("upload.tokens.unknown", token=escape_markdown(piece, 30)))
+        labels = [vocab[i] if i < len(vocab) else str(i) for i in ids]
+    else:
+        ids = []
+        for w in words:
+            if not w.isdigit() or not int(w) < vocab_size:
+                raise ValueError(t("upload.tokens.bad_id", token=escape_markdown(w, 30), last=vocab_size - 1))
+            ids.append(int(w))
+        labels = [str(i) for i in ids]
+    if not ids:
+        raise ValueError(t("input.empty", accepted=t("upload.tokens.help", last=vocab_size - 1)))
+    if len(ids) > max_steps:
+        raise ValueError(t("input.too_long", got=len(ids), limit=max_steps))
+    return ids, labels
 
 
 # --- the bytes: held once for every session, within one budget (issue 20 #5) -----------------------------
@@ -223,6 +357,5 @@ def upload_bytes() -> bytes:
 
 @st.cache_resource(max_entries=4, ttl=UPLOAD_TTL)
 def upload_terms(source: UploadSource, _data: bytes) -> loss_terms.LossTerms:
-    module = upload_module(source.digest, _data, source.prefix, source.nonlinearity)
-    x = upload_input(module.input_size, source.input, upload_steps(module))
-    return loss_terms.by_step(module, x, loss=lambda out, h_n: out.sum())
+    args = upload_args(source, _data)
+    return loss_terms.by_step(args.module, args.x, loss=args.loss)

@@ -45,7 +45,7 @@ API (the explorer codes against exactly this)::
 Tasks (cellviz/zoo/tasks/): lag (N->1 long-lag recall), brackets (N->N depth), sentiment (N->1, templated
 negation/contrast), charlm (N->N, public-domain corpus in assets/corpus/), forecast (N->N series with regime
 changes), waveform (1->N generation), translate (N->M number words -> digits), adding (N->1 regression: the
-sum of two marked values; no shipped model, trained live on the 'watch it learn' page). The claims experiment:
+sum of two marked values), prefix (N->1: the marked cue after a prefix of decoys). The claims experiment:
 `python -m cellviz.zoo.claims_experiment` writes assets/claims.json.
 """
 from __future__ import annotations

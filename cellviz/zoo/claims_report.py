@@ -391,3 +391,41 @@ def with_v1_view(table: dict) -> dict:
 
 def isfinite(v) -> bool:
     return v is not None and math.isfinite(v)
+
+
+def markdown_table(table: dict) -> str:
+    """The README's table (English): task × row → largest level learned with the curriculum, steps to the task's
+    reference level (median, min–max, censoring marked), from scratch, the gradient at initialisation."""
+    lines = ["| task | row | largest level learned | steps to the reference level | from scratch: steps to "
+             "each level | gradient at init, k back |", "|---|---|---|---|---|---|"]
+    for task in task_names(table):
+        d = _task(table, task)
+        spec, ref, k = d["spec"], reference_level(table, task), grad_k(table, task)
+        name = t(f"claims.level.{d['level_name']}")
+        for row in rows_of(table, task):
+            scratch = "; ".join(f"{L}: {fmt_steps(scratch_steps(table, task, row, L))}" for L in spec["scratch_levels"])
+            lines.append(f"| {task_label(task)} | {row_label(row)} | {fmt_level(largest(table, task, row), spec['levels'][-1])} "
+                         f"| {name} {ref}: {fmt_steps(steps_to(table, task, row, ref))} | {scratch} "
+                         f"| k = {k}: {fmt_grad(*grad_at(table, task, row, k))} |")
+    return "\n".join(lines)
+
+
+def main(argv: list[str] | None = None) -> None:
+    """python -m cellviz.zoo.claims_report [claims.json]: print each task's headline and the README table."""
+    import json
+    import sys
+    from pathlib import Path
+
+    from .store import CLAIMS
+    argv = sys.argv[1:] if argv is None else argv
+    table = read(json.loads(Path(argv[0] if argv else CLAIMS).read_text()))
+    for task in task_names(table):
+        print(f"- {headline(table, task)}")
+    print()
+    print(markdown_table(table))
+    print()
+    print(run_note(table))
+
+
+if __name__ == "__main__":
+    main()

@@ -44,6 +44,16 @@ EN: dict[str, str] = {
     "upload.read": "Input read as {steps} steps × {batch} sequence(s) × {inputs} features (time first; "
                    "batch_first={batch_first}){nonlinearity}.",
     "upload.read.nonlinearity": ", nonlinearity {name}",
+    "upload.parts": "embedding “{embedding}” ({vocab:,} tokens × {inputs}){head}",
+    "upload.parts.head": " · head “{head}” ({outputs:,} outputs)",
+    "upload.tokens": "Tokens",
+    "upload.tokens.help": "Token ids from 0 to {last}, separated by spaces; with a vocabulary file, text split into "
+                          "its tokens.",
+    "upload.tokens.unknown": "“{token}” is not in the vocabulary",
+    "upload.tokens.bad_id": "“{token}” is not a token id (0 to {last}); upload a vocabulary file to type text",
+    "upload.vocab": "Vocabulary (optional)",
+    "upload.vocab.help": "A JSON list of tokens, or one token a line, in the embedding's order.",
+    "upload.vocab.bad": "the vocabulary file cannot be read: {reason}",
     "upload.pick": "Recurrent modules in this file: pick one",
     "upload.pick.top": "(top level)",
     "upload.loaded": "{kind} · input {inputs} · hidden {hidden} · {layers} layer(s){bi} · {params} parameters",
@@ -73,6 +83,7 @@ EN: dict[str, str] = {
     "input.source.random": "random numbers",
     "input.source.onehot": "random one-hot",
     "input.source.typed": "typed numbers",
+    "input.source.tokens": "typed tokens",
     "input.seed": "Seed",
     "input.numbers": "Numbers (one step per line, {width} per step)",
     "input.numbers.help": "Each line is one time step with {width} numbers separated by commas or spaces.",
@@ -86,6 +97,7 @@ EN: dict[str, str] = {
     "nav.direction": "Direction",
     "nav.direction.0": "forward →",
     "nav.direction.1": "← reverse",
+    "nav.own_model": "This page builds its own small models: the model and input of the other pages are kept for them.",
     "nav.units": "Selected units",
     "nav.units.help": "Units whose numbers and line traces are shown. Click a heatmap cell to select one.",
     "nav.reverse_note": "The reverse direction reads the input from the end; it is drawn on the same "
@@ -370,7 +382,9 @@ EN: dict[str, str] = {
                      "sentiment-bilstm {bilstm}, sentiment-bigru {bigru} ({bigru_neg} / {bigru_con}). On this task "
                      "reading both ways is not needed: a one-way model has read the whole sentence when it answers at "
                      "its end.",
-    "tour.bi.figure": "Hidden state, forward and reverse: units × words",
+    "tour.bi.figure": "Hidden state of {name}, forward and reverse: units × words",
+    "tour.bi.gru": "Beside it, sentiment-bigru (the same two directions with GRU cells) reads the same sentence as "
+                   "{gru_prediction}: votes forward {gru_vote_f}, reverse {gru_vote_r}.",
     "tour.bi.readout": "read out",
     "tour.bi.forward": "forward → hidden state",
     "tour.bi.reverse": "← reverse hidden state",
@@ -407,6 +421,7 @@ EN: dict[str, str] = {
     "iv.span": "When",
     "iv.span.step": "only at step {t}",
     "iv.span.rest": "from step {t} to the end",
+    "iv.no_effect": "No effect: the intervened run differs from the original by less than float32 rounding.",
     "iv.loss": "Loss with the intervention",
     "iv.loss.help": "The model's loss on this input; without the intervention it is {before}.",
     "iv.pred.before": "**Prediction, original:** {prediction}",
@@ -468,7 +483,7 @@ EN: dict[str, str] = {
                       "states and gradient flow form.",
     "training.none": "This model ships no training snapshots. Pick one that does: {models}.",
     "training.slider": "Training snapshot",
-    "training.at_step": "step {step}",
+    "training.at_step": "training step {step}",
     "training.loss": "Loss at this snapshot",
     "training.loss.help": "The loss on this input; with the final weights it is {final}.",
     "training.prediction": "**Prediction at {snapshot}:** {prediction}",
@@ -487,6 +502,7 @@ EN: dict[str, str] = {
     "task.lag": "lag", "task.brackets": "brackets", "task.sentiment": "sentiment", "task.charlm": "character LM",
     "task.forecast": "forecast", "task.waveform": "waveform", "task.translate": "number words to digits",
     "task.adding": "adding",
+    "task.prefix": "prefix (marked cue after decoys)",
     "metric.accuracy": "accuracy", "metric.sequence_accuracy": "sequence accuracy",
     "metric.bpc": "bits per character (bpc)", "metric.mse": "mean squared error",
     "metric.mse_after_change": "mean squared error after the change",
@@ -509,12 +525,14 @@ EN: dict[str, str] = {
     "pred.sentiment.class": "{label} ({p:.2f})",
     "pred.brackets.right": "depth {depths}  (all right)",
     "pred.brackets.wrong": "depth {depths}  ({wrong} wrong)",
+    "pred.upload.next": "the head's next token: {guesses}",
     "pred.charlm.next": "next: {guesses} · continues: \"{text}\"",
     "pred.forecast.next": "next value ≈ {value:.2f} (last value {last:.2f})",
     "pred.waveform.generated": "generated: {values}  (mse {mse:.3f} vs the true {shape})",
     "pred.translate.right": "{output}  (right)",
     "pred.translate.wrong": "{output}  (wrong: {truth})",
     "pred.adding.sum": "sum ≈ {value:.2f} (true {true:.2f})",
+    "pred.prefix.class": "{cue} ({p:.2f})",
     # the claims experiment, summed up from assets/claims.json (compare page)
     "compare.claims.none": "none",
     # exploding gradients and clipping (views/exploding.py)
@@ -570,16 +588,18 @@ EN: dict[str, str] = {
     "plot.growth.one": "1: neither grows nor shrinks",
     "plot.growth.title": "How fast ‖∂L/∂h_t‖ grows per step back, by ρ",
     # explanation blocks (views/explain.py): conventions, stacking, I/O shapes, PyTorch shapes
-    "explain.conv.gru.title": "Reading a GRU tutorial? Two conventions differ from these equations",
-    "explain.conv.gru.text": "The equations above are PyTorch's, exactly as this model computes. Many tutorials write "
-                             "the GRU as Cho et al. (2014) and Keras with reset_after=False do, which differs in two "
-                             "ways. **1. z and 1 − z are swapped:** there z′ is the share of the *new* candidate, "
-                             "h_t = z′ ⊙ h̃ + (1 − z′) ⊙ h_{t−1}; here z is the share *kept* from h_{t−1}. The two "
-                             "are the same model with z′ = 1 − z (negate the update gate's weights and biases: "
-                             "σ(−a) = 1 − σ(a)). **2. Where r acts:** there r multiplies h_{t−1} *before* the "
-                             "matrix, U (r ⊙ h_{t−1}); here it multiplies the product *after* it, r ⊙ (W_hn h_{t−1} + "
-                             "b_hn) (Keras reset_after=True, cuDNN). This one is a genuinely different model, not a "
-                             "renaming: weights trained in one form do not give the same outputs in the other.",
+    "explain.conv.gru.title": "Reading a GRU tutorial? Where the conventions differ",
+    "explain.conv.gru.text": "The equations above are PyTorch's, exactly as this model computes. Tutorials differ in "
+                             "two places. **1. Which gate keeps the old state.** Cho et al. 2014 (eq. 7) and Keras "
+                             "`GRUCell` (both `reset_after` modes: `h = z * h_tm1 + (1 - z) * hh`) use PyTorch's "
+                             "convention: z is the share kept from h_{t−1}. The swapped form below is Chung et al. "
+                             "2014's, also drawn in colah's and Wikipedia's diagrams: there z′ is the share of the new "
+                             "candidate. It is the same model with z′ = 1 − z (negate the update gate's weights and "
+                             "biases: σ(−a) = 1 − σ(a)). **2. Where r acts.** Cho et al., Chung et al. and Keras "
+                             "`reset_after=False` multiply h_{t−1} by r before the matrix, U (r ⊙ h_{t−1}); PyTorch "
+                             "multiplies the product after it, r ⊙ (W_hn h_{t−1} + b_hn) (Keras `reset_after=True`, "
+                             "cuDNN). This one is a genuinely different model, not a renaming: weights trained in one "
+                             "form do not give the same outputs in the other.",
     "explain.conv.gru.numbers": "Unit {unit} on this input: z averages {z}, so PyTorch keeps {keep} of h_{{t−1}} on "
                                 "average; a tutorial using z′ would show z′ = 1 − z = {z_tut} for the same unit.",
     "explain.conv.lstm.title": "Reading an LSTM tutorial? How its notation maps onto these equations",
@@ -594,6 +614,20 @@ EN: dict[str, str] = {
                           "both directions concatenated (input size D·H = {D}·{H} = {DH}). Each layer has its own "
                           "weights and its own recurrence in time; only the top layer's h_t is the module's output. "
                           "The table shows how this model's layers differ on this input (layer {layer} is shown above).",
+    "explain.stack.one.title": "Stacking: what a second layer would read",
+    "explain.stack.one.text": "This model has one layer. Stacked, layer 1 would read this layer's h_t at every step "
+                              "as its input (input size D·H = {D}·{H} = {DH} instead of {I}), with weights and a "
+                              "recurrence of its own; only the top layer's h_t would be the output. Stacked models "
+                              "in the zoo: {models}.",
+    "explain.hand.title": "The equations by hand equal {module}: largest |difference| {dh}",
+    "explain.hand.text": "The code below is the cell written out step by step, exactly the equations above. It runs "
+                         "now on this page's input, every layer reading the hand-written layer below, and "
+                         "{module} runs on the same input one step at a time with the same weights.",
+    "explain.hand.col.direction": "direction",
+    "explain.hand.col.steps": "steps",
+    "explain.hand.caption": "Largest |h by hand − h of torch| over every step, layer and direction: {dh}{dc} "
+                            "(float32 rounding).",
+    "explain.hand.caption_c": "; of c: {dc}",
     "explain.stack.col.layer": "layer",
     "explain.stack.col.reads": "reads",
     "explain.stack.col.inputs": "input size",
@@ -652,8 +686,8 @@ EN: dict[str, str] = {
     "tour.grad.title": "2 · Why learning from scratch fails: the gradient contracts",
     "tour.grad.headline": "Before training, ‖∂L/∂h‖ at the cue is {untrained} of its value at the ‘?’, {lag} steps "
                           "later.",
-    "tour.grad.body": "No unit is saturated then (mean $1-h^2$ = {slope_untrained}): the cause is contraction, "
-                      "ρ(W_hh) = {rho_untrained}. Training builds a latch (ρ = {rho_trained}, mean $1-h^2$ = "
+    "tour.grad.body": "No unit is saturated then (mean 1−h² = {slope_untrained}): the cause is contraction, "
+                      "ρ(W_hh) = {rho_untrained}. Training builds a latch (ρ = {rho_trained}, mean 1−h² = "
                       "{slope_trained}) that blocks the gradient too: {trained}.",
     "tour.grad.text": "To hold a bit, an RNN can **latch**: drive a unit into saturation, where the distractors cannot "
                       "move it (Bengio, Simard & Frasconi 1994). Training sends the error back one step at a time, "
@@ -690,8 +724,8 @@ EN: dict[str, str] = {
                        "float32 once |c| is past about 9, the loss reaches this unit's c only through its first steps. "
                        "It answers {prediction}.",
     "tour.like_with_like": "Like with like (the claims experiment, trained from scratch, largest lag learned): LSTM "
-                           "default init {lstm_default}, chrono init {lstm_chrono}; GRU default init {gru_default}, z "
-                           "bias 1 {gru_keep1}. lag-lstm has chrono init and lag-gru PyTorch's default: part of their "
+                           "default init {lstm_default}, chrono init {lstm_chrono}; GRU default init {gru_default}, "
+                           "z-bias-1 init {gru_keep1}. lag-lstm has chrono init and lag-gru PyTorch's default: part of their "
                            "difference is initialisation, not architecture.",
     "tour.lstm.zero": "exactly 0: tanh′(c) = 0 in float32",
     "tour.lstm.figure": "Cue unit {unit} over time",
@@ -708,7 +742,7 @@ EN: dict[str, str] = {
                            "r to $h_{t-1}$ before the matrix, PyTorch after it.",
     "tour.gru.notes": "Measured on the live lag-gru (lag {lag}; PyTorch's default init; curriculum {levels}). Cue unit "
                       "{unit}: mean z = {z}, r = {r}, n = {n} (largest {n_max}) over the {n_steps} distractors; h stays "
-                      "between {lo} and {hi}. The largest |eigenvalue| of the step Jacobian ∂h_t/∂h_{{t−1}} over the "
+                      "between {lo} and {hi}. The largest |eigenvalue| of the step Jacobian ∂h_t/∂h_(t−1) over the "
                       "distractors: median {eig}, largest {eig_max}; the norm of their product over the {n_steps} "
                       "distractors is {gain} (lag-rnn: {rnn_gain}): a perturbation dies out slowly, and the state "
                       "settles near the point its cue chose. It answers {prediction}.",
@@ -828,6 +862,11 @@ EN: dict[str, str] = {
                                   "{acc} of the time at lag {far}: learned on short lags first, the cue is held far "
                                   "beyond them",
     "compare.claims.finding.some": "{n} of {rows} rows learned lag {top} with every seed",
+    "grad.claims.v2": "**Learning, not just holding.** These are the trained models' curves. Whether a cell can "
+                      "*learn* this task depends on the gradient before training. In the claims experiment (page "
+                      "“{page}”, {task}), the share of the gradient at the loss that reaches {k} steps back in an "
+                      "untrained model is: {values}. With the curriculum, the largest {name} learned (median over "
+                      "seeds) was: {reach}.",
     "grad.claims.lag": "**Learning, not just holding.** These are the trained models' curves. Whether a cell can "
                        "*learn* a long lag depends on the gradient before training. In the claims experiment (page "
                        "“{page}”), the share of the gradient at the ‘?’ that reaches {k} steps back in an untrained "

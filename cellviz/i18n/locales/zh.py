@@ -46,6 +46,15 @@ ZH: dict[str, str] = {
     "upload.read": "输入按 {steps} 步 × {batch} 个序列 × {inputs} 个特征读取（时间在前；"
                    "batch_first={batch_first}）{nonlinearity}。",
     "upload.read.nonlinearity": "，非线性函数 {name}",
+    "upload.parts": "嵌入层“{embedding}”（{vocab:,} 个词元 × {inputs}）{head}",
+    "upload.parts.head": " · 输出头“{head}”（{outputs:,} 个输出）",
+    "upload.tokens": "词元",
+    "upload.tokens.help": "0 到 {last} 的词元编号，用空格分隔；上传词表文件后，可输入文本并按词表切分。",
+    "upload.tokens.unknown": "“{token}”不在词表中",
+    "upload.tokens.bad_id": "“{token}”不是词元编号（0 到 {last}）；上传词表文件即可输入文本",
+    "upload.vocab": "词表（可选）",
+    "upload.vocab.help": "一个 JSON 词元列表，或每行一个词元，顺序与嵌入层一致。",
+    "upload.vocab.bad": "无法读取词表文件：{reason}",
     "upload.pick": "这个文件中的循环模块：请选择一个",
     "upload.pick.top": "（顶层）",
     "upload.loaded": "{kind} · 输入维度 {inputs} · 隐藏维度 {hidden} · {layers} 层{bi} · {params} 个参数",
@@ -72,6 +81,7 @@ ZH: dict[str, str] = {
     "input.source.random": "随机数",
     "input.source.onehot": "随机 one-hot 向量",
     "input.source.typed": "手动输入数字",
+    "input.source.tokens": "输入词元",
     "input.seed": "随机种子",
     "input.numbers": "数字（每行一个时间步，每步 {width} 个数）",
     "input.numbers.help": "每一行是一个时间步，包含 {width} 个数字，用逗号或空格分隔。",
@@ -85,6 +95,7 @@ ZH: dict[str, str] = {
     "nav.direction": "方向",
     "nav.direction.0": "正向 →",
     "nav.direction.1": "← 反向",
+    "nav.own_model": "这个页面自己构建小模型：其他页面的模型和输入会为它们保留。",
     "nav.units": "选中的神经元",
     "nav.units.help": "显示这些神经元的数值和曲线。点击热力图中的格子即可选中一个。",
     "nav.reverse_note": "反向方向从序列末尾开始读取输入；它画在同一条输入位置坐标轴上，"
@@ -104,8 +115,8 @@ ZH: dict[str, str] = {
     # downloads
     "download.header": "下载",
     "download.figure": "图表（HTML）",
-    "download.npz": "轨迹数据（NPZ）",
-    "download.csv": "轨迹数据（CSV）",
+    "download.npz": "轨迹 NPZ",
+    "download.csv": "轨迹 CSV",
     "download.csv.too_big": "CSV：{rows} 行，超过可提供的 {limit} 行；NPZ 文件包含全部数值。",
     # view 1: the cell
     "cell.title": "第 {t} 步的 {kind} 循环单元 · 输入 {token}",
@@ -124,7 +135,7 @@ ZH: dict[str, str] = {
     # view 3: gradients
     "grad.intro": "损失 L 对每个时间步状态的依赖程度。当 L 只位于一个时间步时（多对一：最后一步之后；反向方向则在位置 0），"
                   "离开该步后的下降就是梯度消失。当每个时间步都贡献自己的损失项时（多对多），不管模型记住了什么，曲线都比较平。",
-    "grad.read.single": "**读图规则。** {loss}它只在一个时间步与状态相连，梯度从那里进入，再沿循环向前回传，所以曲线随着"
+    "grad.read.single": "**读图规则。** {loss}它只在一个时间步与状态相连，梯度从那里进入，再沿循环往回传，所以曲线随着"
                         "与该步的距离而下降。急剧下降就是梯度消失；曲线平坦说明很早以前的状态仍然起作用。",
     "grad.read.reverse": "反向（←）从末尾开始读输入，所以 L 取的是它在位置 0 的最终状态：它的曲线向右下降。",
     "grad.read.here": "在这个输入上，",
@@ -164,7 +175,7 @@ ZH: dict[str, str] = {
     "loss.sum": "L = 所有输出之和",
     "loss.sum.at": "L = 第 {t} 步的输出之和",
     "loss.sum.long": "L 是模块所有输出之和（上传的模块没有输出层，也没有目标值）。",
-    "grad.reach.header": "第 t 步的预测能向前追溯多远？",
+    "grad.reach.header": "第 t 步的预测能往回追溯多远？",
     "grad.reach.n1": "这个模型只在最后一步之后做一次预测：无论 t 取何值，这里显示的都是这次预测的敏感度。",
     "grad.reach.none": "第 {t} 步的损失没有目标值，因此没有梯度从这里回传；请选择一个有目标值的时间步。",
     "grad.compare.header": "在这个任务和这个输入上对比 RNN、LSTM 与 GRU",
@@ -242,7 +253,7 @@ ZH: dict[str, str] = {
     "plot.grad.title": "梯度范数随时间的变化（对数坐标）",
     "plot.grad.norm": "梯度范数（对数）",
     "plot.reach.title_none": "第 {t} 步没有目标值：没有梯度从这里回传",
-    "plot.reach.title": "第 {t} 步的预测能向前追溯多远：‖∂L/∂x_k‖",
+    "plot.reach.title": "第 {t} 步的预测能往回追溯多远：‖∂L/∂x_k‖",
     "plot.reach.y": "‖∂L/∂x_k‖（对数）",
     "plot.rank.title": "最能追踪“{feature}”的神经元",
     "plot.corr": "相关系数",
@@ -299,7 +310,7 @@ ZH: dict[str, str] = {
     "site.sample": "输入",
     "site.sample_n": "样本 {n}",
     "site.part": "部分",
-    "site.units": "静态站点只显示隐藏单元 0；其他隐藏单元、自行输入和上传需要完整应用",
+    "site.units": "静态站点只显示神经元 0；其他神经元、自行输入和上传需要完整应用",
     "site.link.ignored": "链接中被忽略的参数（此处不可用）：{items}。",
     "site.missing": "站点构建时未包含这个视图。",
     "site.tour.explore": "在本站的页面上探索这个模型",
@@ -330,7 +341,7 @@ ZH: dict[str, str] = {
     "tour.keys": "按键：PageDown / PageUp 或 → / ← 翻页。",
     "tour.missing": "模型库中没有模型 {name}，因此无法显示这一页。",
     "tour.bi.title": "5 · 双向 LSTM 从两个方向读取",
-    "tour.bi.headline": "sentiment-bilstm 把“{text}”读作 {prediction}。",
+    "tour.bi.headline": "sentiment-bilstm 把“{text}”读作{prediction}。",
     "tour.bi.body": "它的输出层读取两个状态（方框）：正向在最后一个词处的 h，反向在第一个词处的 h。它们对正面的投票："
                     "正向 {vote_f}，反向 {vote_r}。实话实说：单向的 sentiment-lstm 和 -gru 在否定句上已得 {lstm_neg}、"
                     "转折句上 {lstm_con}；sentiment-bigru 为 {bigru}。",
@@ -340,7 +351,9 @@ ZH: dict[str, str] = {
                      "留出集准确率，否定句 / 转折句：sentiment-lstm {lstm_neg} / {lstm_con}，sentiment-gru {gru_neg} / "
                      "{gru_con}；总体：sentiment-bilstm {bilstm}，sentiment-bigru {bigru}（{bigru_neg} / {bigru_con}）。"
                      "在这个任务上并不需要双向读取：单向模型在句末作答时已经读完了整个句子。",
-    "tour.bi.figure": "隐藏状态，正向与反向：神经元 × 词",
+    "tour.bi.figure": "{name} 的隐藏状态，正向与反向：神经元 × 词",
+    "tour.bi.gru": "旁边的 sentiment-bigru（同样两个方向，换成 GRU 循环单元）把同一个句子读作 {gru_prediction}："
+                   "正向投票 {gru_vote_f}，反向 {gru_vote_r}。",
     "tour.bi.readout": "读出",
     "tour.bi.forward": "正向 → 隐藏状态",
     "tour.bi.reverse": "← 反向隐藏状态",
@@ -376,6 +389,7 @@ ZH: dict[str, str] = {
     "iv.span": "何时",
     "iv.span.step": "仅在第 {t} 步",
     "iv.span.rest": "从第 {t} 步到结尾",
+    "iv.no_effect": "没有影响：干预后的运行与原始运行的差别小于 float32 的舍入误差。",
     "iv.loss": "干预后的损失",
     "iv.loss.help": "模型在此输入上的损失；不干预时为 {before}。",
     "iv.pred.before": "**预测，原始：** {prediction}",
@@ -440,7 +454,7 @@ ZH: dict[str, str] = {
     "training.position": "第 {k} / {n} 个快照：拖动滑块在训练过程中移动。",
     "training.heat.title": "{snapshot} 时的门和状态",
     "training.grad.title": "每个快照的梯度流 ‖∂L/∂h_t‖",
-    "training.grad.note": "每个快照一条线：随着训练进行，损失能向前影响多远。",
+    "training.grad.note": "每个快照一条线：随着训练进行，损失能往回影响多远。",
     "training.grad.note.normalised": "在损失所在步归一化：随着模型学会，原始范数主要随损失一起下降，会掩盖曲线形状的变化。",
     "training.grad.note.raw": "原始范数：高低反映每个快照的损失（早期大，学会后小），而不是梯度能回溯多远。",
     "learn.grad.note": "下面的梯度图显示 ‖∂L/∂h_t‖ 随与最后一步的距离的变化，默认在那里归一化为 1（原始范数主要跟随"
@@ -449,6 +463,7 @@ ZH: dict[str, str] = {
     "task.lag": "间隔回忆", "task.brackets": "括号深度", "task.sentiment": "情感分类", "task.charlm": "字符级语言模型",
     "task.forecast": "时间序列预测", "task.waveform": "波形生成", "task.translate": "英文数词转数字",
     "task.adding": "加法问题",
+    "task.prefix": "带前缀的间隔回忆（诱饵之后的标记线索符号）",
     "metric.accuracy": "准确率", "metric.sequence_accuracy": "序列准确率",
     "metric.bpc": "每字符比特数 (bpc)", "metric.mse": "均方误差",
     "metric.mse_after_change": "突变后的均方误差",
@@ -471,17 +486,19 @@ ZH: dict[str, str] = {
     "pred.sentiment.class": "{label}（概率 {p:.2f}）",
     "pred.brackets.right": "深度 {depths}（全部正确）",
     "pred.brackets.wrong": "深度 {depths}（错 {wrong} 处）",
+    "pred.upload.next": "输出头预测的下一个词元：{guesses}",
     "pred.charlm.next": "下一个字符：{guesses} · 续写：“{text}”",
     "pred.forecast.next": "下一个值 ≈ {value:.2f}（最后一个值 {last:.2f}）",
     "pred.waveform.generated": "生成：{values}（与真实{shape}相比，均方误差 {mse:.3f}）",
     "pred.translate.right": "{output}（正确）",
     "pred.translate.wrong": "{output}（错误，应为 {truth}）",
     "pred.adding.sum": "和 ≈ {value:.2f}（真实值 {true:.2f}）",
+    "pred.prefix.class": "{cue}（概率 {p:.2f}）",
     # 常见说法实验：由 assets/claims.json 汇总（比较页）
     "compare.claims.none": "无",
     "page.exploding": "梯度爆炸",
     "expl.intro": "随时间反向传播每经过一步，就把 ∂L/∂h_t 乘上该步的雅可比矩阵 diag(1 − h_t²) W_hh。这里是一个普通的 tanh "
-                  "RNN（32 个隐藏单元，输入是较小的随机数），W_hh = ρ·Q，即一个随机旋转再放大 ρ 倍：它的谱半径就是 ρ。"
+                  "RNN（32 个神经元，输入是较小的随机数），W_hh = ρ·Q，即一个随机旋转再放大 ρ 倍：它的谱半径就是 ρ。"
                   "ρ 小于 1 时乘积一步步缩小（梯度消失）；大于 1 时它可能按几何级数增长（梯度爆炸），在这样的梯度上"
                   "走一步训练就可能把权重甩得很远。梯度裁剪是标准的防护手段。",
     "expl.radius": "W_hh 的谱半径 ρ",
@@ -492,16 +509,16 @@ ZH: dict[str, str] = {
                            "把梯度整体缩放到范数 τ。",
     "expl.m.radius": "实测 ρ",
     "expl.m.radius.help": "模块 weight_hh_l0 的最大 |特征值|，由模块直接算出。",
-    "expl.m.growth": "每向前一步",
-    "expl.m.growth.help": "(‖∂L/∂h_0‖ / ‖∂L/∂h_{T−1}‖)^(1/(T−1))：梯度每向前回传一步平均增大（> 1）或缩小（< 1）的倍数。",
+    "expl.m.growth": "每往回一步",
+    "expl.m.growth.help": "(‖∂L/∂h_0‖ / ‖∂L/∂h_{T−1}‖)^(1/(T−1))：梯度每往回传一步平均增大（> 1）或缩小（< 1）的倍数。",
     "expl.m.ratio": "‖∂L/∂h_0‖ / ‖∂L/∂h_{T}‖",
     "expl.m.before": "裁剪前的 ‖∇θ L‖",
     "expl.m.after": "在 {tau} 处裁剪后",
     "expl.flow.title": "梯度随时间回传：‖∂L/∂h_t‖（对数坐标）",
-    "expl.read.grows": "当 ρ = {radius} 时，每向前一步，‖∂L/∂h_t‖ 平均乘以 {factor}：在损失之前 {steps} 步处，它是损失处的 "
+    "expl.read.grows": "当 ρ = {radius} 时，每往回一步，‖∂L/∂h_t‖ 平均乘以 {factor}：在损失之前 {steps} 步处，它是损失处的 "
                        "{ratio} 倍。梯度在回传中爆炸：tanh 的斜率（≤ 1）会在每一步削弱它，所以这需要 ρ > 1，但 ρ > 1 "
                        "并不总是足够。",
-    "expl.read.shrinks": "当 ρ = {radius} 时，每向前一步，‖∂L/∂h_t‖ 平均乘以 {factor}：在损失之前 {steps} 步处只剩下 "
+    "expl.read.shrinks": "当 ρ = {radius} 时，每往回一步，‖∂L/∂h_t‖ 平均乘以 {factor}：在损失之前 {steps} 步处只剩下 "
                          "{ratio} 倍。这就是梯度消失；把 ρ 调到 1 以上可以让它爆炸。",
     "expl.clip.header": "梯度裁剪做了什么",
     "loss.sum.at.last": "L = 最后一步的输出之和",
@@ -513,27 +530,28 @@ ZH: dict[str, str] = {
     "expl.shipped.others": " 另外发现的值：{values}。",
     "expl.growth.header": "每步增长倍数与 ρ 的关系",
     "expl.growth.read": "每个 ρ 都使用同一个旋转和同一个输入。从 ρ ≈ {first} 起梯度开始增长（倍数 > 1）：对 tanh 来说，"
-                        "ρ > 1 是梯度爆炸的必要条件，还需要多大，取决于饱和的隐藏单元（斜率接近 0）。",
+                        "ρ > 1 是梯度爆炸的必要条件，还需要多大，取决于饱和的神经元（斜率接近 0）。",
     "plot.clip.before": "裁剪前",
     "plot.clip.after": "在 τ = {tau} 处裁剪后",
     "plot.clip.length": "序列长度",
     "plot.clip.y": "‖∇θ L‖（对数）",
     "plot.clip.title": "参数梯度范数随序列长度的变化：裁剪前与裁剪后",
     "plot.growth.x": "W_hh 的谱半径 ρ",
-    "plot.growth.y": "每向前一步的增长倍数",
+    "plot.growth.y": "每往回一步的增长倍数",
     "plot.growth.one": "1：既不增长也不缩小",
-    "plot.growth.title": "‖∂L/∂h_t‖ 每向前一步的增长倍数，随 ρ 变化",
-    "explain.conv.gru.title": "在读 GRU 教程？有两处约定与这里的公式不同",
-    "explain.conv.gru.text": "上面的公式是 PyTorch 的，正是这个模型的计算方式。许多教程按 Cho 等人（2014）以及 Keras "
-                             "reset_after=False 的方式写 GRU，有两处不同。**1. z 与 1 − z 互换：**那里的 z′ 是"
-                             "*新*候选状态所占的份额，h_t = z′ ⊙ h̃ + (1 − z′) ⊙ h_{t−1}；这里的 z 是从 h_{t−1} "
-                             "*保留*的份额。两者是同一个模型，z′ = 1 − z（把更新门的权重和偏置取负即可："
-                             "σ(−a) = 1 − σ(a)）。**2. r 作用的位置：**那里 r 在矩阵*之前*乘到 h_{t−1} 上，"
-                             "U (r ⊙ h_{t−1})；这里 r 在矩阵乘积*之后*相乘，r ⊙ (W_hn h_{t−1} + b_hn)（Keras "
-                             "reset_after=True、cuDNN 的写法）。这是真正不同的模型，而不只是换个名字：按一种形式训练"
-                             "的权重，放到另一种形式里输出并不相同。",
-    "explain.conv.gru.numbers": "隐藏单元 {unit} 在这个输入上：z 的平均值是 {z}，所以 PyTorch 平均保留 h_{{t−1}} 的 "
-                                "{keep}；用 z′ 的教程对同一个隐藏单元会写 z′ = 1 − z = {z_tut}。",
+    "plot.growth.title": "‖∂L/∂h_t‖ 每往回一步的增长倍数，随 ρ 变化",
+    "explain.conv.gru.title": "在读 GRU 教程？各种约定的不同之处",
+    "explain.conv.gru.text": "上面的公式是 PyTorch 的，正是这个模型的计算方式。教程之间有两处不同。**1. 哪个门保留旧状态。**"
+                             "Cho 等人 2014（式 7）和 Keras `GRUCell`（两种 `reset_after` 模式：`h = z * h_tm1 + "
+                             "(1 - z) * hh`）与 PyTorch 的约定相同：z 是从 h_{t−1} 保留的份额。下面互换的形式来自 Chung "
+                             "等人 2014，colah 和维基百科的示意图也这样画：那里的 z′ 是新候选状态所占的份额。两者是同一个"
+                             "模型，z′ = 1 − z（把更新门的权重和偏置取负即可：σ(−a) = 1 − σ(a)）。**2. r 作用的位置。**"
+                             "Cho 等人、Chung 等人和 Keras `reset_after=False` 在乘矩阵之前把 r 乘到 h_{t−1} 上，"
+                             "U (r ⊙ h_{t−1})；PyTorch 在矩阵乘积之后相乘，r ⊙ (W_hn h_{t−1} + b_hn)（Keras "
+                             "`reset_after=True`、cuDNN 的写法）。这是真正不同的模型，而不只是换个名字：按一种形式训练的"
+                             "权重，放到另一种形式里输出并不相同。",
+    "explain.conv.gru.numbers": "神经元 {unit} 在这个输入上：z 的平均值是 {z}，所以 PyTorch 平均保留 h_{{t−1}} 的 "
+                                "{keep}；用 z′ 的教程对同一个神经元会写 z′ = 1 − z = {z_tut}。",
     "explain.conv.lstm.title": "在读 LSTM 教程？它的记号如何对应这里的公式",
     "explain.conv.lstm.text": "教程常为每个门写一个作用在拼接向量 [h_{t−1}, x_t] 上的矩阵和一个偏置：这个矩阵就是并排"
                               "放置的 [W_hf W_if]，偏置就是 b_if + b_hf（PyTorch 保留两个，见“循环单元对比”）。候选值 "
@@ -543,6 +561,17 @@ ZH: dict[str, str] = {
                           "读下一层的 h_t，两个方向拼接在一起（输入维度 D·H = {D}·{H} = {DH}）。每一层有自己的权重和"
                           "自己沿时间的循环；只有最上层的 h_t 是模块的输出。下表显示这个模型各层在这个输入上的差别"
                           "（上面显示的是第 {layer} 层）。",
+    "explain.stack.one.title": "堆叠：第二层会读什么",
+    "explain.stack.one.text": "这个模型只有一层。若堆叠，第 1 层会在每个时间步读取这一层的 h_t 作为输入（输入大小为 "
+                              "D·H = {D}·{H} = {DH}，而不是 {I}），并有自己的权重和自己在时间上的循环；只有最上面一层的 "
+                              "h_t 才是输出。模型库中的堆叠模型：{models}。",
+    "explain.hand.title": "手写的公式与 {module} 相同：最大 |差| 为 {dh}",
+    "explain.hand.text": "下面的代码把循环单元一步一步写出来，正是上面的公式。它现在就在本页的输入上运行，每一层读取手写的"
+                         "下一层；{module} 用同样的权重在同样的输入上逐步运行。",
+    "explain.hand.col.direction": "方向",
+    "explain.hand.col.steps": "时间步数",
+    "explain.hand.caption": "在每个时间步、每一层和每个方向上，|手写的 h − torch 的 h| 的最大值：{dh}{dc}（float32 舍入误差）。",
+    "explain.hand.caption_c": "；c 的：{dc}",
     "explain.stack.col.layer": "层",
     "explain.stack.col.reads": "读入",
     "explain.stack.col.inputs": "输入维度",
@@ -597,8 +626,8 @@ ZH: dict[str, str] = {
     "tour.rnn.figure": "{name} 的隐藏状态：神经元 × 时间",
     "tour.grad.title": "2 · 为什么从头学不会：梯度在收缩",
     "tour.grad.headline": "训练前，线索符号处的 ‖∂L/∂h‖ 只有 {lag} 步之后‘?’处的 {untrained}。",
-    "tour.grad.body": "此时没有神经元饱和（$1-h^2$ 均值 {slope_untrained}）：原因是收缩，ρ(W_hh) = {rho_untrained}。"
-                      "训练造出一个锁存（ρ = {rho_trained}，$1-h^2$ 均值 {slope_trained}），它也挡住了梯度：{trained}。",
+    "tour.grad.body": "此时没有神经元饱和（1−h² 均值 {slope_untrained}）：原因是收缩，ρ(W_hh) = {rho_untrained}。"
+                      "训练造出一个锁存（ρ = {rho_trained}，1−h² 均值 {slope_trained}），它也挡住了梯度：{trained}。",
     "tour.grad.text": "要保持一个比特，RNN 可以**锁存**：把某个神经元推入饱和区，干扰符号就再也推不动它（Bengio、Simard "
                       "与 Frasconi，1994）。训练时误差逐步反向传播，每一步都要乘以该步的雅可比矩阵（见公式）。",
     "tour.grad.text2": "有两种东西会让这个乘积变小。饱和（$1 - h_t^2 \\approx 0$）是训练后的锁存所做的：保持比特的状态，"
@@ -630,7 +659,7 @@ ZH: dict[str, str] = {
                        "tanh′(c) = 1 − tanh²(c) 在 float32 中舍入为 0，所以损失只能通过最初几步到达这个神经元的 c。"
                        "它回答 {prediction}。",
     "tour.like_with_like": "同类相比（实验中从头训练学会的最大间隔）：LSTM 默认初始化 {lstm_default}，chrono 初始化 "
-                           "{lstm_chrono}；GRU 默认初始化 {gru_default}，z 偏置 1 {gru_keep1}。lag-lstm 用 chrono 初始化，"
+                           "{lstm_chrono}；GRU 默认初始化 {gru_default}，z 偏置为 1 时 {gru_keep1}。lag-lstm 用 chrono 初始化，"
                            "lag-gru 用 PyTorch 默认初始化：两者的差别有一部分来自初始化，而不是结构。",
     "tour.lstm.zero": "恰好为 0：float32 中 tanh′(c) = 0",
     "tour.lstm.figure": "承载线索符号的神经元 {unit} 随时间的变化",
@@ -647,7 +676,7 @@ ZH: dict[str, str] = {
                            "$h_{t-1}$，PyTorch 在乘矩阵之后。",
     "tour.gru.notes": "在当前的 lag-gru 上实测（间隔 {lag}；PyTorch 默认初始化；课程 {levels}）。承载线索符号的神经元 "
                       "{unit}：在 {n_steps} 个干扰符号上平均 z = {z}、r = {r}、n = {n}（最大 {n_max}）；h 始终介于 {lo} "
-                      "与 {hi} 之间。一步雅可比 ∂h_t/∂h_{{t−1}} 的最大 |特征值| 在干扰期间：中位数 {eig}，最大 {eig_max}；"
+                      "与 {hi} 之间。一步雅可比 ∂h_t/∂h_(t−1) 的最大 |特征值| 在干扰期间：中位数 {eig}，最大 {eig_max}；"
                       "它们在 {n_steps} 个干扰符号上的乘积的范数为 {gain}（lag-rnn：{rnn_gain}）：扰动慢慢消失，状态停在"
                       "线索符号选定的那个点附近。它回答 {prediction}。",
     "tour.gru.figure": "承载线索符号的神经元 {unit} 随时间的变化",
@@ -672,7 +701,7 @@ ZH: dict[str, str] = {
     "plot.claims.steps.title": "课程训练：学会各间隔时的步数",
     "plot.claims.k": "与损失的距离 k（步）",
     "plot.claims.grad.y": "‖∂L/∂h_(T−k)‖ / ‖∂L/∂h_T‖",
-    "plot.claims.grad.title": "初始化时：向前 k 步处的梯度",
+    "plot.claims.grad.title": "初始化时：往回 k 步处的梯度",
     # the claims experiment v2 (assets/claims.json schema 2, worded by cellviz.zoo.claims_report)
     "claims.task.lag": "间隔回忆", "claims.task.prefix": "带前缀的间隔回忆", "claims.task.adding": "加法问题",
     "claims.level.lag": "间隔", "claims.level.length": "长度 T",
@@ -687,11 +716,11 @@ ZH: dict[str, str] = {
     "claims.col.steps_to": "学会{level} {L} 的步数", "claims.col.scratch": "从零训练：学会{level} {L} 的步数",
     "claims.col.grad": "未训练时往回 k = {k} 步的梯度",
     "claims.short.rnn": "RNN", "claims.short.lstm": "LSTM", "claims.short.lstm-forget1": "LSTM b_f=1",
-    "claims.short.lstm-chrono": "LSTM chrono", "claims.short.gru": "GRU", "claims.short.gru-keep1": "GRU b_z=1",
+    "claims.short.lstm-chrono": "LSTM chrono 初始化", "claims.short.gru": "GRU", "claims.short.gru-keep1": "GRU b_z=1",
     "claims.head.every": "每一行", "claims.head.every_gated": "每个带门的行",
     "claims.head.none": "没有任何级别",
     "claims.head.reach": "{rows} {level}",
-    "claims.head.start": "{task}：学会的最大{name}（{seeds} 个随机种子的中位数）为 {reach}",
+    "claims.head.start": "{task}：学会的最大{name}（{seeds} 个随机种子的中位数）为{reach}",
     "claims.head.speed": "学会{name} {L} 最快的是 {fast}（{fsteps} 步），最慢的是 {slow}（{ssteps} 步）",
     "claims.head.speed1": "{rows} 用 {steps} 步学会{name} {L}",
     "claims.head.not_ref": "{rows} 在预算内没有学会{name} {L}",
@@ -708,7 +737,7 @@ ZH: dict[str, str] = {
                               "然后是“!”和线索符号、干扰符 w–z、“?”；回答被标记的线索符号。",
     "claims.protocol.adding": "**加法问题**（Hochreiter 与 Schmidhuber 1997，实验 4）：T 个 [0, 1] 中的值，其中两个被标记"
                               "（前后两半各一个）；回答它们的和。",
-    "claims.protocol": "{rows} 行，每行 {seeds} 个随机种子，训练方式完全相同：{hidden} 个隐藏单元，Adam（学习率 {lr}），批大小 "
+    "claims.protocol": "{rows} 行，每行 {seeds} 个随机种子，训练方式完全相同：{hidden} 个神经元，Adam（学习率 {lr}），批大小 "
                        "{batch}，梯度裁剪阈值 {clip}。课程：级别（{name}）{levels}；在级别 L 时{name}从 [{min_level}, L] "
                        "中抽取；每 {every} 步在 {val_n} 条恰为 L 的留出序列上检查（{rule}）；学会后升级，在同一级别上 "
                        "{stuck} 步仍未学会则停止。从零训练：新模型只在一个{name}（{scratch}）上训练和检查，最多 "
@@ -734,12 +763,12 @@ ZH: dict[str, str] = {
     "compare.claims.old": "assets/claims.json 来自旧版本的实验：请重新运行 `{command}`。",
     "compare.claims.command": "复现：`{command}`（本次运行：在共享机器上用时 {minutes} 分钟，共 {cpu} CPU 分钟，2 个工作进程）。",
     "compare.claims.protocol": "**实验方案。** 长间隔回忆：一个线索符号（四选一）、若干干扰符号，然后是‘?’；随机猜测的准确率为 "
-                               "{chance}。共 {rows} 行，每行 {seeds} 个随机种子，训练方式完全相同：{hidden} 个隐藏单元，"
+                               "{chance}。表中 {rows} 种设置各用 {seeds} 个随机种子，训练方式完全相同：{hidden} 个神经元，"
                                "Adam（学习率 {lr}），批大小 {batch}，梯度裁剪阈值 {clip}。**课程训练**：级别 {levels}；在级别 "
                                "L 上，间隔取自 [{min_lag}, L]，每 {every} 步在 {val_n} 条间隔恰为 L 的序列上检查准确率，达到 "
                                "≥ {advance} 即升级；总共最多 {budget} 步，在同一级别上最多 {stuck} 步。**从头训练**（另一项"
                                "发现）：新模型只在一个固定间隔（{scratch_lags}）上训练和检查，最多 {scratch_budget} 步。",
-    "compare.claims.range": "{med}（各随机种子：从 {lo} 到 {hi}）",
+    "compare.claims.range": "{med}（各随机种子：最少 {lo}，最多 {hi}）",
     "compare.claims.reached": "{seeds} 个随机种子中有 {n} 个学会了间隔 {top}，中位数 {steps} 步",
     "compare.claims.not_reached": "未学会间隔 {top}",
     "compare.claims.row": "**{row}** —— 课程训练：最大间隔 {curriculum}，{reached}；之后在间隔 {far} 上的准确率为 {held}。"
@@ -755,7 +784,10 @@ ZH: dict[str, str] = {
     "compare.claims.finding.all": "每一行在每个随机种子上都在 {steps} 步之内学会了间隔 {top}，之后在间隔 {far} 上的准确率为 "
                                   "{acc}：先在短间隔上学会，线索符号就能保持到远超训练间隔的地方",
     "compare.claims.finding.some": "{rows} 行中有 {n} 行在每个随机种子上都学会了间隔 {top}",
-    "grad.claims.lag": "**是学会，而不只是保持。** 这些是训练后模型的曲线。一种循环单元能否*学会*长间隔，取决于训练之前的梯度。"
-                       "在常见说法实验中（“{page}”页），未训练的模型里，“?”处的梯度传到向前 {k} 步处所剩的比例为：{values}。"
+    "grad.claims.v2": "**是学会，而不只是保持。** 这些是训练后模型的曲线。一种循环单元能否学会这个任务，取决于训练之前的梯度。"
+                      "在常见说法实验中（“{page}”页，{task}），未训练的模型里，损失处的梯度传到往回 {k} 步处所剩的比例为：{values}。"
+                      "课程训练时，学会的最大{name}（各随机种子的中位数）为：{reach}。",
+    "grad.claims.lag": "**是学会，而不只是保持。** 这些是训练后模型的曲线。一种循环单元能否学会长间隔，取决于训练之前的梯度。"
+                       "在常见说法实验中（“{page}”页），未训练的模型里，“?”处的梯度传到往回 {k} 步处所剩的比例为：{values}。"
                        "在单一间隔上从头训练，学会的最大间隔为：{reach}。",
 }

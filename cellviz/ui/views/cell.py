@@ -34,7 +34,8 @@ def render(subject: Subject, step: int, units: list[int]):
     with right:
         numbers = stepper.cached(base + ("numbers",), lambda: panels.unit_numbers(tr, layer, direction, unit))
         stepper.show([numbers], key="numbers")
-    explain.stacking(tr, layer)
+    explain.stacking(tr, layer, subject)
+    explain.by_hand(subject)
 
     def figure() -> go.Figure:
         rec = tr.layer(layer, direction)

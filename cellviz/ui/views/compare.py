@@ -112,12 +112,12 @@ def claims_summary(claims: dict) -> list[str]:
 def gradient_reference(task: str | None) -> str | None:
     """For the Gradient page: what the claims experiment measured about *learning* this task (the lag task only),
     every number from claims.json; None for another task or without the table."""
-    if task != "lag":
-        return None
     try:
         claims = zoo.claims()
     except FileNotFoundError:
         return None
+    if task != "lag":
+        return _gradient_reference_v2(claims, task)
     if "rows" not in claims:
         return None
     k = grad_k(claims)
@@ -126,6 +126,21 @@ def gradient_reference(task: str | None) -> str | None:
     reach = t("list.sep2").join(f"{plots.row_label(r)} {median_range(claims['rows'][r]['from_scratch']['largest_lag'])}"
                                 for r in rows)
     return t("grad.claims.lag", k=k, values=values, reach=reach, page=t("page.compare"))
+
+
+def _gradient_reference_v2(claims: dict, task: str | None) -> str | None:
+    """The same note for the claims v2 tasks other than lag (prefix, adding), from the schema-2 table."""
+    if not report.is_v2(claims) or task not in claims["tasks"]:
+        return None
+    rows = [r for r in ("rnn", "lstm", "lstm-chrono", "gru") if r in claims["tasks"][task]["rows"]]
+    k = report.grad_k(claims, task)
+    top = claims["tasks"][task]["spec"]["levels"][-1]
+    values = t("list.sep2").join(f"{plots.row_label(r)} {report.fmt_grad(*report.grad_at(claims, task, r, k))}"
+                                 for r in rows)
+    reach = t("list.sep2").join(f"{plots.row_label(r)} {report.fmt_level(report.largest(claims, task, r), top)}"
+                                for r in rows)
+    return t("grad.claims.v2", task=report.task_label(task), k=k, values=values, reach=reach, page=t("page.compare"),
+             name=t(f"claims.level.{claims['tasks'][task]['level_name']}"))
 
 
 def finding(claims: dict) -> str:

@@ -122,11 +122,13 @@ def conventions(kind: str, gates: dict, unit: int) -> None:
 
 
 # --- stacking ---------------------------------------------------------------------------------------------
-def stacking(trace, layer: int) -> None:
-    """What each layer of a stacked model reads and how its layers differ here (one row per layer)."""
+def stacking(trace, layer: int, subject=None) -> None:
+    """What each layer of a stacked model reads and how its layers differ here (one row per layer); for a
+    one-layer model, what stacking would add and the zoo's stacked models to open."""
     from ... import summaries
     L, D, H = trace.num_layers, trace.num_directions, trace.hidden_size
     if L < 2:
+        _stacking_one_layer(trace, subject)
         return
     with st.expander(t("explain.stack.title", layers=L), expanded=False):
         st.markdown(t("explain.stack.text", layer=layer, below=max(layer - 1, 0), I=trace.input_size, DH=D * H,
@@ -143,6 +145,17 @@ def stacking(trace, layer: int) -> None:
                          t("explain.stack.col.saturated"): f"{np.mean([(np.abs(h) > 0.95).mean() for h in hs]):.1%}",
                          t("explain.stack.col.grad"): f"{np.mean([g.mean() for g in gs]):.3g}"})
         st.dataframe(rows, hide_index=True, width="stretch")
+
+
+def _stacking_one_layer(trace, subject) -> None:
+    from .. import data
+    stacked = [n for n in data.zoo_names() if data.zoo_card(n).get("num_layers", 1) > 1]
+    same_task = [n for n in stacked if subject is not None and subject.task is not None
+                 and data.zoo_card(n).get("task") == subject.task]
+    D, H = trace.num_directions, trace.hidden_size
+    with st.expander(t("explain.stack.one.title")):
+        st.markdown(t("explain.stack.one.text", I=trace.input_size, D=D, H=H, DH=D * H,
+                      models=t("list.sep").join(f"`{n}`" for n in (same_task or stacked)) or "—"))
 
 
 # --- I/O shapes by name -----------------------------------------------------------------------------------
@@ -193,3 +206,167 @@ def pytorch_shapes(subject) -> None:
         st.code("\n".join(code), language="python")
         st.caption(t("explain.shapes.text", T=T, D=D, L=L, H=tr.hidden_size, top=L - 1, last=T - 1)
                    + " " + t("explain.shapes.checked" if same else "explain.shapes.unchecked"))
+
+
+# --- the hand-written cell, equal to torch.nn ---------------------------------------------------------------
+def _sigmoid(a):
+    return 1 / (1 + np.exp(-a))
+
+
+def lstm_by_hand(x, h, c, W_ih, W_hh, b_ih, b_hh, W_hr=None):
+    """One LSTM layer written out step by step, as the equations above (PyTorch's gate order i, f, g, o)."""
+    H = c.shape[-1]
+    hs, cs = [], []
+    for x_t in x:
+        a = W_ih @ x_t + b_ih + W_hh @ h + b_hh
+        i, f, g, o = _sigmoid(a[:H]), _sigmoid(a[H:2 * H]), np.tanh(a[2 * H:3 * H]), _sigmoid(a[3 * H:])
+        c = f * c + i * g
+        h = o * np.tanh(c)
+        if W_hr is not None:                       # nn.LSTM(proj_size=P): h = W_hr (o * tanh(c))
+            h = W_hr @ h
+        hs.append(h)
+        cs.append(c)
+    return np.array(hs), np.array(cs)
+
+
+def gru_by_hand(x, h, W_ih, W_hh, b_ih, b_hh):
+    """One GRU layer written out step by step (PyTorch's convention: r acts after the matrix, z keeps h_{t-1})."""
+    H = h.shape[-1]
+    hs = []
+    for x_t in x:
+        a_i, a_h = W_ih @ x_t + b_ih, W_hh @ h + b_hh
+        r = _sigmoid(a_i[:H] + a_h[:H])
+        z = _sigmoid(a_i[H:2 * H] + a_h[H:2 * H])
+        n = np.tanh(a_i[2 * H:] + r * a_h[2 * H:])
+        h = (1 - z) * n + z * h
+        hs.append(h)
+    return np.array(hs), None
+
+
+def rnn_by_hand(x, h, W_ih, W_hh, b_ih, b_hh, act=np.tanh):
+    """One vanilla RNN layer written out step by step."""
+    hs = []
+    for x_t in x:
+        h = act(W_ih @ x_t + b_ih + W_hh @ h + b_hh)
+        hs.append(h)
+    return np.array(hs), None
+
+
+def by_hand_against_torch(module, x: np.ndarray, h0: np.ndarray, c0: np.ndarray | None) -> list[dict]:
+    """Run `module` (nn.RNN / LSTM / GRU) layer by layer and step by step in torch, and the hand-written equations
+    above on the same input x (T, I) and initial states (L·D, H); per layer and direction the largest |difference|
+    of h and of c over every step. The hand-written layers read their own layer below; torch's read torch's."""
+    import torch
+    kind = type(module).__name__.lower()
+    L, D = module.num_layers, 2 if module.bidirectional else 1
+    P = getattr(module, "proj_size", 0) or 0
+    relu = getattr(module, "nonlinearity", "tanh") == "relu"
+    act = (lambda a: np.maximum(a, 0)) if relu else np.tanh
+    params = {n: p.detach().cpu().numpy().astype(np.float32) for n, p in module.named_parameters()}
+    hand_in, torch_in = x.astype(np.float32), torch.as_tensor(x, dtype=torch.float32)
+    rows = []
+    for layer in range(L):
+        hand_out, torch_out = [], []
+        for d in range(D):
+            sfx = f"_l{layer}" + ("_reverse" if d else "")
+            w = [params[f"{n}{sfx}"] if f"{n}{sfx}" in params else 0.0 for n in
+                 ("weight_ih", "weight_hh", "bias_ih", "bias_hh")]
+            h_init, c_init = h0[layer * D + d].astype(np.float32), None if c0 is None else c0[layer * D + d]
+            order = slice(None, None, -1) if d else slice(None)
+            if kind == "lstm":
+                hh, cc = lstm_by_hand(hand_in[order], h_init, c_init.astype(np.float32), *w,
+                                      W_hr=params.get(f"weight_hr{sfx}"))
+            elif kind == "gru":
+                hh, cc = gru_by_hand(hand_in[order], h_init, *w)
+            else:
+                hh, cc = rnn_by_hand(hand_in[order], h_init, *w, act=act)
+            hand_out.append(hh[order])
+            # torch: a one-layer module of the same kind with this layer's weights, one step at a time
+            one = _one_layer(module, torch_in.shape[-1], P)
+            with torch.no_grad():
+                for name, p in one.named_parameters():
+                    p.copy_(getattr(module, name.replace("_l0", sfx)))
+                state = torch.as_tensor(h_init)[None]
+                cstate = None if c_init is None else torch.as_tensor(c_init, dtype=torch.float32)[None]
+                ths, tcs = [], []
+                for k in (range(len(torch_in) - 1, -1, -1) if d else range(len(torch_in))):
+                    if kind == "lstm":
+                        _, (state, cstate) = one(torch_in[k:k + 1], (state, cstate))
+                        tcs.append(cstate[0].numpy())
+                    else:
+                        _, state = one(torch_in[k:k + 1], state)
+                    ths.append(state[0].numpy())
+            th = np.array(ths)[order]
+            torch_out.append(th)
+            dh = float(np.abs(hh[order] - th).max())
+            dc = float(np.abs(cc[order] - np.array(tcs)[order]).max()) if kind == "lstm" else None
+            rows.append({"layer": layer, "direction": d, "h": dh, "c": dc, "steps": len(x)})
+        hand_in = np.concatenate(hand_out, axis=-1)
+        torch_in = torch.as_tensor(np.concatenate(torch_out, axis=-1))
+    return rows
+
+
+def _one_layer(module, input_size: int, proj: int):
+    import torch
+    kw = {"bias": module.bias}
+    if isinstance(module, torch.nn.RNN):
+        kw["nonlinearity"] = module.nonlinearity
+    if proj:
+        kw["proj_size"] = proj
+    return type(module)(input_size, module.hidden_size, num_layers=1, **kw)
+
+
+def by_hand(subject) -> None:
+    """The hand-written cell (the code shown, run live on this page's input) against torch.nn, every step and
+    layer: the largest |difference| of h and c."""
+    import inspect
+    fn = {"lstm": lstm_by_hand, "gru": gru_by_hand, "rnn": rnn_by_hand}[subject.kind]
+    rows = _by_hand_rows(subject)
+    if rows is None:
+        return
+    name = {"rnn": "nn.RNN", "lstm": "nn.LSTM", "gru": "nn.GRU"}[subject.kind]
+    worst_h = max(r["h"] for r in rows)
+    worst_c = max((r["c"] for r in rows if r["c"] is not None), default=None)
+    with st.expander(t("explain.hand.title", module=name, dh=f"{worst_h:.1e}")):
+        st.markdown(t("explain.hand.text", module=name))
+        st.code(inspect.getsource(fn), language="python")
+        table = [{t("explain.stack.col.layer"): r["layer"], t("explain.hand.col.direction"): t(f"nav.direction.{r['direction']}"),
+                  t("explain.hand.col.steps"): r["steps"], "max |Δh|": f"{r['h']:.1e}",
+                  **({"max |Δc|": f"{r['c']:.1e}"} if r["c"] is not None else {})} for r in rows]
+        st.dataframe(table, hide_index=True, width="stretch")
+        st.caption(t("explain.hand.caption", dh=f"{worst_h:.1e}",
+                     dc="" if worst_c is None else t("explain.hand.caption_c", dc=f"{worst_c:.1e}")))
+
+
+def _by_hand_rows(subject) -> list[dict] | None:
+    """The comparison for a zoo subject (cached on its source); None for an upload or an encoder-decoder part."""
+    src = getattr(subject, "zoo", None)
+    if src is None:
+        return None
+    return _by_hand_cached(src)
+
+
+@st.cache_resource(max_entries=16, ttl=3600, show_spinner=False)
+def _by_hand_cached(src) -> list[dict] | None:
+    from .. import data
+    model = data.zoo_model(src.name, src.snapshot)
+    ex = data.zoo_example(src.name, src.input)
+    module, x, h0, _ = model.trace_args(ex, part=src.part)
+    if not hasattr(module, "num_layers") or getattr(module, "batch_first", False):
+        return None
+    x = np.asarray(x.detach().cpu().numpy() if hasattr(x, "detach") else x, dtype=np.float32)
+    if x.ndim == 3:
+        if x.shape[1] != 1:
+            return None
+        x = x[:, 0]
+    L, D, H = module.num_layers, 2 if module.bidirectional else 1, module.hidden_size
+    P = getattr(module, "proj_size", 0) or 0
+    if h0 is None:
+        hz, cz = np.zeros((L * D, P or H), np.float32), np.zeros((L * D, H), np.float32)
+    else:
+        h_, c_ = h0 if isinstance(h0, tuple) else (h0, None)
+        hz = h_.detach().cpu().numpy().reshape(L * D, -1).astype(np.float32)
+        cz = None if c_ is None else c_.detach().cpu().numpy().reshape(L * D, -1).astype(np.float32)
+        if cz is None and isinstance(module, __import__("torch").nn.LSTM):
+            cz = np.zeros((L * D, H), np.float32)
+    return by_hand_against_torch(module, x, hz, cz if isinstance(module, __import__("torch").nn.LSTM) else None)

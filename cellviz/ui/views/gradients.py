@@ -25,6 +25,12 @@ from ...i18n import t
 USES_STEP = True
 
 
+def opening_step(subject: Subject) -> int | None:
+    """Where the page opens: with a loss term at every step (N->N), the last step, whose term reaches back over the
+    whole input (step 0's has one bar and nothing to compare); None (as it is) for one prediction."""
+    return None if gradflow.single_step(subject) else subject.steps - 1
+
+
 def render(subject: Subject, step: int, units: list[int]):
     explain.gradient_reading(subject, int(state.get("layer")), step)
     key = ("gradients", stepper.subject_key(subject))

@@ -30,11 +30,13 @@ def render(subject: Subject, step: int, units: list[int]) -> go.Figure:
                                                                                        data.upload_bytes())
     orig_rec, new_rec = subject.trace.layer(layer, direction), changed.trace.layer(layer, direction)
     _outcome(subject, changed)
-    deltas = {q: np.linalg.norm(v - summaries.quantities(orig_rec)[q], axis=-1)
-              for q, v in summaries.quantities(new_rec).items() if q in ("c", "h")}
+    original = summaries.quantities(orig_rec)
+    deltas = {q: effect(original[q], v) for q, v in summaries.quantities(new_rec).items() if q in ("c", "h")}
     if subject.trace.num_layers > 1 or subject.trace.num_directions > 1:
         out_a, out_b = np.asarray(subject.trace.output), np.asarray(changed.trace.output)
-        deltas[t("plot.iv.output")] = np.linalg.norm((out_b - out_a).reshape(len(out_a), -1), axis=-1)
+        deltas[t("plot.iv.output")] = effect(out_a.reshape(len(out_a), -1), out_b.reshape(len(out_b), -1))
+    if not any(d.any() for d in deltas.values()):
+        st.info(t("iv.no_effect"))
     fig = plots.intervention_effect(deltas, step, subject.tokens)
     st.plotly_chart(fig, key="iv_effect")
     shown = ([spec[1]] if spec[0] == "gate" else []) + (["c"] if subject.kind == "lstm" else []) + ["h"]
@@ -47,6 +49,19 @@ def render(subject: Subject, step: int, units: list[int]) -> go.Figure:
                          key=f"iv_heat_{which}", config={"displayModeBar": False})
     st.plotly_chart(plots.intervention_traces(before, after, units, step, subject.tokens), key="iv_traces")
     return fig
+
+
+FLOAT32_NOISE = 64 * float(np.finfo(np.float32).eps)   # re-running the same float32 arithmetic another way
+
+
+def effect(original: np.ndarray, changed: np.ndarray) -> np.ndarray:
+    """‖changed − original‖ over units at every step, (T,); a difference within float32 rounding of the values
+    (FLOAT32_NOISE × max |value| per unit) is no effect and reads 0."""
+    a, b = np.asarray(original, dtype=np.float64), np.asarray(changed, dtype=np.float64)
+    d = b - a
+    floor = FLOAT32_NOISE * max(float(np.abs(a).max(initial=0.0)), float(np.abs(b).max(initial=0.0)), 1.0)
+    d[np.abs(d) <= floor] = 0.0
+    return np.linalg.norm(d, axis=-1)
 
 
 def _controls(cell: str, step: int, units: list[int], layer: int, direction: int) -> tuple:
@@ -91,8 +106,9 @@ def _outcome(subject: Subject, changed: Subject) -> None:
     """Loss before and after, and the prediction before and after."""
     before, after = float(subject.trace.loss), float(changed.trace.loss)
     a, b = st.columns([1, 3])
-    a.metric(t("iv.loss"), f"{after:.4g}", delta=f"{after - before:+.4g}", delta_color="inverse",
-             help=t("iv.loss.help", before=f"{before:.4g}"))
+    same = abs(after - before) <= FLOAT32_NOISE * max(abs(before), abs(after), 1.0)     # no effect: no red arrow
+    a.metric(t("iv.loss"), f"{after:.4g}", delta=None if same else f"{after - before:+.4g}", delta_color="inverse",
+             help=t("iv.loss.help", before=f"{before:.4g}") + (" " + t("iv.no_effect") if same else ""))
     if subject.zoo is None:
         b.caption(t("iv.pred.none"))
     elif changed.prediction is None:
@@ -126,9 +142,8 @@ def _intervened(source: data.Source, spec: tuple, _raw: bytes = b"") -> Subject:
         module, x, h0, loss = model.trace_args(ex, part=part)
     else:
         base = data.upload_subject(source, _raw)
-        module = data.upload_module(source.digest, _raw, source.prefix, source.nonlinearity)
-        x = data.upload_input(module.input_size, source.input, data.upload_steps(module))
-        h0, loss = None, lambda out, h_n: out.sum()
+        args = data.upload_args(source, _raw)            # the upload's own input and loss (tokens, head)
+        module, x, h0, loss = args.module, args.x, None, args.loss
     edits = intervene.build(kind, cell=base.kind, step=step, seq_len=base.steps, target=target, value=value,
                             units=units, rest=rest, layer=layer, direction=direction)
     tr = cellviz.trace(module, x, h0=h0, loss=loss, interventions=edits)

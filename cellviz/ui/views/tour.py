@@ -40,7 +40,7 @@ html {overflow: hidden;}
 [data-testid="stMain"] .stButton button {min-height: 0; padding: 0.6vh 1vw;}
 [data-testid="stMain"] .stButton button p, [data-testid="stWidgetLabel"] p, .cvt-nav, .cvt-explore
   {font-size: calc(100vh / 36) !important;}
-[data-testid="stMain"] [data-testid="stButtonGroup"] button p {font-size: calc(100vh / 36) !important;}
+[data-testid="stMain"] [data-testid="stButtonGroup"] button p {font-size: calc(100vh / 29) !important;}
 [data-testid="stMain"] [data-testid="stButtonGroup"] button {min-height: 0; height: auto; padding: 0.4vh 1.4vw;}
 [data-testid="stMain"] .stButton button [data-testid="stIconMaterial"] {font-size: calc(100vh / 30);}
 .cvp-bar {padding: 0.3vh 0 0.6vh;}
@@ -183,17 +183,19 @@ def render(slide: slides.Slide, present: bool) -> None:
         st.markdown(slide.body)
     if slide.equation and not present:
         st.latex(slide.equation)
-    _options(slide)
+    _options(slide, present)
     _figures(slide, present)
     if not present and slide.notes:
         st.markdown(f"#### {t('tour.notes')}")
         st.markdown(slide.notes)
 
 
-def _options(slide: slides.Slide) -> None:
+def _options(slide: slides.Slide, present: bool) -> None:
+    """The slide's option (slide 1's lag); presenting, without its label: the headline names the lag."""
     lag = slide.options.get("lag")
     if lag is not None:
-        st.segmented_control(lag["label"], lag["values"], key="tour_lag", on_change=state.put, args=("tour_step", 0))
+        st.segmented_control(lag["label"], lag["values"], key="tour_lag", on_change=state.put, args=("tour_step", 0),
+                             label_visibility="collapsed" if present else "visible")
 
 
 def _figures(slide: slides.Slide, present: bool, group_prefix: str = "player-tour") -> None:

@@ -47,10 +47,18 @@ export default function (c) {
   if (moved && W.bc) W.bc.postMessage({ slide: d.slide });     // a button click moved this window: tell the other
   if (!W.keys) {
     W.keys = true;
+    window.addEventListener("click", e => {       // normal mode: a click on previous / next stops Play first
+      const t = e.target && e.target.closest && e.target.closest(".st-key-tour_next, .st-key-tour_prev");
+      if (t) stopPlayers();
+    }, true);
     window.addEventListener("keydown", e => {
       const D = W.d || {};
-      if (!(D.present || D.presenter) || e.altKey || e.ctrlKey || e.metaKey) return;
       const moves = { PageDown: 1, ArrowRight: 1, PageUp: -1, ArrowLeft: -1 };
+      if (!(D.present || D.presenter)) {           // normal mode: the buttons' own shortcuts turn the slide
+        if (e.key in moves && !e.altKey && !e.ctrlKey && !e.metaKey) stopPlayers();
+        return;
+      }
+      if (e.altKey || e.ctrlKey || e.metaKey) return;
       if (e.key in moves) {
         e.preventDefault();
         e.stopImmediatePropagation();

@@ -19,6 +19,16 @@ USES_STEP = False
 KEY = "train_snapshot"
 
 
+def preferred_model(current: str | None) -> str | None:
+    """The model this page opens on: the current one if it saved snapshots while it trained, else the first zoo
+    model that did (lag-lstm, ...); None if none did."""
+    names = data.zoo_names()
+    if current in names and data.zoo_card(current).get("snapshots"):
+        return current
+    with_snaps = [n for n in names if data.zoo_card(n).get("snapshots")]
+    return next((n for n in with_snaps if n.startswith("lag-lstm")), with_snaps[0] if with_snaps else None)
+
+
 def render(subject: Subject, step: int | None, units: list[int]) -> go.Figure | None:
     snaps = data.zoo_card(subject.zoo.name).get("snapshots", []) if subject.zoo else []
     if not snaps:
