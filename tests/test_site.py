@@ -291,3 +291,18 @@ def test_a_partial_plotly_bundle_of_the_same_version_only(tmp_path):
     assert name == f"plotly-{version}-cartesian.min.js" and (tmp_path / "assets" / name).read_text() == good.read_text()
     with pytest.raises(ValueError, match="1.0.0"):
         build.plotly_bundle(tmp_path / "assets", bad)
+
+
+@pytest.mark.integration
+def test_compare_shows_a_v2_claims_table_as_the_app_does(tmp_path, monkeypatch):
+    """A tiny claims run (schema 2): per task a headline, four charts drawn by the player, the table."""
+    from cellviz import zoo
+    from cellviz.zoo import claims_experiment as ce
+    from cellviz.zoo import claims_report as report
+    table = ce.run(ce.tiny(), tmp_path / "claims.json", quiet=True)
+    monkeypatch.setattr(zoo, "claims", lambda: table)
+    d = render.page_data({"title": "compare", "blocks": build.claims_blocks()})
+    tasks = report.task_names(table)
+    assert len(d["sections"]) == 4 * len(tasks)
+    for name in tasks:
+        assert report.headline(table, name).split(":")[0].replace("'", "&#x27;") in d["html"]

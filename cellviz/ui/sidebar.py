@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 
 import streamlit as st
 import torch
@@ -28,7 +29,7 @@ def render() -> data.Subject | None:
         if state.get("model") not in options:
             state.put("model", options[0])
         st.selectbox(t("model.label"), options, key="model", help=t("model.help"), on_change=state.reset_for_new_model,
-                     format_func=lambda n: t("model.upload") if n == state.UPLOAD else n)
+                     format_func=_labels({state.UPLOAD: t("model.upload")}))
         failed: list[str] = []
         subject = _upload(failed) if state.get("model") == state.UPLOAD else _zoo(state.get("model"))
         if subject is not None:
@@ -39,8 +40,20 @@ def render() -> data.Subject | None:
     return subject
 
 
+DEFAULT_MODEL = "brackets-lstm"   # a new session's model: an LSTM whose counter unit a first look can find
+
+
+def _labels(texts: dict) -> Callable[[object], str]:
+    """A widget's format_func from labels worded now, in the session's language (Streamlit may call it later,
+    outside the run: AppTest does, in its own thread), other options shown as they are."""
+    return lambda option: texts.get(option, str(option))
+
+
 def default_model(names: list[str]) -> str:
-    """The model a new session starts with: the first LSTM of the zoo."""
+    """The model a new session starts with: DEFAULT_MODEL, else the first LSTM of the zoo (the zoo grows: the
+    alphabetically first LSTM is not a stable choice)."""
+    if DEFAULT_MODEL in names:
+        return DEFAULT_MODEL
     return next((n for n in names if n.endswith("-lstm")), names[0]) if names else state.UPLOAD
 
 
@@ -65,13 +78,14 @@ def _zoo(name: str) -> data.Subject | None:
         if state.get("snapshot") not in choices:
             state.put("snapshot", state.FINAL)
         st.selectbox(t("model.snapshot"), choices, key="snapshot",
-                     format_func=lambda s: t("model.snapshot.final") if s == state.FINAL else s)
+                     format_func=_labels({state.FINAL: t("model.snapshot.final")}))
     model = data.zoo_model(name)
     parts = model.parts()
     if state.get("part") not in parts:
         state.put("part", parts[0])
     if len(parts) > 1:
-        st.radio(t("model.part"), parts, key="part", horizontal=True, format_func=lambda p: t(f"model.part.{p}"))
+        st.radio(t("model.part"), parts, key="part", horizontal=True,
+                 format_func=_labels({p: t(f"model.part.{p}") for p in parts}))
     source = _zoo_input(name, model.task)
     try:
         subject = data.zoo_subject(data.ZooSource(name, source, state.get("part"), state.snapshot()))
@@ -219,7 +233,7 @@ def _prefix_picker(candidates: list[str]) -> None:
     if len(candidates) < 2:
         return
     st.selectbox(t("upload.pick"), candidates[:100], index=None, key="upload_pick",
-                 format_func=lambda c: c or t("upload.pick.top"),
+                 format_func=_labels({"": t("upload.pick.top")}),
                  on_change=lambda: state.put("upload_prefix", state.get("upload_pick") or ""))
 
 
@@ -245,7 +259,8 @@ def _upload_input(module, parts=None, key: str = "") -> uploads.UploadInput:
         state.put("upload_source", choices[0])
     if state.get("upload_source") not in choices:
         state.put("upload_source", choices[0])
-    st.radio(t("input.source"), choices, key="upload_source", format_func=lambda s: t(f"input.source.{s}"))
+    st.radio(t("input.source"), choices, key="upload_source",
+             format_func=_labels({c: t(f"input.source.{c}") for c in choices}))
     vocab = ""
     if state.get("upload_source") == "tokens":
         V = int(parts.embedding.shape[0])
@@ -276,4 +291,4 @@ def _layer_and_direction(tr: cellviz.Trace) -> None:
         st.selectbox(t("nav.layer"), list(range(tr.num_layers)), key="layer")
     if tr.num_directions > 1:
         st.radio(t("nav.direction"), [0, 1], key="direction", horizontal=True,
-                 format_func=lambda d: t(f"nav.direction.{d}"))
+                 format_func=_labels({d: t(f"nav.direction.{d}") for d in (0, 1)}))
