@@ -266,8 +266,7 @@ def _strip_comments(code: str) -> str:
 
 @cache
 def _plotly_bytes() -> bytes:
-    from plotly.offline import get_plotlyjs
-    return get_plotlyjs().encode("utf-8")
+    return player.plotly_js().encode("utf-8")
 
 
 def pack(obj) -> bytes:

@@ -37,8 +37,8 @@ def saved_size(model: str, views: Sequence[str], widget_state: bool = True) -> d
     NotebookClient(nb, timeout=600, kernel_name="python3", store_widget_state=widget_state,
                    resources={"metadata": {"path": str(ROOT)}}).execute()
     text = nbformat.writes(nb)
-    from plotly.offline import get_plotlyjs
-    head = get_plotlyjs()[200:400]                # a piece of plotly.js itself (past its licence header)
+    from .player import plotly_js
+    head = plotly_js()[200:400]                # a piece of plotly.js itself (past its licence header)
     state = nb.metadata.get("widgets", {}).get("application/vnd.jupyter.widget-state+json", {}).get("state", {})
     players = {k: v for k, v in state.items() if v.get("model_name") == "AnyModel"}
     sizes = sorted(len(json.dumps(v)) for v in players.values())

@@ -6,12 +6,15 @@ Prints, for an uploaded 1-layer LSTM with hidden size H on a random input of T s
 - per page, the bytes of figure data one render ships (the plotly_chart specs);
 - cold start: a fresh Python process to the first chart (AppTest), and with --browser the real thing:
   `streamlit run` until Chromium shows a `.js-plotly-plot`.
+- with --first-chart, a new tab's first chart on a warm server (default page and tour, cold browser cache) and
+  its timeline: Streamlit's shell, the script running / done, plotly.js requested / received / evaluated; `--url`
+  measures running servers side by side (before / after a change), tabs interleaved.
 - with --latency, the step change as a user feels it (browser-measured, the number that counts): in Debian's
   Chromium, press → on each step-dependent page (charlm-lstm, from step 5) and time until the page shows
   "step t of" with no skeleton left, and the bytes received over the websocket per step (the same measurement
   as the team's step_latency tool).
 Goals (DESIGN.md): step change <= 100 ms in the browser, <= 5 KB per step, <= 2 MB per page render at T=1000,
-H=256, cold start <= 5 s.
+H=256, cold start <= 5 s; a new tab's first chart <= 3 s (issue 23).
 """
 from __future__ import annotations
 
@@ -22,11 +25,13 @@ import statistics
 import subprocess
 import sys
 import time
+from collections.abc import Sequence
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 APP = str(ROOT / "app.py")
 PAGES = ("cell", "over_time", "gradients", "units", "compare")
+IDLE_APP = "[data-testid='stApp'][data-test-script-state='notRunning']"
 
 
 def checkpoint_bytes(input_size: int, hidden: int) -> bytes:
@@ -126,6 +131,99 @@ def cold_start_browser(sessions: int = 5) -> tuple[float, list[float]]:
             browser.close()
 
 
+# --- a new tab's first chart, on a warm server ---------------------------------------------------------------
+# Marks in the page, in ms from the tab's navigation start: the Streamlit shell, its script running and done,
+# plotly.js requested / answered / evaluated, and the first player figure drawn (a section whose figures are all
+# plotted, `data-ready`). Recorded by a MutationObserver added before any page script runs.
+MARKS = r"""
+(() => {
+  const M = (window.__cellvizMarks = {});
+  const mark = k => { if (!(k in M)) M[k] = Math.round(performance.now()); };
+  const obs = new MutationObserver(() => {
+    if (document.querySelector("[data-testid=stApp]")) mark("shell");
+    if (document.querySelector("[data-testid=stApp][data-test-script-state=running]")) mark("running");
+    if (M.running && document.querySelector("[data-testid=stApp][data-test-script-state=notRunning]")) mark("done");
+    if (document.querySelector("script[data-cellviz-plotly]")) mark("plotly_tag");
+    if (document.querySelector("[data-ready='1'] .js-plotly-plot")) { mark("chart"); if (M.done) obs.disconnect(); }
+  });
+  obs.observe(document, {subtree: true, childList: true, attributes: true,
+                         attributeFilter: ["data-test-script-state", "data-ready", "class"]});
+})();
+"""
+RESOURCES = """() => {
+  const tag = document.querySelector("script[data-cellviz-plotly]");
+  const r = tag && performance.getEntriesByName(tag.src)[0];
+  const reg = window.__cellvizPlayer || {};
+  return Object.assign({}, window.__cellvizMarks, r ? {plotly_request: Math.round(r.startTime),
+      plotly_response: Math.round(r.responseEnd), plotly_kb: Math.round(r.transferSize / 1024)} : {},
+      reg.plotlyLoaded ? {plotly_loaded: Math.round(reg.plotlyLoaded)} : {});
+}"""
+FIRST_CHART_PAGES = ("", "tour")
+
+
+def first_chart_session(browser, url: str) -> dict[str, int]:
+    """One new tab (a fresh context: cold cache) opening `url` until its first player figure is drawn: the
+    marks above, in ms from navigation start."""
+    context = browser.new_context(viewport={"width": 1400, "height": 900})
+    try:
+        context.add_init_script(MARKS)
+        page = context.new_page()
+        page.goto(url)
+        page.wait_for_selector("[data-ready='1'] .js-plotly-plot", timeout=120_000)
+        page.wait_for_selector(IDLE_APP, timeout=120_000)
+        return page.evaluate(RESOURCES)
+    finally:
+        context.close()
+
+
+def first_chart(targets: Sequence[tuple[str, str]] = (), pages: Sequence[str] = FIRST_CHART_PAGES,
+                sessions: int = 5) -> dict[tuple[str, str], list[dict[str, int]]]:
+    """Per (label, page), `sessions` new tabs' marks on warm servers: `targets` is (label, base URL) pairs, e.g.
+    ("before", "http://127.0.0.1:8502"); none: a `streamlit run app.py` of this checkout. Each server is
+    warmed by one tab per page first (imports, caches, static/plotly.js written). Tabs alternate between
+    pages and servers (in turn, the order reversed every round), so that a change of machine load touches each
+    alike: this machine is shared, and the first chart's time follows its load."""
+    from playwright.sync_api import sync_playwright
+
+    from .hosted_bench import ARGS, CHROMIUM, free_port, start_server
+    server = None
+    if not targets:
+        port = free_port()
+        server = start_server(port)
+        targets = [("this checkout", f"http://127.0.0.1:{port}")]
+    runs: dict[tuple[str, str], list[dict[str, int]]] = {(label, p): [] for label, _ in targets for p in pages}
+    try:
+        with sync_playwright() as p:
+            browser = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+            for _, base in targets:
+                for path in pages:
+                    first_chart_session(browser, f"{base}/{path}")
+            for i in range(sessions):
+                for path in pages:
+                    for label, base in (targets if i % 2 == 0 else targets[::-1]):
+                        runs[(label, path)].append(first_chart_session(browser, f"{base}/{path}"))
+            browser.close()
+    finally:
+        if server is not None:
+            server.terminate()
+            server.wait(timeout=10)
+    return runs
+
+
+def first_chart_report(runs: dict[tuple[str, str], list[dict[str, int]]]) -> list[str]:
+    """Lines: per (label, page), the first chart's median and range, and the median of each mark."""
+    lines = []
+    for (label, path), marks in runs.items():
+        med = {k: statistics.median(m[k] for m in marks if k in m) for k in
+               ("shell", "running", "plotly_request", "plotly_response", "done", "plotly_loaded")
+               if any(k in m for m in marks)}
+        charts = sorted(m["chart"] / 1000 for m in marks)
+        lines.append(f"{label} {path or 'cell':<5} first chart: median {statistics.median(charts):.2f} s "
+                     f"({charts[0]:.2f}-{charts[-1]:.2f}, {len(charts)} new tabs; goal <= 3 s); medians (ms): "
+                     + ", ".join(f"{k} {v:.0f}" for k, v in med.items()))
+    return lines
+
+
 LATENCY_PAGES = ("", "over_time", "gradients", "units", "tour?slide=3")
 SHOWS = """(want) => document.body.innerText.includes(want)"""
 
@@ -183,7 +281,20 @@ def main(argv: list[str] | None = None) -> None:
     ap.add_argument("--inputs", type=int, default=32)
     ap.add_argument("--browser", action="store_true", help="also time a real server + Chromium cold start")
     ap.add_argument("--latency", action="store_true", help="only the browser-measured step latency per page")
+    ap.add_argument("--first-chart", action="store_true",
+                    help="only a new tab's first chart on a warm server (default page and tour), with its timeline")
+    ap.add_argument("--url", action="append", default=[], metavar="LABEL=URL",
+                    help="with --first-chart: measure these running servers (e.g. before=http://127.0.0.1:8502), "
+                         "tabs interleaved; default: a streamlit run of this checkout")
+    ap.add_argument("--sessions", type=int, default=5, help="with --first-chart: new tabs per page and server")
     args = ap.parse_args(argv)
+    if args.first_chart:
+        import os
+        print(f"load average {' '.join(f'{x:.1f}' for x in os.getloadavg())} (1, 5, 15 min) before")
+        runs = first_chart([tuple(u.split("=", 1)) for u in args.url], sessions=args.sessions)
+        print("\n".join(first_chart_report(runs)))
+        print(f"load average {' '.join(f'{x:.1f}' for x in os.getloadavg())} after")
+        return
     if args.latency:
         for page, ms, kb in step_latency():
             print(f"{page:<14} keypress to new step shown: median {ms:4.0f} ms; {kb:4.1f} KB per step over the websocket")

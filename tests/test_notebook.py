@@ -15,6 +15,7 @@ import torch
 import cellviz
 from cellviz import plots, summaries
 from cellviz.export import build_sections
+from cellviz import player
 from cellviz.player import panels, payload
 
 if os.environ.get("CI") != "true":          # CI installs the notebook extra: there, a missing anywidget fails
@@ -67,8 +68,7 @@ def test_the_payload_travels_gzip_compressed_and_without_plotly_js(tr):
     assert w._payload[:2] == b"\x1f\x8b" and len(w._payload) < 0.7 * len(raw)
     assert notebook.unpack(w._payload) == w.sections == json.loads(gzip.decompress(w._payload))
     state = w.get_state()
-    from plotly.offline import get_plotlyjs
-    head = get_plotlyjs()[:300]
+    head = player.plotly_js()[:300]
     assert head not in state["_esm"]
     assert head not in gzip.decompress(w._player).decode()
     assert ".cvp-bar" in state["_css"] and len(state["_esm"]) < 10_000      # the loader alone
@@ -84,9 +84,8 @@ def test_plotly_js_goes_to_the_page_as_a_custom_message_once_asked(tr, monkeypat
     w._on_message(w, {"type": "something else"}, [])
     assert sent == [] and w.plotly_requests == 0
     w._on_message(w, {"type": "plotly.js?"}, [])
-    from plotly.offline import get_plotlyjs
     [(content, buffers)] = sent
-    assert content == {"type": "plotly.js"} and bytes(buffers[0]).decode() == get_plotlyjs()
+    assert content == {"type": "plotly.js"} and bytes(buffers[0]).decode() == player.plotly_js()
     assert w.plotly_requests == 1
 
 

@@ -16,7 +16,6 @@ import argparse
 import html
 import json
 import os
-import re
 import shutil
 import sys
 import time
@@ -71,14 +70,12 @@ class Writer:
         self.write(f"data/{key}.js", render.data_js(key, render.page_data(content)))
 
 
-def _plotly_version(text: str) -> str | None:
-    m = re.search(r"plotly\.js (?:\([^)]*\) )?v(\d+\.\d+\.\d+)", text[:2000])
-    return m.group(1) if m else None
+_plotly_version = player._plotly_js_version
 
 
 def plotly_bundle(folder: Path, bundle: Path | None) -> str:
-    """plotly.js in `folder` (once, named by version): the plotly package's, or `bundle` if it is the same
-    plotly.js version (a partial bundle: cartesian traces are all the figures use). Its file name."""
+    """plotly.js in `folder` (once, named by version): the player's (`player.plotly_js`, the vendored cartesian
+    bundle), or `bundle` if it is the same plotly.js version. Its file name."""
     if bundle is None:
         return player.plotly_js_file(folder)
     from plotly.offline import get_plotlyjs

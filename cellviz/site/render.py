@@ -140,9 +140,8 @@ _INLINE = """<!DOCTYPE html>
 def inline_page(title: str, intro_html: Sequence[str], content_html: str, sections: Sequence[dict], lang: str,
                 footer: str, page: str = "lecture") -> str:
     """One self-contained HTML file: plotly.js, the player and site.js inlined, the sections as JSON."""
-    from plotly.offline import get_plotlyjs
     return _INLINE.format(
         lang=html.escape(lang), title=html.escape(title), site_css=site_css(), css=player.css(),
-        plotlyjs=get_plotlyjs(), player_js=player.js(), page=html.escape(page),
+        plotlyjs=player.plotly_js(), player_js=player.js(), page=html.escape(page),
         intro="\n".join(f"<p>{p}</p>" for p in intro_html if p), html=content_html,
         data=payload.to_json(list(sections)), footer=html.escape(footer), site_js=site_js())
