@@ -177,6 +177,7 @@ def claims_levels(table: Mapping, task: str) -> go.Figure:
     d = table["tasks"][task]
     levels = d["spec"]["levels"]
     top, floor = levels[-1], levels[0] / 2
+    bottom = floor * 10 ** -0.15      # the axis' lower end: a bar from 0 on a log axis reaches -inf (off the chart)
     rows = _v2_rows(table, task)
     fig = go.Figure()
     name = t(f"claims.level.{d['level_name']}")
@@ -186,7 +187,8 @@ def claims_levels(table: Mapping, task: str) -> go.Figure:
         label = row_label(row)
         vals = [v if v else floor for v in r["largest"]]
         s = largest(table, task, row)
-        fig.add_trace(go.Bar(x=[i], y=[(s.median or floor)], width=0.7, marker=dict(color=color, opacity=0.25),
+        fig.add_trace(go.Bar(x=[i], y=[(s.median or floor) - bottom], base=bottom, width=0.7,
+                             marker=dict(color=color, opacity=0.25),
                              name=label, legendgroup=row, showlegend=False, hoverinfo="skip"))
         x = i + _offsets(len(vals), 0.55)
         done = [e == "done" for e in r["ended"]]
@@ -200,7 +202,7 @@ def claims_levels(table: Mapping, task: str) -> go.Figure:
     ticks = [floor, *levels]
     fig.update_yaxes(type="log", title_text=t("claims.plot.largest", level=name), tickvals=ticks,
                      ticktext=[t("compare.claims.none"), *[str(L) for L in levels]],
-                     range=[np.log10(floor) - 0.15, np.log10(top) + 0.35])
+                     range=[np.log10(bottom), np.log10(top) + 0.35])
     # the median over seeds under each row's name (not on the bar, where the markers sit)
     fig.update_xaxes(tickvals=list(range(len(rows))), tickangle=0,
                      ticktext=[f"{row_label(r)}<br><b>{fmt_level(largest(table, task, r), top)}</b>" for r in rows])
