@@ -15,7 +15,22 @@ CUES, DISTRACTORS, QUERY = "ABCD", "wxyz", "?"
 LEARNED_AT = 0.95           # the claims experiment counts a lag as learned at this held-out accuracy
 
 
-class LagTask(Task):
+class LagLevels:
+    """The claims experiment's levels of a recall task (level = the lag, learned at LEARNED_AT accuracy); the task
+    provides `batch(rng, n, lag)` and its own `level_score`."""
+
+    level_name = "lag"
+    level_metric = "accuracy"
+
+    def level_batch(self, rng: np.random.Generator, n: int, level: int) -> Batch:
+        return self.batch(rng, n, level)
+
+    @staticmethod
+    def level_learned(score: float) -> bool:
+        return score >= LEARNED_AT
+
+
+class LagTask(LagLevels, Task):
     name = "lag"
     io = "N->1"
     input_kind = "symbols"
@@ -94,23 +109,13 @@ class LagTask(Task):
         x = np.concatenate([cues[None], noise, np.full((1, n), len(CUES) + len(DISTRACTORS))]).astype(np.int64)
         return Batch(torch.as_tensor(x), torch.as_tensor(cues.astype(np.int64)))
 
-    # --- the claims experiment's levels (level = the lag) ---------------------------------------------------
-    level_name = "lag"
-    level_metric = "accuracy"
-
-    def level_batch(self, rng: np.random.Generator, n: int, level: int) -> Batch:
-        return self.batch(rng, n, level)
-
+    # --- the claims experiment's levels (LagLevels; level = the lag) ---------------------------------------
     @torch.no_grad()
     def level_score(self, model, level: int, n: int, seed: int) -> float:
         """Accuracy on n sequences of exactly lag `level` (data from `seed`)."""
         model.eval()
         b = self.batch(np.random.default_rng(seed), n, level)
         return float((model(b.x).argmax(-1) == b.y).float().mean())
-
-    @staticmethod
-    def level_learned(score: float) -> bool:
-        return score >= LEARNED_AT
 
     def eval_lags(self) -> list[int]:
         return sorted({int(round(v)) for v in np.linspace(self.min_lag, self.max_lag, 6)})

@@ -12,14 +12,14 @@ import numpy as np
 import torch
 
 from .base import Batch, Example, Task, majority_accuracy, n1_predictions, softmax_np
+from .lag import LagLevels
 
 CUES, DISTRACTORS, MARK, QUERY = "ABCD", "wxyz", "!", "?"
 DECOYS = CUES + DISTRACTORS
 EXAMPLE_INPUT = "xAzC!Bxwzy?"
-LEARNED_AT = 0.95           # a level counts as learned at this held-out accuracy (as for the lag task)
 
 
-class PrefixTask(Task):
+class PrefixTask(LagLevels, Task):
     name = "prefix"
     io = "N->1"
     input_kind = "symbols"
@@ -156,13 +156,7 @@ class PrefixTask(Task):
             out[name] = {"accuracy": round(hits / tot, 5)}
         return out
 
-    # --- the claims experiment's levels (level = the lag) ---------------------------------------------------
-    level_name = "lag"
-    level_metric = "accuracy"
-
-    def level_batch(self, rng: np.random.Generator, n: int, level: int) -> Batch:
-        return self.batch(rng, n, level)
-
+    # --- the claims experiment's levels (LagLevels; level = the lag) ---------------------------------------
     @torch.no_grad()
     def level_score(self, model, level: int, n: int, seed: int) -> float:
         """Accuracy on n sequences of exactly lag `level`, in 4 batches spanning the prefix lengths."""
@@ -174,10 +168,6 @@ class PrefixTask(Task):
             hits += int((model(b.x).argmax(-1) == b.y).sum())
             tot += b.y.numel()
         return hits / tot
-
-    @staticmethod
-    def level_learned(score: float) -> bool:
-        return score >= LEARNED_AT
 
     predictions = {"class": "{cue} ({p:.2f})"}
 
