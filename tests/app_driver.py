@@ -33,6 +33,18 @@ def open_page(page: str = "cell", model: str | None = None) -> AppTest:
     return at
 
 
+DETAILS = ("open_conventions", "open_stacking", "open_shapes", "open_by_hand")   # explain.details' keys
+
+
+def open_details(at: AppTest) -> AppTest:
+    """Open every closed explanation on the page, as a reader clicks them (their bodies run only once open)."""
+    for key in DETAILS:
+        at.session_state[key] = True
+    at.run()
+    assert_clean(at)
+    return at
+
+
 def shown(markdown: str) -> str:
     """A message's Markdown source as the reader sees it: `escape_markdown`'s backslash escapes and
     word joiners removed."""
@@ -64,7 +76,7 @@ def player(at: AppTest) -> dict[str, dict]:
 def sync(at: AppTest) -> dict:
     """What the page tells the player through its side channel: the step, the seek number, server data."""
     found = [d for d in (json.loads(el.proto.json) for el in at.get("bidi_component")
-                         if el.proto.component_name == "cellviz_player_sync") if "preload" not in d]
+                         if el.proto.component_name == "cellviz_player_sync")]
     assert len(found) == 1, found
     return found[0]
 

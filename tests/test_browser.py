@@ -130,3 +130,32 @@ def test_the_reach_of_each_step_is_redrawn_in_the_browser(server):
             page.screenshot(path=str(ARTIFACTS / "gradients-reach.png"))
         finally:
             browser.close()
+
+
+def test_a_closed_explanation_runs_once_it_is_opened(server):
+    """The cell page's explanations are closed expanders whose bodies the server runs only once opened (the
+    first chart does not wait for their tables and code); a click opens one and shows its body. plotly.js is
+    fetched once, by the page's early preload."""
+    from playwright.sync_api import sync_playwright
+
+    from cellviz.i18n import t
+    title = t("explain.hand.title", module="nn.LSTM", dh="")
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        try:
+            page = browser.new_page(viewport={"width": 1400, "height": 1000})
+            errors = []
+            page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+            page.goto(server + "/?model=lag-lstm")
+            page.wait_for_selector("[data-ready='1'] .js-plotly-plot, [data-ready='1'] canvas.cvp-strip",
+                                   timeout=90_000)
+            page.wait_for_selector(IDLE, timeout=60_000)
+            assert page.evaluate("document.querySelectorAll('script[data-cellviz-plotly]').length") == 1
+            assert page.get_by_text("def lstm_by_hand").count() == 0            # closed: its body never ran
+            page.get_by_text(title.split(":")[0]).first.click()
+            page.get_by_text("def lstm_by_hand").first.wait_for(timeout=30_000)
+            page.wait_for_selector(IDLE, timeout=30_000)
+            assert page.locator("[data-testid='stException']").count() == 0
+            assert not errors, errors
+        finally:
+            browser.close()

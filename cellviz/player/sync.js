@@ -5,14 +5,6 @@
 export default function (c) {
   const reg = (window.__cellvizPlayer = window.__cellvizPlayer || { groups: {} });
   const d = c.data || {};
-  if (d.preload) {            // the top of a step page: fetch plotly.js while the server still builds the page
-    if (!window.Plotly && !document.querySelector("script[data-cellviz-plotly]")) {
-      const s = document.createElement("script");
-      s.src = d.preload; s.async = true; s.dataset.cellvizPlotly = "1";
-      document.head.appendChild(s);
-    }
-    return undefined;
-  }
   const g = reg.groups[d.group] || (reg.groups[d.group] = {});
   g.sync = { setStateValue: c.setStateValue, setTriggerValue: c.setTriggerValue };
   if (g.lastSeq !== d.seq) {

@@ -202,11 +202,13 @@ def _upload(failed: list[str]) -> data.Subject | None:
     st.caption(t("upload.loaded", kind=type(module).__name__, inputs=module.input_size, hidden=module.hidden_size,
                  layers=module.num_layers, bi=t("model.bi") if module.bidirectional else "",
                  params=f"{sum(p.numel() for p in module.parameters()):,}"))
+    head = "" if parts.head_weight is None else t("upload.parts.head", head=escape_markdown(parts.head_key, 80),
+                                                    outputs=int(parts.head_weight.shape[0]))
     if parts.embedding is not None:
-        head = "" if parts.head_weight is None else t("upload.parts.head", head=escape_markdown(parts.head_key, 80),
-                                                        outputs=int(parts.head_weight.shape[0]))
         st.caption(t("upload.parts", embedding=escape_markdown(parts.embedding_key, 80),
                      vocab=int(parts.embedding.shape[0]), inputs=int(parts.embedding.shape[1]), head=head))
+    elif parts.head_weight is not None:
+        st.caption(t("upload.head", head=escape_markdown(parts.head_key, 80), outputs=int(parts.head_weight.shape[0])))
     source = uploads.UploadSource(key, name, state.get("upload_prefix"), state.get("upload_nonlinearity"),
                                   _upload_input(module, parts, key))
     try:
@@ -215,6 +217,8 @@ def _upload(failed: list[str]) -> data.Subject | None:
         fail(t("input.invalid", reason=escape_markdown(e, REASON_CHARS)))
         return None
     st.caption(upload_reading(subject, module))
+    if parts.head_weight is not None:
+        st.caption(t("upload.loss", loss=t(f"loss.{subject.loss}")))
     if subject.prediction is not None:
         st.markdown(t("input.prediction", prediction=escape_markdown(subject.prediction, PREDICTION_CHARS)))
     return subject
@@ -271,7 +275,8 @@ def _upload_input(module, parts=None, key: str = "") -> uploads.UploadInput:
         st.file_uploader(t("upload.vocab"), key="upload_vocab", help=t("upload.vocab.help"), on_change=_keep_vocab)
         if state.get("upload_vocab_file"):
             vocab = state.get("upload_vocab_file")[1]
-        return uploads.UploadInput("tokens", numbers=state.get("upload_tokens") or "", vocab=vocab)
+        return uploads.UploadInput("tokens", numbers=state.get("upload_tokens") or "", vocab=vocab,
+                                   target=_target(parts))
     if state.get("upload_source") == "typed":
         st.text_area(t("input.numbers", width=width), key="upload_numbers", help=t("input.numbers.help", width=width),
                      max_chars=uploads.MAX_NUMBERS_CHARS)
@@ -280,7 +285,19 @@ def _upload_input(module, parts=None, key: str = "") -> uploads.UploadInput:
         st.number_input(t("input.length"), min_value=1, max_value=most, step=1, key="upload_length")
         st.number_input(t("input.seed"), min_value=0, step=1, key="upload_seed")
     return uploads.UploadInput(state.get("upload_source"), int(state.get("upload_length")),
-                               int(state.get("upload_seed")), state.get("upload_numbers") or "")
+                               int(state.get("upload_seed")), state.get("upload_numbers") or "", target=_target(parts))
+
+
+def _target(parts) -> str:
+    """The head's target, typed (only for a file with a Linear head): one class or value for after the last
+    step, or one per step; empty for none."""
+    if parts is None or parts.head_weight is None:
+        return ""
+    outputs = int(parts.head_weight.shape[0])
+    st.text_input(t("upload.target"), key="upload_target", max_chars=uploads.MAX_TARGET_CHARS,
+                  help=t("upload.target.help.value") if outputs == 1 else t("upload.target.help.class",
+                                                                                last=outputs - 1))
+    return state.get("upload_target") or ""
 
 
 # --- layer and direction -------------------------------------------------------------------------------

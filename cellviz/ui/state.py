@@ -58,6 +58,9 @@ KEYS: dict[str, Key] = {
     "_player_seen_tour_step": Key((int, type(None)), None, "the tour step the tour's step player last reported"),
     "_player_seq_tour_step": Key(int, 0, "bumped when Python moves the tour step (a new slide, a link)"),
     "panel_ms": Key((float, type(None)), None, "time of the last step panel run (read by cellviz.ui_bench)"),
+    # the explanations' closed expanders (explain.details: their bodies run only once opened)
+    **{f"open_{name}": Key(bool, False, f"the {name.replace('_', ' ')} expander is open (Streamlit writes it)",
+                           fill=False) for name in ("conventions", "stacking", "shapes", "by_hand")},
     # page-specific explorer settings
     "quantities": Key((list, type(None)), None, "which quantities the over-time heatmaps show (None = all)",
                       keep=True),
@@ -82,6 +85,8 @@ KEYS: dict[str, Key] = {
     "upload_numbers": Key(str, "", "typed numbers, one step per line", keep=True),
     "upload_pick": Key((str, type(None)), None, "the recurrent module picked among a file's candidates (its prefix)"),
     "upload_tokens": Key(str, "", "typed token ids or text, for an upload with an embedding", keep=True),
+    "upload_target": Key(str, "", "the head's typed target (a class or value after the last step, or one per step)",
+                         keep=True),
     "upload_vocab": Key(object, None, "the vocabulary uploader's own value (Streamlit writes it)", fill=False),
     "upload_vocab_file": Key((tuple, type(None)), None,
                              "(file name, SHA-256) of the vocabulary; uploads.hold keeps it"),

@@ -11,6 +11,7 @@ sections the browser's message cache turns into references.
 """
 from __future__ import annotations
 
+import json
 import logging
 import threading
 import time
@@ -85,9 +86,15 @@ _PLOTLY_URL = _plotly_url()        # at start-up (this module's first import), n
 
 def preload() -> None:
     """Start fetching plotly.js at the top of a step page (in the sidebar: no room taken), while the server
-    still builds the page; the player uses that script when its sections arrive."""
+    still builds the page; the player uses that script when its sections arrive. A plain script in st.html,
+    not a component: it runs as soon as its element mounts, ~0.5-0.9 s before a component's module would."""
     with st.sidebar:
-        _SYNC(key="cellviz-plotly-preload", data={"preload": plotly_url()})
+        st.html(_PRELOAD % json.dumps(plotly_url()), unsafe_allow_javascript=True)
+
+
+_PRELOAD = ("<script>if (!window.Plotly && !document.querySelector('script[data-cellviz-plotly]')) {"
+            "const s = document.createElement('script'); s.src = %s; s.async = true; s.dataset.cellvizPlotly = '1';"
+            " document.head.appendChild(s); }</script>")
 
 
 def panel(subject: Subject, view: View, name: str) -> None:

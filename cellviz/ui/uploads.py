@@ -22,6 +22,7 @@ import cellviz
 from cellviz import loss_terms
 from cellviz.trace import module_kind
 
+from ..i18n import t
 from . import data, state
 
 MAX_UPLOAD_STEPS = 1000      # longest input built for an uploaded module (fewer for large modules: upload_steps)
@@ -45,6 +46,7 @@ class UploadInput:
     seed: int = 0
     numbers: str = ""                     # the typed numbers (kind "typed") or tokens (kind "tokens")
     vocab: str = ""                       # kind "tokens": the digest of a held vocabulary file ("" = token ids)
+    target: str = ""                      # for a file with a head: the typed target ("" = none; see parse_target)
 
 
 @dataclass(frozen=True)
@@ -85,7 +87,6 @@ def upload_parts(key: str, _data: bytes, prefix: str, nonlinearity: str) -> cell
     read on a miss only, and must be the bytes of `key`. CheckpointError if unusable, also when it would unpack or
     load to more than the upload caps (`upload_caps`, MAX_UPLOAD_INPUT; the loader's own structure caps: at most 16
     layers and 10,000 tensors, read from the header before any module is built), or when the bytes are gone."""
-    from ..i18n import t
     if not _data:
         raise cellviz.CheckpointError(t("upload.gone"))
     if digest(_data) != key:          # a stale pairing must never cache one file's module under another's name
@@ -124,7 +125,6 @@ def upload_steps(module: torch.nn.Module) -> int:
 
 def upload_input(width: int, source: UploadInput, max_steps: int = MAX_UPLOAD_STEPS) -> np.ndarray:
     """(T, width) float32 input for a bare module: random numbers, random one-hot, or typed numbers (T <= max_steps)."""
-    from ..i18n import t
     if source.kind == "typed":
         return parse_numbers(source.numbers, width, max_steps)
     length = int(source.length)
@@ -140,7 +140,6 @@ def upload_input(width: int, source: UploadInput, max_steps: int = MAX_UPLOAD_ST
 
 def parse_numbers(text: str, width: int, max_steps: int = MAX_UPLOAD_STEPS) -> np.ndarray:
     """Typed numbers: one step per line with `width` numbers; with width 1, one comma-separated line also works."""
-    from ..i18n import t
     lines = [ln for ln in text.replace(";", "\n").splitlines() if ln.strip()]
     if width == 1 and len(lines) == 1:
         lines = [p for p in lines[0].replace(",", " ").split()]
@@ -193,48 +192,112 @@ def _sum_loss(out, h_n):
     return out.sum()
 
 
+MAX_TARGET_CHARS = 20_000    # a typed target: one class or value per step at most
+
+
 def upload_args(source: UploadSource, _data: bytes) -> UploadArgs:
     """The module, input and loss of `source` (the page's trace, its every-step terms and interventions use
-    the same). Kind "tokens": token ids (or text split by the vocabulary) looked up in the file's embedding, and
-    with a Linear head over the vocabulary the real loss — cross-entropy on the next token."""
+    the same). Kind "tokens": token ids (or text split by the vocabulary) looked up in the file's embedding.
+    With a Linear head, the real loss: on the target the user typed (`parse_target`), or without one, for a
+    language model (a head over the embedding's vocabulary), cross-entropy on the next token."""
     parts = upload_parts(source.digest, _data, source.prefix, source.nonlinearity)
     module, src = parts.module, source.input
-    if src.kind != "tokens" or parts.embedding is None:
-        x = upload_input(module.input_size, src, upload_steps(module))
-        return UploadArgs(module, x, _sum_loss, [str(k) for k in range(len(x))])
-    vocab = parse_vocab(held(src.vocab)) if src.vocab else None
-    ids, labels = parse_tokens(src.numbers, len(parts.embedding), vocab, upload_steps(module))
-    x = parts.embedding[ids].detach().numpy().astype(np.float32)
+    vocab = parse_vocab(held(src.vocab)) if src.kind == "tokens" and src.vocab else None
+    if src.kind == "tokens" and parts.embedding is not None:
+        ids, labels = parse_tokens(src.numbers, len(parts.embedding), vocab, upload_steps(module))
+        x = parts.embedding[ids].detach().numpy().astype(np.float32)
+    else:
+        ids, x = None, upload_input(module.input_size, src, upload_steps(module))
+        labels = [str(k) for k in range(len(x))]
     if parts.head_weight is None:
+        if src.target.strip():
+            raise ValueError(t("upload.target.no_head"))
         return UploadArgs(module, x, _sum_loss, labels)
     W = parts.head_weight.detach()
     b = None if parts.head_bias is None else parts.head_bias.detach()
-    lm = W.shape[0] == len(parts.embedding) and len(ids) > 1           # a language model: next-token targets
-    target = torch.as_tensor(ids[1:], dtype=torch.long)
+    outputs = W.shape[0]
+    lm = ids is not None and outputs == len(parts.embedding)          # a language model: a head over its tokens
+    names = vocab if vocab and len(vocab) == outputs else None
+    head = {"W": W, "b": b, "vocab": names, "kind": "next" if lm else "value" if outputs == 1 else "class"}
 
     def logits(out):
         y = out.reshape(out.shape[0], -1) @ W.T.to(out.dtype)
         return y if b is None else y + b.to(out.dtype)
 
-    def next_token_ce(out, h_n):
-        return torch.nn.functional.cross_entropy(logits(out)[:-1], target)
+    if src.target.strip():
+        target, kind = parse_target(src.target, outputs, len(x), names)
+        return UploadArgs(module, x, head_loss(logits, kind, target), labels, answer=("head", head), loss_kind=kind)
+    if lm and len(ids) > 1:
+        return UploadArgs(module, x, head_loss(lambda out: logits(out)[:-1], "steps_ce",
+                                               torch.as_tensor(ids[1:], dtype=torch.long)),
+                          labels, answer=("head", head), loss_kind="steps_ce")
+    return UploadArgs(module, x, _sum_loss, labels, answer=("head", head))
 
-    return UploadArgs(module, x, next_token_ce if lm else _sum_loss, labels,
-                      answer=("head", {"W": W, "b": b, "vocab": vocab}), loss_kind="steps_ce" if lm else "sum")
+
+def head_loss(logits, kind: str, target: torch.Tensor):
+    """L(out, h_n) on the head's outputs `logits(out)` (steps, K): cross-entropy on class numbers or squared
+    error on values (torch's mean reductions), after the last step only or over every step (`kind`)."""
+    import torch.nn.functional as F
+
+    def loss(out, h_n):
+        y = logits(out)
+        if kind == "last_ce":
+            return F.cross_entropy(y[-1:], target)
+        if kind == "steps_ce":
+            return F.cross_entropy(y, target)
+        if kind == "last_mse":
+            return F.mse_loss(y[-1, 0], target[0].to(y.dtype))
+        return F.mse_loss(y[:, 0], target.to(y.dtype))
+    return loss
+
+
+def parse_target(text: str, outputs: int, steps: int, names: list[str] | None = None) -> tuple[torch.Tensor, str]:
+    """A typed target for a head with `outputs` outputs on an input of `steps` steps: (target, loss kind).
+    outputs > 1: class numbers 0..outputs-1 (or names from `names`), cross-entropy; outputs == 1: values,
+    squared error. One entry is the target after the last step ("last_ce" / "last_mse"); `steps` entries,
+    one per step ("steps_ce" / "steps_mse"). ValueError saying what is expected otherwise."""
+    from .safety import escape_markdown
+    if len(text) > MAX_TARGET_CHARS:
+        raise ValueError(t("input.too_long", got=len(text), limit=MAX_TARGET_CHARS))
+    pieces = text.replace(",", " ").split()
+    if len(pieces) not in (1, steps):
+        raise ValueError(t("upload.target.count", got=len(pieces), steps=steps))
+    per_step = len(pieces) == steps and steps > 1
+    if outputs == 1:
+        values = []
+        for piece in pieces:
+            if not _is_number(piece) or not abs(float(piece)) <= FLOAT32_MAX:
+                raise ValueError(t("upload.target.not_value", token=escape_markdown(piece, 30)))
+            values.append(float(piece))
+        return torch.tensor(values, dtype=torch.float64), "steps_mse" if per_step else "last_mse"
+    index = {v: i for i, v in enumerate(names or [])}
+    classes = []
+    for piece in pieces:
+        if piece in index:
+            classes.append(index[piece])
+        elif piece.isdigit() and int(piece) < outputs:
+            classes.append(int(piece))
+        else:
+            raise ValueError(t("upload.target.not_class", token=escape_markdown(piece, 30), last=outputs - 1))
+    return torch.tensor(classes, dtype=torch.long), "steps_ce" if per_step else "last_ce"
 
 
 def _answer(args: UploadArgs, tr) -> tuple[str, dict] | None:
-    """The head's prediction after the last step, worded like the zoo's: the three likeliest next tokens."""
+    """The head's prediction after the last step, worded like the zoo's: the three likeliest next tokens or
+    classes, or the value of a one-output head."""
     if args.answer is None:
         return None
-    W, b, vocab = args.answer[1]["W"], args.answer[1]["b"], args.answer[1]["vocab"]
+    head = args.answer[1]
+    W, b, names = head["W"], head["b"], head["vocab"]
     out = torch.as_tensor(np.asarray(tr.output)).reshape(tr.seq_len, -1)[-1].to(W.dtype)
     y = W @ out + (0 if b is None else b)
+    if head["kind"] == "value":
+        return "value", {"value": f"{float(y[0]):.4g}"}
     p = torch.softmax(y, 0)
     top = torch.topk(p, min(3, len(p)))
-    name = (lambda i: vocab[i]) if vocab and W.shape[0] == len(vocab) else str
+    name = (lambda i: names[i]) if names else str
     guesses = ", ".join(f"“{name(int(i))}” {float(q):.2f}" for q, i in zip(top.values, top.indices))
-    return "next", {"guesses": guesses}
+    return head["kind"], {"guesses": guesses}
 
 
 @st.cache_resource(max_entries=4, ttl=UPLOAD_TTL)
@@ -254,7 +317,6 @@ MAX_VOCAB_BYTES = 2 * 2**20
 def parse_vocab(raw: bytes) -> list[str]:
     """A vocabulary file: a JSON list of tokens, or one token a line (UTF-8). ValueError if unreadable."""
     import json
-    from ..i18n import t
     if not raw:
         raise ValueError(t("upload.gone"))
     if len(raw) > MAX_VOCAB_BYTES:
@@ -279,7 +341,6 @@ def parse_tokens(text: str, vocab_size: int, vocab: list[str] | None,
                  max_steps: int = MAX_UPLOAD_STEPS) -> tuple[list[int], list[str]]:
     """Typed token ids (0..V-1, spaces or commas between them) or, with a vocabulary, text split into its tokens
     (characters when every token is one character, else words); (ids, one label per step)."""
-    from ..i18n import t
     from .safety import escape_markdown
     words = text.replace(",", " ").split()
     if vocab:

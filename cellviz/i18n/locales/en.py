@@ -46,6 +46,17 @@ EN: dict[str, str] = {
     "upload.read.nonlinearity": ", nonlinearity {name}",
     "upload.parts": "embedding “{embedding}” ({vocab:,} tokens × {inputs}){head}",
     "upload.parts.head": " · head “{head}” ({outputs:,} outputs)",
+    "upload.head": "head “{head}” ({outputs:,} outputs)",
+    "upload.target": "Target (optional)",
+    "upload.target.help.class": "The class the head should predict: one class number (0 to {last}) for after the last "
+                                "step, or one per step, separated by spaces. L is then the cross-entropy on it.",
+    "upload.target.help.value": "The value the head should predict: one number for after the last step, or one per "
+                                "step, separated by spaces. L is then the squared error on it.",
+    "upload.target.count": "the target has {got} entries: give one (for after the last step) or {steps} (one per step)",
+    "upload.target.not_class": "“{token}” is not a class of the head (0 to {last})",
+    "upload.target.not_value": "“{token}” is not a number",
+    "upload.target.no_head": "this file has no Linear head to read a target: L stays the sum of the outputs",
+    "upload.loss": "Loss: {loss}",
     "upload.tokens": "Tokens",
     "upload.tokens.help": "Token ids from 0 to {last}, separated by spaces; with a vocabulary file, text split into "
                           "its tokens.",
@@ -190,7 +201,7 @@ EN: dict[str, str] = {
     "loss.decoder.long": "L is the teacher-forced decoder's cross-entropy averaged over its steps.",
     "loss.sum": "L = sum of all outputs",
     "loss.sum.at": "L = sum of the outputs at step {t}",
-    "loss.sum.long": "L is the sum of every output of the module (an uploaded module has no head and no target).",
+    "loss.sum.long": "L is the sum of every output of the module: with no head and no target, an upload has no real loss.",
     "grad.reach.header": "How far back does the prediction at step t reach?",
     "grad.reach.n1": "This model makes one prediction, after the last step: the sensitivity shown is that "
                      "prediction's, whatever t is.",
@@ -526,6 +537,8 @@ EN: dict[str, str] = {
     "pred.brackets.right": "depth {depths}  (all right)",
     "pred.brackets.wrong": "depth {depths}  ({wrong} wrong)",
     "pred.upload.next": "the head's next token: {guesses}",
+    "pred.upload.class": "the head's likeliest classes after the last step: {guesses}",
+    "pred.upload.value": "the head's output after the last step: {value}",
     "pred.charlm.next": "next: {guesses} · continues: \"{text}\"",
     "pred.forecast.next": "next value ≈ {value:.2f} (last value {last:.2f})",
     "pred.waveform.generated": "generated: {values}  (mse {mse:.3f} vs the true {shape})",
