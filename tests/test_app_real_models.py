@@ -96,6 +96,7 @@ def test_a_classifiers_upload_takes_the_class_the_user_gives_and_its_real_cross_
     said = _said(at)
     assert t("upload.loss", loss=t("loss.last_ce")) in said and "likeliest classes" in said, said
     assert t("loss.last_ce") in " ".join(str(c.proto) for c in at.get("bidi_component"))     # on the axes
+    assert t("loss.upload.long", loss=t("loss.last_ce")) in said                          # the reading rule
     subject, args = _subject(data, "char-rnn.pth", kind="onehot", length=7, target="3")
     x = torch.tensor(args.x).unsqueeze(1).requires_grad_(True)
     expected = nn.functional.nll_loss(model(x), torch.tensor([3]))

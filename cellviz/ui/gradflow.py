@@ -33,7 +33,9 @@ def loss_label(subject: Subject, at_step: int | str | None = None) -> str:
 
 
 def loss_sentence(subject: Subject) -> str:
-    """What L is, in a sentence (for captions)."""
+    """What L is, in a sentence (for captions); for an upload, on the target its user typed."""
+    if getattr(getattr(subject.source, "input", None), "target", "").strip():
+        return t("loss.upload.long", loss=t(f"loss.{subject.loss}"))
     return t(f"loss.{subject.loss}.long")
 
 

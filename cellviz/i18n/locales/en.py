@@ -202,6 +202,7 @@ EN: dict[str, str] = {
     "loss.sum": "L = sum of all outputs",
     "loss.sum.at": "L = sum of the outputs at step {t}",
     "loss.sum.long": "L is the sum of every output of the module: with no head and no target, an upload has no real loss.",
+    "loss.upload.long": "{loss}: the file's Linear head, read on the module's output, against the target you typed.",
     "grad.reach.header": "How far back does the prediction at step t reach?",
     "grad.reach.n1": "This model makes one prediction, after the last step: the sensitivity shown is that "
                      "prediction's, whatever t is.",
