@@ -292,10 +292,9 @@ def tour_data(w: Writer, langs: Sequence[str], quick: bool, log, models: Sequenc
                 suffix = "".join(f"-tour_{o}{v}" for o, v in opts.items())
                 w.data(f"tour/{name}{suffix}.{lang}", pages.tour_page(slide, k, len(names), lang, models))
                 link = slide.explore or {}
-                if models is not None and link.get("model") in models and pages.explore_href(link, lang, models) \
-                        and (typed := pages.typed_input(link)) is not None:
-                    if (*typed, k) not in inputs.setdefault(link["model"], []):
-                        inputs[link["model"]].append((*typed, k))
+                typed = pages.typed_input(link) if models is not None and link.get("model") in models else None
+                if typed is not None and (*typed, k) not in inputs.setdefault(link["model"], []):
+                    inputs[link["model"]].append((*typed, k))
         entry["titles"][lang] = titles
     set_language("en")
     log(f"tour: {len(names)} slides")
