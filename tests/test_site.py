@@ -582,3 +582,14 @@ def test_the_tours_explore_link_lands_on_the_page_of_the_slides_input(site, brow
         assert not page.locator(".cv-warning").count() and not seen["errors"], seen
     finally:
         page.close()
+
+
+def test_a_retrained_card_keeps_its_showcase(tmp_path):
+    from dataclasses import replace
+
+    from cellviz import zoo
+    from cellviz.zoo import train
+    recipe = train.ZOO["sentiment-gru"]
+    card = train.train(replace(recipe, epochs=1, steps=2, batch=8, hidden=4, task_options={"n_heldout": 100}),
+                       tmp_path, quiet=True)
+    assert card["showcase"] == zoo.card("sentiment-gru")["showcase"] == zoo.card("sentiment-gru", tmp_path)["showcase"]
