@@ -11,6 +11,7 @@ import threading
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 from cellviz import player
@@ -307,3 +308,288 @@ def test_compare_shows_a_v2_claims_table_as_the_app_does(tmp_path, monkeypatch):
     assert len(d["sections"]) == 4 * len(tasks)
     for name in tasks:
         assert report.headline(table, name).split(":")[0].replace("'", "&#x27;") in d["html"]
+
+
+# --- showcase inputs (named in the model cards), units deep links, the tour's links to its inputs -----------
+def _facts():
+    """What each showcase input's "why" says about it, checked on the parsed input (and the answer the task
+    expects): no why claims what its input does not do."""
+    from cellviz.zoo.tasks import brackets
+
+    def depth(ex):
+        return brackets.depths(ex.tokens)
+    return {
+        "showcase.lag.far": lambda ex, c: ex.meta["lag"] == 300 and ex.tokens[0] == "D" and
+        c["task_options"]["max_lag"] == 320,
+        "showcase.lag.near": lambda ex, c: ex.meta["lag"] == 5 and ex.tokens[0] == "B" and c["task_options"]["min_lag"] == 2,
+        "showcase.prefix.decoys": lambda ex, c: ex.target == 1 and [x for x in ex.tokens[:5] if x in "ABCD"] == ["A", "C", "D"],
+        "showcase.prefix.far": lambda ex, c: ex.meta["cue_at"] == 1 and ex.meta["lag"] == 38 and ex.tokens[1] == "C"
+        and c["task_options"]["max_lag"] == 40,
+        "showcase.adding.ends": lambda ex, c: abs(float(ex.target) - 1.7) < 1e-6 and ex.x_raw[0, 1] == 1 and
+        ex.x_raw[-1, 1] == 1 and ex.x_raw[1:-1, 1].sum() == 0 and len(ex.tokens) == 20,
+        "showcase.adding.middle": lambda ex, c: abs(float(ex.target) - 1.0) < 1e-6 and
+        list(np.flatnonzero(ex.x_raw[:, 1])) == [9, 10] and ex.x_raw[ex.x_raw[:, 1] == 0, 0].max() <= 0.9 + 1e-6,
+        "showcase.brackets.deep": lambda ex, c: depth(ex).max() == brackets.MAX_DEPTH == 8 and depth(ex)[-1] == 0,
+        "showcase.brackets.long": lambda ex, c: len(ex.tokens) == 38 and (depth(ex)[:-1] == 1).all() and depth(ex)[-1] == 0,
+        "showcase.sentiment.negation": lambda ex, c: ex.target == 0 and "not" in ex.tokens,
+        "showcase.sentiment.contrast": lambda ex, c: ex.target == 1 and "but" in ex.tokens and "bad" in ex.tokens,
+        "showcase.sentiment.gap": lambda ex, c: ex.target == 1 and ex.tokens[-3:] == ["not", "very", "dull"],
+        "showcase.charlm.words": lambda ex, c: ex.text.endswith("."),
+        "showcase.forecast.jump": lambda ex, c: (ex.x_raw[20:, 0] == 2).all() and (ex.x_raw[:20, 0] < 2).all() and
+        np.allclose(ex.x_raw[:8, 0], ex.x_raw[12:20, 0]),
+        "showcase.waveform.square": lambda ex, c: ex.meta["period"] == 12,
+        "showcase.waveform.long": lambda ex, c: ex.meta["period"] == 40 > c["task_options"]["max_period"] == 24 and
+        c["task_options"]["min_period"] == 8,
+        "showcase.translate.zeros": lambda ex, c: ex.meta["number"] == 2005 and len(ex.tokens) == 3,
+        "showcase.translate.largest": lambda ex, c: ex.meta["number"] == 9999 and len(ex.tokens) == 6,
+    }
+
+
+def test_every_card_names_showcase_inputs_that_parse_and_do_what_their_why_says():
+    from cellviz import zoo
+    from cellviz.zoo import train
+    facts = _facts()
+    assert set(facts) == {s["why"] for cases in train.SHOWCASE.values() for s in cases}
+    for name in zoo.names():
+        card, model = zoo.card(name), zoo.load(name)
+        assert card["showcase"] == train.showcase(card["task"]), name      # what the recipes write, retraining too
+        assert 1 <= len(card["showcase"]) <= 3, name
+        for s in card["showcase"]:
+            ex = model.task.parse(s["text"], **s["options"])
+            assert facts[s["why"]](ex, card), (name, s)
+            assert EN[s["why"]] and ZH[s["why"]] and EN[s["why"]] != ZH[s["why"]]
+
+
+def test_showcase_writes_only_the_cards_field(tmp_path):
+    import shutil
+
+    from cellviz.zoo import store, train
+    shutil.copytree(store.model_dir("brackets-gru"), tmp_path / "brackets-gru")
+    card = tmp_path / "brackets-gru" / "card.json"
+    weights = (tmp_path / "brackets-gru" / "model.safetensors").read_bytes()
+    shipped = json.loads(card.read_text())
+    shipped.pop("showcase")
+    card.write_text(json.dumps(shipped, indent=1) + "\n")
+    assert train.write_showcase(tmp_path) == ["brackets-gru"] and train.write_showcase(tmp_path) == []
+    assert json.loads(card.read_text()) == {**shipped, "showcase": train.showcase("brackets")}
+    assert card.read_text() == (store.model_dir("brackets-gru") / "card.json").read_text()
+    assert (tmp_path / "brackets-gru" / "model.safetensors").read_bytes() == weights
+
+
+def test_showcase_and_tour_inputs_have_pages_in_both_languages_saying_why(site):
+    from cellviz import zoo
+    m = manifest(site)
+    for name in QUICK:
+        built = m["models"][name]["inputs"]
+        showcase = zoo.card(name)["showcase"]
+        assert [(i["text"], i["options"]) for i in built[:len(showcase)]] == [(s["text"], s["options"]) for s in showcase]
+        for i, s in zip(built, showcase):
+            for view in pages.STEP_VIEWS:
+                for lang, cat in (("en", EN), ("zh", ZH)):
+                    d = data(site, f"{name}/recurrent/{i['id']}/l0d0/{view}.{lang}")
+                    assert d["intro"][0] == pages.md(cat["site.input.why"].format(why=cat[s["why"]]))
+                    assert len(d["sections"][0]["captions"]) == d["steps"]
+    # the tour's LSTM slide (3) links lag-lstm on its input: built, and said so
+    tour = [i for i in m["models"]["lag-lstm"]["inputs"] if i["options"] == {"lag": 100}]
+    assert len(tour) == 1
+    d = data(site, f"lag-lstm/recurrent/{tour[0]['id']}/l0d0/cell.zh")
+    assert d["intro"][0] == pages.md(ZH["site.input.why"].format(why=ZH["site.input.tour"].format(slides=3)))
+    assert d["steps"] == 101
+
+
+def test_a_units_file_per_input_holds_every_units_values(site):
+    from cellviz import summaries
+    from cellviz.player import payload
+    s = pages.subject("brackets-gru", 0)
+    f = data(site, "brackets-gru/recurrent/s0/l0d0/all_units")
+    series = summaries.quantities(s.trace.layer(0, 0))
+    assert set(f["arrays"]) == set(series) and f["units"] == 24 and f["steps"] == s.steps
+    for q, a in series.items():
+        assert np.array_equal(payload.decode(f["arrays"][q]), a.astype(np.float32))
+    assert f["derived"]["h_prev"] == {"series": "h", "shift": 1, "initial": payload.typed(s.trace.layer(0, 0).h0[0])}
+
+
+def test_tour_links_keep_the_slides_typed_input_only_where_the_site_has_it():
+    link = {"page": "cell", "model": "lag-lstm", "text": "Bxw", "opt_lag": "7", "units": "1"}
+    assert pages.explore_href(link, "zh", ["lag-lstm"]) == \
+        "cell.html?lang=zh&model=lag-lstm&source=typed&text=Bxw&units=1&opt_lag=7"
+    assert pages.explore_href(link, "en", ["brackets-gru"]) is None                     # not on this site
+    assert pages.explore_href({**link, "text": "?x"}, "en", ["lag-lstm"]) == "cell.html?model=lag-lstm"  # refused
+    assert pages.explore_href(link, "en") == "cell.html?model=lag-lstm"                  # no site: the model
+
+
+PANELS = """() => { const r = {};
+  document.querySelectorAll('[data-panel]').forEach(h => {
+    const gd = h.querySelector('.js-plotly-plot'), t = h.querySelector('.cvp-table');
+    if (gd) r[h.dataset.panel] = {names: gd.data.map(d => d.name), y: gd.data.map(d => Array.from(d.y || [])),
+      z: gd.data[0].z, title: gd.layout.title && gd.layout.title.text,
+      lines: (gd.layout.shapes || []).filter(s => s.y0 === s.y1 && String(s.xref).endsWith('domain')).map(s => [s.yref, s.y0])};
+    if (t) r[h.dataset.panel] = {title: t.querySelector('.cvp-table-title').textContent,
+      cells: Array.from(t.querySelectorAll('tbody tr')).map(tr => Array.from(tr.children).map(td => td.textContent))};
+    const cap = h.querySelector('.cvp-caption'); if (cap && r[h.dataset.panel]) r[h.dataset.panel].caption = cap.textContent;
+  });
+  return r; }"""
+
+
+def _units_shown(page, want: str):
+    page.wait_for_function(f"document.body.dataset.units === '{want}' && document.body.dataset.ready === '1'",
+                           timeout=30_000)
+    return page.evaluate(PANELS)
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize("scheme", ["file", "http"])
+def test_showcase_pages_draw_and_say_why(site, http_root, browser, scheme):
+    from urllib.parse import quote
+    root = site.as_uri() if scheme == "file" else http_root
+    text = "((((((((a))))))))"
+    for lang, cat in (("en", EN), ("zh", ZH)):
+        path = f"over_time.html?model=brackets-gru&source=typed&text={quote(text)}" + ("&lang=zh" if lang == "zh" else "")
+        page, seen = _open(browser, root, path)
+        try:
+            assert page.locator(".js-plotly-plot").count() >= 2
+            assert page.locator(".cv-intro p").first.inner_text().endswith(cat["showcase.brackets.deep"])
+            assert page.locator("#cv-sel-input").input_value() == "x1"
+            assert page.locator(".cvp-bar").count() == 1 and page.evaluate(STEP) == 0
+            page.keyboard.press("End")
+            assert page.evaluate(STEP) == len(text) - 1
+            page.wait_for_function(f"location.search.includes('step={len(text) - 1}')", timeout=5_000)
+            assert "text=" + quote(text, safe="") in page.evaluate("location.search")
+            assert not page.locator(".cv-warning").count() and not seen["errors"] and not seen["foreign"], seen
+            # the picker reaches the other showcase input and back to a sample
+            page.locator("#cv-sel-input").select_option("x2")
+            page.wait_for_selector("body[data-ready='1']", timeout=30_000)
+            assert page.locator(".cv-intro p").first.inner_text().endswith(cat["showcase.brackets.long"])
+            page.locator("#cv-sel-input").select_option("s0")
+            page.wait_for_selector("body[data-ready='1']", timeout=30_000)
+            assert "text=" not in page.evaluate("location.search") and not seen["errors"]
+        finally:
+            page.close()
+    # a typed input that was not built is named, and the sample shown
+    page, seen = _open(browser, root, "cell.html?model=brackets-gru&text=(ab)")
+    try:
+        assert "text=(ab)" in page.locator(".cv-warning").text_content()
+        assert page.locator("#cv-sel-input").input_value() == "s0"
+    finally:
+        page.close()
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize("scheme", ["file", "http"])
+def test_a_units_link_shows_those_units_and_round_trips(site, http_root, browser, scheme):
+    from cellviz import summaries
+    from cellviz.player import panels
+    root = site.as_uri() if scheme == "file" else http_root
+    s = pages.subject("brackets-gru", 0)
+    series = summaries.quantities(s.trace.layer(0, 0))
+    page, seen = _open(browser, root, "over_time.html?model=brackets-gru&units=3,7&step=4")
+    try:
+        shown = _units_shown(page, "3,7")
+        rows = len(series)
+        assert shown["traces"]["names"] == ["unit 3", "unit 7"] * rows
+        for r, q in enumerate(series):
+            for k, u in enumerate((3, 7)):
+                assert np.allclose(shown["traces"]["y"][2 * r + k], series[q][:, u], atol=1e-6)
+        assert sorted(y for _, y in shown["time"]["lines"]) == sorted([3, 7] * rows)
+        assert page.evaluate(STEP) == 4 and page.locator("#cv-units").input_value() == "3,7"
+        assert "units=3%2C7" in page.evaluate("location.search")
+        # the box, in the app's syntax
+        page.locator("#cv-units").fill("5")
+        page.locator("#cv-units").press("Enter")
+        shown = _units_shown(page, "5")
+        assert shown["traces"]["names"] == ["unit 5"] * rows and page.evaluate(STEP) == 4
+        page.wait_for_function("location.search.includes('units=5')", timeout=5_000)
+        # a click on a heatmap cell: that unit first, that step
+        xy = page.evaluate("""() => { const gd = document.querySelector('[data-panel="time"] .js-plotly-plot');
+            const L = gd._fullLayout, box = gd.getBoundingClientRect();
+            return [box.left + L.xaxis._offset + L.xaxis.l2p(9), box.top + L.yaxis._offset + L.yaxis.l2p(11)]; }""")
+        page.mouse.click(*xy)
+        shown = _units_shown(page, "11,5")
+        assert shown["traces"]["names"][:2] == ["unit 11", "unit 5"] and page.evaluate(STEP) == 9
+        page.wait_for_function("location.search.includes('units=11%2C5') && location.search.includes('step=9')",
+                               timeout=5_000)
+        url = page.evaluate("location.href")
+        # the other pages keep the units: the cell's unit and numbers, the text coloured by the first unit
+        cell = page.locator("#cv-nav a", has_text=EN["page.cell"]).get_attribute("href")
+        assert "units=11%2C5" in cell
+        assert not seen["errors"] and not seen["foreign"], seen
+    finally:
+        page.close()
+    again, seen = _open(browser, root, url[len(root) + 1:])
+    try:
+        assert _units_shown(again, "11,5")["traces"]["names"][:2] == ["unit 11", "unit 5"]
+        assert again.evaluate("location.href") == url
+    finally:
+        again.close()
+    page, seen = _open(browser, root, "cell.html?model=brackets-gru&units=6&lang=zh")
+    try:
+        shown = _units_shown(page, "6")
+        from cellviz.i18n import set_language
+        set_language("zh")
+        try:
+            want = panels.unit_numbers(s.trace, 0, 0, 6)                 # the app's table of unit 6, in Chinese
+        finally:
+            set_language("en")
+        assert shown["numbers"]["title"] == ZH["cell.unit_numbers"].format(unit=6)
+        assert [c[0] for c in shown["numbers"]["cells"]] == [r["label"] for r in want["rows"]]
+        step0 = [float(c[1].replace("−", "-")) for c in shown["numbers"]["cells"]]
+        from cellviz.player import payload
+        assert np.allclose(step0, [payload.decode(r["values"])[0] for r in want["rows"]], atol=1e-4)
+        assert shown["cell"]["caption"].startswith(ZH["cell.legend"].format(unit=6)[:20])
+        # the outline the player draws around the unit's cell in each strip: where along the strip it sits
+        at = page.evaluate("""() => Array.from(document.querySelectorAll('[data-panel="cell"] canvas.cvp-strip')).map(cv => {
+            const w = cv.width, row = cv.getContext('2d').getImageData(0, 1, w, 1).data, xs = [];
+            for (let x = 0; x < w; x++) if (row[4 * x + 3] > 200) xs.push(x);
+            const pad = 3 * w / cv.clientWidth;
+            return xs.length ? ((xs[0] + xs[xs.length - 1]) / 2 - pad) / (w - 2 * pad) : null; })""")
+        outlined = [a for a in at if a is not None]
+        assert len(outlined) >= 4 and all(int(a * 24) == 6 for a in outlined), at      # 24 units: unit 6
+        assert not seen["errors"]
+    finally:
+        page.close()
+    page, seen = _open(browser, root, "units.html?model=brackets-gru&units=4,2")
+    try:
+        shown = _units_shown(page, "4,2")
+        assert shown["text"]["title"].endswith(f"{EN['plot.unit']} 4")
+        z = np.array([[np.nan if v is None else v for v in row] for row in shown["text"]["z"]], dtype=float).ravel()
+        assert np.allclose(z[:s.steps], series["h"][:, 4], atol=1e-6) and np.isnan(z[s.steps:]).all()
+        # a malformed or out-of-range list is named and unit 0 shown
+        page.goto(f"{root}/units.html?model=brackets-gru&units=3,99")
+        page.wait_for_selector("body[data-ready='1']", timeout=30_000)
+        assert "units=3,99" in page.locator(".cv-warning").text_content()
+        assert page.locator("#cv-units").input_value() == "0" and not seen["errors"]
+    finally:
+        page.close()
+
+
+@pytest.mark.browser
+def test_the_tours_explore_link_lands_on_the_page_of_the_slides_input(site, browser):
+    slides = _slides()
+    root = site.as_uri()
+    link = slides.build_slide("lstm").explore
+    page, seen = _open(browser, root, "tour.html?slide=3")
+    try:
+        a = page.locator("a", has_text=EN["site.tour.explore"])
+        href = a.get_attribute("href")
+        assert href.startswith("cell.html?") and "source=typed" in href and f"units={link['units']}" in href
+        a.click()
+        page.wait_for_selector("body[data-ready='1']", timeout=30_000)
+        page.wait_for_function(f"document.body.dataset.units === '{link['units']}'", timeout=30_000)
+        built = next(i for i in manifest(site)["models"]["lag-lstm"]["inputs"] if i["text"] == link["text"])
+        assert page.locator("#cv-sel-input").input_value() == built["id"]
+        assert page.locator(".cv-intro p").first.inner_text().endswith(EN["site.input.tour"].format(slides=3))
+        assert EN["export.input"].format(text=link["text"]) in page.locator(".cv-intro").inner_text()
+        assert not page.locator(".cv-warning").count() and not seen["errors"], seen
+    finally:
+        page.close()
+
+
+def test_a_retrained_card_keeps_its_showcase(tmp_path):
+    from dataclasses import replace
+
+    from cellviz import zoo
+    from cellviz.zoo import train
+    recipe = train.ZOO["sentiment-gru"]
+    card = train.train(replace(recipe, epochs=1, steps=2, batch=8, hidden=4, task_options={"n_heldout": 100}),
+                       tmp_path, quiet=True)
+    assert card["showcase"] == zoo.card("sentiment-gru")["showcase"] == zoo.card("sentiment-gru", tmp_path)["showcase"]

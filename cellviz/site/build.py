@@ -43,7 +43,7 @@ NAV_TEXTS = ("page.cell", "page.over_time", "page.gradients", "page.units", "pag
              "page.training", "page.tour", "lang.name", "lang.label", "nav.layer", "nav.direction", "nav.direction.0",
              "nav.direction.1", "model.part.encoder", "model.part.decoder", "model.part.recurrent", "expl.radius",
              "expl.steps", "expl.threshold", "training.slider", "site.model", "site.sample", "site.sample_n",
-             "site.part", "site.units", "site.link.ignored", "site.missing", "site.full_app", "site.tour.explore",
+             "site.part", "site.units", "site.units.help", "site.units.bad", "site.typed.missing", "site.link.ignored", "site.missing", "site.full_app", "site.tour.explore",
              "tour.prev", "tour.next", "tour.present", "tour.presenter", "tour.notes", "tour.presenter.next",
              "tour.presenter.last", "tour.presenter.clock")
 COMMANDS = ("pip install -r requirements.txt && pip install -e .\nstreamlit run app.py")
@@ -260,9 +260,12 @@ def training_page(name: str, chosen: str) -> dict:
                        pages.para(t("training.grad.note") + " " + t("training.grad.note.normalised"), cls="cv-caption")]}
 
 
-def tour_data(w: Writer, langs: Sequence[str], quick: bool, log) -> dict | None:
+def tour_data(w: Writer, langs: Sequence[str], quick: bool, log, models: Sequence[str] | None = None,
+              inputs: dict | None = None) -> dict | None:
     """Every slide of the tour (`cellviz.slides`, the app's) with every value of its options, per language;
-    the manifest's tour entry, or None without cellviz.slides."""
+    the manifest's tour entry, or None without cellviz.slides. `models`: the site's (a slide's "Explore" link
+    goes to the page of the slide's own input on one of them: `pages.explore_href`); `inputs` collects those
+    typed inputs, {model: [(text, options, slide number)]}, for the build to make their pages."""
     try:
         from .. import slides
     except ImportError:
@@ -270,6 +273,7 @@ def tour_data(w: Writer, langs: Sequence[str], quick: bool, log) -> dict | None:
         return None
     names = list(slides.SLIDES)
     entry: dict = {"slides": names, "titles": {}, "options": {}}
+    inputs = {} if inputs is None else inputs
     for lang in langs:
         set_language(lang)
         titles = []
@@ -286,18 +290,55 @@ def tour_data(w: Writer, langs: Sequence[str], quick: bool, log) -> dict | None:
                     entry["options"][name]["values"] = [spec["value"]]
             for opts, slide in built:
                 suffix = "".join(f"-tour_{o}{v}" for o, v in opts.items())
-                w.data(f"tour/{name}{suffix}.{lang}", pages.tour_page(slide, k, len(names), lang))
+                w.data(f"tour/{name}{suffix}.{lang}", pages.tour_page(slide, k, len(names), lang, models))
+                link = slide.explore or {}
+                typed = pages.typed_input(link) if models is not None and link.get("model") in models else None
+                if typed is not None and (*typed, k) not in inputs.setdefault(link["model"], []):
+                    inputs[link["model"]].append((*typed, k))
         entry["titles"][lang] = titles
     set_language("en")
     log(f"tour: {len(names)} slides")
     return entry
 
 
+def typed_inputs(name: str, tour: dict | None = None) -> list[dict]:
+    """The typed inputs the site builds for a model beside its samples: the card's showcase (text, options, why:
+    a catalogue key), then the tour slides' inputs on it (`tour_data`), each once; ids x1, x2, ..."""
+    from .. import zoo
+    out: list[dict] = []
+    for sc in zoo.card(name).get("showcase", []):
+        out.append({"text": sc["text"], "options": tuple(sorted(sc.get("options", {}).items())),
+                    "why": sc.get("why"), "slides": []})
+    for text, opts, k in (tour or {}).get(name, []):
+        same = next((i for i in out if i["text"] == text and i["options"] == tuple(opts)), None)
+        if same is None:
+            out.append(same := {"text": text, "options": tuple(opts), "why": None, "slides": []})
+        if k not in same["slides"]:
+            same["slides"].append(k)
+    for k, i in enumerate(out, 1):
+        i["id"] = f"x{k}"
+    return out
+
+
+def input_label(i: dict) -> str:
+    """A typed input in the input picker: its text (cut to 40 characters) and its options, as typed."""
+    text = i["text"] if len(i["text"]) <= 40 else i["text"][:39] + "…"
+    opts = ", ".join(f"{k} {v:g}" for k, v in i["options"])
+    return f"“{text}”" + (f" ({opts})" if opts else "")
+
+
+def input_why(i: dict) -> str:
+    """Why a typed input is on the site, in the active language."""
+    if i.get("why"):
+        return t(i["why"])
+    return t("site.input.tour", slides=", ".join(map(str, i["slides"]))) if i["slides"] else ""
+
+
 # --- the build ---------------------------------------------------------------------------------------------
 def _build_models(work: tuple) -> dict:
     """One worker's models (a task's): every step page's data file; {name: (bytes, manifest entry)}."""
     import torch
-    out, names, langs, seeds = work
+    out, names, langs, seeds, typed = work
     torch.set_num_threads(1)
     w = Writer(Path(out))
     result = {}
@@ -306,19 +347,29 @@ def _build_models(work: tuple) -> dict:
         model = pages._model(name)
         first = pages.subject(name, 0)
         tr = first.trace
+        inputs = typed.get(name, [])
         entry = {"parts": model.parts(), "seeds": list(seeds), "layers": tr.num_layers,
-                 "directions": tr.num_directions, "label": {}}
+                 "directions": tr.num_directions, "hidden": tr.hidden_size, "label": {},
+                 "inputs": [{"id": i["id"], "text": i["text"], "options": dict(i["options"]), "label": input_label(i)}
+                            for i in inputs]}
+        every = [(f"s{seed}", seed, None, (), None) for seed in seeds] + \
+                [(i["id"], 0, i["text"], i["options"], i) for i in inputs]
         for lang in langs:
             set_language(lang)
             entry["label"][lang] = label("task", first.card["task"])
             for part in model.parts():
-                for seed in seeds:
-                    s = pages.subject(name, seed, part)
+                for iid, seed, text, options, typed_in in every:
+                    s = pages.subject(name, seed, part, text=text, options=options)   # ValueError: a bad input
+                    why = input_why(typed_in) if typed_in else ""
                     for layer in range(s.trace.num_layers):
                         for direction in range(s.trace.num_directions):
+                            where = f"{name}/{part}/{iid}/l{layer}d{direction}"
+                            if lang == langs[0]:            # every unit's values: one file for views and languages
+                                w.write(f"data/{where}/all_units.js",
+                                        render.data_js(f"{where}/all_units", pages.units_data(s, layer, direction)))
                             for view in pages.STEP_VIEWS:
-                                key = f"{name}/{part}/s{seed}/l{layer}d{direction}/{view}.{lang}"
-                                w.data(key, pages.step_page(view, name, seed, part, layer, direction))
+                                w.data(f"{where}/{view}.{lang}",
+                                       pages.step_page(view, name, seed, part, layer, direction, text, options, why))
         result[name] = (w.bytes - before, entry)
     set_language("en")
     return result
@@ -361,10 +412,13 @@ def build(out: Path, models: Sequence[str] | None = None, langs: Sequence[str] =
                       "texts": {}, "training": {}, "snapshot_labels": {},
                       "exploding": {"radius": list(EXPL_RADIUS), "steps": list(EXPL_STEPS),
                                     "threshold": list(EXPL_THRESHOLD), "defaults": EXPL_DEFAULTS}}
+    tour_in: dict = {}                         # the slides' typed inputs on the site's models, built as their pages
+    tour = tour_data(w, langs, quick, log, names, tour_in)
+    typed = {n: typed_inputs(n, tour_in) for n in names}
     groups: dict[str, list[str]] = {}          # one task's models in one worker: they share the comparison traces
     for name in names:
         groups.setdefault(zoo.card(name)["task"], []).append(name)
-    work = [(str(out), g, list(langs), list(seeds)) for g in groups.values()]
+    work = [(str(out), g, list(langs), list(seeds), {n: typed[n] for n in g}) for g in groups.values()]
     jobs = max(1, min(jobs or os.cpu_count() or 1, len(work)))
     if jobs > 1:
         import multiprocessing
@@ -380,7 +434,6 @@ def build(out: Path, models: Sequence[str] | None = None, langs: Sequence[str] =
             log(f"{name}: {size / 1e6:.2f} MB ({time.perf_counter() - started:.0f} s)")
     manifest["models"] = {n: manifest["models"][n] for n in names}
     training = [n for n in names if training_snapshots(n)]
-    tour = tour_data(w, langs, quick, log)
     for lang in langs:
         set_language(lang)
         manifest["texts"][lang] = {k: t(k) for k in NAV_TEXTS}

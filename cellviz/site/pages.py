@@ -51,6 +51,8 @@ class Subject:
     args: tuple                                   # (module, x, h0, loss) as model.trace_args gave them
     loss: str                                     # loss_kind
     features: dict = field(default_factory=dict)
+    text: str | None = None                       # a typed input (the app's `text`), else the sample `seed`
+    options: tuple = ()                           # its parse options as sorted (name, value) pairs (`opt_*`)
 
     @property
     def steps(self) -> int:
@@ -64,13 +66,15 @@ def _model(name: str, snapshot: str | None = None):
 
 
 @lru_cache(maxsize=256)
-def subject(name: str, seed: int = 0, part: str | None = None, snapshot: str | None = None) -> Subject:
-    """A zoo model traced on its task's sample `seed` (cached for the build)."""
+def subject(name: str, seed: int = 0, part: str | None = None, snapshot: str | None = None,
+            text: str | None = None, options: tuple = ()) -> Subject:
+    """A zoo model traced on its task's sample `seed`, or on a typed input `text` parsed as the app's input box
+    parses it (`task.parse(text, **options)`; ValueError if the task refuses it). Cached for the build."""
     import cellviz
     from .. import zoo
     model, card = _model(name, snapshot), zoo.card(name)
     part = part or model.parts()[0]
-    ex = model.task.sample(int(seed))
+    ex = model.task.sample(int(seed)) if text is None else model.task.parse(text, **dict(options))
     args = model.trace_args(ex, part=part)
     module, x, h0, loss = args
     tr = cellviz.trace(module, x, h0=h0, loss=loss)
@@ -82,12 +86,13 @@ def subject(name: str, seed: int = 0, part: str | None = None, snapshot: str | N
     features = {k: np.asarray(v, dtype=float) for k, v in model.task.features(ex).items()
                 if np.shape(v) == (tr.seq_len,)}
     return Subject(name, part, int(seed), card, model, ex, tr, [str(s) for s in tokens], args,
-                   loss_kind(card["io"], model.task.output, part), features)
+                   loss_kind(card["io"], model.task.output, part), features, text, tuple(options))
 
 
 @lru_cache(maxsize=256)
-def _terms(name: str, seed: int, part: str | None, snapshot: str | None = None):
-    s = subject(name, seed, part, snapshot)
+def _terms(name: str, seed: int, part: str | None, snapshot: str | None = None, text: str | None = None,
+           options: tuple = ()):
+    s = subject(name, seed, part, snapshot, text, options)
     module, x, h0, loss = s.args
     return loss_terms.by_step(module, x, h0, loss)
 
@@ -98,7 +103,7 @@ def terms(s: Subject) -> loss_terms.LossTerms | None:
     if s.loss in SINGLE_STEP_LOSSES or tr.seq_len > ALL_STEPS_MAX or \
             loss_terms.cost(tr.seq_len, tr.hidden_size, tr.num_layers, tr.num_directions) > ALL_STEPS_COST:
         return None
-    return _terms(s.name, s.seed, s.part)
+    return _terms(s.name, s.seed, s.part, None, s.text, s.options)
 
 
 def loss_label(s: Subject, at_step: int | str | None = None) -> str:
@@ -204,23 +209,51 @@ def model_intro(card: dict, model, ex, part: str, layer: int, direction: int) ->
 
 
 # --- the step pages (the app's cell, over_time, gradients and units views) ----------------------------------
+UNIT = "{unit}"                # where a unit-dependent text takes the unit the visitor picks (site.js)
+
+
+def unit_texts(kind: str, **spec) -> dict:
+    """What site.js changes in a panel when the visitor picks units (the `units` deep link): `kind` says which
+    panel it is, texts carry UNIT where the unit goes. The figures themselves are the app's (built here for
+    unit 0); the picked units' values come from the page's units file (`units_data`)."""
+    return {"kind": kind, **spec}
+
+
+def vector_keys(tr, layer: int, direction: int) -> list[str]:
+    """The cell diagram's quantities in its order (`summaries.cell_vectors`), as the unit's table lists them."""
+    rec = tr.layer(layer, direction)
+    return list(summaries.cell_vectors(rec, summaries.layer_input(tr, layer), 0, direction))
+
+
 def cell_view(s: Subject, layer: int, direction: int, unit: int = 0) -> list[dict]:
     tr = s.trace
     caption = " ".join([t("cell.legend", unit=unit), t("nav.reverse_note") if direction == 1 else ""]).strip()
     diagram = panels.cell_diagram(tr, layer, direction, s.tokens, unit, caption=caption)
+    diagram["units"] = unit_texts("cell", caption=" ".join([t("cell.legend", unit=UNIT), t("nav.reverse_note")
+                                                            if direction == 1 else ""]).strip())
+    numbers = panels.unit_numbers(tr, layer, direction, unit)
+    numbers["units"] = unit_texts("table", title=t("cell.unit_numbers", unit=UNIT),
+                                  rows=[q for q in vector_keys(tr, layer, direction) if q != "x"])
     act = r"\tanh" if tr.nonlinearity == "tanh" else r"\mathrm{relu}"
     eqs = "".join(mathml(eq.replace(r"\{act}", act)) for eq in EQUATIONS[tr.kind])
     eq_html = {"type": "html", "html": f'<h4>{md(t("cell.equations"))}</h4><div class="cv-eqs">{eqs}</div>'}
     return [controls(s.steps, s.tokens), moving(s.steps, [diagram]),
-            {"type": "cols", "children": [[eq_html], [moving(s.steps, [panels.unit_numbers(tr, layer, direction,
-                                                                                           unit)])]]}]
+            {"type": "cols", "children": [[eq_html], [moving(s.steps, [numbers])]]}]
 
 
 def over_time_view(s: Subject, layer: int, direction: int, units: Sequence[int] = (0,)) -> list[dict]:
     series = summaries.quantities(s.trace.layer(layer, direction))
-    blocks = [controls(s.steps, s.tokens),
-              moving(s.steps, [panels.heatmaps(series, list(units), s.tokens, clickable=True),
-                               panels.unit_traces(series, list(units), s.tokens)])]
+    heat = panels.heatmaps(series, list(units), s.tokens, clickable=True)
+    heat["units"] = unit_texts("heatmaps")
+    traces = panels.unit_traces(series, list(units), s.tokens)
+    word = t("plot.unit")
+    rows = list(series)                                         # plots.unit_traces: one trace per quantity and unit
+    traces["units"] = unit_texts(
+        "traces", rows=rows, name=f"{word} {UNIT}", colors=list(plots.style.LINE_COLORS),
+        hovers=[d["hovertemplate"].replace(f"{word} {units[0]}", f"{word} {UNIT}")
+                for d in traces["figure"]["data"][:len(rows)]],
+        hovermode=["closest", "x unified"])                     # plots.unit_traces: one unit / several
+    blocks = [controls(s.steps, s.tokens), moving(s.steps, [heat, traces])]
     cut = summaries.downsample(next(iter(series.values())), plots.MAX_HEAT_STEPS, plots.MAX_HEAT_UNITS)
     if (cut.bt, cut.bu) != (1, 1):
         blocks.append(para(t("time.downsampled", bt=cut.bt, bu=cut.bu), cls="cv-caption"))
@@ -244,8 +277,13 @@ def gradients_view(s: Subject, layer: int, direction: int) -> list[dict]:
         blocks.append(moving(s.steps, panels.input_reach_by_step(every.input_sensitivity, s.tokens,
                                                                  loss_label(s, "t"))))
     blocks.append(heading(t("grad.compare.header")))
-    names = siblings(s.name)
-    others = {n: subject(n, s.seed, s.part) for n in names}
+    names, others = siblings(s.name), {}
+    for n in names:                              # a typed input: the siblings on the same input, where it parses
+        try:
+            others[n] = subject(n, s.seed, s.part, text=s.text, options=s.options)
+        except ValueError:
+            continue
+    names = list(others)
     if len(names) < 2:
         blocks.append(para(t("grad.compare.none")))
         return blocks
@@ -277,9 +315,11 @@ def units_view(s: Subject, layer: int, direction: int, unit: int = 0) -> list[di
     rec = s.trace.layer(layer, direction)
     series = summaries.quantities(rec)
     title = t("plot.text.title", what=f"{plots.qname('h')} · {t('plot.unit')} {unit}")
-    blocks = [controls(s.steps, s.tokens),
-              moving(s.steps, [panels.token_strip("text", s.tokens, series["h"][:, unit], "h", title)]),
-              heading(t("units.find.header"))]
+    strip = panels.token_strip("text", s.tokens, series["h"][:, unit], "h", title)
+    # h of every zoo model is tanh's (no ReLU RNN, no projection), so its colour scale is -1..1 for any unit
+    strip["units"] = unit_texts("strip", key="h", per_row=40,
+                                title=t("plot.text.title", what=f"{plots.qname('h')} · {t('plot.unit')} {UNIT}"))
+    blocks = [controls(s.steps, s.tokens), moving(s.steps, [strip]), heading(t("units.find.header"))]
     if not s.features:
         blocks.append(para(t("units.find.none")))
     for fname, feature in s.features.items():
@@ -308,12 +348,36 @@ def units_view(s: Subject, layer: int, direction: int, unit: int = 0) -> list[di
 VIEWS = {"cell": cell_view, "over_time": over_time_view, "gradients": gradients_view, "units": units_view}
 
 
-def step_page(view: str, name: str, seed: int, part: str | None, layer: int, direction: int) -> dict:
-    """One step page's content: header texts and blocks."""
-    s = subject(name, seed, part)
+def step_page(view: str, name: str, seed: int, part: str | None, layer: int, direction: int,
+              text: str | None = None, options: tuple = (), why: str = "") -> dict:
+    """One step page's content: header texts and blocks. A typed input (`text`, `options`) says `why` it was
+    chosen above the model card."""
+    s = subject(name, seed, part, text=text, options=options)
     intro = model_intro(s.card, s.model, s.example, s.part, layer, direction)
+    if why:
+        intro.insert(0, t("site.input.why", why=why))
     return {"title": f"{t('page.' + view)} · {name}", "intro": [md(x) for x in intro if x],
             "blocks": VIEWS[view](s, layer, direction), "steps": s.steps}
+
+
+def units_data(s: Subject, layer: int, direction: int) -> dict:
+    """Every unit's values of one layer and direction, from which site.js shows the units a visitor picks: the
+    over-time quantities (`summaries.quantities`, (T, H) float32 each) and how the cell diagram's others
+    (`summaries.cell_vectors`) follow from them, as the cell diagram's strips say it (`panels.cell_diagram`,
+    `payload.strip_values`): h_prev and c_prev shifted by a step from the initial state, tanh_c through tanh.
+    One file for every view and language of the input."""
+    tr = s.trace
+    rec = tr.layer(layer, direction)
+    arrays = summaries.quantities(rec)
+    shift = 1 if direction == 0 else -1
+    derived = {"h_prev": {"series": "h", "shift": shift, "initial": payload.typed(rec.h0[0])}}
+    if rec.c is not None:
+        derived["c_prev"] = {"series": "c", "shift": shift, "initial": payload.typed(rec.c0[0])}
+        derived["tanh_c"] = {"series": "c", "fn": "tanh"}
+    if not rec.gates:
+        arrays["a"] = rec.preacts["h"][:, 0]
+    return {"steps": tr.seq_len, "units": tr.hidden_size, "derived": derived,
+            "arrays": {q: payload.typed(np.asarray(a, dtype=np.float32)) for q, a in arrays.items()}}
 
 
 # --- the offline lecture page (cellviz.export): one page of every step-dependent figure, any Trace ----------
@@ -390,16 +454,40 @@ def prose(text: str) -> str:
     return "".join(out)
 
 
-def explore_href(link: dict, lang: str) -> str | None:
-    """A slide's explorer link as a site page (the model; typed inputs need the full app)."""
+def explore_href(link: dict, lang: str, models: Sequence[str] | None = None) -> str | None:
+    """A slide's explorer link as a site page, with the app's parameter names. With `models` (the site's), a
+    link to another model is None, and a typed input (`text`, `opt_*`) is kept: the site builds every slide's
+    input of its models as a page (`build.tour_inputs`), except one its task refuses, whose link keeps only the
+    model. Without `models`, the model's page."""
+    from urllib.parse import urlencode
     page = link.get("page", "cell")
-    if page not in STEP_VIEWS or "model" not in link:
+    if page not in STEP_VIEWS or "model" not in link or (models is not None and link["model"] not in models):
         return None
-    q = f"model={link['model']}" + (f"&lang={lang}" if lang != "en" else "")
-    return f"{page}.html?{q}"
+    q = {"lang": lang} if lang != "en" else {}
+    q["model"] = link["model"]
+    if models is not None and "text" in link and typed_input(link) is not None:
+        q.update(source="typed", text=link["text"])
+        q.update({k: v for k, v in link.items() if k in ("layer", "direction", "step", "units")})
+        q.update(sorted((k, v) for k, v in link.items() if k.startswith("opt_")))
+    return f"{page}.html?{urlencode(q)}"
 
 
-def tour_page(slide, k: int, n: int, lang: str) -> dict:
+def typed_input(link: dict) -> tuple[str, tuple] | None:
+    """A link's typed input as (text, options) with the options typed as the task's `parse` takes them, if the
+    model's task parses it; else None."""
+    if "text" not in link:
+        return None
+    model = _model(link["model"])
+    kinds = model.task.parse_options()
+    try:
+        opts = tuple(sorted((k[4:], kinds[k[4:]].type(float(v))) for k, v in link.items() if k.startswith("opt_")))
+        model.task.parse(link["text"], **dict(opts))
+    except (KeyError, ValueError):
+        return None
+    return link["text"], opts
+
+
+def tour_page(slide, k: int, n: int, lang: str, models: Sequence[str] | None = None) -> dict:
     """One slide as a page: headline, body, equation, its figures (the stepping ones with a step bar of their
     own group, whose keys the slides keep), notes, the explorer link and the slide's options."""
     import plotly.graph_objects as go
@@ -422,7 +510,7 @@ def tour_page(slide, k: int, n: int, lang: str) -> dict:
         blocks.append({"type": "cols", "children": [[b] for b in figs]})
     else:
         blocks += figs
-    href = explore_href(slide.explore or {}, lang)
+    href = explore_href(slide.explore or {}, lang, models)
     extra = {"name": slide.name, "slide": k, "n": n, "notes": prose(slide.notes) if slide.notes else "",
              "explore": href, "options": slide.options or {}, "headline": slide.headline}
     return {"title": slide.title, "intro": [], "blocks": blocks, "extra": extra}

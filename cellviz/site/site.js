@@ -4,8 +4,9 @@
  * sections in the player's one format. This script only picks what to load from the URL and mounts it:
  *
  * - inline (the export): the sections are in <script type="application/json" id="cellviz-data">;
- * - site: the URL (query or hash, the app's names: model, part, sample_seed, layer, direction, step, units,
- *   lang; snapshot on the training page; slide, present on the tour) names a data file, loaded with a
+ * - site: the URL (query or hash, the app's names: model, part, sample_seed or source=typed with text and its
+ *   opt_* options, layer, direction, step, units, lang; snapshot on the training page; slide, present on the
+ *   tour) names a data file, loaded with a
  *   <script> tag that sets a global (works from file:// too, where fetch does not). The step is written back
  *   to the URL as it settles (history.replaceState), so the address bar is always a deep link to the view.
  *
@@ -94,11 +95,10 @@
   }
 
   // --- navigation: pages, language switch -------------------------------------------------------------
-  const EXPLORER = ["model", "part", "sample_seed", "layer", "direction", "step"];
   function nav() {
     const el = document.getElementById("cv-nav");
-    const keep = {};
-    if (STEP_PAGES.indexOf(page) >= 0) EXPLORER.forEach(k => { keep[k] = state[k]; });
+    const keep = {};                         // a step page's input, layer, direction, step and units go along
+    if (STEP_PAGES.indexOf(page) >= 0) Object.keys(state).forEach(k => { if (k !== "lang") keep[k] = state[k]; });
     const items = M.nav.map(p => {
       const s = Object.assign({ lang }, p.explorer ? keep : {});
       return '<a class="cv-nav-item' + (p.page === page ? " cv-here" : "") + '" href="' + esc(href(p.file, s)) + '">' +
@@ -149,6 +149,10 @@
     });
   }
   function show(D, step) {
+    header(D);
+    return body(D, step);
+  }
+  function header(D) {
     const head = document.getElementById("cv-header");
     const h1 = document.createElement("h1");
     h1.textContent = D.title;
@@ -160,6 +164,8 @@
       intro.innerHTML = D.intro.map(p => "<p>" + p + "</p>").join("");   // built from escaped catalogue text
       head.appendChild(intro);
     }
+  }
+  function body(D, step, onPick) {
     main.innerHTML = D.html;
     const bar = D.sections.find(S => S.controls);
     if (bar) {                              // the step bar's group: its step is in the URL (`step`, `tour_step`)
@@ -167,10 +173,81 @@
       if (step !== undefined) g.step = step;
       g.sync = {
         setStateValue(k, v) { if (k === "step") { state[name] = v || undefined; writeURL(); } },
-        setTriggerValue() {},
+        setTriggerValue(k, v) { if (k === "pick" && onPick) onPick(v); },   // a clicked heatmap cell
       };
     }
     return mountAll(main, D.sections);
+  }
+
+  // --- units: the app's `units` (unit numbers separated by commas, at most MAX_UNITS; the first is the cell
+  // diagram's and the coloured text's), drawn in the panels a page marks (`units`: pages.unit_texts) from the
+  // input's every-unit file (pages.units_data). The figures are the app's, built for unit 0; a pick changes
+  // their unit-dependent data and texts only.
+  const MAX_UNITS = 8;                     // ui/links.py MAX_UNITS
+  function parseUnits(text, H) {
+    const parts = String(text).replace(/\s/g, "").split(",").filter(p => p);
+    if (!parts.length || parts.length > MAX_UNITS) return null;
+    const out = [];
+    for (const p of parts) {
+      if (!/^\d+$/.test(p) || Number(p) >= H) return null;
+      if (out.indexOf(Number(p)) < 0) out.push(Number(p));
+    }
+    return out;
+  }
+  function unitValues(F) {                 // the file's arrays, and a unit's (T,) values of any quantity
+    const P = window.CellvizPlayer, T = F.steps, H = F.units, arrays = {};
+    for (const k in F.arrays) arrays[k] = P.decode(F.arrays[k]);
+    return function column(key, u) {
+      const d = F.derived[key], src = arrays[d ? d.series : key], out = new Array(T);
+      const shift = d && d.shift || 0, init = d && d.initial ? P.decode(d.initial) : null;
+      for (let t = 0; t < T; t++) {          // as the cell diagram's strips (player.js stripData)
+        const j = t - shift;
+        let v = j >= 0 && j < T ? src[j * H + u] : init ? init[u] : NaN;
+        if (d && d.fn === "tanh") v = Math.tanh(v);
+        out[t] = v;
+      }
+      return out;
+    };
+  }
+  function withUnits(D0, units, column) {
+    const D = JSON.parse(JSON.stringify(D0)), u0 = units[0], put = (text, u) => text.split("{unit}").join(String(u));
+    D.sections.forEach(S => S.panels.forEach(p => {
+      const spec = p.units;
+      if (!spec) return;
+      const fig = p.figure, L = fig && fig.layout;
+      if (spec.kind === "heatmaps") {        // the dashed line of each row, at every picked unit
+        const isUnit = s => s.type === "line" && /domain$/.test(String(s.xref)) && s.y0 === s.y1;
+        const shapes = L.shapes || [], rows = [], seen = {};
+        shapes.forEach(s => { if (isUnit(s) && !seen[s.yref]) { seen[s.yref] = 1; rows.push(s); } });
+        L.shapes = shapes.filter(s => !isUnit(s));
+        rows.forEach(s => units.forEach(u => L.shapes.push(Object.assign({}, s, { y0: u, y1: u }))));
+      } else if (spec.kind === "traces") {   // one line per quantity and picked unit, coloured by its place
+        const out = [];
+        spec.rows.forEach((q, r) => units.forEach((u, k) => {
+          const d = JSON.parse(JSON.stringify(fig.data[r]));
+          Object.assign(d, { y: column(q, u), name: put(spec.name, u), legendgroup: String(u), showlegend: r === 0,
+                             hovertemplate: put(spec.hovers[r], u) });
+          d.line = Object.assign({}, d.line, { color: spec.colors[k % spec.colors.length] });
+          out.push(d);
+        }));
+        fig.data = out;
+        L.hovermode = spec.hovermode[units.length > 1 ? 1 : 0];
+      } else if (spec.kind === "table") {    // the first unit's numbers
+        p.title = put(spec.title, u0);
+        p.rows.forEach((row, i) => { row.values = column(spec.rows[i], u0); });
+      } else if (spec.kind === "cell") {     // the first unit outlined in the diagram's strips
+        p.caption = put(spec.caption, u0);
+        p.strips.forEach(s => { if (s.unit !== null && s.unit !== undefined) s.unit = u0; });
+      } else if (spec.kind === "strip") {    // the input coloured by the first unit
+        const v = column(spec.key, u0), per = spec.per_row, z = [];
+        for (let r = 0; r * per < v.length; r++) {
+          z.push(Array.from({ length: per }, (_, c) => (r * per + c < v.length ? v[r * per + c] : null)));
+        }
+        fig.data[0].z = z;
+        L.title = Object.assign({}, L.title, { text: put(spec.title, u0) });
+      }
+    }));
+    return D;
   }
   function footer() {
     document.getElementById("cv-footer").innerHTML = "<p>" + T["site.full_app"] + "</p><pre>" + esc(M.commands) + "</pre>";
@@ -184,37 +261,103 @@
   }
 
   // --- page kinds -------------------------------------------------------------------------------------
+  function sameOptions(a, b) {             // a built input's options and a link's opt_* values, as numbers
+    const ka = Object.keys(a).sort(), kb = Object.keys(b).sort();
+    return ka.length === kb.length && ka.every((k, i) => k === kb[i] && Number(a[k]) === Number(b[k]));
+  }
   if (STEP_PAGES.indexOf(page) >= 0) {
     const names = Object.keys(M.models);
     const model = choice("model", names, M.defaults.model);
     const m = M.models[model];
     const part = choice("part", m.parts, m.parts[0]);
-    const seed = Number(choice("sample_seed", m.seeds.map(String), String(m.seeds[0])));
+    let input = null;                      // a typed input built into the site (the card's showcase, the tour's)
+    if (raw.text !== undefined && raw.source !== "sample") {
+      const opts = {};
+      Object.keys(raw).forEach(k => { if (/^opt_/.test(k)) opts[k.slice(4)] = raw[k]; });
+      input = (m.inputs || []).find(i => i.text === raw.text && sameOptions(i.options, opts)) || null;
+      if (!input) problems.push("text=" + raw.text.slice(0, 40) + " (" + T["site.typed.missing"] + ")");
+    }
+    const seed = input ? undefined : Number(choice("sample_seed", m.seeds.map(String), String(m.seeds[0])));
     const layer = int("layer", 0, m.layers - 1, 0);
     const direction = int("direction", 0, m.directions - 1, 0);
     const step = int("step", 0, 1000000, 0);
-    if (raw.units !== undefined && raw.units !== "0") problems.push("units=" + raw.units.slice(0, 40) + " (" + T["site.units"] + ")");
-    Object.assign(state, { model, part: part === m.parts[0] ? undefined : part, sample_seed: seed, layer, direction, step });
-    const keep = { model, part: state.part, sample_seed: seed, layer, direction, step };
+    const fill = s => s.replace("{max}", m.hidden - 1).replace("{most}", MAX_UNITS);
+    let units = [0];
+    if (raw.units !== undefined) {
+      const u = parseUnits(raw.units, m.hidden);
+      if (u) units = u; else problems.push(fill(T["site.units.bad"]).replace("{value}", raw.units.slice(0, 40)));
+    }
+    Object.assign(state, { model, part: part === m.parts[0] ? undefined : part, source: input ? "typed" : undefined,
+                           sample_seed: seed, text: input ? input.text : undefined, layer, direction, step,
+                           units: units.join(",") });
+    const typedState = i => {
+      const out = { source: "typed", text: i.text };
+      Object.keys(i.options).sort().forEach(k => { out["opt_" + k] = i.options[k]; });
+      return out;
+    };
+    if (input) Object.assign(state, typedState(input));
+    const where = { lang, model, part: state.part, layer, direction, units: state.units };   // for another input
     nav();
     const file = page + ".html";
+    const inputs = m.seeds.map(k => ["s" + k, T["site.sample_n"].replace("{n}", k)])
+      .concat((m.inputs || []).map(i => [i.id, i.label]));
     const picks = [
       select(T["site.model"], "model", names.map(n => [n, n + " · " + M.models[n].label[lang]]), model,
              v => go(file, { lang, model: v })),
-      select(T["site.sample"], "sample_seed", m.seeds.map(k => [k, T["site.sample_n"].replace("{n}", k)]), seed,
-             v => go(file, Object.assign({}, keep, { sample_seed: v, step: 0 }))),
+      select(T["site.sample"], "input", inputs, input ? input.id : "s" + seed, v => {
+        const i = (m.inputs || []).find(x => x.id === v);
+        go(file, Object.assign({}, where, i ? typedState(i) : { sample_seed: Number(v.slice(1)) }));
+      }),
     ];
+    const keep = () => Object.assign({}, state, { step: 0 });
     if (m.parts.length > 1) picks.push(select(T["site.part"], "part", m.parts.map(p => [p, M.texts[lang]["model.part." + p]]), part,
-                                              v => go(file, Object.assign({}, keep, { part: v, step: 0 }))));
+                                              v => go(file, Object.assign(keep(), { part: v }))));
     if (m.layers > 1) picks.push(select(T["nav.layer"], "layer", Array.from({ length: m.layers }, (_, k) => [k, String(k)]), layer,
-                                        v => go(file, Object.assign({}, keep, { layer: v }))));
+                                        v => go(file, Object.assign({}, state, { layer: v }))));
     if (m.directions > 1) picks.push(select(T["nav.direction"], "direction", [[0, T["nav.direction.0"]], [1, T["nav.direction.1"]]], direction,
-                                            v => go(file, Object.assign({}, keep, { direction: v }))));
+                                            v => go(file, Object.assign({}, state, { direction: v }))));
+    let setUnits = () => {};
+    if (page !== "gradients") {            // the pages that show units: a box in the app's syntax ("3,7")
+      picks.push({ html: '<label class="cv-pick" for="cv-units">' + esc(T["site.units"]) + ' <input id="cv-units" type="text" size="12" value="' +
+                         esc(state.units) + '" title="' + esc(fill(T["site.units.help"])) + '"></label>',
+                   bind() {
+                     const box = document.getElementById("cv-units");
+                     box.addEventListener("change", () => {
+                       const u = parseUnits(box.value, m.hidden);
+                       box.setCustomValidity(u ? "" : fill(T["site.units.bad"]).replace("{value}", box.value.slice(0, 40)));
+                       if (u) setUnits(u); else box.reportValidity();
+                     });
+                   } });
+    }
     toolbar(picks);
     warn();
     footer();
-    load([model, part, "s" + seed, "l" + layer + "d" + direction, page + "." + lang].join("/"))
-      .then(D => show(D, step)).catch(fail);
+    const at = [model, part, input ? input.id : "s" + seed, "l" + layer + "d" + direction].join("/");
+    let column = null;                      // the input's every-unit values, loaded at the first pick
+    const draw = (D0, k) => {
+      const plain = units.length === 1 && units[0] === 0;
+      document.body.dataset.ready = "0";
+      return (plain || column ? Promise.resolve() : load(at + "/all_units").then(F => { column = unitValues(F); }))
+        .then(() => {
+          (mountAll.cleanups || []).forEach(c => c());
+          return body(plain ? D0 : withUnits(D0, units, column), k, pick);
+        }).then(() => { document.body.dataset.units = units.join(","); });
+    };
+    let page0 = null;
+    const pick = v => {                     // the app's rule: the clicked unit first, the others after it
+      if (!(v && v.unit >= 0 && v.unit < m.hidden)) return;
+      setUnits([v.unit].concat(units.filter(u => u !== v.unit)).slice(0, MAX_UNITS));
+    };
+    setUnits = u => {
+      units = u;
+      state.units = u.join(",");
+      const box = document.getElementById("cv-units");
+      if (box) box.value = state.units;
+      writeURL();
+      if (page0) draw(page0, window.CellvizPlayer.group(page0.sections[0].group).step).catch(fail);
+    };
+    load([at, page + "." + lang].join("/"))
+      .then(D => { page0 = D; header(D); return draw(D, step); }).catch(fail);
   } else if (page === "index") {
     nav();
     warn();

@@ -11,7 +11,9 @@ API (the explorer codes against exactly this)::
         # "task", "num_layers", "hidden_size", "bidirectional", "params" (counted from the module),
         # "metrics" {metric: held-out value}, "baseline" {metric: trivial predictor's value},
         # "better" {metric: "higher"|"lower"}, "train_command", "epochs", "seed", "snapshots" (labels),
-        # "description" (one sentence); also "config", "task_options", "history" (loss per epoch).
+        # "description" (one sentence); also "config", "task_options", "history" (loss per epoch),
+        # "showcase" [{"text", "options", "why"}]: inputs chosen to show something (`task.parse(text, **options)`;
+        # "why" a catalogue key), from `train.SHOWCASE`.
     model = cellviz.zoo.load(name, snapshot=None)   # nn.Module in eval mode (a fresh one on every call);
         # snapshot: a label from card["snapshots"] loads the weights saved at that point of training
     model.name, model.card, model.task

@@ -90,6 +90,55 @@ def _zoo() -> dict[str, Recipe]:
 
 ZOO = _zoo()
 
+# Inputs chosen to show something, per task, in the task's own input syntax (`task.parse(text, **options)`, as
+# the app's input box takes them); "why" is a catalogue key (cellviz/i18n) saying what the input shows. Every
+# card carries its task's list ("showcase"); the static site builds step pages for them beside the samples.
+# `python -m cellviz.zoo.train --showcase` writes these into the shipped cards without retraining.
+SHOWCASE: dict[str, list[dict]] = {
+    "lag": [{"text": "D", "options": {"lag": 300}, "why": "showcase.lag.far"},
+            {"text": "Bxwzy", "options": {"lag": 5}, "why": "showcase.lag.near"}],
+    "prefix": [{"text": "AxCzD!Bwxyz", "options": {}, "why": "showcase.prefix.decoys"},
+               {"text": "!Cwxyz", "options": {"lag": 38}, "why": "showcase.prefix.far"}],
+    "adding": [{"text": "0.9*, 0.1, 0.2, 0.3, 0.1, 0.2, 0.3, 0.1, 0.2, 0.3, 0.1, 0.2, 0.3, 0.1, 0.2, 0.3, 0.1, 0.2, "
+                        "0.3, 0.8*", "options": {}, "why": "showcase.adding.ends"},
+               {"text": "0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9, 0.0*, 1.0*, 0.9, 0.8, 0.7, 0.6, 0.5, 0.4, 0.3, "
+                        "0.2, 0.1", "options": {}, "why": "showcase.adding.middle"}],
+    "brackets": [{"text": "((((((((a))))))))", "options": {}, "why": "showcase.brackets.deep"},
+                 {"text": "(" + "abcd" * 9 + ")", "options": {}, "why": "showcase.brackets.long"}],
+    "sentiment": [{"text": "the movie was not good", "options": {}, "why": "showcase.sentiment.negation"},
+                  {"text": "the acting was bad , but the story was great", "options": {},
+                   "why": "showcase.sentiment.contrast"},
+                  {"text": "the plot was not very dull", "options": {}, "why": "showcase.sentiment.gap"}],
+    "charlm": [{"text": "the king said to the queen that the day was long.", "options": {},
+                "why": "showcase.charlm.words"}],
+    "forecast": [{"text": "0, 0.5, 0.9, 1, 0.9, 0.5, 0, -0.5, -0.9, -1, -0.9, -0.5, 0, 0.5, 0.9, 1, 0.9, 0.5, 0, -0.5, "
+                          "2, 2, 2, 2, 2, 2, 2, 2, 2, 2", "options": {}, "why": "showcase.forecast.jump"}],
+    "waveform": [{"text": "square", "options": {"period": 12}, "why": "showcase.waveform.square"},
+                 {"text": "sine", "options": {"period": 40}, "why": "showcase.waveform.long"}],
+    "translate": [{"text": "two thousand five", "options": {}, "why": "showcase.translate.zeros"},
+                  {"text": "nine thousand nine hundred ninety nine", "options": {}, "why": "showcase.translate.largest"}],
+}
+
+
+def showcase(task: str) -> list[dict]:
+    """The card's "showcase" for a task: fresh copies of SHOWCASE[task] ([] for a task without one)."""
+    return [{"text": s["text"], "options": dict(s["options"]), "why": s["why"]} for s in SHOWCASE.get(task, [])]
+
+
+def write_showcase(root: Path | None = None) -> list[str]:
+    """Put each task's SHOWCASE into the shipped cards (card.json only: the weights are not touched); the
+    names of the cards that changed."""
+    import json
+    changed = []
+    for name in store.list_names(root):
+        path = store.model_dir(name, root) / "card.json"
+        card = json.loads(path.read_text())
+        if card.get("showcase") != showcase(card["task"]):
+            card["showcase"] = showcase(card["task"])
+            path.write_text(json.dumps(card, indent=1) + "\n")
+            changed.append(name)
+    return changed
+
 
 def recipe_for(task: str, cell: str, bidirectional: bool = False, layers: int = 1) -> Recipe:
     probe = Recipe(task, cell, bidirectional=bidirectional, layers=layers)
@@ -163,7 +212,7 @@ def train(r: Recipe, out_root: Path | None = None, quiet: bool = False) -> dict:
         "better": dict(task.better), "train_command": r.command(), "epochs": len(history),
         "best_epoch": best[2], "seed": r.seed, "snapshots": list(snaps), "description": task.description,
         "config": cfg.to_dict(), "task_options": dict(task.options), "recipe": asdict(r),
-        "train_seconds": round(seconds, 1), "history": history,
+        "train_seconds": round(seconds, 1), "history": history, "showcase": showcase(r.task),
     }
     if hasattr(task, "extra_baselines"):
         card["extra_baselines"] = task.extra_baselines()
@@ -211,7 +260,7 @@ def _train_curriculum(r: Recipe, task, cfg: ModelConfig, model, opt, rng, out_ro
         "curriculum": {**cur.to_dict(), "steps_to_learn": {str(k): v for k, v in res.steps_to_learn.items()},
                        "largest_lag": res.largest_lag, "ended": res.ended,
                        "trained_lags": [cur.min_lag, reached]},
-        "train_seconds": round(seconds, 1), "history": res.history,
+        "train_seconds": round(seconds, 1), "history": res.history, "showcase": showcase(r.task),
     }
     if hasattr(task, "extra_baselines"):
         card["extra_baselines"] = task.extra_baselines()
@@ -236,6 +285,8 @@ def main(argv: list[str] | None = None) -> None:
     p.add_argument("--layers", type=int, default=1)
     p.add_argument("--all", action="store_true", help="rebuild every shipped model")
     p.add_argument("--list", action="store_true", help="list the shipped models' recipes")
+    p.add_argument("--showcase", action="store_true", help="write each task's showcase inputs into the shipped "
+                   "cards (card.json only, no training)")
     p.add_argument("--hidden", type=int)
     p.add_argument("--epochs", type=int)
     p.add_argument("--steps", type=int, help="batches per epoch")
@@ -243,6 +294,10 @@ def main(argv: list[str] | None = None) -> None:
     p.add_argument("--out", type=Path, help="write models under DIR/<name>/ instead of assets/zoo/")
     p.add_argument("--quick", action="store_true", help="tiny smoke-test settings (few steps, small held-out set)")
     a = p.parse_args(argv)
+    if a.showcase:
+        changed = write_showcase(a.out)
+        print(f"showcase inputs written into {len(changed)} card(s): {', '.join(changed) or 'none changed'}")
+        return
     if a.list:
         for r in ZOO.values():
             print(f"{r.name:28s} {r.command()}")
