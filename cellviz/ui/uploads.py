@@ -273,13 +273,18 @@ def parse_target(text: str, outputs: int, steps: int, names: list[str] | None = 
     index = {v: i for i, v in enumerate(names or [])}
     classes = []
     for piece in pieces:
-        if piece in index:
-            classes.append(index[piece])
-        elif piece.isdigit() and int(piece) < outputs:
-            classes.append(int(piece))
-        else:
+        k = _lookup(piece, index, outputs)
+        if k is None:
             raise ValueError(t("upload.target.not_class", token=escape_markdown(piece, 30), last=outputs - 1))
+        classes.append(k)
     return torch.tensor(classes, dtype=torch.long), "steps_ce" if per_step else "last_ce"
+
+
+def _lookup(piece: str, index: dict[str, int], size: int) -> int | None:
+    """A typed token or class: its name in `index`, or its number below `size`; None if neither."""
+    if piece in index:
+        return index[piece]
+    return int(piece) if piece.isdigit() and int(piece) < size else None
 
 
 def _answer(args: UploadArgs, tr) -> tuple[str, dict] | None:
@@ -349,12 +354,10 @@ def parse_tokens(text: str, vocab_size: int, vocab: list[str] | None,
         pieces = list(text.rstrip("\n")) if chars else text.split()
         ids = []
         for piece in pieces:
-            if piece in index:
-                ids.append(index[piece])
-            elif piece.isdigit() and int(piece) < vocab_size:
-                ids.append(int(piece))
-            else:
+            k = _lookup(piece, index, vocab_size)
+            if k is None:
                 raise ValueError(t("upload.tokens.unknown", token=escape_markdown(piece, 30)))
+            ids.append(k)
         labels = [vocab[i] if i < len(vocab) else str(i) for i in ids]
     else:
         ids = []
